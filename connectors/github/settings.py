@@ -1,0 +1,14 @@
+"""GitHub endpoints, page sizes and status maps, as data."""
+
+from __future__ import annotations
+
+API_URL = "https://api.github.com"
+# api.github.com serves github.com; item ids name the site people know.
+INSTANCE_FOR_HOST = {"api.github.com": "github.com"}
+PER_PAGE = 100  # GitHub's maximum
+ISSUE_LIST = {"state": "all", "sort": "updated", "direction": "asc"}
+
+# GitHub issue types (where an organisation uses them) -> WorkItem.item_type.
+ISSUE_TYPE_MAP = {"bug": "bug", "task": "task", "feature": "story", "epic": "epic"}
+# Closed issues with these reasons were not done: they count as closed, not completed.
+NOT_COMPLETED_REASONS = {"not_planned", "duplicate"}

@@ -1,0 +1,144 @@
+"""The normalised contract every connector yields (DESIGN §3).
+
+A connector turns one vendor payload into one `WorkItem`; a payload it cannot turn into one
+becomes a `RejectedRecord` with the reason, so the rest of the page still loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Source = Literal["github", "jira", "asana"]
+ItemType = Literal["epic", "story", "task", "bug", "subtask", "issue", "pull_request"]
+StatusCategory = Literal["todo", "in_progress", "done"]
+ITEM_TYPES: tuple[str, ...] = ItemType.__args__  # type: ignore[attr-defined]
+STATUS_CATEGORIES: tuple[str, ...] = StatusCategory.__args__  # type: ignore[attr-defined]
+
+
+def make_item_id(source: str, instance: str, native_id: str) -> str:
+    """Stable id shared by every table: several sites of one tool can live side by side."""
+    return f"{source}:{instance}:{native_id}"
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: every timestamp must carry its time zone")
+    return value.astimezone(UTC)
+
+
+class WorkItem(BaseModel):
+    """One unit of work from any tool, in one shape."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    item_id: str
+    source: Source
+    instance: str
+    native_id: str
+    key: str
+    url: str | None = None
+    title: str
+    description: str | None = None
+    item_type: ItemType
+    status: str
+    status_category: StatusCategory
+    container: str
+    team: str | None = None
+    labels: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    parent_id: str | None = None
+    epic_id: str | None = None
+    milestone: str | None = None
+    assignee: str | None = None
+    estimate: float | None = None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None = None
+    custom: dict[str, Any] = Field(default_factory=dict)
+    goal_refs: tuple[str, ...] = ()
+    is_deleted: bool = False
+
+    @field_validator("created_at", "updated_at", "completed_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value)
+
+    @field_validator("estimate")
+    @classmethod
+    def _non_negative(cls, value: float | None) -> float | None:
+        if value is not None and value < 0:
+            raise ValueError("estimate must not be negative")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WorkItem:
+        if self.item_id != make_item_id(self.source, self.instance, self.native_id):
+            raise ValueError(f"item_id {self.item_id!r} does not match source:instance:native_id")
+        if not self.title.strip():
+            raise ValueError("title is empty")
+        return self
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A payload exactly as fetched, kept beside the work item it became."""
+
+    item_id: str
+    native_id: str
+    container: str
+    updated_at: datetime
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    """A payload that could not be normalised: quarantined with its reason, never dropped."""
+
+    native_id: str
+    container: str
+    reason: str
+    payload: dict[str, Any]
+
+
+@dataclass
+class Page:
+    """One page of a stream: what it held and the cursor to store once it is loaded.
+
+    `cursor` is what the next run resumes from. It is committed in the same transaction as the
+    page's rows, so a crash between pages loses nothing and duplicates nothing.
+    """
+
+    items: list[WorkItem] = field(default_factory=list)
+    raw: list[RawRecord] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    cursor: str | None = None
+
+
+@dataclass
+class Sweep:
+    """The ids that exist now in one container, for delete detection."""
+
+    container: str
+    native_ids: set[str]
+
+
+@dataclass
+class RequestStats:
+    """What a client spent talking to its API, for meta.sync_runs."""
+
+    requests: int = 0
+    retries: int = 0
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+PageStream = Iterator[Page]

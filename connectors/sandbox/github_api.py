@@ -1,0 +1,292 @@
+"""GitHub REST API (2022-11-28 shape) over the demo organisation, per docs/api-contracts.md.
+
+Reproduced: Link-header pagination that repeats every query parameter, `since` (inclusive),
+sort/direction, pull requests inside the issues list, rate-limit headers on every response, the
+primary rate limit as 403, and GitHub's own error bodies.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from datetime import UTC, datetime
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from connectors.sandbox.github_data import GhIssue, GhMilestone, GhRepo, GitHubData
+
+if TYPE_CHECKING:
+    from connectors.sandbox.server import Sandbox, ServiceApp
+
+DOCS = "https://docs.github.com/rest"
+RATE_LIMIT = 5000
+LABEL_COLOURS = {"bug": "d73a4a", "enhancement": "a2eeef"}
+ERROR_MESSAGES = {
+    401: "Bad credentials",
+    403: "API rate limit exceeded for user ID 1.",
+    404: "Not Found",
+    422: "Validation Failed",
+    429: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+    500: "Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+
+
+def ts(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def error_response(status: int, headers: dict[str, str] | None = None, message: str | None = None) -> Response:
+    body = {"message": message or ERROR_MESSAGES.get(status, "Error"), "documentation_url": DOCS, "status": str(status)}
+    return JSONResponse(body, status, headers=headers)
+
+
+class GitHubApi:
+    def __init__(self, sandbox: Sandbox, data: GitHubData) -> None:
+        self.sandbox = sandbox
+        self.data = data
+        self.used = 0
+        self.limit = RATE_LIMIT
+        self.reset_at = int(time.time()) + 3600
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def base(self, request: Request) -> str:
+        return f"{request.url.scheme}://{request.url.netloc}/github"
+
+    @staticmethod
+    def user(base: str, login: str) -> dict[str, Any]:
+        uid = sum(map(ord, login)) * 97
+        return {
+            "login": login,
+            "id": uid,
+            "node_id": base64.b64encode(f"04:User{uid}".encode()).decode(),
+            "avatar_url": f"https://avatars.githubusercontent.com/u/{uid}",
+            "url": f"{base}/users/{login}",
+            "html_url": f"https://github.com/{login}",
+            "type": "User",
+            "site_admin": False,
+        }
+
+    def milestone(self, base: str, repo: GhRepo, m: GhMilestone) -> dict[str, Any]:
+        items = [i for i in repo.visible() if i.milestone == m.number]
+        closed = sum(1 for i in items if i.state == "closed")
+        return {
+            "url": f"{base}/repos/{repo.full_name}/milestones/{m.number}",
+            "html_url": f"https://github.com/{repo.full_name}/milestone/{m.number}",
+            "labels_url": f"{base}/repos/{repo.full_name}/milestones/{m.number}/labels",
+            "id": m.id,
+            "node_id": base64.b64encode(f"09:Milestone{m.id}".encode()).decode(),
+            "number": m.number,
+            "state": "open" if m.due_on >= self.sandbox.clock.now else "closed",
+            "title": m.title,
+            "description": f"Everything shipping in {m.title}",
+            "creator": self.user(base, "ada"),
+            "open_issues": len(items) - closed,
+            "closed_issues": closed,
+            "created_at": ts(m.created_at),
+            "updated_at": ts(m.created_at),
+            "closed_at": None,
+            "due_on": ts(m.due_on),
+        }
+
+    def issue(self, base: str, repo: GhRepo, item: GhIssue) -> dict[str, Any]:
+        api = f"{base}/repos/{repo.full_name}"
+        kind = "pull" if item.is_pr else "issues"
+        body: dict[str, Any] = {
+            "id": item.id,
+            "node_id": base64.b64encode(f"05:Issue{item.id}".encode()).decode(),
+            "url": f"{api}/issues/{item.number}",
+            "repository_url": api,
+            "labels_url": f"{api}/issues/{item.number}/labels{{/name}}",
+            "comments_url": f"{api}/issues/{item.number}/comments",
+            "events_url": f"{api}/issues/{item.number}/events",
+            "html_url": f"https://github.com/{repo.full_name}/{kind}/{item.number}",
+            "number": item.number,
+            "state": item.state,
+            "title": item.title,
+            "body": item.body or None,
+            "user": self.user(base, item.author),
+            "labels": [
+                {
+                    "id": sum(map(ord, name)) * 1009,
+                    "node_id": base64.b64encode(f"08:Label{name}".encode()).decode(),
+                    "url": f"{api}/labels/{name}",
+                    "name": name,
+                    "description": None,
+                    "color": LABEL_COLOURS.get(name, "ededed"),
+                    "default": name in LABEL_COLOURS,
+                }
+                for name in item.labels
+            ],
+            "assignee": self.user(base, item.assignee) if item.assignee else None,
+            "assignees": [self.user(base, item.assignee)] if item.assignee else [],
+            "milestone": self.milestone(base, repo, repo.milestones[item.milestone]) if item.milestone else None,
+            "locked": False,
+            "active_lock_reason": None,
+            "comments": 0,
+            "closed_at": ts(item.closed_at),
+            "created_at": ts(item.created_at),
+            "updated_at": ts(item.updated_at),
+            "closed_by": self.user(base, item.author) if item.closed_at else None,
+            "author_association": "MEMBER",
+            "state_reason": item.state_reason,
+        }
+        if item.is_pr:
+            body["pull_request"] = {
+                "url": f"{api}/pulls/{item.number}",
+                "html_url": f"https://github.com/{repo.full_name}/pull/{item.number}",
+                "diff_url": f"https://github.com/{repo.full_name}/pull/{item.number}.diff",
+                "patch_url": f"https://github.com/{repo.full_name}/pull/{item.number}.patch",
+                "merged_at": ts(item.merged_at),
+            }
+        return body
+
+    def repository(self, base: str, repo: GhRepo) -> dict[str, Any]:
+        template = resources.files("connectors.sandbox").joinpath("payloads/github_repo.json").read_text()
+        text = template.replace("https://api.github.com", base).replace("octocat/Hello-World", repo.full_name)
+        body = json.loads(text)
+        owner, name = repo.full_name.split("/")
+        body.update({"id": repo.id, "name": name, "full_name": repo.full_name, "private": True})
+        body["owner"] = self.user(base, owner) | {"type": "Organization"}
+        body["open_issues_count"] = body["open_issues"] = sum(1 for i in repo.visible() if i.state == "open")
+        for key in ("parent", "source", "template_repository", "organization"):
+            body.pop(key, None)
+        return body
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def rate_headers(self) -> dict[str, str]:
+        if time.time() >= self.reset_at:
+            self.used, self.reset_at = 0, int(time.time()) + 3600
+        return {
+            "x-ratelimit-limit": str(self.limit),
+            "x-ratelimit-remaining": str(max(0, self.limit - self.used)),
+            "x-ratelimit-used": str(self.used),
+            "x-ratelimit-reset": str(self.reset_at),
+            "x-ratelimit-resource": "core",
+        }
+
+    def guard(self, request: Request, *, counts: bool = True) -> Response | None:
+        """Auth and primary rate limit, before any handler runs."""
+        auth = request.headers.get("authorization", "")
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() not in ("token", "bearer") or token != self.sandbox.token:
+            return error_response(401, self.rate_headers())
+        if counts:
+            headers = self.rate_headers()
+            if self.used >= self.limit:
+                return error_response(403, headers)
+            self.used += 1
+        return None
+
+    def reply(self, body: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+        return JSONResponse(body, headers={**self.rate_headers(), **(headers or {})})
+
+    def find_repo(self, request: Request) -> GhRepo | None:
+        return self.data.repos.get(f"{request.path_params['owner']}/{request.path_params['repo']}")
+
+    # --- endpoints ------------------------------------------------------------------------
+
+    async def get_repo(self, request: Request) -> Response:
+        if denied := self.guard(request):
+            return denied
+        with self.sandbox.lock:
+            repo = self.find_repo(request)
+            if repo is None:
+                return error_response(404, self.rate_headers())
+            return self.reply(self.repository(self.base(request), repo))
+
+    async def list_issues(self, request: Request) -> Response:
+        if denied := self.guard(request):
+            return denied
+        q = request.query_params
+        try:
+            state = q.get("state", "open")
+            sort = q.get("sort", "created")
+            direction = q.get("direction", "desc")
+            per_page = min(100, int(q.get("per_page", 30)))
+            page = int(q.get("page", 1))
+            since = datetime.fromisoformat(q["since"].replace("Z", "+00:00")) if "since" in q else None
+            if state not in ("open", "closed", "all") or sort not in ("created", "updated", "comments"):
+                raise ValueError
+            if direction not in ("asc", "desc") or per_page < 1 or page < 1:
+                raise ValueError
+            if since is not None and since.tzinfo is None:
+                since = since.replace(tzinfo=UTC)
+        except (ValueError, KeyError):
+            return error_response(422, self.rate_headers())
+        with self.sandbox.lock:
+            repo = self.find_repo(request)
+            if repo is None:
+                return error_response(404, self.rate_headers())
+            items = [i for i in repo.visible() if state == "all" or i.state == state]
+            if since is not None:
+                items = [i for i in items if i.updated_at >= since]  # GitHub's since is inclusive
+            if labels := q.get("labels"):
+                wanted = set(labels.split(","))
+                items = [i for i in items if wanted <= set(i.labels)]
+            if (assignee := q.get("assignee")) is not None:
+                items = [i for i in items if i.assignee == assignee]
+            key = {"created": lambda i: (i.created_at, i.number), "updated": lambda i: (i.updated_at, i.number)}
+            items.sort(key=key.get(sort, key["created"]), reverse=direction == "desc")
+            last_page = max(1, -(-len(items) // per_page))
+            chunk = items[(page - 1) * per_page : page * per_page]
+            base = self.base(request)
+            body = [self.issue(base, repo, item) for item in chunk]
+        return self.reply(body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
+
+    async def list_milestones(self, request: Request) -> Response:
+        if denied := self.guard(request):
+            return denied
+        with self.sandbox.lock:
+            repo = self.find_repo(request)
+            if repo is None:
+                return error_response(404, self.rate_headers())
+            base = self.base(request)
+            state = request.query_params.get("state", "open")
+            body = [self.milestone(base, repo, m) for m in sorted(repo.milestones.values(), key=lambda m: m.due_on)]
+            body = [m for m in body if state == "all" or m["state"] == state]
+        return self.reply(body)
+
+    async def rate_limit(self, request: Request) -> Response:
+        if denied := self.guard(request, counts=False):  # this call does not count
+            return denied
+        core = {"limit": self.limit, "used": self.used, "remaining": self.limit - self.used, "reset": self.reset_at}
+        search = {"limit": 30, "used": 0, "remaining": 30, "reset": self.reset_at}
+        return self.reply({"resources": {"core": core, "search": search, "graphql": core}, "rate": core})
+
+
+def link_header(request: Request, page: int, last_page: int) -> str:
+    """GitHub's Link header: every original parameter repeated, only `page` changed."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+
+    def url(number: int) -> str:
+        return f"{request.url.scheme}://{request.url.netloc}{request.url.path}?{urlencode([*params, ('page', number)])}"
+
+    links = []
+    if page < last_page:
+        links += [f'<{url(page + 1)}>; rel="next"', f'<{url(last_page)}>; rel="last"']
+    if page > 1:
+        links += [f'<{url(1)}>; rel="first"', f'<{url(page - 1)}>; rel="prev"']
+    return ", ".join(links)
+
+
+def service(sandbox: Sandbox) -> ServiceApp:
+    from connectors.sandbox.server import ServiceApp
+
+    api = GitHubApi(sandbox, GitHubData(sandbox.spec))
+    routes = [
+        Route("/rate_limit", api.rate_limit),
+        Route("/repos/{owner}/{repo}", api.get_repo),
+        Route("/repos/{owner}/{repo}/issues", api.list_issues),
+        Route("/repos/{owner}/{repo}/milestones", api.list_milestones),
+    ]
+    return ServiceApp(api.data, routes, lambda status, headers: error_response(status, api.rate_headers() | headers))

@@ -1,0 +1,206 @@
+"""The demo organisation's GitHub: repositories, issues, pull requests, labels, milestones.
+
+Plain records; `github_api` renders them as GitHub's JSON. `advance` moves the clock and makes
+the changes a real team would between two syncs: new items, edits, closes, deletes, transfers.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from connectors.sandbox.org import GITHUB_REPOS, HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, random_instant
+from connectors.sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, Theme
+
+TYPE_LABELS = ("bug", "enhancement")
+PR_SHARE = 0.4
+
+
+@dataclass
+class GhMilestone:
+    number: int
+    id: int
+    title: str
+    due_on: datetime
+    created_at: datetime
+
+
+@dataclass
+class GhIssue:
+    repo: str
+    number: int
+    id: int
+    title: str
+    body: str
+    is_pr: bool
+    author: str
+    labels: list[str]
+    created_at: datetime
+    updated_at: datetime
+    state: str = "open"
+    state_reason: str | None = None
+    closed_at: datetime | None = None
+    merged_at: datetime | None = None
+    assignee: str | None = None
+    milestone: int | None = None
+    deleted: bool = False
+
+    def close(self, at: datetime, rng: random.Random) -> None:
+        self.state, self.closed_at, self.updated_at = "closed", at, at
+        if self.is_pr:
+            self.merged_at = at if rng.random() < 0.9 else None
+            self.state_reason = None
+        else:
+            self.state_reason = "completed" if rng.random() < 0.85 else "not_planned"
+
+
+@dataclass
+class GhRepo:
+    full_name: str
+    id: int
+    team: str
+    issues: dict[int, GhIssue] = field(default_factory=dict)
+    milestones: dict[int, GhMilestone] = field(default_factory=dict)
+
+    def next_number(self) -> int:
+        return max(self.issues, default=0) + 1
+
+    def visible(self) -> list[GhIssue]:
+        return [issue for issue in self.issues.values() if not issue.deleted]
+
+
+class GitHubData:
+    """All repositories of the demo organisation, generated from the spec."""
+
+    def __init__(self, spec: OrgSpec) -> None:
+        self.spec = spec
+        self._ids = 1_000_000
+        self._step = 0
+        self.repos: dict[str, GhRepo] = {}
+        for index, (name, team) in enumerate(GITHUB_REPOS.items()):
+            self.repos[name] = GhRepo(name, 500_000 + index, team)
+        self._generate()
+
+    # --- generation -----------------------------------------------------------------------
+
+    def _new_id(self) -> int:
+        self._ids += 1
+        return self._ids
+
+    def _milestones(self, repo: GhRepo) -> None:
+        start = self.spec.anchor - timedelta(days=HISTORY_DAYS + 30)
+        for offset in range(4):  # four sprint-like releases spanning the history
+            due = start + timedelta(days=42 * (offset + 1))
+            number = offset + 1
+            repo.milestones[number] = GhMilestone(
+                number, self._new_id(), f"Release {due:%Y.%m}", due, start + timedelta(days=42 * offset)
+            )
+
+    def _pick_theme(self, rng: random.Random, team: str) -> Theme:
+        candidates = [theme for theme in THEMES if team in theme.teams]
+        return rng.choices(candidates, weights=[theme.weight for theme in candidates])[0]
+
+    def _make_item(self, rng: random.Random, repo: GhRepo, created: datetime) -> GhIssue:
+        theme = self._pick_theme(rng, repo.team)
+        title = rng.choice(theme.titles).format(thing=rng.choice(theme.things))
+        is_pr = rng.random() < PR_SHARE
+        labels: list[str] = []
+        if rng.random() < theme.label_rate:
+            labels.append(rng.choice(theme.labels))
+        if not is_pr and rng.random() < 0.5:
+            labels.append(rng.choice(TYPE_LABELS))
+        if theme.id in EXPLICIT_GOAL_LABELS and rng.random() < 0.08:
+            labels.append(EXPLICIT_GOAL_LABELS[theme.id])
+        body = f"Part of the {theme.id} work." if rng.random() < 0.5 else ""
+        jira_keys = [key for key, team in JIRA_PROJECTS.items() if team == repo.team]
+        if is_pr and jira_keys and rng.random() < 0.5:
+            # Pull requests name the Jira issue they implement, in the title or the body.
+            key = f"{rng.choice(jira_keys)}-{rng.randint(1, 60)}"
+            if rng.random() < 0.5:
+                title = f"{key}: {title}"
+            else:
+                body = f"{body}\n\nImplements {key}.".strip()
+        number = repo.next_number()
+        milestone = None
+        if repo.milestones and rng.random() < 0.5:
+            milestone = min(
+                (m for m in repo.milestones.values() if m.due_on >= created),
+                key=lambda m: m.due_on,
+                default=None,
+            )
+        return GhIssue(
+            repo=repo.full_name,
+            number=number,
+            id=self._new_id(),
+            title=title,
+            body=body,
+            is_pr=is_pr,
+            author=rng.choice(PEOPLE),
+            labels=labels,
+            created_at=created,
+            updated_at=created,
+            assignee=rng.choice(PEOPLE) if rng.random() < 0.7 else None,
+            milestone=milestone.number if milestone else None,
+        )
+
+    def _generate(self) -> None:
+        rng = self.spec.rng("github", "generate")
+        anchor = self.spec.anchor
+        history_start = anchor - timedelta(days=HISTORY_DAYS)
+        for repo in self.repos.values():
+            self._milestones(repo)
+        repos = list(self.repos.values())
+        created_times = sorted(random_instant(rng, history_start, anchor) for _ in range(self.spec.github_items))
+        for created in created_times:
+            repo = rng.choice(repos)
+            item = self._make_item(rng, repo, created)
+            repo.issues[item.number] = item
+            age_days = (anchor - created).total_seconds() / 86400
+            if rng.random() < 0.15 + 0.75 * age_days / HISTORY_DAYS:
+                closed = random_instant(rng, created, min(anchor, created + timedelta(days=min(age_days, 21))))
+                item.close(closed, rng)
+            elif rng.random() < 0.4:
+                item.updated_at = random_instant(rng, created, anchor)
+
+    # --- change over time ----------------------------------------------------------------
+
+    def advance(
+        self, start: datetime, end: datetime, *, creates: int = 5, updates: int = 5, closes: int = 5
+    ) -> dict[str, list[str]]:
+        """Make changes stamped inside (start, end]; return the keys touched, per kind."""
+        self._step += 1
+        rng = self.spec.rng("github", "advance", self._step)
+        touched: dict[str, list[str]] = {"created": [], "updated": [], "closed": []}
+        repos = list(self.repos.values())
+        for _ in range(creates):
+            repo = rng.choice(repos)
+            item = self._make_item(rng, repo, random_instant(rng, start, end))
+            repo.issues[item.number] = item
+            touched["created"].append(f"{repo.full_name}#{item.number}")
+        existing = [item for repo in repos for item in repo.visible() if item.created_at <= start]
+        for item in rng.sample(existing, min(updates, len(existing))):
+            item.updated_at = random_instant(rng, start, end)
+            item.title = f"{item.title} (revised)" if "(revised)" not in item.title else item.title
+            touched["updated"].append(f"{item.repo}#{item.number}")
+        open_items = [item for item in existing if item.state == "open"]
+        for item in rng.sample(open_items, min(closes, len(open_items))):
+            item.close(random_instant(rng, start, end), rng)
+            touched["closed"].append(f"{item.repo}#{item.number}")
+        return touched
+
+    def delete(self, repo: str, number: int) -> None:
+        self.repos[repo].issues[number].deleted = True
+
+    def transfer(self, repo: str, number: int, to_repo: str, at: datetime) -> int:
+        """Move an issue to another repository, as GitHub's transfer does: new number, new id."""
+        item = self.repos[repo].issues[number]
+        item.deleted = True
+        target = self.repos[to_repo]
+        moved = GhIssue(**{**item.__dict__, "repo": to_repo, "number": target.next_number(), "deleted": False})
+        moved.id, moved.updated_at = self._new_id(), at
+        target.issues[moved.number] = moved
+        return moved.number
+
+    def all_items(self) -> list[GhIssue]:
+        return [item for repo in self.repos.values() for item in repo.visible()]

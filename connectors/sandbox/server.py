@@ -1,0 +1,214 @@
+"""Local HTTP servers that behave like Jira, GitHub and Asana (DESIGN §8).
+
+One Starlette app on 127.0.0.1 mounts each service under its own prefix (`/github`, ...), served
+by uvicorn in a background thread. The connectors talk to it over real HTTP with the real client
+libraries and cannot tell it from the vendor. Tests read `requests` to count what a sync fetched,
+add `FaultRule`s to make the API misbehave, and call `advance` to let time pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from datetime import timedelta
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from connectors.sandbox import github_api
+from connectors.sandbox.faults import FaultRule, Faults
+from connectors.sandbox.org import Clock, OrgSpec
+
+log = logging.getLogger(__name__)
+
+SANDBOX_TOKEN = "sandbox-token"
+
+# Each service: its mount prefix and a factory for (routes, error renderer).
+# Services register here; a new tool adds one line.
+ServiceFactory = Callable[["Sandbox"], "ServiceApp"]
+
+
+@dataclass
+class ServiceApp:
+    data: Any  # the tool's generated data; has advance(start, end, **counts)
+    routes: list[BaseRoute]
+    error: Callable[[int, dict[str, str]], Response]  # the service's own error body for a status
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    service: str
+    method: str
+    path: str  # without the service prefix
+    query: tuple[tuple[str, str], ...]
+    status: int
+
+    def param(self, name: str) -> str | None:
+        return next((value for key, value in self.query if key == name), None)
+
+
+class Sandbox:
+    """The demo organisation behind fake vendor APIs. Use as a context manager."""
+
+    services: dict[str, ServiceFactory] = {"github": github_api.service}
+
+    def __init__(self, spec: OrgSpec | None = None, *, token: str = SANDBOX_TOKEN, port: int = 0) -> None:
+        self.spec = spec or OrgSpec()
+        self.clock = Clock(self.spec.anchor)
+        self.token = token
+        self.faults = Faults(self.spec.seed)
+        self.lock = threading.RLock()  # guards the data between the server thread and callers
+        self.requests: list[RecordedRequest] = []
+        self._port = port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self._apps = {name: factory(self) for name, factory in self.services.items()}
+        routes: list[BaseRoute] = [Mount(f"/{name}", routes=app.routes) for name, app in self._apps.items()]
+        routes.append(Mount("/_sandbox", routes=self._control_routes()))
+        self.app = Starlette(routes=routes)
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        if self._socket is None:
+            raise RuntimeError("sandbox not started")
+        host, port = self._socket.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def service_url(self, service: str) -> str:
+        return f"{self.url}/{service}"
+
+    def start(self) -> Sandbox:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", self._port))
+        config = uvicorn.Config(
+            self._asgi, interface="asgi3", log_level="warning", access_log=False, lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True, name="sandbox"
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("sandbox server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- time and inspection --------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        """`sandbox.github` is the GitHub service's data (likewise for every service)."""
+        apps = self.__dict__.get("_apps") or {}
+        if name in apps:
+            return apps[name].data
+        raise AttributeError(name)
+
+    def advance(self, hours: float = 24, **counts: int) -> dict[str, dict[str, list[str]]]:
+        """Let time pass in every tool; returns what changed, per service."""
+        with self.lock:
+            start, end = self.clock.advance(timedelta(hours=hours))
+            return {name: app.data.advance(start, end, **counts) for name, app in self._apps.items()}
+
+    def requests_to(self, service: str, path_suffix: str = "") -> list[RecordedRequest]:
+        return [r for r in self.requests if r.service == service and r.path.endswith(path_suffix)]
+
+    def reset_requests(self) -> None:
+        self.requests.clear()
+
+    def add_fault(self, **kwargs) -> FaultRule:
+        return self.faults.add(FaultRule(**kwargs))
+
+    # --- ASGI plumbing --------------------------------------------------------------------
+
+    async def _asgi(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path: str = scope["path"]
+        service, _, rest = path.lstrip("/").partition("/")
+        if service not in self._apps:
+            return await self.app(scope, receive, send)
+        query = tuple(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True))
+        rule = self.faults.pick(service, "/" + rest)
+        status_holder = {"status": 0}
+
+        async def recording_send(message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+            await send(message)
+
+        try:
+            if rule is None:
+                await self.app(scope, receive, recording_send)
+            else:
+                await self._inject(rule, service, scope, receive, recording_send)
+        finally:
+            self.requests.append(
+                RecordedRequest(service, scope["method"], "/" + rest, query, status_holder["status"])
+            )
+
+    async def _inject(self, rule: FaultRule, service: str, scope, receive, send) -> None:
+        log.debug("sandbox fault %s on %s", rule.kind, scope["path"])
+        if rule.kind == "hang":
+            await asyncio.sleep(rule.hang_seconds)
+            return await self.app(scope, receive, send)
+        if rule.kind == "truncate":
+            # Promise more bytes than we send: the client sees a cut connection mid-body.
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+                }
+            )
+            await send({"type": "http.response.body", "body": b'[{"id": 1, "tit', "more_body": False})
+            return
+        if rule.body is not None:
+            response: Response = Response(rule.body, rule.status, headers=rule.headers)
+        else:
+            response = self._apps[service].error(rule.status, rule.headers)
+        await response(scope, receive, send)
+
+    def _control_routes(self) -> list[BaseRoute]:
+        """HTTP control for a sandbox in another process (`threadline sandbox serve`)."""
+
+        async def advance(request: Request) -> JSONResponse:
+            params = dict(request.query_params)
+            hours = float(params.pop("hours", 24))
+            counts = {key: int(value) for key, value in params.items()}
+            return JSONResponse(self.advance(hours, **counts))
+
+        async def stats(request: Request) -> JSONResponse:
+            by_service: dict[str, int] = {}
+            for r in self.requests:
+                by_service[r.service] = by_service.get(r.service, 0) + 1
+            return JSONResponse({"now": self.clock.now.isoformat(), "requests": by_service})
+
+        return [Route("/advance", advance, methods=["POST"]), Route("/stats", stats)]

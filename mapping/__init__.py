@@ -1,0 +1,1 @@
+"""Linking work to goals: goals and rules config (YAML, pydantic), rule compiler."""

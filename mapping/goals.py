@@ -1,0 +1,166 @@
+"""goals.yaml: the company's goal tree (DESIGN §5), validated at load time.
+
+Goals nest with `children:`, or name a `parent:` defined elsewhere (e.g. a goal imported from
+Asana). Errors name file:line: duplicate ids, unknown parents, cycles, inverted periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mapping.yamlconf import Locator, load_yaml, validate
+
+Level = Literal["pillar", "objective", "key_result", "initiative"]
+GOAL_ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]*$"
+
+
+class GoalSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=GOAL_ID_PATTERN)
+    title: str = Field(min_length=1)
+    level: Level = "objective"
+    description: str | None = None
+    owner: str | None = None
+    team: str | None = None
+    parent: str | None = None
+    start: date | None = None
+    end: date | None = None
+    target_share: float | None = Field(default=None, description="share of effort aimed for, 0..1 or '25%'")
+    weight: float = Field(default=1.0, gt=0)
+    children: list[GoalSpec] = Field(default_factory=list)
+
+    @field_validator("target_share", mode="before")
+    @classmethod
+    def _percent(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().endswith("%"):
+            return float(value.strip()[:-1]) / 100
+        return value
+
+    @field_validator("target_share")
+    @classmethod
+    def _share_range(cls, value: float | None) -> float | None:
+        if value is not None and not 0 <= value <= 1:
+            raise ValueError("target_share must be between 0 and 1 (or 0% and 100%)")
+        return value
+
+    @model_validator(mode="after")
+    def _period(self) -> GoalSpec:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"start {self.start} is after end {self.end}")
+        return self
+
+
+class GoalsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    goals: list[GoalSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal_id: str
+    parent_id: str | None
+    level: str
+    title: str
+    description: str | None
+    owner: str | None
+    team: str | None
+    period_start: date | None
+    period_end: date | None
+    target_share: float | None
+    weight: float
+    origin: str  # file:line, or asana:<gid>
+
+
+@dataclass
+class GoalTree:
+    goals: dict[str, Goal]
+
+    def __contains__(self, goal_id: str) -> bool:
+        return goal_id in self.goals
+
+    def ids(self) -> list[str]:
+        return list(self.goals)
+
+    def ancestors(self, goal_id: str) -> list[str]:
+        chain, current = [], self.goals[goal_id].parent_id
+        while current:
+            chain.append(current)
+            current = self.goals[current].parent_id
+        return chain
+
+    def merged(self, other: GoalTree) -> GoalTree:
+        return GoalTree({**self.goals, **other.goals})
+
+
+def _flatten(
+    specs: list[GoalSpec], path: tuple, parent: GoalSpec | None, locator: Locator, out: list
+) -> None:
+    for index, spec in enumerate(specs):
+        here = (*path, index)
+        out.append((spec, parent, here))
+        _flatten(spec.children, (*here, "children"), spec, locator, out)
+
+
+def build_tree(parsed: GoalsFile, locator: Locator) -> GoalTree:
+    flat: list[tuple[GoalSpec, GoalSpec | None, tuple]] = []
+    _flatten(parsed.goals, ("goals",), None, locator, flat)
+    goals: dict[str, Goal] = {}
+    where: dict[str, tuple] = {}
+    for spec, nesting_parent, path in flat:
+        if spec.id in goals:
+            raise locator.error(
+                (*path, "id"), f"duplicate goal id '{spec.id}' (first defined at line {locator.line(where[spec.id])})"
+            )
+        if nesting_parent is not None and spec.parent and spec.parent != nesting_parent.id:
+            raise locator.error(
+                (*path, "parent"), f"goal '{spec.id}' is nested under '{nesting_parent.id}' but names parent '{spec.parent}'"
+            )
+        parent_id = nesting_parent.id if nesting_parent else spec.parent
+        start = spec.start or (nesting_parent.start if nesting_parent else None)
+        end = spec.end or (nesting_parent.end if nesting_parent else None)
+        goals[spec.id] = Goal(
+            goal_id=spec.id,
+            parent_id=parent_id,
+            level=spec.level,
+            title=spec.title,
+            description=spec.description,
+            owner=spec.owner,
+            team=spec.team,
+            period_start=start,
+            period_end=end,
+            target_share=spec.target_share,
+            weight=spec.weight,
+            origin=f"{locator.file}:{locator.line(path)}",
+        )
+        where[spec.id] = path
+    for goal_id, goal in goals.items():
+        if goal.parent_id and goal.parent_id not in goals:
+            raise locator.error(
+                (*where[goal_id], "parent"), f"goal '{goal_id}' names unknown parent '{goal.parent_id}'"
+            )
+    _check_cycles(goals, where, locator)
+    return GoalTree(goals)
+
+
+def _check_cycles(goals: dict[str, Goal], where: dict[str, tuple], locator: Locator) -> None:
+    for start in goals:
+        seen = [start]
+        current = goals[start].parent_id
+        while current:
+            if current in seen:
+                cycle = " -> ".join([*seen[seen.index(current) :], current])
+                raise locator.error((*where[start], "parent"), f"cycle in goal tree: {cycle}")
+            seen.append(current)
+            current = goals[current].parent_id
+
+
+def load_goals(path: str | Path) -> GoalTree:
+    data, locator = load_yaml(path)
+    return build_tree(validate(GoalsFile, data, locator), locator)

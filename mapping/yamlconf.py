@@ -1,0 +1,122 @@
+"""YAML config files whose errors name file:line.
+
+`load_yaml` returns the data and a `Locator` that knows the line of every mapping key and list
+item, so a pydantic error at ('rules', 3, 'when', 'labels_any') becomes `rules.yaml:17: ...`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+Path_ = tuple[str | int, ...]
+
+
+class ConfigError(ValueError):
+    """A configuration mistake, told as one line: file:line: what is wrong, and the fix."""
+
+    def __init__(self, file: str | Path, line: int | None, message: str) -> None:
+        self.file = display_path(file)
+        self.line = line
+        self.message = message
+        super().__init__(f"{self.file}:{line}: {message}" if line else f"{self.file}: {message}")
+
+
+def display_path(path: str | Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+        return rel if not rel.startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Locator:
+    file: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        """The line of the deepest known node along `path` (pydantic adds union tags; skip them)."""
+        best = self.lines.get((), None)
+        current: list[str | int] = []
+        for part in path:
+            candidate = (*current, part)
+            if candidate in self.lines:
+                current.append(part)
+                best = self.lines[candidate]
+        return best
+
+    def error(self, path: Sequence[str | int], message: str) -> ConfigError:
+        return ConfigError(self.file, self.line(path), message)
+
+
+def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _index(value_node, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = item.start_mark.line + 1
+            _index(item, (*path, i), lines)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: str | Path) -> tuple[Any, Locator]:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(path, None, "file not found")
+    text = path.read_text()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ConfigError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem}") from None
+    locator = Locator(display_path(path))
+    if node is not None:
+        _index(node, (), locator.lines)
+    return data, locator
+
+
+def validate(model: type[M], data: Any, locator: Locator) -> M:
+    """Validate with pydantic; the first error becomes a ConfigError at its line."""
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [part for part in first["loc"]]
+        where = ".".join(str(p) for p in loc if not str(p).startswith(("function-", "tagged-union")))
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = f"unknown field '{loc[-1]}'; check the spelling (see docs/)"
+        elif first["type"] == "missing":
+            message = f"missing required field '{loc[-1]}'"
+        raise locator.error(loc, f"{where}: {message}" if where else message) from None

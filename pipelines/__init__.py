@@ -1,0 +1,1 @@
+"""Orchestration: Dagster definitions, the sync runner, the CLI."""

@@ -1,0 +1,213 @@
+"""The `threadline` command line. Each command is a thin shell over pipelines.steps / sync.
+
+Exit codes: 0 ok, 1 a sync stream failed, 2 bad configuration, 3 bad credentials,
+4 warehouse busy or missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from connectors.base import SourceAccessError
+from mapping.yamlconf import ConfigError
+from pipelines import console
+from pipelines.config import WAREHOUSE_ENV, load_config
+from pipelines.steps import build_connectors, load_mapping_config, run_mapping, run_report
+from pipelines.sync import SyncFailed, check_access, run_sync
+from warehouse.db import WarehouseBusy, open_warehouse
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Link the work in Jira, GitHub and Asana to company goals.")
+sandbox_app = typer.Typer(no_args_is_help=True, help="The local fake Jira/GitHub/Asana servers.")
+app.add_typer(sandbox_app, name="sandbox")
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="threadline.yaml (default: $THREADLINE_CONFIG or examples/threadline.yaml)")
+]
+SandboxOption = Annotated[
+    str | None, typer.Option("--sandbox", help="Point every source at a sandbox (URL printed by `threadline sandbox serve`)")
+]
+
+
+def handles_errors(fn):
+    """Turn the errors a user can fix into one clear line and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            console.fail(str(exc))
+            raise typer.Exit(2) from None
+        except SourceAccessError as exc:
+            console.fail(str(exc), "Nothing was written. Fix the token or its permissions and run again.")
+            raise typer.Exit(3) from None
+        except (WarehouseBusy, FileNotFoundError) as exc:
+            console.fail(str(exc))
+            raise typer.Exit(4) from None
+        except SyncFailed as exc:
+            console.fail(str(exc), "Pages loaded before the failure are kept; the next sync resumes from there.")
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging")] = False,
+    warehouse: Annotated[
+        Path | None, typer.Option("--warehouse", "-w", help="DuckDB file (overrides the config's `warehouse`)")
+    ] = None,
+) -> None:
+    console.setup_logging(verbose)
+    if warehouse is not None:
+        os.environ[WAREHOUSE_ENV] = str(warehouse)
+
+
+@app.command()
+@handles_errors
+def sync(
+    config_path: ConfigOption = None,
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable)")] = None,
+    sweep: Annotated[bool, typer.Option(help="Also detect deleted / moved items")] = False,
+    force_sweep: Annotated[bool, typer.Option(help="Let a sweep mark more than half of a container deleted")] = False,
+    sandbox: SandboxOption = None,
+) -> None:
+    """Fetch what changed since the last sync and load it into the warehouse."""
+    config = load_config(config_path)
+    connectors = build_connectors(config, only=source, sandbox_url=sandbox)
+    check_access(connectors)  # every source's credentials before the first write
+    con = open_warehouse(config.warehouse_path)
+    try:
+        report = run_sync(con, connectors, sweep=sweep, force_sweep=force_sweep, progress=console.progress)
+    finally:
+        con.close()
+    console.out.print(console.sync_table(report))
+    if report.failed:
+        raise SyncFailed(report)
+
+
+@app.command("map")
+@handles_errors
+def map_command(config_path: ConfigOption = None) -> None:
+    """Link every work item to goals, from goals.yaml and rules.yaml."""
+    config = load_config(config_path)
+    mapping = load_mapping_config(config)
+    con = open_warehouse(config.warehouse_path)
+    try:
+        summary = run_mapping(con, config, mapping)
+    finally:
+        con.close()
+    methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
+    console.out.print(f"mapped {summary.items} items ({methods}); {summary.aligned} aligned")
+
+
+@app.command()
+@handles_errors
+def report(
+    config_path: ConfigOption = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write")] = None,
+) -> None:
+    """Write the leadership report (HTML, plus a Markdown summary beside it)."""
+    config = load_config(config_path)
+    con = open_warehouse(config.warehouse_path)
+    try:
+        files = run_report(con, config, output=out)
+    finally:
+        con.close()
+    console.out.print(f"report: {files.html}\nsummary: {files.markdown}")
+
+
+@app.command()
+@handles_errors
+def explain(key: Annotated[str, typer.Argument(help="Item key (PAY-123, acme/api#412) or item id")], config_path: ConfigOption = None) -> None:
+    """Show why an item counts toward its goals, or why it is unaligned."""
+    from warehouse.explain import explain as explain_item
+
+    config = load_config(config_path)
+    con = open_warehouse(config.warehouse_path, read_only=True)
+    try:
+        found = explain_item(con, key)
+    finally:
+        con.close()
+    if not found:
+        console.fail(f"no item with key or id '{key}' in {config.warehouse_path}", "Check the key, or run `threadline sync`.")
+        raise typer.Exit(1)
+    for explanation in found:
+        console.print_explanation(explanation)
+
+
+@app.command()
+@handles_errors
+def demo(
+    config_path: ConfigOption = None,
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the demo writes its warehouse and report")] = Path("out"),
+) -> None:
+    """Run everything on the example configuration against the local sandbox."""
+    from pipelines.demo import run_demo
+
+    config = load_config(config_path)
+    console.err.print("[bold]Threadline demo[/]: starting the sandbox (fake GitHub/Jira/Asana on 127.0.0.1)...")
+    started = time.monotonic()
+    result = run_demo(config, out_dir=out_dir, progress=console.progress)
+    data = result.report.data
+    first, second = result.first_sync, result.second_sync
+    health = data.health_counts()
+    console.out.print(console.sync_table(second))
+    lines = [
+        f"Synced {first.total('items_written')} items in {first.total('requests')} requests; a day later, "
+        f"{second.total('items_written')} changed items in {second.total('requests')} requests.",
+        f"Alignment: {_pct(data.alignment_rate)} of effort completed in the last {config.report.weeks} weeks served an active goal.",
+        f"Goals with work: {len(data.goals_with_work)} of {len(data.allocation)}; "
+        f"on track {health.get('on_track', 0)}, at risk {health.get('at_risk', 0)}, off track {health.get('off_track', 0)}.",
+        f"Unaligned: {data.headline['completed_items'] - data.headline['aligned_items']} completed items; "
+        f"top reason: {_top_reason(data)}.",
+        f"Mapping: {', '.join(f'{m} {n}' for m, n in sorted(result.mapping.by_method.items()))} items.",
+    ]
+    console.out.print()
+    for line in lines:
+        console.out.print("  " + escape(line))
+    console.out.print()
+    console.out.print(f"warehouse: {result.warehouse}   (try: duckdb {result.warehouse} \"FROM marts.goal_progress\")")
+    console.out.print(f"report:    {result.report.html}")
+    console.out.print(f"summary:   {result.report.markdown}")
+    console.out.print(f"[dim]done in {time.monotonic() - started:.1f}s; explain an item: threadline -w {result.warehouse} explain acme/api#1[/]")
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _top_reason(data) -> str:
+    reasons = [c for c in data.unaligned_clusters if c["dimension"] == "reason"]
+    return reasons[0]["value"].replace("_", " ") if reasons else "none"
+
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8765,
+    seed: Annotated[int, typer.Option(help="Seed of the generated organisation")] = 7,
+    advance_every: Annotated[float, typer.Option(help="Let an hour of sandbox time pass every N seconds (0: never)")] = 0,
+) -> None:
+    """Serve the demo organisation until interrupted."""
+    from connectors.sandbox import OrgSpec, Sandbox
+
+    with Sandbox(OrgSpec(seed=seed), port=port) as sandbox:
+        console.out.print(f"sandbox at {sandbox.url}: sync with `threadline sync --sandbox {sandbox.url}`")
+        try:
+            while True:
+                time.sleep(advance_every or 3600)
+                if advance_every:
+                    sandbox.advance(hours=1, creates=1, updates=1, closes=1)
+        except KeyboardInterrupt:
+            pass
+
+
+def main() -> None:
+    app()

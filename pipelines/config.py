@@ -1,0 +1,102 @@
+"""threadline.yaml: which sources to sync, where the goals and rules are, where output goes.
+
+Input files (goals, rules, overrides) are relative to the config file, so a config folder is
+self-contained. Outputs (warehouse, report) are relative to the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from mapping.yamlconf import ConfigError, load_yaml, validate
+from pipelines.registry import SourceConfigs
+
+DEFAULT_CONFIG = Path("examples/threadline.yaml")
+CONFIG_ENV = "THREADLINE_CONFIG"
+WAREHOUSE_ENV = "THREADLINE_WAREHOUSE"
+
+
+class ReportConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    output: Path = Path("out/report.html")
+    weeks: int = Field(default=12, ge=1, le=104, description="how far back the trend goes")
+    starved_days: int = Field(default=21, ge=1, description="no completed linked work for this long = starved")
+
+
+class EffortConfig(BaseModel):
+    """Effort of an item with no estimate (DESIGN §5): a default, and per source kind."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    default: float = Field(default=1.0, gt=0)
+    by_source: dict[str, float] = Field(default_factory=dict)
+
+    def for_source(self, source: str) -> float:
+        return self.by_source.get(source, self.default)
+
+
+class ThreadlineConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation: str = "Our company"
+    warehouse: Path = Path("threadline.duckdb")
+    goals: Path = Path("goals.yaml")
+    rules: Path = Path("rules.yaml")
+    overrides: Path | None = None
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    effort: EffortConfig = Field(default_factory=EffortConfig)
+    sources: list[Annotated[SourceConfigs, Field(discriminator="kind")]] = Field(min_length=1)
+
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    file: str = Field(default="threadline.yaml", exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> ThreadlineConfig:
+        names = [s.name for s in self.sources]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(duplicates)}")
+        return self
+
+    def input_path(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def goals_path(self) -> Path:
+        return self.input_path(self.goals)
+
+    @property
+    def rules_path(self) -> Path:
+        return self.input_path(self.rules)
+
+    @property
+    def overrides_path(self) -> Path | None:
+        return self.input_path(self.overrides) if self.overrides else None
+
+    @property
+    def warehouse_path(self) -> Path:
+        return Path(os.environ.get(WAREHOUSE_ENV) or self.warehouse)
+
+    def source(self, name: str) -> SourceConfigs:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources)
+        raise ConfigError(self.file, None, f"no source named '{name}' (configured: {known})")
+
+
+def config_path(path: str | Path | None = None) -> Path:
+    return Path(path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
+def load_config(path: str | Path | None = None) -> ThreadlineConfig:
+    path = config_path(path)
+    data, locator = load_yaml(path)
+    if isinstance(data, dict):
+        data = {**data, "base_dir": path.parent, "file": locator.file}
+    return validate(ThreadlineConfig, data, locator)

@@ -1,0 +1,52 @@
+"""The tools Threadline can sync: config model and connector factory per `kind`.
+
+Adding a tool means one entry here (and its connector package under connectors/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from connectors.base import Connector, SourceConfig
+from connectors.github.client import GitHubConnector
+from connectors.github.config import GitHubSourceConfig
+from connectors.http import RetryPolicy
+
+SourceConfigs = GitHubSourceConfig
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    config: type[SourceConfig]
+    connector: Callable[..., Connector]  # (config, token, policy=...) -> Connector
+    sandbox_path: str  # where the sandbox serves this tool, under its URL
+
+
+KINDS: dict[str, SourceKind] = {
+    "github": SourceKind(GitHubSourceConfig, GitHubConnector, "/github"),
+}
+
+
+def build_connector(
+    config: SourceConfig,
+    *,
+    sandbox_url: str | None = None,
+    token: str | None = None,
+    policy: RetryPolicy | None = None,
+) -> Connector:
+    """A connector for one configured source.
+
+    With `sandbox_url`, the source is pointed at the local sandbox and its token; everything
+    else in its config (repos, teams, fields) stays as written.
+    """
+    from connectors.sandbox import SANDBOX_TOKEN  # only the sandbox needs the server stack
+
+    kind = KINDS[config.kind]
+    if sandbox_url:
+        # Keep the configured instance name so item ids look like the real site's.
+        config = config.model_copy(
+            update={"base_url": sandbox_url.rstrip("/") + kind.sandbox_path, "instance": config.instance_name}
+        )
+        token = SANDBOX_TOKEN
+    return kind.connector(config, token if token is not None else config.token(), policy=policy)

@@ -1,0 +1,74 @@
+"""The pipeline's steps as plain functions: the CLI calls them, Dagster assets wrap them.
+
+Config is loaded and validated before the warehouse is opened for writing, so a bad config
+stops with one line and leaves the warehouse untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from connectors.base import Connector
+from connectors.models import utcnow
+from mapping.goals import GoalTree, load_goals
+from mapping.rules import RuleSet, load_rules
+from pipelines.config import ThreadlineConfig
+from pipelines.registry import KINDS, build_connector
+from reports.build import ReportFiles, build_report
+from warehouse.mapping import MappingSummary, apply_mapping
+
+
+@dataclass(frozen=True)
+class MappingConfig:
+    goals: GoalTree
+    rules: RuleSet
+
+
+def load_mapping_config(config: ThreadlineConfig) -> MappingConfig:
+    """Goals and rules, validated (raises ConfigError naming file:line)."""
+    goals = load_goals(config.goals_path)
+    rules = load_rules(config.rules_path, goals)
+    return MappingConfig(goals, rules)
+
+
+def build_connectors(
+    config: ThreadlineConfig, *, only: list[str] | None = None, sandbox_url: str | None = None
+) -> list[Connector]:
+    sources = [config.source(name) for name in only] if only else list(config.sources)
+    return [build_connector(source, sandbox_url=sandbox_url) for source in sources]
+
+
+def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
+    con.execute("DELETE FROM meta.effort_defaults")
+    con.executemany(  # a handful of rows: one per tool
+        "INSERT INTO meta.effort_defaults VALUES (?, ?)",
+        [(kind, config.effort.for_source(kind)) for kind in sorted({*KINDS, *config.effort.by_source})],
+    )
+
+
+def run_mapping(
+    con: duckdb.DuckDBPyConnection, config: ThreadlineConfig, mapping: MappingConfig, now: datetime | None = None
+) -> MappingSummary:
+    write_effort_defaults(con, config)
+    return apply_mapping(con, mapping.goals, mapping.rules, now or utcnow())
+
+
+def run_report(
+    con: duckdb.DuckDBPyConnection,
+    config: ThreadlineConfig,
+    *,
+    output: Path | None = None,
+    end: datetime | None = None,
+) -> ReportFiles:
+    return build_report(
+        con,
+        output or config.report.output,
+        organisation=config.organisation,
+        end=end or utcnow(),
+        weeks=config.report.weeks,
+        starved_days=config.report.starved_days,
+    )

@@ -1,0 +1,93 @@
+"""Render the leadership report: one self-contained HTML file and a Markdown summary beside it.
+
+Jinja2 autoescaping is on for the HTML: every title, key and label from a source is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from reports import charts
+from reports.metrics import Period, ReportData, collect
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def num(value: float | None) -> str:
+    if value is None:
+        return "0"
+    return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.1f}"
+
+
+def ratio(part: float | None, whole: float | None) -> float | None:
+    return (part or 0) / whole if whole else None
+
+
+def md(text: str) -> str:
+    """Escape Markdown table and emphasis characters in source text."""
+    return "".join("\\" + ch if ch in "\\|*_`[]<>#" else ch for ch in text.replace("\n", " "))
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(pct=pct, num=num, ratio=ratio, md=md)
+    return env
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    html: Path
+    markdown: Path
+    data: ReportData
+
+
+def render_html(data: ReportData) -> str:
+    template = _environment(autoescape=True).get_template("report.html.j2")
+    return template.render(
+        data=data,
+        teams=[d for d in data.dimensions if d["dimension"] == "team"],
+        clusters=[c for c in data.unaligned_clusters if c["dimension"] != "label" or c["items"] > 1][:12],
+        weekly_chart=charts.weekly_alignment(data.weekly),
+        allocation_chart=charts.allocation_bars(data.allocation),
+        trust_chart=charts.method_mix(data.trust),
+    )
+
+
+def render_markdown(data: ReportData) -> str:
+    return _environment(autoescape=False).get_template("summary.md.j2").render(data=data)
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection,
+    output: Path,
+    *,
+    organisation: str,
+    end: datetime,
+    weeks: int = 12,
+    starved_days: int = 21,
+) -> ReportFiles:
+    data = collect(
+        con,
+        organisation=organisation,
+        period=Period.last_weeks(end, weeks),
+        generated_at=end,
+        starved_days=starved_days,
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_html(data))
+    markdown = output.with_suffix(".md")
+    markdown.write_text(render_markdown(data))
+    return ReportFiles(output, markdown, data)

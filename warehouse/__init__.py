@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema and migrations, loads, cursors, marts (DESIGN §6)."""

@@ -1,0 +1,128 @@
+"""Opening the warehouse and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from warehouse.sql import statements
+
+log = logging.getLogger(__name__)
+DEFAULT_PATH = Path("threadline.duckdb")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file (DuckDB allows one writer)."""
+
+
+def connect(path: str | Path, *, read_only: bool = False, wait: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, waiting for another writer to finish rather than failing at once."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise WarehouseBusy(
+                    f"{path}: in use by another process (DuckDB allows one writer); "
+                    "wait for the running sync to finish, or stop `dagster dev`"
+                ) from exc
+            time.sleep(0.5)
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    files: tuple[str, ...]  # package-relative paths, in the order they run
+
+
+def migrations() -> list[Migration]:
+    root = resources.files("warehouse").joinpath("migrations")
+    found = []
+    for entry in root.iterdir():
+        match = re.match(r"^(\d{4})_(\w+)$", entry.name)
+        if match and entry.is_dir():
+            files = sorted(f.name for f in entry.iterdir() if f.name.endswith(".sql"))
+            found.append(
+                Migration(int(match[1]), match[2], tuple(f"migrations/{entry.name}/{f}" for f in files))
+            )
+    return sorted(found, key=lambda m: m.version)
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute(resources.files("warehouse").joinpath("migrations/0001_init/meta.schema_version.sql").read_text())
+    return {row[0] for row in con.execute("SELECT version FROM meta.schema_version").fetchall()}
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration not yet applied, each in its own transaction. Never drops data."""
+    done = applied_versions(con)
+    applied = []
+    for migration in migrations():
+        if migration.version in done:
+            continue
+        con.begin()
+        try:
+            for path in migration.files:
+                for statement in statements(resources.files("warehouse").joinpath(path).read_text()):
+                    con.execute(statement)
+            con.execute(
+                "INSERT INTO meta.schema_version VALUES (?, ?, ?)",
+                [migration.version, migration.name, datetime.now(UTC)],
+            )
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+        log.info("warehouse migrated to version %d (%s)", migration.version, migration.name)
+        applied.append(migration.version)
+    return applied
+
+
+def create_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the marts views. They hold no data, so replacing them is safe.
+
+    Views may read other views; a view whose dependency does not exist yet is retried after
+    the others, so files need no ordering.
+    """
+    root = resources.files("warehouse").joinpath("marts")
+    pending = {f.name: f.read_text() for f in root.iterdir() if f.name.endswith(".sql")}
+    while pending:
+        errors = {}
+        for name, text in sorted(pending.items()):
+            try:
+                con.execute(text)
+            except duckdb.CatalogException as exc:
+                errors[name] = exc
+        if len(errors) == len(pending):
+            raise RuntimeError(f"marts views cannot be created: {errors}")
+        pending = {name: pending[name] for name in errors}
+
+
+def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Connect and make sure the schema is current (migrations + marts)."""
+    if read_only:
+        if not Path(path).exists():
+            raise FileNotFoundError(f"{path}: no warehouse yet; run `threadline sync` first")
+        return connect(path, read_only=True)
+    return prepare(connect(path))
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Bring a connection's schema up to date (for connections opened elsewhere, e.g. Dagster's)."""
+    con.execute("SET TimeZone = 'UTC'")
+    migrate(con)
+    create_marts(con)
+    return con

@@ -1,0 +1,209 @@
+"""Loading pages into the warehouse: Arrow batches, replace-by-key, cursor in the same transaction.
+
+DuckDB's executemany loads ~500 rows/s; an Arrow table ~1M rows/s. Every load here registers
+Arrow tables and runs set-based SQL against them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from connectors.models import Page, RawRecord, RejectedRecord, WorkItem
+from warehouse import sql
+
+# Raw payload table per source (identifiers cannot be bound parameters, so they come from here).
+RAW_TABLES = {"github": "raw.github_issues"}
+
+TS = pa.timestamp("us", tz="UTC")
+WORK_ITEM_SCHEMA = pa.schema(
+    [
+        ("item_id", pa.string()),
+        ("source", pa.string()),
+        ("instance", pa.string()),
+        ("native_id", pa.string()),
+        ("key", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("description", pa.string()),
+        ("item_type", pa.string()),
+        ("status", pa.string()),
+        ("status_category", pa.string()),
+        ("container", pa.string()),
+        ("team", pa.string()),
+        ("labels", pa.list_(pa.string())),
+        ("components", pa.list_(pa.string())),
+        ("parent_id", pa.string()),
+        ("epic_id", pa.string()),
+        ("milestone", pa.string()),
+        ("assignee", pa.string()),
+        ("estimate", pa.float64()),
+        ("created_at", TS),
+        ("updated_at", TS),
+        ("completed_at", TS),
+        ("custom", pa.string()),
+        ("goal_refs", pa.list_(pa.string())),
+    ]
+)
+RAW_SCHEMA = pa.schema(
+    [
+        ("item_id", pa.string()),
+        ("native_id", pa.string()),
+        ("container", pa.string()),
+        ("updated_at", TS),
+        ("payload", pa.string()),
+    ]
+)
+REJECTED_SCHEMA = pa.schema(
+    [("native_id", pa.string()), ("container", pa.string()), ("reason", pa.string()), ("payload", pa.string())]
+)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, default=str, sort_keys=True)
+
+
+def items_table(items: list[WorkItem]) -> pa.Table:
+    columns: dict[str, list[Any]] = {name: [] for name in WORK_ITEM_SCHEMA.names}
+    for item in items:
+        for name in WORK_ITEM_SCHEMA.names:
+            value = getattr(item, name)
+            if name == "custom":
+                value = _json(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            columns[name].append(value)
+    return pa.table(columns, schema=WORK_ITEM_SCHEMA)
+
+
+def raw_table(records: list[RawRecord]) -> pa.Table:
+    return pa.table(
+        {
+            "item_id": [r.item_id for r in records],
+            "native_id": [r.native_id for r in records],
+            "container": [r.container for r in records],
+            "updated_at": [r.updated_at for r in records],
+            "payload": [_json(r.payload) for r in records],
+        },
+        schema=RAW_SCHEMA,
+    )
+
+
+def rejected_table(records: list[RejectedRecord]) -> pa.Table:
+    return pa.table(
+        {
+            "native_id": [r.native_id for r in records],
+            "container": [r.container for r in records],
+            "reason": [r.reason for r in records],
+            "payload": [_json(r.payload) for r in records],
+        },
+        schema=REJECTED_SCHEMA,
+    )
+
+
+def _latest_per_item(page: Page) -> tuple[list[WorkItem], list[RawRecord]]:
+    """One row per item: the newest version if a page holds the same item twice."""
+    newest: dict[str, tuple[WorkItem, RawRecord | None]] = {}
+    raw_by_id = {r.item_id: r for r in page.raw}
+    for item in page.items:
+        seen = newest.get(item.item_id)
+        if seen is None or item.updated_at >= seen[0].updated_at:
+            newest[item.item_id] = (item, raw_by_id.get(item.item_id))
+    items = [pair[0] for pair in newest.values()]
+    raws = [pair[1] for pair in newest.values() if pair[1] is not None]
+    return items, raws
+
+
+@dataclass(frozen=True)
+class StreamKey:
+    source: str
+    instance: str
+    container: str
+    stream: str = "items"
+
+    def params(self) -> dict[str, str]:
+        return {"source": self.source, "instance": self.instance, "container": self.container, "stream": self.stream}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    written: int
+    rejected: int
+
+
+def load_page(
+    con: duckdb.DuckDBPyConnection, key: StreamKey, page: Page, *, run_id: str, now: datetime
+) -> LoadResult:
+    """Upsert a page's items and raw payloads, quarantine its rejects and store its cursor, atomically."""
+    items, raws = _latest_per_item(page)
+    params = {**key.params(), "run_id": run_id, "synced_at": now, "cursor": page.cursor}
+    con.begin()
+    try:
+        con.register("batch_items", items_table(items))
+        con.register("batch_raw", raw_table(raws))
+        con.register("batch_rejected", rejected_table(page.rejected))
+        sql.run(con, "queries/load/stage_changed.sql")
+        written = con.execute("SELECT count(*) FROM changed_items").fetchone()[0]
+        sql.run(con, "queries/load/write_items.sql", params, {"raw_table": RAW_TABLES[key.source]})
+        sql.run(con, "queries/load/write_rejected.sql", params)
+        sql.run(con, "queries/load/write_cursor.sql", params)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    finally:
+        for name in ("batch_items", "batch_raw", "batch_rejected"):
+            con.unregister(name)
+    return LoadResult(written, len(page.rejected))
+
+
+def get_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:
+    row = con.execute(
+        "SELECT cursor FROM meta.sync_state WHERE source = ? AND instance = ? AND container = ? AND stream = ?",
+        [key.source, key.instance, key.container, key.stream],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def reset_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> None:
+    con.execute(
+        "DELETE FROM meta.sync_state WHERE source = ? AND instance = ? AND container = ? AND stream = ?",
+        [key.source, key.instance, key.container, key.stream],
+    )
+
+
+def mark_deleted(
+    con: duckdb.DuckDBPyConnection,
+    key: StreamKey,
+    native_ids: set[str],
+    *,
+    run_id: str,
+    now: datetime,
+    guard: Callable[[int, int], None] | None = None,
+) -> int:
+    """Mark items of the container that the source no longer lists as deleted; returns how many.
+
+    `guard(gone, live)` may raise to refuse a suspicious sweep before anything changes.
+    """
+    ids = pa.table({"native_id": sorted(native_ids)}, schema=pa.schema([("native_id", pa.string())]))
+    con.register("sweep_ids", ids)
+    try:
+        live, gone = sql.run(con, "queries/load/count_gone.sql", key.params()).fetchone()
+        if guard is not None:
+            guard(gone, live)
+        con.begin()
+        try:
+            sql.run(con, "queries/load/mark_deleted.sql", {**key.params(), "seen_at": now, "run_id": run_id})
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+    finally:
+        con.unregister("sweep_ids")
+    return gone

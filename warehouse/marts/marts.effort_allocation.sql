@@ -1,0 +1,27 @@
+-- Metric 3, effort allocation: effort linked to each goal (directly or through sub-goals) and
+-- its share of all aligned effort, against the goal's target share. Completed work only.
+CREATE OR REPLACE VIEW marts.effort_allocation AS
+WITH direct AS (
+    SELECT goal_id, sum(linked_effort) AS effort
+    FROM marts.item_effort
+    WHERE is_completed AND goal_id IS NOT NULL
+    GROUP BY goal_id
+),
+rolled AS (
+    SELECT p.ancestor_id AS goal_id, sum(d.effort) AS effort
+    FROM direct AS d JOIN marts.goal_paths AS p ON p.goal_id = d.goal_id
+    GROUP BY p.ancestor_id
+),
+total AS (SELECT sum(effort) AS effort FROM direct)
+SELECT
+    g.goal_id, g.parent_id, g.level, g.title, gp.pillar_id,
+    coalesce(d.effort, 0) AS direct_effort,
+    coalesce(r.effort, 0) AS effort,
+    coalesce(r.effort, 0) / nullif(t.effort, 0) AS share,
+    g.target_share,
+    coalesce(r.effort, 0) / nullif(t.effort, 0) - g.target_share AS share_vs_target
+FROM core.goals AS g
+CROSS JOIN total AS t
+LEFT JOIN direct AS d USING (goal_id)
+LEFT JOIN rolled AS r USING (goal_id)
+LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = g.goal_id AND gp.depth = 0;

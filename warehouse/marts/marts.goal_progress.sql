@@ -1,0 +1,73 @@
+-- Metric 4, goal progress and health.
+-- progress: done effort / linked effort for a goal's own items; a parent's progress is the
+--   weighted mean (goals.yaml `weight`) of its children's progress, its own items counting as
+--   one more child of weight 1. Goals with no linked work anywhere below them are left out of
+--   their parent's mean.
+-- elapsed: share of the goal's period gone by today. health: on_track when progress keeps up
+--   with elapsed time (within 10 points), at_risk within 25, else off_track.
+-- starved: no completed linked work below the goal in the last 21 days.
+CREATE OR REPLACE VIEW marts.goal_progress AS
+WITH RECURSIVE own AS (
+    SELECT goal_id,
+           sum(linked_effort) AS total,
+           sum(linked_effort) FILTER (WHERE is_completed) AS done,
+           max(completed_at) AS last_completed_at
+    FROM marts.item_effort WHERE goal_id IS NOT NULL
+    GROUP BY goal_id
+),
+subtree AS (
+    SELECT p.ancestor_id AS goal_id,
+           coalesce(sum(o.total), 0) AS total,
+           coalesce(sum(o.done), 0) AS done,
+           max(o.last_completed_at) AS last_completed_at
+    FROM marts.goal_paths AS p LEFT JOIN own AS o ON o.goal_id = p.goal_id
+    GROUP BY p.ancestor_id
+),
+denominators AS (
+    SELECT g.goal_id,
+           CASE WHEN coalesce(o.total, 0) > 0 THEN 1.0 ELSE 0.0 END
+             + coalesce((SELECT sum(c.weight) FROM core.goals AS c JOIN subtree AS s ON s.goal_id = c.goal_id
+                         WHERE c.parent_id = g.goal_id AND s.total > 0), 0) AS denom
+    FROM core.goals AS g LEFT JOIN own AS o USING (goal_id)
+),
+walk(top_id, goal_id, factor, depth) AS (
+    SELECT goal_id, goal_id, 1.0, 0 FROM core.goals
+    UNION ALL
+    SELECT w.top_id, c.goal_id, w.factor * c.weight / d.denom, w.depth + 1
+    FROM walk AS w
+    JOIN core.goals AS c ON c.parent_id = w.goal_id
+    JOIN denominators AS d ON d.goal_id = w.goal_id
+    JOIN subtree AS s ON s.goal_id = c.goal_id
+    WHERE s.total > 0 AND d.denom > 0 AND w.depth < 32
+),
+rolled AS (
+    SELECT w.top_id AS goal_id, sum(w.factor / d.denom * coalesce(o.done, 0) / o.total) AS progress
+    FROM walk AS w
+    JOIN own AS o ON o.goal_id = w.goal_id AND o.total > 0
+    JOIN denominators AS d ON d.goal_id = w.goal_id
+    GROUP BY w.top_id
+),
+timed AS (
+    SELECT g.*, s.total AS linked_effort, s.done AS done_effort, s.last_completed_at, r.progress,
+           CASE WHEN g.period_start IS NOT NULL AND g.period_end IS NOT NULL AND g.period_end > g.period_start
+                THEN greatest(0.0, least(1.0, (current_date - g.period_start) / (g.period_end - g.period_start)::DOUBLE))
+           END AS elapsed
+    FROM core.goals AS g
+    JOIN subtree AS s USING (goal_id)
+    LEFT JOIN rolled AS r USING (goal_id)
+)
+SELECT
+    goal_id, parent_id, level, title, owner, team, period_start, period_end, weight,
+    linked_effort, done_effort, progress, elapsed,
+    CASE
+        WHEN linked_effort = 0 THEN 'no_work'
+        WHEN progress >= 1 THEN 'done'
+        WHEN elapsed IS NULL THEN 'no_period'
+        WHEN progress >= elapsed - 0.10 THEN 'on_track'
+        WHEN progress >= elapsed - 0.25 THEN 'at_risk'
+        ELSE 'off_track'
+    END AS health,
+    last_completed_at,
+    date_diff('day', CAST(last_completed_at AS DATE), current_date) AS days_since_completed,
+    (last_completed_at IS NULL OR last_completed_at < now() - INTERVAL 21 DAY) AS starved
+FROM timed;

@@ -1,0 +1,25 @@
+-- One row per live item and goal link, with the effort that link carries.
+-- effort = estimate, else the source's default (meta.effort_defaults, else 1);
+-- linked_effort = effort x weight, so an item split between goals is counted once in total.
+-- goal_active: the goal's period contains the day the item was completed (or today, if open).
+CREATE OR REPLACE VIEW marts.item_effort AS
+SELECT
+    w.item_id, w.source, w.instance, w.key, w.title, w.url, w.item_type, w.container, w.team,
+    w.labels, w.status_category, w.created_at, w.completed_at,
+    w.completed_at IS NOT NULL AS is_completed,
+    date_trunc('week', w.completed_at) AS completed_week,
+    coalesce(w.estimate, d.default_effort, 1.0) AS effort,
+    coalesce(w.estimate, d.default_effort, 1.0) * m.weight AS linked_effort,
+    m.goal_id, m.method, m.rule_id, m.via_item_id, m.weight, m.confidence, m.reason, m.evidence,
+    g.title AS goal_title,
+    gp.pillar_id,
+    m.goal_id IS NOT NULL
+        AND (g.period_start IS NULL OR CAST(coalesce(w.completed_at, current_date) AS DATE) >= g.period_start)
+        AND (g.period_end IS NULL OR CAST(coalesce(w.completed_at, current_date) AS DATE) <= g.period_end)
+        AS goal_active
+FROM core.work_items AS w
+JOIN core.work_item_goals AS m USING (item_id)
+LEFT JOIN meta.effort_defaults AS d ON d.source = w.source
+LEFT JOIN core.goals AS g ON g.goal_id = m.goal_id
+LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = m.goal_id AND gp.depth = 0
+WHERE NOT w.is_deleted;
