@@ -211,3 +211,7 @@ def sandbox_serve(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -14,8 +14,10 @@ from connectors.http import install_log_redaction, redact
 from pipelines.sync import StreamResult, SyncReport
 from warehouse.explain import Explanation
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Never wrap: one error is one line, and piped output stays greppable.
+_WIDTH = None if sys.stdout.isatty() else 160
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 
 def setup_logging(verbose: bool) -> None:

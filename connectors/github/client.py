@@ -99,7 +99,7 @@ class GitHubConnector:
 
     def _issue_pages(self, repo_name: str, since: datetime | None) -> Iterator[list[dict]]:
         """Raw issue payloads, one request per page, keyset-paged on updated_at."""
-        repo = self.gh.get_repo(repo_name, lazy=True)
+        repo = self.gh.get_repo(repo_name)  # lazy client: no request
         page_index = 0
         while True:
             query = dict(settings.ISSUE_LIST)

@@ -42,6 +42,11 @@ class Faults:
             self._rules.append(rule)
         return rule
 
+    def pending(self) -> int:
+        """Rules not yet used up (a test waits on this to know a request has arrived)."""
+        with self._lock:
+            return len(self._rules)
+
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()

@@ -95,7 +95,8 @@ class Sandbox:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", self._port))
         config = uvicorn.Config(
-            self._asgi, interface="asgi3", log_level="warning", access_log=False, lifespan="off"
+            self._asgi, interface="asgi3", log_level="warning", access_log=False, lifespan="off",
+            timeout_graceful_shutdown=1,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -1,0 +1,110 @@
+"""A sync killed between two pages, then rerun, leaves the same warehouse as an uninterrupted one.
+
+The sync runs as a real child process (`threadline sync`) and is killed with SIGKILL while it
+waits for its third page; nothing in the process gets a chance to clean up.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from connectors.sandbox import Sandbox
+from pipelines.sync import run_sync
+from tests.conftest import EXAMPLES, github_connector
+from warehouse.db import open_warehouse
+
+PER_PAGE = 20
+REPO = "acme/api"
+
+
+def write_config(tmp_path: Path) -> Path:
+    config = {
+        "organisation": "Crash test",
+        "goals": str(EXAMPLES / "goals.yaml"),
+        "rules": str(EXAMPLES / "rules.yaml"),
+        "sources": [
+            {"kind": "github", "name": "github", "instance": "github.com", "per_page": PER_PAGE,
+             "repos": [{"name": REPO, "team": "payments"}]},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "threadline.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def snapshot(path: Path) -> dict[str, list]:
+    con = open_warehouse(path)
+    try:
+        return {
+            "items": con.execute(
+                "SELECT * EXCLUDE (synced_at, run_id) FROM core.work_items ORDER BY item_id"
+            ).fetchall(),
+            "raw": con.execute(
+                "SELECT item_id, updated_at, payload FROM raw.github_issues ORDER BY item_id"
+            ).fetchall(),
+            "cursor": con.execute("SELECT source, container, stream, cursor FROM meta.sync_state").fetchall(),
+            "rejected": con.execute("SELECT * EXCLUDE (run_id, rejected_at) FROM meta.rejected_records").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def wait_for(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.02)
+
+
+@pytest.mark.subprocess
+def test_killed_sync_resumes_to_the_same_warehouse(sandbox: Sandbox, tmp_path: Path):
+    config = write_config(tmp_path)
+    interrupted = tmp_path / "interrupted.duckdb"
+    # Let two pages through, then hold the third request until we have killed the process.
+    sandbox.add_fault(service="github", path_contains="/issues", kind="hang", skip=2, hang_seconds=60)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "-w", str(interrupted), "sync", "-c", str(config), "--sandbox", sandbox.url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        # The held request is recorded only when it ends, so wait for the fault to be used up.
+        wait_for(lambda: sandbox.faults.pending() == 0)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    sandbox.faults.clear()
+
+    partial = snapshot(interrupted)
+    assert 0 < len(partial["items"]) < len(sandbox.github.repos[REPO].visible())  # it really stopped mid-way
+
+    con = open_warehouse(interrupted)
+    try:
+        report = run_sync(con, [github_connector(sandbox, [REPO], per_page=PER_PAGE)])
+        statuses = [row[0] for row in con.execute("SELECT status FROM meta.sync_runs ORDER BY started_at").fetchall()]
+    finally:
+        con.close()
+    assert not report.failed
+    assert statuses == ["interrupted", "success"]
+
+    uninterrupted = tmp_path / "uninterrupted.duckdb"
+    con = open_warehouse(uninterrupted)
+    try:
+        run_sync(con, [github_connector(sandbox, [REPO], per_page=PER_PAGE)])
+    finally:
+        con.close()
+
+    assert snapshot(interrupted) == snapshot(uninterrupted)
+
