@@ -104,7 +104,9 @@ class GitHubConnector:
         while True:
             query = dict(settings.ISSUE_LIST)
             listing = repo.get_issues(**query, **({"since": since} if since else {}))
-            issues = self._call(lambda: listing.get_page(page_index), f"github {repo_name} issues", repo_name)
+            issues = self._call(
+                lambda listing=listing, index=page_index: listing.get_page(index), f"github {repo_name} issues", repo_name
+            )
             # _rawData, not raw_data: raw_data would fetch every issue again to "complete" it.
             payloads = [issue._rawData for issue in issues]
             yield payloads

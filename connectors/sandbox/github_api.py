@@ -147,6 +147,9 @@ class GitHubApi:
                 "patch_url": f"https://github.com/{repo.full_name}/pull/{item.number}.patch",
                 "merged_at": ts(item.merged_at),
             }
+        body.update(item.payload_overrides)
+        for key in item.payload_removals:
+            body.pop(key, None)
         return body
 
     def repository(self, base: str, repo: GhRepo) -> dict[str, Any]:

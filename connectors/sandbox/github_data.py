@@ -45,6 +45,10 @@ class GhIssue:
     assignee: str | None = None
     milestone: int | None = None
     deleted: bool = False
+    # Fields to force into (or, with value None for a missing key, drop from) the rendered
+    # JSON: how tests serve a malformed record.
+    payload_overrides: dict = field(default_factory=dict)
+    payload_removals: tuple[str, ...] = ()
 
     def close(self, at: datetime, rng: random.Random) -> None:
         self.state, self.closed_at, self.updated_at = "closed", at, at

@@ -1,0 +1,98 @@
+"""Failure behaviour of the GitHub connector: retries, bad records, bad credentials, secrets."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+from connectors.base import SourceAccessError
+from connectors.http import install_log_redaction
+from pipelines.sync import run_sync
+from tests.conftest import github_connector
+
+
+def test_429_with_retry_after_is_retried_after_the_wait(sandbox, con):
+    sandbox.add_fault(service="github", path_contains="/issues", status=429, headers={"Retry-After": "1"}, times=1)
+    started = time.monotonic()
+    report = run_sync(con, [github_connector(sandbox, ["acme/api"])])
+    elapsed = time.monotonic() - started
+    assert not report.failed
+    assert elapsed >= 1.0
+    assert report.streams[0].retries == 1 and report.streams[0].requests == 2
+    statuses = [r.status for r in sandbox.requests_to("github", "/issues")]
+    assert statuses == [429, 200]
+    assert con.execute("SELECT count(*) FROM core.work_items").fetchone()[0] == len(sandbox.github.repos["acme/api"].visible())
+
+
+@pytest.mark.parametrize("fault", [{"status": 502}, {"status": 503}, {"kind": "truncate"}])
+def test_server_errors_and_cut_bodies_are_retried(sandbox, con, fault):
+    sandbox.add_fault(service="github", path_contains="/issues", times=2, **fault)
+    report = run_sync(con, [github_connector(sandbox, ["acme/web"])])
+    assert not report.failed
+    assert report.streams[0].retries == 2
+    assert con.execute("SELECT count(*) FROM core.work_items").fetchone()[0] == len(sandbox.github.repos["acme/web"].visible())
+
+
+def test_persistent_failure_fails_the_stream_but_not_the_others(sandbox, con):
+    sandbox.add_fault(service="github", path_contains="/repos/acme/api/issues", status=500, times=None)
+    report = run_sync(con, [github_connector(sandbox, ["acme/api", "acme/web"])])
+    by_repo = {s.container: s for s in report.streams}
+    assert by_repo["acme/api"].status == "failed" and "500" in by_repo["acme/api"].error
+    assert by_repo["acme/web"].status == "success"
+    failed_run = con.execute("SELECT status, error FROM meta.sync_runs WHERE container = 'acme/api'").fetchone()
+    assert failed_run[0] == "failed" and "500" in failed_run[1]
+
+
+def test_404_repository_fails_its_stream_with_a_clear_message(sandbox, con):
+    connector = github_connector(sandbox, ["acme/api"])
+    connector.config.repos[0].name = "acme/gone"
+    report = run_sync(con, [connector])
+    assert report.streams[0].status == "failed"
+    assert "not found (404)" in report.streams[0].error
+
+
+def test_malformed_issue_is_quarantined_with_its_reason_and_the_rest_loads(sandbox, con):
+    repo = sandbox.github.repos["acme/api"]
+    bad, missing = sorted(repo.visible(), key=lambda i: i.number)[3:5]
+    bad.payload_overrides = {"created_at": "yesterday-ish"}
+    missing.payload_removals = ("title",)
+    report = run_sync(con, [github_connector(sandbox, ["acme/api"])])
+    assert report.streams[0].rejected == 2
+    rejected = dict(con.execute("SELECT native_id, reason FROM meta.rejected_records").fetchall())
+    assert set(rejected) == {f"acme/api#{bad.number}", f"acme/api#{missing.number}"}
+    assert "created_at" in rejected[f"acme/api#{bad.number}"] or "isoformat" in rejected[f"acme/api#{bad.number}"]
+    assert "title" in rejected[f"acme/api#{missing.number}"]
+    payload = json.loads(con.execute("SELECT payload FROM meta.rejected_records WHERE native_id = ?", [f"acme/api#{bad.number}"]).fetchone()[0])
+    assert payload["created_at"] == "yesterday-ish"
+    loaded = con.execute("SELECT count(*) FROM core.work_items").fetchone()[0]
+    assert loaded == len(repo.visible()) - 2
+
+    # Fixed at the source and edited again: it loads and leaves quarantine.
+    bad.payload_overrides = {}
+    bad.updated_at = sandbox.clock.now
+    run_sync(con, [github_connector(sandbox, ["acme/api"])])
+    assert con.execute("SELECT native_id FROM meta.rejected_records").fetchall() == [(f"acme/api#{missing.number}",)]
+
+
+def test_bad_token_raises_access_error_naming_the_source(sandbox):
+    connector = github_connector(sandbox, token="ghp_not_the_right_one")
+    with pytest.raises(SourceAccessError) as caught:
+        connector.check_access()
+    assert str(caught.value).startswith("source 'github': ")
+    assert "401" in str(caught.value) and "ghp_not_the_right_one" not in str(caught.value)
+
+
+def test_tokens_never_reach_logs_or_the_warehouse(sandbox, con, caplog, warehouse_path):
+    install_log_redaction()
+    caplog.set_level(logging.DEBUG)
+    sandbox.add_fault(service="github", path_contains="/issues", status=503, times=1)
+    connector = github_connector(sandbox, ["acme/api"])
+    logging.getLogger("test").warning("token in a message: %s", sandbox.token)
+    run_sync(con, [connector])
+    con.execute("CHECKPOINT")
+    assert sandbox.token not in caplog.text
+    assert "***" in caplog.text
+    assert sandbox.token.encode() not in warehouse_path.read_bytes()
