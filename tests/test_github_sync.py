@@ -53,6 +53,7 @@ def test_second_sync_without_changes_reads_one_page_per_repo_and_writes_nothing(
         per_repo[request.path] = per_repo.get(request.path, 0) + 1
     assert per_repo == {f"/repos/{repo}/issues": 1 for repo in sandbox.github.repos}
     assert all(r.param("since") for r in issue_requests(sandbox))
+    assert sandbox.requests_to("github", "/pulls") == []  # no pull request changed: no branch lookup
     after = con.execute("SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id").fetchall()
     assert after == before  # not even re-written with a new synced_at
 
@@ -96,4 +97,27 @@ def test_sync_runs_record_counts(sandbox, con):
         "SELECT status, pages, items_seen, items_written, requests, error FROM meta.sync_runs WHERE container = 'acme/web'"
     ).fetchone()
     total = len(sandbox.github.repos["acme/web"].visible())
-    assert row == ("success", 1, total, total, 1, None)
+    requests = len(sandbox.requests_to("github", "/issues")) + len(sandbox.requests_to("github", "/pulls"))
+    assert row == ("success", 1, total, total, requests, None)
+
+
+def test_pull_requests_carry_their_branch(sandbox, con):
+    connector = github_connector(sandbox, ["acme/api"])
+    run_sync(con, [connector])
+    expected = {f"acme/api#{i.number}": i.branch for i in sandbox.github.repos["acme/api"].visible() if i.is_pr}
+    stored = dict(
+        con.execute(
+            "SELECT native_id, custom->>'branch' FROM core.work_items WHERE item_type = 'pull_request'"
+        ).fetchall()
+    )
+    assert stored == expected and all(stored.values())
+    # A day later only the changed pull requests are looked up, from the newest pulls page.
+    changes = sandbox.advance(hours=24, creates=4, updates=3, closes=3)["github"]
+    sandbox.reset_requests()
+    run_sync(con, [connector])
+    assert len(sandbox.requests_to("github", "/pulls")) <= 1
+    for key in changes["created"]:
+        if key.startswith("acme/api#"):
+            item = sandbox.github.repos["acme/api"].issues[int(key.split("#")[1])]
+            branch = con.execute("SELECT custom->>'branch' FROM core.work_items WHERE native_id = ?", [key]).fetchone()[0]
+            assert branch == item.branch

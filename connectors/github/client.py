@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from connectors.base import SourceAccessError, SourceError
 from connectors.github import settings
+from connectors.github.branches import PullBranches
 from connectors.github.config import GitHubSourceConfig
 from connectors.github.normalize import native_id, normalize_issue, parse_time
 from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries, register_secret
@@ -118,12 +119,32 @@ class GitHubConnector:
             else:
                 since, page_index = newest, 0
 
+    def _branch_finder(self, repo_name: str) -> PullBranches:
+        repo = self.gh.get_repo(repo_name)
+        listing = repo.get_pulls(**settings.PULL_LIST)
+
+        def fetch(index: int) -> list[dict]:
+            pulls = self._call(lambda: listing.get_page(index), f"github {repo_name} pulls", repo_name)
+            return [pull._rawData for pull in pulls]
+
+        return PullBranches(fetch, self.config.per_page)
+
     def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
         since = parse_time(cursor) if cursor else None
         team = self.config.team_of(container)
+        branches = self._branch_finder(container)
         for payloads in self._issue_pages(container, since):
             page = Page(cursor=cursor)
             newest = since
+            # Branches only for pull requests that changed: the boundary item repeated by an
+            # inclusive `since` costs no extra request.
+            changed_prs = {
+                p["number"]: t
+                for p in payloads
+                if "pull_request" in p and isinstance(p.get("number"), int)
+                and (t := _safe_time(p.get("updated_at"))) and (since is None or t > since)
+            }
+            branch_of = branches.lookup(changed_prs) if changed_prs else {}
             for payload in payloads:
                 updated = _safe_time(payload.get("updated_at"))
                 if updated and (newest is None or updated > newest):
@@ -135,6 +156,7 @@ class GitHubConnector:
                         repo=container,
                         team=team,
                         estimate_label_prefix=self.config.estimate_label_prefix,
+                        branch=branch_of.get(payload.get("number")),
                     )
                 except (KeyError, TypeError, ValueError, ValidationError) as exc:
                     page.rejected.append(

@@ -59,6 +59,7 @@ def normalize_issue(
     repo: str,
     team: str | None = None,
     estimate_label_prefix: str | None = None,
+    branch: str | None = None,
 ) -> WorkItem:
     is_pr = "pull_request" in payload
     labels = [label["name"] if isinstance(label, dict) else str(label) for label in payload.get("labels") or []]
@@ -85,4 +86,5 @@ def normalize_issue(
         created_at=parse_time(payload["created_at"]),
         updated_at=parse_time(payload["updated_at"]),
         completed_at=parse_time(payload.get("closed_at")) if completed else None,
+        custom={"branch": branch} if branch else {},
     )

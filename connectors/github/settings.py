@@ -7,6 +7,7 @@ API_URL = "https://api.github.com"
 INSTANCE_FOR_HOST = {"api.github.com": "github.com"}
 PER_PAGE = 100  # GitHub's maximum
 ISSUE_LIST = {"state": "all", "sort": "updated", "direction": "asc"}
+PULL_LIST = {"state": "all", "sort": "updated", "direction": "desc"}  # newest first, for branches
 
 # GitHub issue types (where an organisation uses them) -> WorkItem.item_type.
 ISSUE_TYPE_MAP = {"bug": "bug", "task": "task", "feature": "story", "epic": "epic"}

@@ -246,6 +246,56 @@ class GitHubApi:
             body = [self.issue(base, repo, item) for item in chunk]
         return self.reply(body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
 
+    def pull(self, base: str, repo: GhRepo, item: GhIssue) -> dict[str, Any]:
+        api = f"{base}/repos/{repo.full_name}"
+        ref = {"label": f"{repo.full_name.split('/')[0]}:{item.branch}", "ref": item.branch, "sha": f"{item.id:040x}"}
+        return {
+            "url": f"{api}/pulls/{item.number}",
+            "id": item.id + 7_000_000,
+            "html_url": f"https://github.com/{repo.full_name}/pull/{item.number}",
+            "issue_url": f"{api}/issues/{item.number}",
+            "number": item.number,
+            "state": item.state,
+            "title": item.title,
+            "user": self.user(base, item.author),
+            "body": item.body or None,
+            "created_at": ts(item.created_at),
+            "updated_at": ts(item.updated_at),
+            "closed_at": ts(item.closed_at),
+            "merged_at": ts(item.merged_at),
+            "head": ref,
+            "base": {"label": f"{repo.full_name.split('/')[0]}:main", "ref": "main", "sha": "0" * 40},
+            "draft": False,
+        }
+
+    async def list_pulls(self, request: Request) -> Response:
+        if denied := self.guard(request):
+            return denied
+        q = request.query_params
+        try:
+            state = q.get("state", "open")
+            sort = q.get("sort", "created")
+            direction = q.get("direction", "asc" if sort == "created" and "direction" not in q else "desc")
+            per_page = min(100, int(q.get("per_page", 30)))
+            page = int(q.get("page", 1))
+            if state not in ("open", "closed", "all") or sort not in ("created", "updated", "popularity", "long-running"):
+                raise ValueError
+            if direction not in ("asc", "desc") or per_page < 1 or page < 1:
+                raise ValueError
+        except ValueError:
+            return error_response(422, self.rate_headers())
+        with self.sandbox.lock:
+            repo = self.find_repo(request)
+            if repo is None:
+                return error_response(404, self.rate_headers())
+            pulls = [i for i in repo.visible() if i.is_pr and (state == "all" or i.state == state)]
+            field = "updated_at" if sort == "updated" else "created_at"
+            pulls.sort(key=lambda i: (getattr(i, field), i.number), reverse=direction == "desc")
+            last_page = max(1, -(-len(pulls) // per_page))
+            base = self.base(request)
+            body = [self.pull(base, repo, i) for i in pulls[(page - 1) * per_page : page * per_page]]
+        return self.reply(body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
+
     async def list_milestones(self, request: Request) -> Response:
         if denied := self.guard(request):
             return denied
@@ -291,5 +341,6 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route("/repos/{owner}/{repo}", api.get_repo),
         Route("/repos/{owner}/{repo}/issues", api.list_issues),
         Route("/repos/{owner}/{repo}/milestones", api.list_milestones),
+        Route("/repos/{owner}/{repo}/pulls", api.list_pulls),
     ]
     return ServiceApp(api.data, routes, lambda status, headers: error_response(status, api.rate_headers() | headers))

@@ -44,6 +44,7 @@ class GhIssue:
     merged_at: datetime | None = None
     assignee: str | None = None
     milestone: int | None = None
+    branch: str | None = None  # pull requests: the head branch
     deleted: bool = False
     # Fields to force into (or, with value None for a missing key, drop from) the rendered
     # JSON: how tests serve a malformed record.
@@ -118,13 +119,20 @@ class GitHubData:
             labels.append(EXPLICIT_GOAL_LABELS[theme.id])
         body = f"Part of the {theme.id} work." if rng.random() < 0.5 else ""
         jira_keys = [key for key, team in JIRA_PROJECTS.items() if team == repo.team]
+        branch = None
+        if is_pr:
+            slug = "-".join(title.lower().split()[:4]).replace(":", "").replace("/", "-")
+            branch = f"{rng.choice(PEOPLE)}/{slug}"
         if is_pr and jira_keys and rng.random() < 0.5:
-            # Pull requests name the Jira issue they implement, in the title or the body.
+            # Pull requests name the Jira issue they implement: in the title, the body or the branch.
             key = f"{rng.choice(jira_keys)}-{rng.randint(1, 60)}"
-            if rng.random() < 0.5:
+            where = rng.random()
+            if where < 0.4:
                 title = f"{key}: {title}"
-            else:
+            elif where < 0.7:
                 body = f"{body}\n\nImplements {key}.".strip()
+            else:
+                branch = f"{key.lower()}-{branch.split('/', 1)[1]}"
         number = repo.next_number()
         milestone = None
         if repo.milestones and rng.random() < 0.5:
@@ -146,6 +154,7 @@ class GitHubData:
             updated_at=created,
             assignee=rng.choice(PEOPLE) if rng.random() < 0.7 else None,
             milestone=milestone.number if milestone else None,
+            branch=branch,
         )
 
     def _generate(self) -> None:
