@@ -194,7 +194,7 @@ def mark_deleted(
     ids = pa.table({"native_id": sorted(native_ids)}, schema=pa.schema([("native_id", pa.string())]))
     con.register("sweep_ids", ids)
     try:
-        live, gone = sql.run(con, "queries/load/count_gone.sql", key.params()).fetchone()
+        live, gone = sql.run(con, "queries/load/count_gone.sql", key.params()).fetchall()[0]
         if guard is not None:
             guard(gone, live)
         con.begin()
