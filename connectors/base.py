@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import ClassVar, Protocol
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.models import Page, RequestStats, Sweep
 
@@ -85,3 +85,14 @@ class Connector(Protocol):
 def strip_credentials(text: str) -> str:
     """Drop user:password@ from URLs in messages."""
     return re.sub(r"//[^/@\s]+:[^/@\s]+@", "//", text)
+
+
+def rejection_reason(exc: Exception) -> str:
+    """Why a payload could not become a WorkItem, as stored in meta.rejected_records."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "item"
+        return f"invalid {where}: {first['msg']}"
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return f"{type(exc).__name__}: {exc}"

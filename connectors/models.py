@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -135,6 +135,36 @@ class RequestStats:
 
     requests: int = 0
     retries: int = 0
+
+
+@dataclass(frozen=True)
+class ImportedGoal:
+    """A goal kept in a tool (Asana Goals), in the shape of a goals.yaml entry.
+
+    `goal_id` is namespaced by the connector (`asana:<gid>`) unless configured to be the id of a
+    goals.yaml goal; `parent_id` uses the same ids. The mapping step merges these with goals.yaml.
+    """
+
+    goal_id: str
+    parent_id: str | None
+    title: str
+    level: str
+    origin: str  # where it came from: asana:<gid>
+    native_id: str
+    description: str | None = None
+    owner: str | None = None
+    team: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class GoalImport:
+    """What a goals import found, and what it had to decide (several parents, hidden parents)."""
+
+    goals: list[ImportedGoal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def utcnow() -> datetime:

@@ -6,14 +6,14 @@ Asana). Errors name file:line: duplicate ids, unknown parents, cycles, inverted 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from mapping.yamlconf import Locator, load_yaml, validate
+from mapping.yamlconf import ConfigError, Locator, load_yaml, validate
 
 Level = Literal["pillar", "objective", "key_result", "initiative"]
 GOAL_ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]*$"
@@ -81,6 +81,8 @@ class Goal:
 @dataclass
 class GoalTree:
     goals: dict[str, Goal]
+    # goals.yaml vs imported goals (same id): what the merge decided, for the user to read.
+    conflicts: tuple[str, ...] = ()
 
     def __contains__(self, goal_id: str) -> bool:
         return goal_id in self.goals
@@ -108,7 +110,7 @@ def _flatten(
         _flatten(spec.children, (*here, "children"), spec, locator, out)
 
 
-def build_tree(parsed: GoalsFile, locator: Locator) -> GoalTree:
+def build_tree(parsed: GoalsFile, locator: Locator, imported: GoalTree | None = None) -> GoalTree:
     flat: list[tuple[GoalSpec, GoalSpec | None, tuple]] = []
     _flatten(parsed.goals, ("goals",), None, locator, flat)
     goals: dict[str, Goal] = {}
@@ -140,27 +142,53 @@ def build_tree(parsed: GoalsFile, locator: Locator) -> GoalTree:
             origin=f"{locator.file}:{locator.line(path)}",
         )
         where[spec.id] = path
+    external = imported.goals if imported else {}
     for goal_id, goal in goals.items():
-        if goal.parent_id and goal.parent_id not in goals:
+        if goal.parent_id and goal.parent_id not in goals and goal.parent_id not in external:
             raise locator.error(
                 (*where[goal_id], "parent"), f"goal '{goal_id}' names unknown parent '{goal.parent_id}'"
             )
-    _check_cycles(goals, where, locator)
-    return GoalTree(goals)
+    if imported is None:
+        _check_cycles(goals, where, locator)
+        return GoalTree(goals)
+    return merge_imported(GoalTree(goals), imported, where, locator)
+
+
+def merge_imported(yaml_tree: GoalTree, imported: GoalTree, where: dict[str, tuple], locator: Locator) -> GoalTree:
+    """goals.yaml plus goals imported from a tool (Asana Goals). On a shared id goals.yaml wins
+    (the imported goal's children then hang under the YAML goal); each such case is reported.
+    The tree rules (known parents, no cycles) hold for the merged tree."""
+    conflicts = []
+    for goal_id, goal in imported.goals.items():
+        if goal_id in yaml_tree.goals:
+            conflicts.append(
+                f"goal '{goal_id}' is defined in {yaml_tree.goals[goal_id].origin} and imported from {goal.origin} "
+                f"('{goal.title}'); the goals.yaml definition is kept"
+            )
+    merged = imported.merged(yaml_tree).goals
+    for goal_id, goal in merged.items():
+        if goal.parent_id and goal.parent_id not in merged:  # imports are self-contained; a stale one may not be
+            conflicts.append(f"imported goal '{goal_id}' ({goal.origin}) names unknown parent '{goal.parent_id}'; it becomes a root")
+            merged[goal_id] = replace(goal, parent_id=None)
+    _check_cycles(merged, where, locator)
+    return GoalTree(merged, tuple(conflicts))
 
 
 def _check_cycles(goals: dict[str, Goal], where: dict[str, tuple], locator: Locator) -> None:
-    for start in goals:
+    for start in sorted(goals, key=lambda goal_id: goal_id not in where):  # goals.yaml ids first: they have a line
         seen = [start]
         current = goals[start].parent_id
         while current:
             if current in seen:
                 cycle = " -> ".join([*seen[seen.index(current) :], current])
+                if start not in where:
+                    raise ConfigError(locator.file, None, f"cycle in imported goals: {cycle}; fix the parents in the tool")
                 raise locator.error((*where[start], "parent"), f"cycle in goal tree: {cycle}")
             seen.append(current)
             current = goals[current].parent_id
 
 
-def load_goals(path: str | Path) -> GoalTree:
+def load_goals(path: str | Path, imported: GoalTree | None = None) -> GoalTree:
+    """goals.yaml, merged with `imported` goals when given (their parents may be either kind)."""
     data, locator = load_yaml(path)
-    return build_tree(validate(GoalsFile, data, locator), locator)
+    return build_tree(validate(GoalsFile, data, locator), locator, imported)

@@ -19,7 +19,7 @@ from connectors.base import SourceAccessError
 from mapping.yamlconf import ConfigError
 from pipelines import console
 from pipelines.config import WAREHOUSE_ENV, load_config
-from pipelines.steps import build_connectors, load_mapping_config, run_mapping, run_report
+from pipelines.steps import build_connectors, imported_goals, load_mapping_config, run_mapping, run_report
 from pipelines.sync import SyncFailed, check_access, run_sync
 from warehouse.db import WarehouseBusy, open_warehouse
 
@@ -98,7 +98,7 @@ def sync(
 def map_command(config_path: ConfigOption = None) -> None:
     """Link every work item to goals, from goals.yaml and rules.yaml."""
     config = load_config(config_path)
-    mapping = load_mapping_config(config)
+    mapping = load_mapping_config(config, imported=imported_goals(config.warehouse_path))
     con = open_warehouse(config.warehouse_path)
     try:
         summary = run_mapping(con, config, mapping)

@@ -43,6 +43,7 @@ from pipelines.registry import build_connector
 from pipelines.steps import load_mapping_config, run_mapping, run_report
 from pipelines.sync import check_access, run_sync
 from warehouse.db import prepare
+from warehouse.imported_goals import read_imported_goals
 
 SANDBOX_ENV = "THREADLINE_SANDBOX_URL"
 FRESHNESS_HOURS = 3  # hourly syncs: three missed runs in a row is worth a warning
@@ -157,9 +158,9 @@ def _mapping_assets(source_keys: list[AssetKey]) -> list:
     )
     def goal_mapping(context: AssetExecutionContext) -> MaterializeResult:
         config = context.resources.threadline.load()
-        mapping = load_mapping_config(config)
         with context.resources.duckdb.get_connection() as con:
             prepare(con)
+            mapping = load_mapping_config(config, imported=read_imported_goals(con))
             summary = run_mapping(con, config, mapping)
         return MaterializeResult(
             metadata={"items": summary.items, "aligned": summary.aligned, **{f"method_{k}": v for k, v in summary.by_method.items()}}

@@ -17,6 +17,7 @@ from pipelines.steps import build_connectors, load_mapping_config, run_mapping, 
 from pipelines.sync import Progress, SyncReport, check_access, run_sync
 from reports.build import ReportFiles
 from warehouse.db import open_warehouse
+from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary
 
 
@@ -36,7 +37,6 @@ def run_demo(
     spec: OrgSpec | None = None,
     progress: Progress | None = None,
 ) -> DemoResult:
-    mapping_config = load_mapping_config(config)  # a bad rules file stops here, before any write
     out_dir.mkdir(parents=True, exist_ok=True)
     warehouse = out_dir / "threadline.duckdb"
     for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
@@ -49,6 +49,8 @@ def run_demo(
             first = run_sync(con, connectors, progress=progress)
             sandbox.advance(hours=24)
             second = run_sync(con, connectors, sweep=True, progress=progress)
+            # Validated after the sync: rules may name goals the sync imported (Asana Goals).
+            mapping_config = load_mapping_config(config, imported=read_imported_goals(con))
             mapping = run_mapping(con, config, mapping_config)
             report = run_report(con, config, output=out_dir / "report.html", end=_report_end(sandbox))
         finally:

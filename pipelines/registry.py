@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from connectors.asana.client import AsanaConnector
+from connectors.asana.config import AsanaSourceConfig
 from connectors.base import Connector, SourceConfig
 from connectors.github.client import GitHubConnector
 from connectors.github.config import GitHubSourceConfig
 from connectors.http import RetryPolicy
 
-SourceConfigs = GitHubSourceConfig
+SourceConfigs = GitHubSourceConfig | AsanaSourceConfig
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class SourceKind:
 
 KINDS: dict[str, SourceKind] = {
     "github": SourceKind(GitHubSourceConfig, GitHubConnector, "/github"),
+    "asana": SourceKind(AsanaSourceConfig, AsanaConnector, "/asana/api/1.0"),
 }
 
 

@@ -6,6 +6,7 @@ stops with one line and leaves the warehouse untouched.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,11 @@ from mapping.rules import RuleSet, load_rules
 from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
 from reports.build import ReportFiles, build_report
+from warehouse.db import connect
+from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary, apply_mapping
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,11 +33,28 @@ class MappingConfig:
     rules: RuleSet
 
 
-def load_mapping_config(config: ThreadlineConfig) -> MappingConfig:
-    """Goals and rules, validated (raises ConfigError naming file:line)."""
-    goals = load_goals(config.goals_path)
+def load_mapping_config(config: ThreadlineConfig, imported: GoalTree | None = None) -> MappingConfig:
+    """Goals and rules, validated (raises ConfigError naming file:line).
+
+    `imported`: goals imported from tools by earlier syncs (see `imported_goals`), merged with
+    goals.yaml; goals.yaml wins a shared id, and rules may name imported goals.
+    """
+    goals = load_goals(config.goals_path, imported=imported)
+    for conflict in goals.conflicts:
+        log.warning("goals: %s", conflict)
     rules = load_rules(config.rules_path, goals)
     return MappingConfig(goals, rules)
+
+
+def imported_goals(warehouse: Path) -> GoalTree | None:
+    """Goals imported by earlier syncs, read without writing anything (None if there are none)."""
+    if not Path(warehouse).exists():
+        return None
+    con = connect(warehouse, read_only=True)
+    try:
+        return read_imported_goals(con)
+    finally:
+        con.close()
 
 
 def build_connectors(

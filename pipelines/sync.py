@@ -18,6 +18,7 @@ from connectors.base import Connector, SourceAccessError
 from connectors.http import redact
 from connectors.models import utcnow
 from warehouse import sql
+from warehouse.imported_goals import replace_imported_goals
 from warehouse.load import StreamKey, get_cursor, load_page, mark_deleted
 
 log = logging.getLogger(__name__)
@@ -203,4 +204,34 @@ def run_sync(
             report.streams.append(sync_stream(con, connector, container, run_id=run_id, progress=progress))
             if sweep:
                 report.streams.append(sweep_stream(con, connector, container, run_id=run_id, force=force_sweep))
+        if getattr(connector.config, "import_goals", False):
+            report.streams.append(goals_stream(con, connector, run_id=run_id))
     return report
+
+
+def goals_stream(
+    con: duckdb.DuckDBPyConnection, connector: Connector, *, run_id: str, now: Callable[[], datetime] = utcnow
+) -> StreamResult:
+    """Import the goals a tool keeps (Asana Goals) into core.imported_goals, replacing the last import."""
+    result = StreamResult(connector.config.name, "goals", "goals")
+    requests_before, retries_before = connector.stats.requests, connector.stats.retries
+    _start(con, connector, result, run_id)
+    try:
+        found = connector.import_goals()  # type: ignore[attr-defined]  # only tools that keep goals
+        result.items_seen = len(found.goals)
+        result.items_written = replace_imported_goals(
+            con, source=connector.source, source_name=connector.config.name, instance=connector.instance,
+            goals=found.goals, run_id=run_id, now=now(),
+        )  # fmt: skip
+        result.status = "success"
+    except SourceAccessError:
+        result.status, result.error = "failed", "credentials rejected"
+        raise
+    except Exception as exc:
+        result.status, result.error = "failed", redact(str(exc))
+        log.error("%s goals: %s", connector.config.name, result.error)
+    finally:
+        result.requests = connector.stats.requests - requests_before
+        result.retries = connector.stats.retries - retries_before
+        _finish(con, connector, result, run_id)
+    return result

@@ -28,6 +28,26 @@ GITHUB_REPOS = {
 # ("PAY-12: ..."), which is how the linker ties code to planned work.
 JIRA_PROJECTS = {"PAY": "payments", "PLAT": "platform", "MOB": "mobile"}
 
+# Asana holds the work of the teams outside Jira and GitHub. Gids are fixed so that
+# examples/threadline.yaml can name them. Asana team gid -> our team name.
+ASANA_WORKSPACE = "1200000000000001"
+ASANA_TEAMS = {
+    "1200000000000011": "marketing",
+    "1200000000000012": "operations",
+    "1200000000000013": "sales",
+    "1200000000000014": "growth",
+}
+# Asana project gid -> (project name, our team name).
+ASANA_PROJECTS = {
+    "1200000000000101": ("Brand campaigns", "marketing"),
+    "1200000000000102": ("Content calendar", "marketing"),
+    "1200000000000111": ("Month-end close", "operations"),
+    "1200000000000112": ("Vendors and office", "operations"),
+    "1200000000000121": ("Enterprise pipeline", "sales"),
+    "1200000000000122": ("Partners and renewals", "sales"),
+    "1200000000000131": ("Launch checklist", "growth"),
+}
+
 
 def today_anchor() -> datetime:
     """The default anchor: midnight UTC today, so the demo always looks current."""
@@ -50,6 +70,7 @@ class OrgSpec:
     seed: int = 7
     anchor: datetime = field(default_factory=today_anchor)
     github_items: int = 400  # spread over the repositories
+    asana_items: int = 240  # top-level Asana tasks, spread over the projects (plus their subtasks)
 
     def rng(self, *salt: object) -> random.Random:
         """An independent, reproducible random stream per purpose."""

@@ -1,0 +1,293 @@
+"""Asana connector: tasks and subtasks of configured projects (or every project of a team).
+
+One stream per project. A read has three parts:
+1. the project's event stream since the stored sync token: which tasks changed, including
+   subtasks, whose changes Asana reports nowhere else (a subtask is not in its parent's project
+   listing unless added to it, and editing one does not modify the parent);
+2. GET /tasks?project=&modified_since=<watermark - overlap>: the project's changed tasks, and the
+   subtasks of tasks that are new to the project (GET /tasks/{gid}/subtasks);
+3. GET /tasks/{gid} for changed tasks the listing did not return (subtasks).
+Without a usable sync token (first sync; more than 24 h since the last one) the project is read
+in full: every task, and the subtasks of every task that has some.
+
+Asana lists a project's tasks in project order, not by modification time, so a page does not
+advance the watermark: pages carry the stored cursor, and the last page of a read carries the new
+one (newest `modified_at` listed + the new sync token). A read cut short starts again from the
+stored cursor; rows already loaded are skipped by the loader's (item_id, updated_at) check.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from connectors.asana import settings
+from connectors.asana.api import AsanaApi, AsanaHttpError, fields
+from connectors.asana.config import AsanaSourceConfig
+from connectors.asana.cursor import StreamCursor
+from connectors.asana.events import read_changes
+from connectors.asana.goals import build_goals, fetch_goals
+from connectors.asana.normalize import TaskContext, is_work, normalize_task, parse_time
+from connectors.base import SourceAccessError, SourceError, rejection_reason
+from connectors.http import RetryPolicy, register_secret
+from connectors.models import GoalImport, Page, RawRecord, RejectedRecord, RequestStats, Sweep, make_item_id
+
+log = logging.getLogger(__name__)
+TASK_FIELDS = fields(settings.TASK_FIELDS)
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    gid: str
+    container: str  # the project's name: what item rows, cursors and sweeps are keyed by
+    team: str | None
+
+
+class AsanaConnector:
+    source = "asana"
+
+    def __init__(self, config: AsanaSourceConfig, token: str, *, policy: RetryPolicy | None = None) -> None:
+        register_secret(token)
+        self.config = config
+        self.policy = policy or RetryPolicy()
+        self.stats = RequestStats()
+        self.api = AsanaApi(config.base_url, token, policy=self.policy, stats=self.stats, page_size=config.page_size)
+        self._projects: dict[str, ProjectRef] | None = None
+
+    @property
+    def instance(self) -> str:
+        return self.config.instance_name
+
+    # --- errors ---------------------------------------------------------------------------
+
+    def _error(self, exc: AsanaHttpError, container: str) -> Exception:
+        workspace = f"Asana workspace {self.config.workspace}"
+        if exc.status == 401:
+            return SourceAccessError(
+                self.config.name,
+                f"{workspace} at {self.config.base_url} rejected the token (401 {exc.message}); "
+                f"check ${self.config.token_env}",
+            )
+        where = container or workspace
+        explain = {
+            402: "this needs a paid Asana plan (Goals need Business or Enterprise); or set import_goals: false",
+            403: "the token's user may not read this; share it with them or use another token",
+            404: "not found: check the gid and that the token's user can see it",
+        }.get(exc.status, "")
+        return SourceError(self.config.name, where, f"Asana answered {exc.status} ({exc.message})" + (f": {explain}" if explain else ""))
+
+    @contextmanager
+    def _errors(self, container: str = "") -> Iterator[None]:
+        try:
+            yield
+        except AsanaHttpError as exc:
+            raise self._error(exc, container) from exc
+
+    # --- access and scope -----------------------------------------------------------------
+
+    def check_access(self) -> None:
+        with self._errors():
+            me = self.api.get("/users/me", {"opt_fields": fields(settings.ME_FIELDS)}, what="asana users/me")["data"]
+        if self.config.workspace not in {w.get("gid") for w in me.get("workspaces") or []}:
+            raise SourceAccessError(
+                self.config.name,
+                f"the Asana user of ${self.config.token_env} ({me.get('name', '?')}) is not a member of workspace "
+                f"{self.config.workspace}; check `workspace:` in the config",
+            )
+
+    def _project_name(self, gid: str) -> str:
+        try:
+            return self.api.get(f"/projects/{gid}", {"opt_fields": "name"}, what=f"asana project {gid}")["data"]["name"]
+        except AsanaHttpError as exc:
+            if exc.status == 401:
+                raise
+            # Keep the stream: it fails on its own with the clear message, the others still run.
+            log.warning("%s: project %s: Asana answered %s (%s)", self.config.name, gid, exc.status, exc.message)
+            return gid
+
+    def projects(self) -> dict[str, ProjectRef]:
+        if self._projects is None:
+            refs: list[ProjectRef] = []
+            with self._errors():
+                for project in self.config.projects:
+                    name = project.name or self._project_name(project.gid)
+                    refs.append(ProjectRef(project.gid, name, project.team or self.config.team))
+                for team in self.config.teams:
+                    query = {"archived": "false", "opt_fields": fields(settings.PROJECT_FIELDS)}
+                    for batch in self.api.pages(f"/teams/{team.gid}/projects", query, what=f"asana team {team.gid}"):
+                        refs.extend(ProjectRef(p["gid"], p["name"], team.team) for p in batch)
+            unique: list[ProjectRef] = []
+            for ref in refs:  # a project both configured and in a configured team: the first entry wins
+                if all(ref.gid != kept.gid for kept in unique):
+                    unique.append(ref)
+            # Two projects of one name would share a container and each other's sweeps.
+            counts = Counter(ref.container for ref in unique)
+            unique = [replace(r, container=f"{r.container} ({r.gid})") if counts[r.container] > 1 else r for r in unique]
+            self._projects = {ref.container: ref for ref in unique}
+        return self._projects
+
+    def containers(self) -> list[str]:
+        return list(self.projects())
+
+    def _project(self, container: str) -> ProjectRef:
+        try:
+            return self.projects()[container]
+        except KeyError:
+            raise SourceError(self.config.name, container, "not a configured Asana project") from None
+
+    def _context(self, ref: ProjectRef) -> TaskContext:
+        return TaskContext(
+            instance=self.instance,
+            project_gid=ref.gid,
+            container=ref.container,
+            team=ref.team,
+            estimate_field=self.config.estimate_field,
+            goal_field=self.config.goal_field,
+            in_progress_sections=self.config.in_progress_sections,
+        )
+
+    # --- reading tasks --------------------------------------------------------------------
+
+    def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
+        ref = self._project(container)
+        with self._errors(container):
+            yield from self._read(ref, StreamCursor.parse(cursor), cursor)
+
+    def _read(self, ref: ProjectRef, state: StreamCursor, cursor: str | None) -> Iterator[Page]:
+        what = f"asana {ref.container}"
+        context = self._context(ref)
+        changes = read_changes(self.api, ref.gid, state.events, what=what)
+        full = not changes.continuous
+        if state.events and full:
+            log.warning(
+                "%s %s: the event stream's sync token expired (over 24 h since the last sync); reading the project in full",
+                self.config.name, ref.container,
+            )  # fmt: skip
+        listing: dict[str, Any] = {"project": ref.gid, "opt_fields": TASK_FIELDS}
+        if not full and state.modified_since is not None:
+            since = state.modified_since - timedelta(minutes=self.config.overlap_minutes)
+            listing["modified_since"] = since.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        seen: set[str] = set()
+        newest = state.modified_since
+        for payloads in self.api.pages("/tasks", listing, what=what):
+            page = Page(cursor=cursor)
+            parents = []
+            for payload in payloads:
+                modified = _safe_time(payload.get("modified_at"))
+                if modified and (newest is None or modified > newest):
+                    newest = modified
+                self._take(page, payload, context, seen)
+                if payload.get("num_subtasks") and (full or payload.get("gid") in changes.added):
+                    parents.append(payload["gid"])
+            self._take_subtasks(page, parents, context, seen, what)
+            yield page
+        last = Page(cursor=StreamCursor(newest, changes.token).text())
+        if not full:
+            for gid in sorted(changes.tasks - seen):
+                payload = self._task(gid, what)
+                if payload is not None and _in_project(payload, ref.gid):
+                    self._take(last, payload, context, seen)
+        yield last
+
+    def _task(self, gid: str, what: str) -> dict[str, Any] | None:
+        try:
+            return self.api.get(f"/tasks/{gid}", {"opt_fields": TASK_FIELDS}, what=what)["data"]
+        except AsanaHttpError as exc:
+            if exc.status == 404:
+                return None  # deleted since it changed: the sweep marks it
+            raise
+
+    def _subtasks(self, gid: str, opt_fields: str, what: str) -> Iterator[list[dict[str, Any]]]:
+        try:
+            yield from self.api.pages(f"/tasks/{gid}/subtasks", {"opt_fields": opt_fields}, what=what)
+        except AsanaHttpError as exc:
+            if exc.status != 404:  # the parent was deleted meanwhile
+                raise
+
+    def _take_subtasks(self, page: Page, parents: list[str], context: TaskContext, seen: set[str], what: str) -> None:
+        level = 1
+        while parents and level <= settings.MAX_SUBTASK_DEPTH:
+            deeper = []
+            for gid in parents:
+                for batch in self._subtasks(gid, TASK_FIELDS, what):
+                    for payload in batch:
+                        fresh = payload.get("gid") not in seen
+                        self._take(page, payload, context, seen)
+                        if fresh and payload.get("num_subtasks"):
+                            deeper.append(payload["gid"])
+            parents, level = deeper, level + 1
+
+    def _take(self, page: Page, payload: dict[str, Any], context: TaskContext, seen: set[str]) -> None:
+        gid = payload.get("gid")
+        if gid in seen:
+            return
+        seen.add(gid)
+        if not is_work(payload):
+            return
+        try:
+            item = normalize_task(payload, context)
+        except (KeyError, TypeError, ValueError, ValidationError) as exc:
+            page.rejected.append(RejectedRecord(str(gid), context.container, rejection_reason(exc), payload))
+            return
+        page.items.append(item)
+        page.raw.append(RawRecord(item.item_id, item.native_id, context.container, item.updated_at, payload))
+
+    # --- deletes and goals ----------------------------------------------------------------
+
+    def sweep(self, container: str) -> Sweep:
+        """Every task gid under the project now: its tasks (compact, large pages) and their subtasks."""
+        ref = self._project(container)
+        what = f"asana {ref.container} sweep"
+        compact = fields(settings.SWEEP_FIELDS)
+        ids: set[str] = set()
+        with self._errors(container):
+            parents = []
+            for batch in self.api.pages(f"/projects/{ref.gid}/tasks", {"opt_fields": compact}, what=what):
+                for task in batch:
+                    if is_work(task):
+                        ids.add(task["gid"])
+                    if task.get("num_subtasks"):
+                        parents.append(task["gid"])
+            level = 1
+            while parents and level <= settings.MAX_SUBTASK_DEPTH:
+                deeper = []
+                for gid in parents:
+                    for batch in self._subtasks(gid, compact, what):
+                        for task in batch:
+                            if task["gid"] not in ids and is_work(task):
+                                ids.add(task["gid"])
+                                if task.get("num_subtasks"):
+                                    deeper.append(task["gid"])
+                parents, level = deeper, level + 1
+        return Sweep(container, ids)
+
+    def import_goals(self) -> GoalImport:
+        with self._errors("goals"):
+            goals, parents = fetch_goals(self.api, self.config.workspace, what="asana goals")
+        found = build_goals(goals, parents, goal_ids=self.config.goal_ids, team_names={t.gid: t.team for t in self.config.teams})
+        for note in found.notes:
+            log.warning("%s goals: %s", self.config.name, note)
+        return found
+
+    def item_id(self, native: str) -> str:
+        return make_item_id(self.source, self.instance, native)
+
+
+def _in_project(payload: dict[str, Any], project_gid: str) -> bool:
+    """Still under the project: a member of it, or a subtask (its stream saw it change)."""
+    member = any((m.get("project") or {}).get("gid") == project_gid for m in payload.get("memberships") or [])
+    return member or bool(payload.get("parent"))
+
+
+def _safe_time(value: object) -> datetime | None:
+    try:
+        return parse_time(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,141 @@
+"""Asana task payload -> WorkItem.
+
+- item id `asana:<instance>:<task gid>`; key = the gid (Asana tasks have no human key);
+- container = the synced project (its name); a subtask outside the project belongs to the project
+  of the task it hangs under; its parent becomes `parent_id`;
+- the project's section goes to custom["section"] and, with `completed`, gives the status;
+- tags -> labels; custom fields by name -> custom; a configured number field -> estimate and a
+  configured goal field -> goal_refs;
+- resource_subtype milestone / approval stay tasks (custom["type"] says which).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from connectors.asana import settings
+from connectors.models import WorkItem, make_item_id
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Asana's `2012-02-22T02:06:58.147Z` (or any ISO 8601 with an offset) -> aware datetime."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def is_work(payload: dict[str, Any]) -> bool:
+    return payload.get("resource_subtype") not in settings.NOT_WORK_SUBTYPES
+
+
+def custom_value(field: dict[str, Any]) -> Any:
+    """The value of one custom field, as rules compare it (None when unset)."""
+    kind = field.get("resource_subtype") or field.get("type")
+    if kind == "number":
+        return field.get("number_value")
+    if kind == "enum":
+        return (field.get("enum_value") or {}).get("name")
+    if kind == "multi_enum":
+        return [v.get("name") for v in field.get("multi_enum_values") or []] or None
+    if kind == "text":
+        return field.get("text_value")
+    if kind == "date":
+        return (field.get("date_value") or {}).get("date")
+    if kind == "people":
+        return [v.get("name") or v.get("gid") for v in field.get("people_value") or []] or None
+    return field.get("display_value")
+
+
+def custom_fields(payload: dict[str, Any]) -> dict[str, Any]:
+    values = {}
+    for field in payload.get("custom_fields") or []:
+        value = custom_value(field)
+        if value is not None and field.get("name"):
+            values[field["name"]] = value
+    return values
+
+
+def goal_ids(value: Any) -> tuple[str, ...]:
+    """A goal field's value -> goal ids: one id, a comma/space-separated list, or a multi-enum."""
+    if value is None:
+        return ()
+    parts = value if isinstance(value, list) else re.split(r"[,\s]+", str(value))
+    return tuple(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    """What the stream knows that the payload does not: where the task is being synced."""
+
+    instance: str
+    project_gid: str
+    container: str
+    team: str | None = None
+    estimate_field: str | None = None
+    goal_field: str | None = None
+    in_progress_sections: tuple[str, ...] = settings.IN_PROGRESS_SECTIONS
+
+
+def _section(payload: dict[str, Any], project_gid: str) -> str | None:
+    for membership in payload.get("memberships") or []:
+        if ((membership.get("project") or {}).get("gid")) == project_gid:
+            return (membership.get("section") or {}).get("name")
+    return None
+
+
+def normalize_task(payload: dict[str, Any], context: TaskContext) -> WorkItem:
+    gid = payload["gid"]
+    if not isinstance(gid, str) or not gid:
+        raise ValueError(f"gid must be a non-empty string, got {gid!r}")
+    completed = payload.get("completed")
+    if not isinstance(completed, bool):
+        raise ValueError(f"completed must be true or false, got {completed!r}")
+    section = _section(payload, context.project_gid)
+    if completed:
+        status, category = "completed", "done"
+    else:
+        status = section or "incomplete"
+        in_progress = {s.lower() for s in context.in_progress_sections}
+        category = "in_progress" if section and section.lower() in in_progress else "todo"
+    custom = custom_fields(payload)
+    estimate = custom.get(context.estimate_field) if context.estimate_field else None
+    if estimate is not None and not isinstance(estimate, int | float):
+        raise ValueError(f"estimate field '{context.estimate_field}' is not a number: {estimate!r}")
+    goal_refs = goal_ids(custom.get(context.goal_field)) if context.goal_field else ()
+    if section:
+        custom["section"] = section
+    subtype = payload.get("resource_subtype") or "default_task"
+    if subtype != "default_task":
+        custom["type"] = subtype
+    parent = payload.get("parent")
+    parent_gid = parent.get("gid") if isinstance(parent, dict) else None
+    assignee = payload.get("assignee") or {}
+    return WorkItem(
+        item_id=make_item_id("asana", context.instance, gid),
+        source="asana",
+        instance=context.instance,
+        native_id=gid,
+        key=gid,
+        url=payload.get("permalink_url"),
+        title=payload["name"],
+        description=payload.get("notes") or None,
+        item_type="subtask" if parent_gid else "task",
+        status=status,
+        status_category=category,
+        container=context.container,
+        team=context.team,
+        labels=tuple(tag.get("name") or tag["gid"] for tag in payload.get("tags") or []),
+        parent_id=make_item_id("asana", context.instance, parent_gid) if parent_gid else None,
+        assignee=assignee.get("name") or assignee.get("gid"),
+        estimate=estimate,
+        created_at=parse_time(payload["created_at"]),
+        updated_at=parse_time(payload["modified_at"]),
+        completed_at=parse_time(payload.get("completed_at")) if completed else None,
+        custom=custom,
+        goal_refs=goal_refs,
+    )
