@@ -81,6 +81,8 @@ class AsanaConnector:
             403: "the token's user may not read this; share it with them or use another token",
             404: "not found: check the gid and that the token's user can see it",
         }.get(exc.status, "")
+        if exc.status == 400 and "Not a recognized ID" in exc.message:  # an unknown gid in a query parameter
+            explain = "check the gid and that the token's user can see it"
         return SourceError(self.config.name, where, f"Asana answered {exc.status} ({exc.message})" + (f": {explain}" if explain else ""))
 
     @contextmanager

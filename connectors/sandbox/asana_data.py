@@ -122,7 +122,6 @@ class AsanaData:
         self.workspace = ASANA_WORKSPACE
         self.teams = {gid: name.capitalize() for gid, name in ASANA_TEAMS.items()}
         self.users = {str(1_200_000_000_001_000 + i): person.capitalize() for i, person in enumerate(PEOPLE)}
-        self._user_of = {name.lower(): gid for gid, name in self.users.items()}
         tag_names = sorted({tag for theme in ASANA_THEMES for tag in theme.labels})
         self.tags = {name: str(1_200_000_000_002_000 + i) for i, name in enumerate(tag_names)}
         goal_values = sorted(set(GOAL_FIELD_BY_THEME.values()))
@@ -142,6 +141,7 @@ class AsanaData:
             sections = {str(1_200_000_000_010_000 + index * 10 + i): s for i, s in enumerate(SECTIONS)}
             self.projects[gid] = AsProject(gid, name, team_gid, sections, history_start - timedelta(days=30))
         self.tasks: dict[str, AsTask] = {}
+        self.children: dict[str, list[str]] = {}  # task gid -> its subtasks' gids, in order
         self.events: list[AsEvent] = []
         self.goals = self._goals()
         self._generate()
@@ -156,7 +156,7 @@ class AsanaData:
         return [task for task in self.tasks.values() if not task.deleted and project in task.projects]
 
     def subtasks(self, gid: str) -> list[AsTask]:
-        return [task for task in self.tasks.values() if not task.deleted and task.parent == gid]
+        return [self.tasks[child] for child in self.children.get(gid, ()) if not self.tasks[child].deleted]
 
     def tree(self, project: str) -> list[AsTask]:
         """Everything a sync of the project should hold: its tasks and their subtasks, any depth."""
@@ -246,6 +246,7 @@ class AsanaData:
             if rng.random() < 0.5:
                 task.values[ESTIMATE_FIELD] = 1.0
         self.tasks[task.gid] = task
+        self.children.setdefault(parent.gid, []).append(task.gid)
         # The parent's subtask list changed: Asana counts that as modifying the parent.
         parent.modified_at = max(parent.modified_at, created)
         return task
