@@ -69,6 +69,7 @@ def run_report(
         output or config.report.output,
         organisation=config.organisation,
         end=end or utcnow(),
+        generated_at=utcnow(),
         weeks=config.report.weeks,
         starved_days=config.report.starved_days,
     )
