@@ -43,6 +43,7 @@ class ServiceApp:
     data: Any  # the tool's generated data; has advance(start, end, **counts)
     routes: list[BaseRoute]
     error: Callable[[int, dict[str, str]], Response]  # the service's own error body for a status
+    api: Any = None  # the service's request handlers, for tests that tune quotas and the like
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,9 @@ class Sandbox:
 
     def reset_requests(self) -> None:
         self.requests.clear()
+
+    def api(self, service: str) -> Any:
+        return self._apps[service].api
 
     def add_fault(self, **kwargs) -> FaultRule:
         return self.faults.add(FaultRule(**kwargs))
