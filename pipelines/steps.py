@@ -19,6 +19,7 @@ from mapping.rules import RuleSet, load_rules
 from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
 from reports.build import ReportFiles, build_report
+from warehouse.history import take_snapshot
 from warehouse.mapping import MappingSummary, apply_mapping
 
 
@@ -53,8 +54,11 @@ def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConf
 def run_mapping(
     con: duckdb.DuckDBPyConnection, config: ThreadlineConfig, mapping: MappingConfig, now: datetime | None = None
 ) -> MappingSummary:
+    now = now or utcnow()
     write_effort_defaults(con, config)
-    return apply_mapping(con, mapping.goals, mapping.rules, now or utcnow())
+    summary = apply_mapping(con, mapping.goals, mapping.rules, now)
+    take_snapshot(con, now)
+    return summary
 
 
 def run_report(
