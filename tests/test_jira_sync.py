@@ -125,3 +125,20 @@ def test_epics_stories_and_subtasks_keep_their_parent_links(sandbox, con):
         and sandbox.jira.issues[story.parent].type == "Epic"
     )
     assert chain == expected_chain > 0
+
+
+def test_a_jql_filter_narrows_the_scope_and_issues_leaving_it_are_swept(sandbox, con):
+    connector = jira_connector(sandbox, ["PLAT"], jql="status != Done")
+    run_sync(con, [connector], sweep=True)
+    open_rows = {row for row in expected_rows(sandbox, ["PLAT"]) if row[4] != "Done"}
+    assert warehouse_rows(con) == open_rows
+    leaving = next(i for i in sandbox.jira.visible() if i.project == "PLAT" and i.status == "In Progress")
+    with sandbox.lock:
+        _, end = sandbox.clock.advance(timedelta(hours=1))
+        leaving.status, leaving.resolution, leaving.resolved = "Done", "Done", end
+        sandbox.jira.touch(leaving, end)
+
+    run_sync(con, [connector], sweep=True)
+
+    assert {row[0] for row in warehouse_rows(con, deleted=True)} == {item_id(leaving.id)}
+    assert warehouse_rows(con) == {row for row in expected_rows(sandbox, ["PLAT"]) if row[4] != "Done"}
