@@ -29,7 +29,7 @@ def jira_config(sandbox: Sandbox, projects: list[str] | None = None, **overrides
         "base_url": sandbox.service_url("jira"),
         "instance": INSTANCE,
         "email": "ops@acme.example",
-        "projects": [{"key": key, "team": JIRA_PROJECTS[key]} for key in projects or list(JIRA_PROJECTS)],
+        "projects": [{"key": key, "team": JIRA_PROJECTS.get(key)} for key in projects or list(JIRA_PROJECTS)],
         "goal_field": "Goal",
         "custom_fields": ["Severity"],
         **overrides,

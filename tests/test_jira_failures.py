@@ -122,3 +122,23 @@ def test_a_sync_cut_off_mid_way_resumes_without_loss_or_duplicates(sandbox, con)
     # Resumed from the cursor of the last page that loaded, not restarted from scratch.
     lower = cursor - timedelta(minutes=connector.config.overlap_minutes)
     assert len(sandbox.requests_to("jira", "/search/jql")) == expected_search_pages(sandbox, "PAY", lower, 10) < 10
+
+
+def test_a_project_jira_does_not_know_fails_its_stream_with_jiras_message(sandbox, con):
+    connector = jira_connector(sandbox, ["PAY", "NOPE"])
+    report = run_sync(con, [connector])
+    failed = {s.container: s.error for s in report.failed}
+    site = sandbox.service_url("jira")
+    assert failed == {
+        "NOPE": f"source 'jira', project NOPE: Jira at {site} answered 400: "
+        "The value 'NOPE' does not exist for the field 'project'."
+    }
+    assert warehouse_rows(con) == expected_rows(sandbox, ["PAY"])
+
+
+def test_a_base_url_that_is_no_jira_site_stops_with_one_line(sandbox):
+    connector = jira_connector(sandbox, base_url=sandbox.url + "/nothing-here")
+    with pytest.raises(SourceAccessError) as caught:
+        check_access([connector])
+    site = sandbox.url + "/nothing-here"
+    assert str(caught.value) == f"source 'jira': Jira at {site} answered 404: Not Found; check base_url"

@@ -87,6 +87,10 @@ def test_deletes_and_moves_out_of_scope_are_marked_deleted_by_the_sweep(sandbox,
     ).fetchone()
     assert row == (moved_within.key, "MOB", "mobile", False) and moved_within.key != old_key
     assert warehouse_rows(con) == expected_rows(sandbox)
+    # The sweep asked for ids only, in large pages: one request per project at this size.
+    listings = [r for r in search_requests(sandbox) if "ORDER BY id ASC" in r.param("jql") and "updated" not in r.param("jql")]
+    assert len(listings) == 2 * len(JIRA_PROJECTS)
+    assert all(r.param("maxResults") == "5000" and r.param("fields") in ("id", "issuekey") for r in listings)
 
 
 def test_epics_stories_and_subtasks_keep_their_parent_links(sandbox, con):

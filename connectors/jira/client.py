@@ -49,12 +49,12 @@ def adapt(exc: BaseException) -> Failure | None:
     return None
 
 
-class SiteUnreachable(SourceError):
-    """Connection errors, timeouts or cut bodies that outlasted every retry."""
+class SiteError(SourceError):
+    """A failure of one Jira site, keeping the message without the source prefix."""
 
-    def __init__(self, source: str, where: str, site: str, exc: BaseException) -> None:
-        self.detail = f"no usable answer from Jira at {site} ({type(exc).__name__})"
-        super().__init__(source, where, self.detail)
+    def __init__(self, source: str, where: str, detail: str) -> None:
+        self.detail = detail
+        super().__init__(source, where, detail)
 
 
 def format_cursor(value: datetime) -> str:
@@ -86,7 +86,8 @@ class JiraConnector:
             raise self._explain(exc, container) from None
         except (requests.RequestException, json.JSONDecodeError, TransientError) as exc:
             where = f"project {container}" if container else self.config.base_url
-            raise SiteUnreachable(self.config.name, where, self.config.base_url, exc) from exc
+            detail = f"no usable answer from Jira at {self.config.base_url} ({type(exc).__name__})"
+            raise SiteError(self.config.name, where, detail) from exc
 
     def _explain(self, exc: JIRAError, container: str) -> Exception:
         site = self.config.base_url
@@ -101,23 +102,18 @@ class JiraConnector:
                 self.config.name, f"Jira at {site} refused access (403: {exc.text}); check the account's permissions"
             )
         where = f"project {container}" if container else site
-        return SourceError(self.config.name, where, f"Jira answered {exc.status_code}: {exc.text}")
+        return SiteError(self.config.name, where, f"Jira at {site} answered {exc.status_code}: {exc.text}")
 
     def _client(self) -> JIRA:
         if self._jira is None:
             email = self.config.account_email()
             register_secret(base64.b64encode(f"{email}:{self._token}".encode()).decode())
-            client = self._call(
-                lambda: JIRA(
-                    server=self.config.base_url,
-                    basic_auth=(email, self._token),
-                    options={"rest_api_version": settings.REST_API_VERSION},
-                    max_retries=0,  # our policy (connectors.http) retries, counts and logs
-                    timeout=self.policy.timeout,
-                    get_server_info=True,
-                ),
-                "jira serverInfo",
-            )
+            try:
+                client = self._call(lambda: self._connect(email), "jira serverInfo")
+            except KeyError as exc:  # serverInfo without versionNumbers: not a Jira site
+                raise SourceAccessError(
+                    self.config.name, f"{self.config.base_url} does not answer like Jira Cloud (serverInfo has no {exc})"
+                ) from None
             if client.deploymentType != "Cloud":
                 raise SourceAccessError(
                     self.config.name,
@@ -126,6 +122,17 @@ class JiraConnector:
                 )
             self._jira = client
         return self._jira
+
+    def _connect(self, email: str) -> JIRA:
+        """The library's constructor sends exactly one request: GET serverInfo."""
+        return JIRA(
+            server=self.config.base_url,
+            basic_auth=(email, self._token),
+            options={"rest_api_version": settings.REST_API_VERSION},
+            max_retries=0,  # our policy (connectors.http) retries, counts and logs
+            timeout=self.policy.timeout,
+            get_server_info=True,
+        )
 
     def site(self) -> Site:
         """The site's field ids for this config, looked up once through /field."""
@@ -172,8 +179,8 @@ class JiraConnector:
     def check_access(self) -> None:
         try:
             me = self._call(lambda: self._client().myself(), "jira myself")
-        except SiteUnreachable as exc:  # after every retry: stop before anything is written
-            raise SourceAccessError(self.config.name, f"{exc.detail}; check base_url and the network") from exc
+        except SiteError as exc:  # the site itself fails: stop before anything is written
+            raise SourceAccessError(self.config.name, f"{exc.detail}; check base_url") from exc
         log.debug("%s: signed in; Jira user time zone %s", self.config.name, me.get("timeZone"))
         self.site()
 

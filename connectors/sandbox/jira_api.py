@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -22,8 +21,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from connectors.sandbox.jira_data import PROJECT_NAMES, STATUSES, JiraData, JiraIssue
-from connectors.sandbox.jira_fields import FIELD_RENDERERS, field_list, jql_fields
-from connectors.sandbox.jira_jql import FieldSpec, JqlError, compile_jql
+from connectors.sandbox.jira_fields import FIELD_RENDERERS, field_list
+from connectors.sandbox.jira_jql import JqlError
+from connectors.sandbox.jira_search import ID_ONLY_FIELDS, SearchRequest, find_page, wanted_fields
 
 if TYPE_CHECKING:
     from connectors.sandbox.server import Sandbox, ServiceApp
@@ -48,13 +48,6 @@ RATE_LIMIT_HEADERS = {
     "X-RateLimit-NearLimit": "true",
     "RateLimit-Reason": "jira-burst-based",
 }
-DEFAULT_MAX_RESULTS = 50
-MAX_RESULTS = 100  # with issue fields
-MAX_RESULTS_IDS = 5000  # when only ids / keys are asked for
-ID_ONLY_FIELDS = {"id", "key", "issuekey"}
-SEARCH_BODY_KEYS = {
-    "jql", "nextPageToken", "maxResults", "fields", "expand", "properties", "fieldsByKeys", "reconcileIssues", "failFast",
-}  # fmt: skip
 SERVER_VERSION = [1001, 0, 0]
 API_VERSIONS = ("2", "3")  # v2 renders descriptions as strings, v3 as ADF documents
 
@@ -121,20 +114,6 @@ class JiraApi:
 
     def all_field_ids(self) -> list[str]:
         return [*FIELD_RENDERERS, *sorted(self.custom_ids())]
-
-    def wanted_fields(self, requested: list[str]) -> list[str]:
-        """Jira's `fields` semantics: default id only; `*all` / `*navigable`; `-x` removes x."""
-        names = [n.strip() for item in requested for n in str(item).split(",") if n.strip()]
-        if not names:
-            return ["id"]
-        chosen: list[str] = []
-        for name in names:
-            if name in ("*all", "*navigable"):
-                chosen.extend(self.all_field_ids())
-            elif not name.startswith("-"):
-                chosen.append(name)
-        removed = {n[1:] for n in names if n.startswith("-")}
-        return [f for f in dict.fromkeys(chosen) if f not in removed]
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -213,7 +192,7 @@ class JiraApi:
     async def get_issue(self, request: Request) -> Response:
         if denied := self.guard(request):
             return denied
-        wanted = self.wanted_fields(request.query_params.getlist("fields") or ["*all"])
+        wanted = wanted_fields(request.query_params.getlist("fields") or ["*all"], self.all_field_ids())
         ref = request.path_params["ref"]
         with self.sandbox.lock:
             issue = self.data.issues.get(int(ref)) if ref.isdigit() else self.data.by_key(ref.upper())
@@ -225,100 +204,24 @@ class JiraApi:
         if denied := self.guard(request):
             return denied
         try:
-            params = await self.search_params(request)
-        except ValueError as exc:
+            if request.method == "POST":
+                search = SearchRequest.from_body(await request.body())
+            else:
+                search = SearchRequest.from_query(request.query_params)
+            wanted = wanted_fields(search.fields, self.all_field_ids())
+            with self.sandbox.lock:
+                page = find_page(self.data, search, wanted, self.sandbox.clock.now)
+                base, version = self.base(request), self.version(request)
+                body: dict[str, Any] = {"issues": [self.issue(base, version, i, wanted) for i in page.issues]}
+        except JqlError as exc:
             return error_response(400, None, str(exc))
-        with self.sandbox.lock:
-            try:
-                body = self.run_search(request, params)
-            except JqlError as exc:
-                return error_response(400, None, str(exc))
-        return JSONResponse(body)
-
-    async def search_params(self, request: Request) -> dict[str, Any]:
-        if request.method == "POST":
-            try:
-                body = json.loads(await request.body() or b"{}")
-            except json.JSONDecodeError:
-                raise ValueError("Invalid request payload. Refer to the REST API documentation and try again.") from None
-            if not isinstance(body, dict):
-                raise ValueError("Invalid request payload. Refer to the REST API documentation and try again.")
-            unknown = sorted(set(body) - SEARCH_BODY_KEYS)
-            if unknown:
-                raise ValueError(f'Unrecognized field "{unknown[0]}"')
-            fields = body.get("fields") or []
-            return {
-                "jql": body.get("jql") or "",
-                "token": body.get("nextPageToken"),
-                "max": body.get("maxResults"),
-                "fields": fields if isinstance(fields, list) else [fields],
-                "expand": body.get("expand") or "",
-            }
-        q = request.query_params
-        return {
-            "jql": q.get("jql", ""),
-            "token": q.get("nextPageToken"),
-            "max": q.get("maxResults"),
-            "fields": q.getlist("fields"),
-            "expand": q.get("expand", ""),
-        }
-
-    def run_search(self, request: Request, params: dict[str, Any]) -> dict[str, Any]:
-        jql = params["jql"]
-        query = compile_jql(jql, jql_fields(self.data), zone=self.data.time_zone, now=self.sandbox.clock.now)
-        if query.where is None:
-            raise JqlError("Unbounded JQL queries are not allowed here. Please add a search restriction to your query.")
-        wanted = self.wanted_fields(params["fields"])
-        try:
-            limit = int(params["max"]) if params["max"] not in (None, "") else DEFAULT_MAX_RESULTS
-        except (TypeError, ValueError):
-            raise JqlError("maxResults must be a number.") from None
-        if limit < 0:
-            raise JqlError("maxResults must not be negative.")
-        cap = MAX_RESULTS_IDS if set(wanted) <= ID_ONLY_FIELDS else MAX_RESULTS
-        limit = min(limit or DEFAULT_MAX_RESULTS, cap)
-        order = query.order or [("created", True)]
-        specs = jql_fields(self.data)
-        matches = [i for i in self.data.visible() if query.where(i)]
-        key = self.sort_key(order, specs)
-        matches.sort(key=lambda i: key(i)[-1])  # id, the tiebreak that makes the order total
-        for index in range(len(order) - 1, -1, -1):  # stable sorts, last key first
-            matches.sort(key=lambda i, n=index: key(i)[n], reverse=order[index][1])
-        digest = hashlib.sha1(jql.encode()).hexdigest()[:12]
-        if params["token"]:
-            after = decode_token(params["token"], digest)
-            directions = [desc for _, desc in order] + [False]
-            matches = [i for i in matches if is_after(key(i), after, directions)]
-        chunk = matches[:limit]
-        base, version = self.base(request), self.version(request)
-        body: dict[str, Any] = {"issues": [self.issue(base, version, i, wanted) for i in chunk], "isLast": len(matches) <= limit}
-        if not body["isLast"]:
-            body["nextPageToken"] = encode_token(key(chunk[-1]), digest)
-        if "names" in params["expand"]:
+        body["isLast"] = page.next_token is None
+        if page.next_token:
+            body["nextPageToken"] = page.next_token
+        if "names" in search.expand:
             names = {f["id"]: f["name"] for f in field_list(self.data)}
             body["names"] = {f: names.get(f, f) for f in wanted}
-        return body
-
-    @staticmethod
-    def sort_key(order: list[tuple[str, bool]], specs: dict[str, FieldSpec]):
-        """Sort values of an issue, JSON-safe (they travel inside nextPageToken), id last."""
-
-        def key(issue: JiraIssue) -> list[list[Any]]:
-            values = []
-            for name, _ in order:
-                value = specs[name].get(issue)
-                if isinstance(value, datetime):
-                    value = int(value.timestamp() * 1_000_000)
-                elif specs[name].kind == "key":
-                    project, _, number = str(value).rpartition("-")
-                    value = [project, int(number)]
-                elif isinstance(value, list):
-                    value = ",".join(sorted(map(str, value)))
-                values.append([True, 0] if value is None else [False, value])  # empty sorts last
-            return [*values, [False, issue.id]]
-
-        return key
-
+        return JSONResponse(body)
 
 class Render:
     """What a field renderer needs: the base URL, the API version, timestamps, users."""
@@ -350,28 +253,6 @@ class Render:
 
     def category(self, status: str) -> str:
         return STATUSES[status]
-
-
-def encode_token(after: list[Any], digest: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"q": digest, "after": after}).encode()).decode()
-
-
-def decode_token(token: str, digest: str) -> list[Any]:
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if decoded["q"] == digest:
-            return decoded["after"]
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        pass
-    raise JqlError("The provided next page token is invalid or expired.")
-
-
-def is_after(values: list[Any], after: list[Any], descending: list[bool]) -> bool:
-    """Keyset paging: does this row sort strictly after the last row of the previous page?"""
-    for value, last, desc in zip(values, after, descending, strict=False):
-        if value != last:
-            return (value < last) if desc else (value > last)
-    return False
 
 
 def service(sandbox: Sandbox) -> ServiceApp:
