@@ -142,3 +142,16 @@ def test_a_base_url_that_is_no_jira_site_stops_with_one_line(sandbox):
         check_access([connector])
     site = sandbox.url + "/nothing-here"
     assert str(caught.value) == f"source 'jira': Jira at {site} answered 404: Not Found; check base_url"
+
+
+def test_a_bad_jira_config_names_file_and_line(tmp_path: Path):
+    from mapping.yamlconf import ConfigError
+    from pipelines.config import load_config
+
+    config = tmp_path / "threadline.yaml"
+    config.write_text("sources:\n  - kind: jira\n    base_url: https://acme.atlassian.net\n    projects: [pay]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    assert str(caught.value) == (
+        f"{config}:4: sources.0.jira.projects.0.key: 'pay' is not a Jira project key (upper-case letters and digits, like PAY)"
+    )

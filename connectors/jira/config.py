@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -16,8 +17,15 @@ PROJECT_KEY = r"^[A-Z][A-Z0-9_]{0,99}$"
 class JiraProjectConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(pattern=PROJECT_KEY, description="project key, e.g. PAY")
+    key: str = Field(description="project key, e.g. PAY")
     team: str | None = None
+
+    @field_validator("key")
+    @classmethod
+    def _project_key(cls, value: str) -> str:
+        if not re.match(PROJECT_KEY, value):
+            raise ValueError(f"{value!r} is not a Jira project key (upper-case letters and digits, like PAY)")
+        return value
 
 
 class JiraSourceConfig(SourceConfig):
