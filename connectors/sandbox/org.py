@@ -50,6 +50,7 @@ class OrgSpec:
     seed: int = 7
     anchor: datetime = field(default_factory=today_anchor)
     github_items: int = 400  # spread over the repositories
+    jira_items: int = 300  # spread evenly over JIRA_PROJECTS
 
     def rng(self, *salt: object) -> random.Random:
         """An independent, reproducible random stream per purpose."""

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from connectors.sandbox import github_api
+from connectors.sandbox import github_api, jira_api
 from connectors.sandbox.faults import FaultRule, Faults
 from connectors.sandbox.org import Clock, OrgSpec
 
@@ -61,7 +61,7 @@ class RecordedRequest:
 class Sandbox:
     """The demo organisation behind fake vendor APIs. Use as a context manager."""
 
-    services: dict[str, ServiceFactory] = {"github": github_api.service}
+    services: dict[str, ServiceFactory] = {"github": github_api.service, "jira": jira_api.service}
 
     def __init__(self, spec: OrgSpec | None = None, *, token: str = SANDBOX_TOKEN, port: int = 0) -> None:
         self.spec = spec or OrgSpec()
