@@ -8,7 +8,7 @@ import math
 from datetime import UTC, datetime, timedelta
 
 import duckdb
-from conftest import FAST_RETRIES
+from tests.conftest import FAST_RETRIES
 
 from connectors.jira.client import JiraConnector
 from connectors.jira.config import JiraSourceConfig

@@ -9,8 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
-from jira_support import (
+from tests.conftest import FIXTURES
+from tests.jira_support import (
     INSTANCE,
     expected_rows,
     expected_search_pages,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 from connectors.jira.adf import to_text
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField

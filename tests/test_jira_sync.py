@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from jira_support import (
+from tests.jira_support import (
     advance_jira,
     expected_rows,
     expected_search_pages,

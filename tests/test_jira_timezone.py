@@ -12,7 +12,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-from jira_support import INSTANCE, item_id, jira_connector
+from tests.jira_support import INSTANCE, item_id, jira_connector
 
 from connectors.jira.normalize import parse_time
 from connectors.sandbox import SANDBOX_TOKEN
