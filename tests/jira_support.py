@@ -8,7 +8,6 @@ import math
 from datetime import UTC, datetime, timedelta
 
 import duckdb
-from tests.conftest import FAST_RETRIES
 
 from connectors.jira.client import JiraConnector
 from connectors.jira.config import JiraSourceConfig
@@ -16,6 +15,7 @@ from connectors.models import make_item_id
 from connectors.sandbox import SANDBOX_TOKEN, Sandbox
 from connectors.sandbox.jira_data import STATUSES, JiraIssue
 from connectors.sandbox.org import JIRA_PROJECTS
+from tests.conftest import FAST_RETRIES
 
 INSTANCE = "acme.atlassian.net"
 TYPES = {"Epic": "epic", "Story": "story", "Task": "task", "Bug": "bug", "Subtask": "subtask"}

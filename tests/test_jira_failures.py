@@ -9,6 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from connectors.base import SourceAccessError
+from connectors.jira.normalize import parse_time
+from pipelines.cli import app
+from pipelines.sync import check_access, run_sync
 from tests.conftest import FIXTURES
 from tests.jira_support import (
     INSTANCE,
@@ -18,12 +24,6 @@ from tests.jira_support import (
     jira_connector,
     warehouse_rows,
 )
-from typer.testing import CliRunner
-
-from connectors.base import SourceAccessError
-from connectors.jira.normalize import parse_time
-from pipelines.cli import app
-from pipelines.sync import check_access, run_sync
 from warehouse.load import StreamKey, get_cursor
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.conftest import FIXTURES
 
 from connectors.jira.adf import to_text
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
@@ -23,6 +22,7 @@ from connectors.jira.normalize import (
     rejection_reason,
     status_category,
 )
+from tests.conftest import FIXTURES
 
 VENDOR = FIXTURES / "jira"
 SITE = Site("acme.atlassian.net", "https://acme.atlassian.net", SiteFields(story_points="customfield_10016"))

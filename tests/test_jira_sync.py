@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from connectors.jira.normalize import parse_time
+from connectors.sandbox.org import JIRA_PROJECTS
+from pipelines.sync import run_sync
 from tests.jira_support import (
     advance_jira,
     expected_rows,
@@ -13,10 +16,6 @@ from tests.jira_support import (
     search_requests,
     warehouse_rows,
 )
-
-from connectors.jira.normalize import parse_time
-from connectors.sandbox.org import JIRA_PROJECTS
-from pipelines.sync import run_sync
 from warehouse.load import StreamKey, get_cursor
 
 PAGE = 10  # small pages, so a full sync spans many and an incremental one reads only a few

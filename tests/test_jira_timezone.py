@@ -12,11 +12,11 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-from tests.jira_support import INSTANCE, item_id, jira_connector
 
 from connectors.jira.normalize import parse_time
 from connectors.sandbox import SANDBOX_TOKEN
 from pipelines.sync import run_sync
+from tests.jira_support import INSTANCE, item_id, jira_connector
 from warehouse.load import StreamKey, get_cursor
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"ops@acme.example:{SANDBOX_TOKEN}".encode()).decode()}
