@@ -80,6 +80,8 @@ def test_deletes_and_moves_out_of_scope_are_marked_deleted_by_the_sweep(sandbox,
     ).fetchall()
     assert {row[0] for row in gone} == {item_id(i) for i in deleted_ids | {moved_out.id}}
     assert all(row[1] is not None for row in gone)
+    # Sweeps run after every project synced, so the move within scope never counts as a delete.
+    assert sum(s.items_deleted for s in report.streams if s.stream == "sweep") == len(deleted_ids | {moved_out.id})
     # The issue moved to another configured project kept its id and now lives there.
     row = con.execute(
         "SELECT key, container, team, is_deleted FROM core.work_items WHERE item_id = ?", [item_id(moved_within.id)]
