@@ -111,7 +111,9 @@ def validate(model: type[M], data: Any, locator: Locator) -> M:
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        first = exc.errors()[0]
+        # A misspelt key shows up twice: as an unknown field and as a missing one. The unknown
+        # field is the line to fix, so it is reported first.
+        first = min(exc.errors(), key=lambda e: 0 if e["type"] == "extra_forbidden" else 1)
         loc = [part for part in first["loc"]]
         where = ".".join(str(p) for p in loc if not str(p).startswith(("function-", "tagged-union")))
         message = first["msg"].removeprefix("Value error, ")

@@ -8,10 +8,11 @@ to goals, and writes the warehouse and the report.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from connectors.models import utcnow
 from connectors.sandbox import OrgSpec, Sandbox
+from connectors.sandbox.org import today_anchor
 from pipelines.config import ThreadlineConfig
 from pipelines.steps import build_connectors, load_mapping_config, run_mapping, run_report
 from pipelines.sync import Progress, SyncReport, check_access, run_sync
@@ -41,7 +42,8 @@ def run_demo(
     warehouse = out_dir / "threadline.duckdb"
     for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)  # the demo's own file: each demo starts from an empty warehouse
-    with Sandbox(spec or OrgSpec()) as sandbox:
+    # The sandbox's history ends a day ago; the demo lets that day pass, so the data ends today.
+    with Sandbox(spec or OrgSpec(anchor=today_anchor() - timedelta(days=1))) as sandbox:
         connectors = build_connectors(config, sandbox_url=sandbox.url)
         check_access(connectors)
         con = open_warehouse(warehouse)
@@ -52,12 +54,9 @@ def run_demo(
             # Validated after the sync: rules may name goals the sync imported (Asana Goals).
             mapping_config = load_mapping_config(config, imported=read_imported_goals(con))
             mapping = run_mapping(con, config, mapping_config)
-            report = run_report(con, config, output=out_dir / "report.html", end=_report_end(sandbox))
+            # The report's period ends where the sandbox's data ends (today, unless a test fixes the anchor).
+            report = run_report(con, config, output=out_dir / "report.html", end=sandbox.clock.now)
         finally:
             con.close()
     return DemoResult(warehouse, first, second, mapping, report)
 
-
-def _report_end(sandbox: Sandbox):
-    # The sandbox's clock runs from today's midnight; end the report at whichever is later.
-    return max(utcnow(), sandbox.clock.now)

@@ -6,7 +6,8 @@ Adding a tool means one entry here (and its connector package under connectors/)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from connectors.asana.client import AsanaConnector
 from connectors.asana.config import AsanaSourceConfig
@@ -14,8 +15,10 @@ from connectors.base import Connector, SourceConfig
 from connectors.github.client import GitHubConnector
 from connectors.github.config import GitHubSourceConfig
 from connectors.http import RetryPolicy
+from connectors.jira.client import JiraConnector
+from connectors.jira.config import JiraSourceConfig
 
-SourceConfigs = GitHubSourceConfig | AsanaSourceConfig
+SourceConfigs = GitHubSourceConfig | JiraSourceConfig | AsanaSourceConfig
 
 
 @dataclass(frozen=True)
@@ -23,10 +26,13 @@ class SourceKind:
     config: type[SourceConfig]
     connector: Callable[..., Connector]  # (config, token, policy=...) -> Connector
     sandbox_path: str  # where the sandbox serves this tool, under its URL
+    sandbox_settings: dict[str, Any] = field(default_factory=dict)  # config the sandbox needs besides its URL
 
 
 KINDS: dict[str, SourceKind] = {
     "github": SourceKind(GitHubSourceConfig, GitHubConnector, "/github"),
+    # Jira's Basic auth pairs the token with an email; the sandbox accepts any.
+    "jira": SourceKind(JiraSourceConfig, JiraConnector, "/jira", {"email": "demo@acme.example"}),
     "asana": SourceKind(AsanaSourceConfig, AsanaConnector, "/asana/api/1.0"),
 }
 
@@ -49,7 +55,11 @@ def build_connector(
     if sandbox_url:
         # Keep the configured instance name so item ids look like the real site's.
         config = config.model_copy(
-            update={"base_url": sandbox_url.rstrip("/") + kind.sandbox_path, "instance": config.instance_name}
+            update={
+                "base_url": sandbox_url.rstrip("/") + kind.sandbox_path,
+                "instance": config.instance_name,
+                **kind.sandbox_settings,
+            }
         )
         token = SANDBOX_TOKEN
     return kind.connector(config, token if token is not None else config.token(), policy=policy)

@@ -21,6 +21,7 @@ from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
 from reports.build import ReportFiles, build_report
 from warehouse.db import connect
+from warehouse.history import take_snapshot
 from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary, apply_mapping
 
@@ -75,8 +76,11 @@ def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConf
 def run_mapping(
     con: duckdb.DuckDBPyConnection, config: ThreadlineConfig, mapping: MappingConfig, now: datetime | None = None
 ) -> MappingSummary:
+    now = now or utcnow()
     write_effort_defaults(con, config)
-    return apply_mapping(con, mapping.goals, mapping.rules, now or utcnow())
+    summary = apply_mapping(con, mapping.goals, mapping.rules, now)
+    take_snapshot(con, now)
+    return summary
 
 
 def run_report(
@@ -91,6 +95,7 @@ def run_report(
         output or config.report.output,
         organisation=config.organisation,
         end=end or utcnow(),
+        generated_at=utcnow(),
         weeks=config.report.weeks,
         starved_days=config.report.starved_days,
     )

@@ -200,10 +200,13 @@ def run_sync(
     run_id = uuid.uuid4().hex[:12]
     for connector in connectors:
         sql.run(con, "queries/runs/mark_interrupted.sql", {"source_name": connector.config.name})
-        for container in connector.containers():
+        containers = connector.containers()
+        for container in containers:
             report.streams.append(sync_stream(con, connector, container, run_id=run_id, progress=progress))
-            if sweep:
-                report.streams.append(sweep_stream(con, connector, container, run_id=run_id, force=force_sweep))
+        # Sweeps after every container synced: an item moved between two synced containers is
+        # then already under its new container, and is not marked deleted in the old one.
+        for container in containers if sweep else ():
+            report.streams.append(sweep_stream(con, connector, container, run_id=run_id, force=force_sweep))
         if getattr(connector.config, "import_goals", False):
             report.streams.append(goals_stream(con, connector, run_id=run_id))
     return report

@@ -15,6 +15,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from reports import charts
 from reports.metrics import Period, ReportData, collect
 
+CLUSTERS_SHOWN = 6
+
 
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
@@ -56,10 +58,15 @@ class ReportFiles:
 
 def render_html(data: ReportData) -> str:
     template = _environment(autoescape=True).get_template("report.html.j2")
+    clusters = {
+        dimension: [c for c in data.unaligned_clusters if c["dimension"] == dimension][:CLUSTERS_SHOWN]
+        for dimension in ("reason", "container", "label")
+    }
     return template.render(
         data=data,
         teams=[d for d in data.dimensions if d["dimension"] == "team"],
-        clusters=[c for c in data.unaligned_clusters if c["dimension"] != "label" or c["items"] > 1][:12],
+        clusters=clusters,
+        cluster_rows=max((len(v) for v in clusters.values()), default=0),
         weekly_chart=charts.weekly_alignment(data.weekly),
         allocation_chart=charts.allocation_bars(data.allocation),
         trust_chart=charts.method_mix(data.trust),
@@ -78,12 +85,13 @@ def build_report(
     end: datetime,
     weeks: int = 12,
     starved_days: int = 21,
+    generated_at: datetime | None = None,
 ) -> ReportFiles:
     data = collect(
         con,
         organisation=organisation,
         period=Period.last_weeks(end, weeks),
-        generated_at=end,
+        generated_at=generated_at or end,
         starved_days=starved_days,
     )
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -97,3 +97,33 @@ def test_tokens_never_reach_logs_or_the_warehouse(sandbox, con, caplog, warehous
     assert sandbox.token not in caplog.text
     assert "***" in caplog.text
     assert sandbox.token.encode() not in warehouse_path.read_bytes()
+
+
+def test_exhausted_quota_waits_for_the_reset_then_continues(sandbox, con):
+    api = sandbox.api("github")
+    api.used, api.reset_at = api.limit, int(time.time()) + 1  # quota gone, back in a second
+    report = run_sync(con, [github_connector(sandbox, ["acme/api"])])
+    assert not report.failed and report.streams[0].retries >= 1
+    assert 403 in [r.status for r in sandbox.requests_to("github", "/issues")]
+
+
+def test_a_reset_too_far_away_fails_the_stream_with_what_to_do(sandbox, con):
+    api = sandbox.api("github")
+    api.used, api.reset_at = api.limit, int(time.time()) + 3000
+    report = run_sync(con, [github_connector(sandbox, ["acme/api"])])
+    stream = report.streams[0]
+    assert stream.status == "failed"
+    assert "asked to wait" in stream.error and "run the sync again later" in stream.error
+
+
+def test_a_hanging_request_times_out_and_is_retried(sandbox, con):
+    from connectors.github.client import GitHubConnector
+    from tests.conftest import FAST_RETRIES, github_config
+
+    sandbox.add_fault(service="github", path_contains="/issues", kind="hang", hang_seconds=3, times=1)
+    policy = type(FAST_RETRIES)(max_attempts=3, base_delay=0.01, max_backoff=0.05, max_wait=5, timeout=1)
+    connector = GitHubConnector(github_config(sandbox, ["acme/web"]), sandbox.token, policy=policy)
+    started = time.monotonic()
+    report = run_sync(con, [connector])
+    assert not report.failed and report.streams[0].retries == 1
+    assert 1 <= time.monotonic() - started < 3

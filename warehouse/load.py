@@ -19,7 +19,7 @@ from connectors.models import Page, RawRecord, RejectedRecord, WorkItem
 from warehouse import sql
 
 # Raw payload table per source (identifiers cannot be bound parameters, so they come from here).
-RAW_TABLES = {"github": "raw.github_issues", "asana": "raw.asana_tasks"}
+RAW_TABLES = {"github": "raw.github_issues", "jira": "raw.jira_issues", "asana": "raw.asana_tasks"}
 
 TS = pa.timestamp("us", tz="UTC")
 WORK_ITEM_SCHEMA = pa.schema(

@@ -343,4 +343,6 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route("/repos/{owner}/{repo}/milestones", api.list_milestones),
         Route("/repos/{owner}/{repo}/pulls", api.list_pulls),
     ]
-    return ServiceApp(api.data, routes, lambda status, headers: error_response(status, api.rate_headers() | headers))
+    return ServiceApp(
+        api.data, routes, lambda status, headers: error_response(status, api.rate_headers() | headers), api
+    )

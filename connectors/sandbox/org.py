@@ -70,6 +70,7 @@ class OrgSpec:
     seed: int = 7
     anchor: datetime = field(default_factory=today_anchor)
     github_items: int = 400  # spread over the repositories
+    jira_items: int = 300  # spread evenly over JIRA_PROJECTS
     asana_items: int = 240  # top-level Asana tasks, spread over the projects (plus their subtasks)
 
     def rng(self, *salt: object) -> random.Random:

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from connectors.sandbox import asana_api, github_api
+from connectors.sandbox import asana_api, github_api, jira_api
 from connectors.sandbox.faults import FaultRule, Faults
 from connectors.sandbox.org import Clock, OrgSpec
 
@@ -43,6 +43,7 @@ class ServiceApp:
     data: Any  # the tool's generated data; has advance(start, end, **counts)
     routes: list[BaseRoute]
     error: Callable[[int, dict[str, str]], Response]  # the service's own error body for a status
+    api: Any = None  # the service's request handlers, for tests that tune quotas and the like
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,11 @@ class RecordedRequest:
 class Sandbox:
     """The demo organisation behind fake vendor APIs. Use as a context manager."""
 
-    services: dict[str, ServiceFactory] = {"github": github_api.service, "asana": asana_api.service}
+    services: dict[str, ServiceFactory] = {
+        "github": github_api.service,
+        "jira": jira_api.service,
+        "asana": asana_api.service,
+    }
 
     def __init__(self, spec: OrgSpec | None = None, *, token: str = SANDBOX_TOKEN, port: int = 0) -> None:
         self.spec = spec or OrgSpec()
@@ -143,6 +148,9 @@ class Sandbox:
 
     def reset_requests(self) -> None:
         self.requests.clear()
+
+    def api(self, service: str) -> Any:
+        return self._apps[service].api
 
     def add_fault(self, **kwargs) -> FaultRule:
         return self.faults.add(FaultRule(**kwargs))

@@ -1,0 +1,1 @@
+"""Jira Cloud issues (epics, stories, tasks, bugs, subtasks), through the `jira` library on REST v3."""

@@ -1,0 +1,242 @@
+"""Jira Cloud connector: issues of configured projects, through the `jira` library on REST v3.
+
+Incremental by `updated`, with absolute bounds: each run asks for
+`project = P AND updated >= <cursor - overlap> AND updated <= <server now> ORDER BY updated ASC, id ASC`
+in epoch milliseconds (see jql.py for why not calendar times), and follows `nextPageToken` one page
+at a time, so every page is committed with its cursor: the newest `updated` seen so far. The
+overlap re-reads a few minutes before the cursor (Jira's search index lags writes); the loader
+skips rows it already holds at the same (id, updated), so re-reading costs requests, not writes.
+
+The sweep lists ids only (fields=id, 5000 a page) over the same scope; the runner marks what is
+missing as deleted. Moving an issue to another configured project keeps its id, so it stays.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import requests
+from jira import JIRA, JIRAError
+from pydantic import ValidationError
+
+from connectors.base import SourceAccessError, SourceError
+from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries, register_secret
+from connectors.jira import jql, settings
+from connectors.jira.config import JiraSourceConfig
+from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
+from connectors.jira.normalize import Malformed, Site, normalize_issue, parse_time, rejection_reason
+from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, make_item_id
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def adapt(exc: BaseException) -> Failure | None:
+    """jira / requests exceptions -> the shared policy's view of them.
+
+    Never str(JIRAError): it prints the request headers, Authorization included.
+    """
+    if isinstance(exc, JIRAError):
+        headers = dict(exc.response.headers) if exc.response is not None else {}
+        return Failure(exc.status_code, headers, exc.text or "")
+    if isinstance(exc, requests.RequestException | json.JSONDecodeError | TransientError):
+        return Failure(None, {}, type(exc).__name__)
+    return None
+
+
+class SiteError(SourceError):
+    """A failure of one Jira site, keeping the message without the source prefix."""
+
+    def __init__(self, source: str, where: str, detail: str) -> None:
+        self.detail = detail
+        super().__init__(source, where, detail)
+
+
+def format_cursor(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+class JiraConnector:
+    source = "jira"
+
+    def __init__(self, config: JiraSourceConfig, token: str, *, policy: RetryPolicy | None = None) -> None:
+        register_secret(token)
+        self.config = config
+        self.policy = policy or RetryPolicy()
+        self.stats = RequestStats()
+        self._token = token
+        self._jira: JIRA | None = None  # built on first use: its constructor already talks to the site
+        self._site: Site | None = None
+
+    @property
+    def instance(self) -> str:
+        return self.config.instance_name
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def _call(self, fn: Callable[[], T], what: str, container: str = "") -> T:
+        try:
+            return call_with_retries(fn, adapt=adapt, policy=self.policy, stats=self.stats, what=what)
+        except JIRAError as exc:
+            raise self._explain(exc, container) from None
+        except (requests.RequestException, json.JSONDecodeError, TransientError) as exc:
+            where = f"project {container}" if container else self.config.base_url
+            detail = f"no usable answer from Jira at {self.config.base_url} ({type(exc).__name__})"
+            raise SiteError(self.config.name, where, detail) from exc
+
+    def _explain(self, exc: JIRAError, container: str) -> Exception:
+        site = self.config.base_url
+        if exc.status_code == 401:
+            return SourceAccessError(
+                self.config.name,
+                f"Jira at {site} rejected the email and API token (401 not authenticated); "
+                f"check ${self.config.email_env} and ${self.config.token_env}",
+            )
+        if exc.status_code == 403:
+            return SourceAccessError(
+                self.config.name, f"Jira at {site} refused access (403: {exc.text}); check the account's permissions"
+            )
+        where = f"project {container}" if container else site
+        return SiteError(self.config.name, where, f"Jira at {site} answered {exc.status_code}: {exc.text}")
+
+    def _client(self) -> JIRA:
+        if self._jira is None:
+            email = self.config.account_email()
+            register_secret(base64.b64encode(f"{email}:{self._token}".encode()).decode())
+            try:
+                client = self._call(lambda: self._connect(email), "jira serverInfo")
+            except KeyError as exc:  # serverInfo without versionNumbers: not a Jira site
+                raise SourceAccessError(
+                    self.config.name, f"{self.config.base_url} does not answer like Jira Cloud (serverInfo has no {exc})"
+                ) from None
+            if client.deploymentType != "Cloud":
+                raise SourceAccessError(
+                    self.config.name,
+                    f"{self.config.base_url} is not Jira Cloud (deploymentType {client.deploymentType!r}); "
+                    "this connector needs Cloud's /rest/api/3/search/jql",
+                )
+            self._jira = client
+        return self._jira
+
+    def _connect(self, email: str) -> JIRA:
+        """The library's constructor sends exactly one request: GET serverInfo."""
+        return JIRA(
+            server=self.config.base_url,
+            basic_auth=(email, self._token),
+            options={"rest_api_version": settings.REST_API_VERSION},
+            max_retries=0,  # our policy (connectors.http) retries, counts and logs
+            timeout=self.policy.timeout,
+            get_server_info=True,
+        )
+
+    def site(self) -> Site:
+        """The site's field ids for this config, looked up once through /field."""
+        if self._site is None:
+            catalog = FieldCatalog.from_payload(self._call(lambda: self._client().fields(), "jira field"))
+            try:
+                fields = SiteFields.resolve(
+                    catalog,
+                    story_points=self.config.story_points_field,
+                    goal=self.config.goal_field,
+                    custom=self.config.custom_fields,
+                )
+            except UnknownField as exc:
+                raise SourceAccessError(self.config.name, f"{exc} at {self.config.base_url}; check threadline.yaml") from None
+            if fields.story_points is None:
+                log.warning("%s: no story points field found through /field; estimates stay empty", self.config.name)
+            self._site = Site(self.instance, self.config.base_url, fields, self.config.team_of)
+        return self._site
+
+    def _search(self, query: str, fields: list[str], page_size: int, token: str | None, what: str, container: str) -> dict:
+        client = self._client()
+        return self._call(
+            lambda: client.enhanced_search_issues(
+                query,
+                nextPageToken=token,
+                maxResults=page_size,  # > 0: exactly one page per call
+                fields=list(fields),  # the library rewrites the list in place
+                json_result=True,  # the payload exactly as sent, with nextPageToken
+            ),
+            what,
+            container,
+        )
+
+    def _server_now(self) -> datetime | None:
+        """The site's clock: the window's upper bound, immune to our own clock's skew."""
+        info = self._call(lambda: self._client().server_info(), "jira serverInfo")
+        try:
+            return parse_time(info.get("serverTime"), "serverTime")
+        except Malformed:
+            return None
+
+    # --- the Connector protocol -----------------------------------------------------------
+
+    def check_access(self) -> None:
+        try:
+            me = self._call(lambda: self._client().myself(), "jira myself")
+        except SiteError as exc:  # the site itself fails: stop before anything is written
+            raise SourceAccessError(self.config.name, f"{exc.detail}; check base_url") from exc
+        log.debug("%s: signed in; Jira user time zone %s", self.config.name, me.get("timeZone"))
+        self.site()
+
+    def containers(self) -> list[str]:
+        return [project.key for project in self.config.projects]
+
+    def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
+        site = self.site()
+        since = parse_time(cursor, "cursor") if cursor else None
+        lower = since - timedelta(minutes=self.config.overlap_minutes) if since else None
+        query = jql.updated_window(container, self.config.jql, lower, self._server_now())
+        fields = site.fields.request_list()
+        newest, token = since, None
+        while True:
+            body = self._search(query, fields, self.config.page_size, token, f"jira {container} search", container)
+            page = Page(cursor=cursor)
+            for payload in body.get("issues") or []:
+                updated = _updated_of(payload)
+                if updated and (newest is None or updated > newest):
+                    newest = updated
+                try:
+                    item = normalize_issue(payload, site)
+                except (KeyError, TypeError, ValueError, ValidationError) as exc:
+                    page.rejected.append(RejectedRecord(_native_id_of(payload), container, rejection_reason(exc), payload))
+                    continue
+                page.items.append(item)
+                page.raw.append(RawRecord(item.item_id, item.native_id, item.container, item.updated_at, payload))
+            if newest is not None:
+                page.cursor = cursor = format_cursor(newest)
+            yield page
+            token = body.get("nextPageToken")
+            if not token:
+                return
+
+    def sweep(self, container: str) -> Sweep:
+        ids: set[str] = set()
+        query, token = jql.id_listing(container, self.config.jql), None
+        while True:
+            body = self._search(
+                query, list(settings.SWEEP_FIELDS), self.config.sweep_page_size, token, f"jira {container} sweep", container
+            )
+            ids.update(str(issue["id"]) for issue in body.get("issues") or [] if issue.get("id"))
+            token = body.get("nextPageToken")
+            if not token:
+                return Sweep(container, ids)
+
+    def item_id(self, native: str) -> str:
+        return make_item_id(self.source, self.instance, native)
+
+
+def _updated_of(payload: dict[str, Any]) -> datetime | None:
+    try:
+        return parse_time((payload.get("fields") or {}).get("updated"))
+    except Malformed:
+        return None
+
+
+def _native_id_of(payload: dict[str, Any]) -> str:
+    return str(payload.get("id") or payload.get("key") or "unknown")

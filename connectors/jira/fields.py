@@ -1,0 +1,85 @@
+"""The site's fields (GET /field): which custom field ids hold story points, the goal, and the
+custom fields a config names. Ids differ per site (`customfield_10016` here, `_10028` there);
+names are what people configure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.jira import settings
+
+
+class UnknownField(LookupError):
+    def __init__(self, wanted: str, purpose: str) -> None:
+        super().__init__(f"no field named {wanted!r} for {purpose} on the site (or the account cannot see it)")
+        self.wanted = wanted
+
+
+@dataclass(frozen=True)
+class FieldCatalog:
+    """Every field the account can see, by id, with case-insensitive lookup by name."""
+
+    fields: dict[str, dict[str, Any]]
+
+    @classmethod
+    def from_payload(cls, payload: list[dict[str, Any]]) -> FieldCatalog:
+        return cls({str(f["id"]): f for f in payload if isinstance(f, dict) and "id" in f})
+
+    def find(self, name_or_id: str) -> str | None:
+        """A field's id from its id, its name, or one of its JQL clause names."""
+        if name_or_id in self.fields:
+            return name_or_id
+        wanted = name_or_id.strip().lower()
+        for fid, f in self.fields.items():
+            if str(f.get("name", "")).lower() == wanted:
+                return fid
+        for fid, f in self.fields.items():
+            if wanted in (str(c).lower() for c in f.get("clauseNames") or ()):
+                return fid
+        return None
+
+    def require(self, name_or_id: str, purpose: str) -> str:
+        found = self.find(name_or_id)
+        if found is None:
+            raise UnknownField(name_or_id, purpose)
+        return found
+
+    def story_points(self) -> str | None:
+        """The story points field: by its Jira Software schema, else by its usual names."""
+        by_schema = [fid for fid, f in self.fields.items() if (f.get("schema") or {}).get("custom") == settings.STORY_POINTS_SCHEMA]
+        if by_schema:
+            return sorted(by_schema)[0]
+        for name in settings.STORY_POINTS_NAMES:
+            if (found := self.find(name)) is not None:
+                return found
+        return None
+
+    def name_of(self, fid: str) -> str:
+        return str(self.fields.get(fid, {}).get("name", fid))
+
+
+@dataclass(frozen=True)
+class SiteFields:
+    """The configured fields resolved to this site's ids."""
+
+    story_points: str | None = None
+    goal: str | None = None
+    custom: dict[str, str] = field(default_factory=dict)  # id -> name kept in WorkItem.custom
+
+    @classmethod
+    def resolve(
+        cls, catalog: FieldCatalog, *, story_points: str | None, goal: str | None, custom: list[str]
+    ) -> SiteFields:
+        points = catalog.require(story_points, "story points") if story_points else catalog.story_points()
+        return cls(
+            story_points=points,
+            goal=catalog.require(goal, "goals") if goal else None,
+            custom={catalog.require(name, "custom_fields"): name for name in custom},
+        )
+
+    def request_list(self) -> list[str]:
+        """The explicit field list of a sync's search."""
+        extra = [f for f in (self.story_points, self.goal, *self.custom) if f]
+        return list(dict.fromkeys([*settings.ISSUE_FIELDS, *extra]))

@@ -1,0 +1,116 @@
+"""The shared retry policy: which failures are transient and how long to wait."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from connectors.http import (
+    Failure,
+    RateLimitTooLong,
+    RetryPolicy,
+    call_with_retries,
+    install_log_redaction,
+    is_transient,
+    redact,
+    register_secret,
+    server_wait_hint,
+)
+from connectors.models import RequestStats
+
+
+@pytest.mark.parametrize(
+    ("failure", "transient"),
+    [
+        (Failure(429), True),
+        (Failure(500), True),
+        (Failure(503), True),
+        (Failure(None, message="connection reset"), True),
+        (Failure(403, {"x-ratelimit-remaining": "0"}), True),
+        (Failure(403, {"Retry-After": "30"}), True),
+        (Failure(403, message="You have exceeded a secondary rate limit"), True),
+        (Failure(403, message="Resource not accessible by integration"), False),
+        (Failure(401), False),
+        (Failure(404), False),
+        (Failure(410), False),
+        (Failure(422), False),
+    ],
+)
+def test_transient_failures(failure, transient):
+    assert is_transient(failure) is transient
+
+
+def test_wait_hints_from_retry_after_and_resets():
+    assert server_wait_hint({"Retry-After": "7"}) == 7
+    assert server_wait_hint({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010"}, now=1000) == 11
+    assert server_wait_hint({"x-ratelimit-remaining": "5", "x-ratelimit-reset": "1010"}, now=1000) is None
+    # Jira sends an ISO minute; 2024-01-01T00:01Z is 60 s after 2024-01-01T00:00Z (epoch 1704067200)
+    assert server_wait_hint({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2024-01-01T00:01Z"}, now=1704067200) == 61
+    assert server_wait_hint({}) is None
+
+
+class Boom(Exception):
+    def __init__(self, status, headers=None):
+        self.status, self.headers = status, headers or {}
+
+
+def adapt(exc):
+    return Failure(exc.status, exc.headers) if isinstance(exc, Boom) else None
+
+
+def test_retries_until_success_and_counts_every_attempt():
+    answers = [Boom(503), Boom(429, {"Retry-After": "0"}), "ok"]
+    stats = RequestStats()
+
+    def flaky():
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    policy = RetryPolicy(base_delay=0.001, max_backoff=0.01)
+    assert call_with_retries(flaky, adapt=adapt, policy=policy, stats=stats, what="t") == "ok"
+    assert (stats.requests, stats.retries) == (3, 2)
+
+
+def test_gives_up_after_max_attempts_and_never_retries_client_errors():
+    stats = RequestStats()
+    policy = RetryPolicy(max_attempts=3, base_delay=0.001, max_backoff=0.01)
+    with pytest.raises(Boom):
+        call_with_retries(lambda: (_ for _ in ()).throw(Boom(502)), adapt=adapt, policy=policy, stats=stats, what="t")
+    assert stats.requests == 3
+    stats = RequestStats()
+    with pytest.raises(Boom):
+        call_with_retries(lambda: (_ for _ in ()).throw(Boom(404)), adapt=adapt, policy=policy, stats=stats, what="t")
+    assert stats.requests == 1
+
+
+def test_bugs_are_not_retried():
+    stats = RequestStats()
+    with pytest.raises(KeyError):
+        call_with_retries(lambda: {}["x"], adapt=adapt, policy=RetryPolicy(), stats=stats, what="t")
+    assert stats.requests == 1
+
+
+def test_a_wait_beyond_the_cap_fails_fast():
+    stats = RequestStats()
+    with pytest.raises(RateLimitTooLong, match="asked to wait 600s"):
+        call_with_retries(
+            lambda: (_ for _ in ()).throw(Boom(429, {"Retry-After": "600"})),
+            adapt=adapt,
+            policy=RetryPolicy(max_wait=60),
+            stats=stats,
+            what="t",
+        )
+
+
+def test_redaction_of_registered_secrets_and_credential_shapes(caplog):
+    register_secret("s3cr3t-token-value")
+    install_log_redaction()
+    assert redact("Authorization: Bearer abcdef123") == "Authorization: Bearer ***"
+    assert redact("https://x/api?token=abc&x=1") == "https://x/api?token=***&x=1"
+    assert redact("the s3cr3t-token-value leaked") == "the *** leaked"
+    caplog.set_level(logging.INFO)
+    logging.getLogger("t").info("header %s", "token s3cr3t-token-value")
+    assert "s3cr3t-token-value" not in caplog.text
