@@ -160,11 +160,13 @@ def merge_imported(yaml_tree: GoalTree, imported: GoalTree, where: dict[str, tup
     The tree rules (known parents, no cycles) hold for the merged tree."""
     conflicts = []
     for goal_id, goal in imported.goals.items():
-        if goal_id in yaml_tree.goals:
-            conflicts.append(
-                f"goal '{goal_id}' is defined in {yaml_tree.goals[goal_id].origin} and imported from {goal.origin} "
-                f"('{goal.title}'); the goals.yaml definition is kept"
-            )
+        if goal_id not in yaml_tree.goals:
+            continue
+        ours = yaml_tree.goals[goal_id].origin
+        if goal.origin != goal_id:  # the source's config mapped the tool's goal onto this id
+            conflicts.append(f"{goal.origin} ('{goal.title}') is mapped onto goal '{goal_id}' of {ours}; the goals.yaml definition is kept")
+        else:
+            conflicts.append(f"goal '{goal_id}' is defined in {ours} and imported from {goal.origin} ('{goal.title}'); the goals.yaml definition is kept")
     merged = imported.merged(yaml_tree).goals
     for goal_id, goal in merged.items():
         if goal.parent_id and goal.parent_id not in merged:  # imports are self-contained; a stale one may not be

@@ -70,11 +70,10 @@ def test_importing_goals_yields_the_asana_goal_tree_in_core_goals_beside_the_yam
     assert by_id["asana:1200000000000908"][4] == "pillar" and by_id["asana:1200000000000909"][4] == "objective"
     # The conflict and the several-parents choice are reported.
     assert mapping.goals.conflicts == (
-        "goal 'grow-revenue' is defined in "
-        f"{yaml_goals.goals['grow-revenue'].origin} and imported from asana:1200000000000901 ('Grow revenue'); "
-        "the goals.yaml definition is kept",
+        "asana:1200000000000901 ('Grow revenue') is mapped onto goal 'grow-revenue' of "
+        f"{yaml_goals.goals['grow-revenue'].origin}; the goals.yaml definition is kept",
     )
-    assert "goal 'grow-revenue' is defined in" in caplog.text
+    assert "is mapped onto goal 'grow-revenue'" in caplog.text
     at_sync = " ".join(record.getMessage() for record in caplog.get_records("setup"))
     assert "supports 2 goals; the tree keeps the first, 'asana:1200000000000902'" in at_sync
     raw = con.execute("SELECT count(*) FROM raw.asana_goals").fetchone()[0]
@@ -142,3 +141,16 @@ def test_map_reads_imported_goals_from_the_warehouse_without_writing(sandbox, im
     assert tree is not None and "asana:1200000000000909" in tree
     assert warehouse_path.read_bytes() == before
     assert imported_goals(warehouse_path.parent / "missing.duckdb") is None
+
+
+def test_an_imported_id_that_goals_yaml_also_defines_is_reported(con, imported, tmp_path):
+    text = (EXAMPLES / "goals.yaml").read_text() + (
+        "\n  - id: asana:1200000000000908\n    title: Content that sells\n    level: pillar\n"
+    )
+    mapping = load_mapping_config(mapping_config(tmp_path, goals_text=text), imported=read_imported_goals(con))
+    assert mapping.goals.goals["asana:1200000000000908"].title == "Content that sells"  # goals.yaml wins
+    assert mapping.goals.goals["asana:1200000000000909"].parent_id == "asana:1200000000000908"
+    assert any(
+        c.startswith("goal 'asana:1200000000000908' is defined in ") and "('Be known for great content')" in c
+        for c in mapping.goals.conflicts
+    )
