@@ -9,7 +9,7 @@ from __future__ import annotations
 from connectors.asana.client import AsanaConnector
 from connectors.asana.config import AsanaSourceConfig
 from connectors.sandbox import SANDBOX_TOKEN, Sandbox
-from connectors.sandbox.asana_data import ESTIMATE_FIELD, GOAL_FIELD, AsTask
+from connectors.sandbox.asana_records import ESTIMATE_FIELD, GOAL_FIELD, AsTask
 from connectors.sandbox.org import ASANA_PROJECTS
 from tests.conftest import FAST_RETRIES
 

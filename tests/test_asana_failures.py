@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from connectors.base import SourceAccessError
-from connectors.sandbox.asana_data import ESTIMATE_FIELD
+from connectors.sandbox.asana_records import ESTIMATE_FIELD
 from pipelines.cli import app
 from pipelines.sync import run_sync
 from tests.asana_support import asana_connector, asana_url, sandbox_items, warehouse_items
@@ -121,3 +121,16 @@ def test_a_project_that_does_not_exist_fails_its_stream_and_not_the_others(sandb
     assert by_container["Enterprise pipeline"].status == "success"
     missing = by_container["1200000000000777"]
     assert missing.status == "failed" and "Not a recognized ID" in missing.error and "check the gid" in missing.error
+
+
+def test_a_team_the_token_cannot_see_stops_before_anything_is_written(sandbox):
+    connector = asana_connector(sandbox, [PROJECT], teams=[{"gid": "1200000000000066", "team": "sales"}])
+    with pytest.raises(SourceAccessError, match="Asana team 1200000000000066 answered 404"):
+        connector.check_access()
+
+
+def test_every_project_of_a_team_is_a_container(sandbox):
+    connector = asana_connector(sandbox, [PROJECT], teams=[{"gid": "1200000000000013", "team": "sales"}])
+    connector.check_access()
+    assert connector.containers() == ["Enterprise pipeline", "Partners and renewals"]  # the configured one once
+    assert {ref.team for ref in connector.projects().values()} == {"sales"}

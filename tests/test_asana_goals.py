@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.asana_data import GOAL_FIELD
+from connectors.sandbox.asana_records import GOAL_FIELD
 from connectors.sandbox.asana_themes import ASANA_GOALS
 from mapping.goals import load_goals
 from mapping.yamlconf import ConfigError

@@ -10,7 +10,7 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
-from connectors.sandbox.asana_data import GOAL_FIELD
+from connectors.sandbox.asana_records import GOAL_FIELD
 from pipelines.config import ThreadlineConfig
 from pipelines.steps import load_mapping_config, run_mapping
 from pipelines.sync import run_sync

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from connectors.sandbox.asana_data import AsTask
+from connectors.sandbox.asana_records import AsTask
 from pipelines.sync import run_sync
 from tests.asana_support import asana_connector, sandbox_items, warehouse_items
 

@@ -103,6 +103,7 @@ class AsanaConnector:
                 f"the Asana user of ${self.config.token_env} ({me.get('name', '?')}) is not a member of workspace "
                 f"{self.config.workspace}; check `workspace:` in the config",
             )
+        self.projects()  # resolve the scope now, before anything is written (teams, project names)
 
     def _project_name(self, gid: str) -> str:
         try:
@@ -122,9 +123,7 @@ class AsanaConnector:
                     name = project.name or self._project_name(project.gid)
                     refs.append(ProjectRef(project.gid, name, project.team or self.config.team))
                 for team in self.config.teams:
-                    query = {"archived": "false", "opt_fields": fields(settings.PROJECT_FIELDS)}
-                    for batch in self.api.pages(f"/teams/{team.gid}/projects", query, what=f"asana team {team.gid}"):
-                        refs.extend(ProjectRef(p["gid"], p["name"], team.team) for p in batch)
+                    refs.extend(self._team_projects(team.gid, team.team))
             unique: list[ProjectRef] = []
             for ref in refs:  # a project both configured and in a configured team: the first entry wins
                 if all(ref.gid != kept.gid for kept in unique):
@@ -134,6 +133,24 @@ class AsanaConnector:
             unique = [replace(r, container=f"{r.container} ({r.gid})") if counts[r.container] > 1 else r for r in unique]
             self._projects = {ref.container: ref for ref in unique}
         return self._projects
+
+    def _team_projects(self, gid: str, team: str) -> list[ProjectRef]:
+        query = {"archived": "false", "opt_fields": fields(settings.PROJECT_FIELDS)}
+        try:
+            return [
+                ProjectRef(p["gid"], p["name"], team)
+                for batch in self.api.pages(f"/teams/{gid}/projects", query, what=f"asana team {gid}")
+                for p in batch
+            ]
+        except AsanaHttpError as exc:
+            if exc.status == 401:
+                raise
+            # The scope itself is unknown: nothing can be synced or swept safely.
+            raise SourceAccessError(
+                self.config.name,
+                f"Asana team {gid} answered {exc.status} ({exc.message}); check `teams:` in the config "
+                "and that the token's user is a member of the team",
+            ) from exc
 
     def containers(self) -> list[str]:
         return list(self.projects())

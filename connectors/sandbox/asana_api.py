@@ -21,7 +21,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox.asana_data import AsanaData, AsTask
+from connectors.sandbox.asana_data import AsanaData
+from connectors.sandbox.asana_records import AsTask
 from connectors.sandbox.asana_render import COMPACT_PROJECT, COMPACT_TASK, Renderer, select
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """The demo organisation's Asana: projects per team, sections, tasks, subtasks, tags, custom
 fields, Goals, and the project event streams.
 
-Plain records; `asana_api` renders them as Asana's JSON. Modelled on what real Asana does:
+Records are in `asana_records`; `asana_api` serves them as Asana's JSON. Modelled on what real Asana does:
 - a subtask is not a member of its parent's project (unless someone adds it, as ~10% here are),
   so it is not in the project's task listing;
 - a task's `modified_at` moves when the task itself or its associations change: adding a subtask
@@ -14,17 +14,32 @@ Plain records; `asana_api` renders them as Asana's JSON. Modelled on what real A
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from connectors.sandbox.asana_records import (
+    ESTIMATE_FIELD,
+    GOAL_FIELD,
+    MULTI_HOMED_SHARE,
+    PRIORITIES,
+    PRIORITY_FIELD,
+    SECTIONS,
+    STORY_GIDS_FROM,
+    SUBTASK_SHARE,
+    TASK_GIDS_FROM,
+    AsEvent,
+    AsField,
+    AsGoal,
+    AsProject,
+    AsTask,
+    compact_task,
+)
 from connectors.sandbox.asana_themes import (
     ASANA_GOALS,
     ASANA_THEMES,
     GOAL_FIELD_BY_THEME,
     SUBTASK_NOUNS,
     SUBTASK_VERBS,
-    AsanaGoalSpec,
 )
 from connectors.sandbox.org import (
     ASANA_PROJECTS,
@@ -35,80 +50,6 @@ from connectors.sandbox.org import (
     random_instant,
 )
 from connectors.sandbox.themes import PEOPLE, Theme
-
-WORKSPACE_NAME = "Acme Inc."
-SECTIONS = ("Backlog", "In progress", "Done")
-ESTIMATE_FIELD, GOAL_FIELD, PRIORITY_FIELD = "1200000000000301", "1200000000000302", "1200000000000303"
-PRIORITIES = ("Low", "Medium", "High")
-TASK_GIDS_FROM = 1_205_000_000_000_000
-STORY_GIDS_FROM = 1_206_000_000_000_000
-SUBTASK_SHARE = 0.3  # top-level tasks that get subtasks
-MULTI_HOMED_SHARE = 0.1  # subtasks also added to their parent's project
-
-
-@dataclass
-class AsField:
-    gid: str
-    name: str
-    subtype: str  # number | enum
-    options: dict[str, str] = field(default_factory=dict)  # enum option gid -> name
-
-
-@dataclass
-class AsProject:
-    gid: str
-    name: str
-    team_gid: str
-    sections: dict[str, str]  # section gid -> name, in board order
-    created_at: datetime
-
-    def section_named(self, name: str) -> str:
-        return next(gid for gid, section in self.sections.items() if section == name)
-
-
-@dataclass
-class AsTask:
-    gid: str
-    name: str
-    notes: str
-    created_at: datetime
-    modified_at: datetime
-    creator: str  # user gid
-    projects: list[str] = field(default_factory=list)  # projects it is a member of
-    sections: dict[str, str] = field(default_factory=dict)  # project gid -> section gid
-    parent: str | None = None
-    subtype: str = "default_task"
-    assignee: str | None = None
-    tags: list[str] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)  # custom field gid -> number or enum option gid
-    completed_at: datetime | None = None
-    deleted: bool = False
-    theme: str = ""
-    # Fields to force into / drop from the rendered JSON: how tests serve a malformed record.
-    payload_overrides: dict = field(default_factory=dict)
-    payload_removals: tuple[str, ...] = ()
-
-    @property
-    def completed(self) -> bool:
-        return self.completed_at is not None
-
-
-@dataclass
-class AsGoal:
-    spec: AsanaGoalSpec
-    start_on: date
-    due_on: date
-
-
-@dataclass(frozen=True)
-class AsEvent:
-    seq: int
-    project: str
-    body: dict[str, Any]
-
-
-def _compact_task(task: AsTask) -> dict[str, Any]:
-    return {"gid": task.gid, "resource_type": "task", "name": task.name, "resource_subtype": task.subtype}
 
 
 class AsanaData:
@@ -292,7 +233,7 @@ class AsanaData:
         for project in self.home_projects(task):
             body: dict[str, Any] = {"user": user, "created_at": at, "action": action, "type": "task"}
             if project in task.projects or action in ("added", "deleted"):
-                body.update(resource=_compact_task(task), parent=parent, change=None)
+                body.update(resource=compact_task(task), parent=parent, change=None)
                 if change:
                     body["change"] = {"field": change, "action": "changed"}
             else:
