@@ -76,13 +76,9 @@ class AsanaConnector:
                 f"check ${self.config.token_env}",
             )
         where = container or workspace
-        explain = {
-            402: "this needs a paid Asana plan (Goals need Business or Enterprise); or set import_goals: false",
-            403: "the token's user may not read this; share it with them or use another token",
-            404: "not found: check the gid and that the token's user can see it",
-        }.get(exc.status, "")
+        explain = settings.ERROR_HINTS.get(exc.status, "")
         if exc.status == 400 and "Not a recognized ID" in exc.message:  # an unknown gid in a query parameter
-            explain = "check the gid and that the token's user can see it"
+            explain = settings.ERROR_HINTS[404]
         return SourceError(self.config.name, where, f"Asana answered {exc.status} ({exc.message})" + (f": {explain}" if explain else ""))
 
     @contextmanager

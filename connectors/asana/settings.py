@@ -59,6 +59,13 @@ NOT_WORK_SUBTYPES = frozenset({"section"})
 # case) mean the work is under way; configurable per source.
 IN_PROGRESS_SECTIONS = ("in progress", "doing", "in review", "review", "blocked")
 
+# What to do about a 4xx that fails a stream, after Asana's own message.
+ERROR_HINTS = {
+    402: "this needs a paid Asana plan (Goals need Business or Enterprise); or set import_goals: false",
+    403: "the token's user may not read this; share it with them or use another token",
+    404: "check the gid and that the token's user can see it",
+}
+
 # Imported goals: depth in the imported tree -> goals.yaml level.
 GOAL_LEVELS = ("pillar", "objective", "key_result", "initiative")
 GOAL_ID_PREFIX = "asana:"
