@@ -87,8 +87,14 @@ def strip_credentials(text: str) -> str:
     return re.sub(r"//[^/@\s]+:[^/@\s]+@", "//", text)
 
 
+class MalformedPayload(ValueError):
+    """A payload that cannot be a work item; the message is the reason stored in quarantine."""
+
+
 def rejection_reason(exc: Exception) -> str:
     """Why a payload could not become a WorkItem, as stored in meta.rejected_records."""
+    if isinstance(exc, MalformedPayload):
+        return str(exc)
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "item"

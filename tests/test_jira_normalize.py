@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from connectors.base import rejection_reason
 from connectors.jira.adf import to_text
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
 from connectors.jira.normalize import (
@@ -19,7 +20,6 @@ from connectors.jira.normalize import (
     native_id,
     normalize_issue,
     parse_time,
-    rejection_reason,
     status_category,
 )
 from tests.conftest import FIXTURES

@@ -20,7 +20,7 @@ from github import Auth, Github, GithubException
 from github.GithubException import BadCredentialsException, UnknownObjectException
 from pydantic import ValidationError
 
-from connectors.base import SourceAccessError, SourceError
+from connectors.base import SourceAccessError, SourceError, rejection_reason
 from connectors.github import settings
 from connectors.github.branches import PullBranches
 from connectors.github.config import GitHubSourceConfig
@@ -160,7 +160,7 @@ class GitHubConnector:
                     )
                 except (KeyError, TypeError, ValueError, ValidationError) as exc:
                     page.rejected.append(
-                        RejectedRecord(_native_id_of(payload, container), container, _reason(exc), payload)
+                        RejectedRecord(_native_id_of(payload, container), container, rejection_reason(exc), payload)
                     )
                     continue
                 page.items.append(item)
@@ -190,13 +190,3 @@ def _safe_time(value: object) -> datetime | None:
 def _native_id_of(payload: dict, container: str) -> str:
     number = payload.get("number")
     return native_id(container, number) if isinstance(number, int) else f"{container}#id:{payload.get('id')}"
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "item"
-        return f"invalid {where}: {first['msg']}"
-    if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}"
-    return f"{type(exc).__name__}: {exc}"

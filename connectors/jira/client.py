@@ -24,12 +24,12 @@ import requests
 from jira import JIRA, JIRAError
 from pydantic import ValidationError
 
-from connectors.base import SourceAccessError, SourceError
+from connectors.base import SourceAccessError, SourceError, rejection_reason
 from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries, register_secret
 from connectors.jira import jql, settings
 from connectors.jira.config import JiraSourceConfig
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
-from connectors.jira.normalize import Malformed, Site, normalize_issue, parse_time, rejection_reason
+from connectors.jira.normalize import Malformed, Site, normalize_issue, parse_time
 from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, make_item_id
 
 log = logging.getLogger(__name__)

@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
+from connectors.base import MalformedPayload
 from connectors.jira import settings
 from connectors.jira.adf import to_text
 from connectors.jira.fields import SiteFields
 from connectors.models import WorkItem, make_item_id
 
 
-class Malformed(ValueError):
-    """A payload that cannot be a work item; the message is the reason stored in quarantine."""
+class Malformed(MalformedPayload):
+    """A Jira payload that cannot be a work item (the message is the reason)."""
 
 
 @dataclass(frozen=True)
@@ -196,15 +195,3 @@ def normalize_issue(payload: dict[str, Any], site: Site) -> WorkItem:
         goal_refs=goal_refs(fields.get(site.fields.goal)) if site.fields.goal else (),
     )
 
-
-def rejection_reason(exc: Exception) -> str:
-    """One line saying what is wrong with a payload."""
-    if isinstance(exc, Malformed):
-        return str(exc)
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "item"
-        return f"invalid {where}: {first['msg']}"
-    if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}"
-    return f"{type(exc).__name__}: {exc}"
