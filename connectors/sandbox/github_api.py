@@ -212,16 +212,8 @@ class GitHubApi:
             return denied
         q = request.query_params
         try:
-            state = q.get("state", "open")
-            sort = q.get("sort", "created")
-            direction = q.get("direction", "desc")
-            per_page = min(100, int(q.get("per_page", 30)))
-            page = int(q.get("page", 1))
+            state, sort, direction, per_page, page = list_params(q, ("created", "updated", "comments"), "desc")
             since = datetime.fromisoformat(q["since"].replace("Z", "+00:00")) if "since" in q else None
-            if state not in ("open", "closed", "all") or sort not in ("created", "updated", "comments"):
-                raise ValueError
-            if direction not in ("asc", "desc") or per_page < 1 or page < 1:
-                raise ValueError
             if since is not None and since.tzinfo is None:
                 since = since.replace(tzinfo=UTC)
         except (ValueError, KeyError):
@@ -271,17 +263,10 @@ class GitHubApi:
     async def list_pulls(self, request: Request) -> Response:
         if denied := self.guard(request):
             return denied
-        q = request.query_params
         try:
-            state = q.get("state", "open")
-            sort = q.get("sort", "created")
-            direction = q.get("direction", "asc" if sort == "created" and "direction" not in q else "desc")
-            per_page = min(100, int(q.get("per_page", 30)))
-            page = int(q.get("page", 1))
-            if state not in ("open", "closed", "all") or sort not in ("created", "updated", "popularity", "long-running"):
-                raise ValueError
-            if direction not in ("asc", "desc") or per_page < 1 or page < 1:
-                raise ValueError
+            state, sort, direction, per_page, page = list_params(
+                request.query_params, ("created", "updated", "popularity", "long-running"), "desc"
+            )
         except ValueError:
             return error_response(422, self.rate_headers())
         with self.sandbox.lock:
@@ -315,6 +300,18 @@ class GitHubApi:
         core = {"limit": self.limit, "used": self.used, "remaining": self.limit - self.used, "reset": self.reset_at}
         search = {"limit": 30, "used": 0, "remaining": 30, "reset": self.reset_at}
         return self.reply({"resources": {"core": core, "search": search, "graphql": core}, "rate": core})
+
+
+def list_params(q, sorts: tuple[str, ...], default_direction: str) -> tuple[str, str, str, int, int]:
+    """state, sort, direction, per_page (max 100), page of a list endpoint; ValueError -> 422."""
+    state, sort = q.get("state", "open"), q.get("sort", "created")
+    direction = q.get("direction", default_direction)
+    per_page, page = min(100, int(q.get("per_page", 30))), int(q.get("page", 1))
+    if state not in ("open", "closed", "all") or sort not in sorts:
+        raise ValueError(f"invalid state or sort: {state}, {sort}")
+    if direction not in ("asc", "desc") or per_page < 1 or page < 1:
+        raise ValueError("invalid direction or paging")
+    return state, sort, direction, per_page, page
 
 
 def link_header(request: Request, page: int, last_page: int) -> str:
