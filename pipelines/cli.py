@@ -60,6 +60,7 @@ def handles_errors(fn):
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging")] = False,
     warehouse: Annotated[
         Path | None, typer.Option("--warehouse", "-w", help="DuckDB file (overrides the config's `warehouse`)")
@@ -67,7 +68,18 @@ def main_options(
 ) -> None:
     console.setup_logging(verbose)
     if warehouse is not None:
+        # Through the environment so every command (and config loading) sees it; restored when
+        # the command ends, so an in-process caller (tests, scripts) is not left with it.
+        previous = os.environ.get(WAREHOUSE_ENV)
         os.environ[WAREHOUSE_ENV] = str(warehouse)
+        ctx.call_on_close(lambda: _restore_env(WAREHOUSE_ENV, previous))
+
+
+def _restore_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 @app.command()

@@ -152,3 +152,14 @@ def test_report_command_writes_escaped_html(synced: Path, sandbox):
     html = (synced.parent / "report.html").read_text()
     assert "<html" in html and "CLI test" in html
     assert (synced.parent / "report.md").exists()
+
+
+def test_the_warehouse_option_does_not_outlive_the_command(synced: Path, tmp_path: Path):
+    import os
+
+    from pipelines.config import WAREHOUSE_ENV
+
+    before = os.environ.get(WAREHOUSE_ENV)
+    invoke("-w", str(tmp_path / "elsewhere.duckdb"), "map", "-c", str(synced))
+    assert os.environ.get(WAREHOUSE_ENV) == before
+    assert (tmp_path / "elsewhere.duckdb").exists()
