@@ -15,6 +15,7 @@ import duckdb
 from connectors.base import Connector
 from connectors.models import utcnow
 from mapping.goals import GoalTree, load_goals
+from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
 from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
@@ -26,13 +27,14 @@ from warehouse.mapping import MappingSummary, apply_mapping
 class MappingConfig:
     goals: GoalTree
     rules: RuleSet
+    overrides: OverrideSet = OverrideSet()
 
 
-def load_mapping_config(config: ThreadlineConfig) -> MappingConfig:
-    """Goals and rules, validated (raises ConfigError naming file:line)."""
+def load_mapping_config(config: ThreadlineConfig, *, rules_path: Path | None = None) -> MappingConfig:
+    """Goals, rules and overrides, validated (raises ConfigError naming file:line)."""
     goals = load_goals(config.goals_path)
-    rules = load_rules(config.rules_path, goals)
-    return MappingConfig(goals, rules)
+    rules = load_rules(rules_path or config.rules_path, goals)
+    return MappingConfig(goals, rules, load_overrides(config.overrides_path, goals))
 
 
 def build_connectors(
@@ -54,7 +56,7 @@ def run_mapping(
     con: duckdb.DuckDBPyConnection, config: ThreadlineConfig, mapping: MappingConfig, now: datetime | None = None
 ) -> MappingSummary:
     write_effort_defaults(con, config)
-    return apply_mapping(con, mapping.goals, mapping.rules, now or utcnow())
+    return apply_mapping(con, mapping.goals, mapping.rules, now or utcnow(), mapping.overrides)
 
 
 def run_report(
