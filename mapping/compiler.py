@@ -41,6 +41,8 @@ CLAUSES_SCHEMA = pa.schema(
         ("n_pos", pa.int32()),
         ("n_any", pa.int32()),  # positive "any of several atoms" leaves: evidence looks up which hit
         ("evidence", pa.string()),  # what its single-atom leaves and negations say, fixed per clause
+        ("matched_rule", pa.string()),  # " matched rule <id> (<file:line>)[: note]"
+        ("simple", pa.bool_()),  # one "any" leaf and nothing else: matches wherever an atom hits
     ]
 )
 CLAUSE_LEAVES_SCHEMA = pa.schema(
@@ -117,7 +119,9 @@ def compile_rules(rules: RuleSet) -> CompiledRules:
             negation = clause.describe_negative()
             evidence = " and ".join([*fixed, *([negation] if negation else [])])
             n_any = sum(_any_of_several(leaf) for leaf in clause.positive)
-            clause_rows.append((clause_id, rule.position, len(clause.positive), n_any, evidence))
+            matched_rule = f" matched rule {rule.id} ({rule.origin})" + (f": {rule.unaligned}" if rule.unaligned else "")
+            simple = len(clause.positive) == 1 and not clause.negative and clause.positive[0].need == 1
+            clause_rows.append((clause_id, rule.position, len(clause.positive), n_any, evidence, matched_rule, simple))
             for positive, group in ((True, clause.positive), (False, clause.negative)):
                 clause_leaf_rows.extend((clause_id, leaf_id[leaf], positive, _any_of_several(leaf)) for leaf in group)
     tables = {

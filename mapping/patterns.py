@@ -33,6 +33,7 @@ class PatternQuery:
 
     setup: Sql
     hits: Sql
+    candidates: str  # the temp table `setup` creates
 
 
 def re2_literal(text: str) -> str:
@@ -113,4 +114,4 @@ def pattern_hits_sql(
         for b, members in enumerate(buckets)
         for i in members
     ]
-    return PatternQuery(Sql(setup, setup_params), Sql("\nUNION ALL ".join(selects), hit_params))
+    return PatternQuery(Sql(setup, setup_params), Sql("\nUNION ALL ".join(selects), hit_params), name)

@@ -48,9 +48,10 @@ TEMP_TABLES = (
     "override_keys", "override_outcomes", "override_pattern_hits", "override_winners",
     "rule_atoms", "rule_leaf_atoms", "rule_clauses", "rule_clause_leaves", "rule_outcomes",
     "rule_keywords", "keyword_candidates", "regex_candidates", "text_candidates", "override_candidates",
-    "atom_hits", "clause_drivers", "clause_hits", "rule_winners", "rule_matches",
-    "goal_rows", "mapping_upstream", "resolved", "pending", "next_up", "newly",
-    "mapping_new_rows", "mapping_old_rows", "links_new_rows", "links_old_rows",
+    "atom_hits", "clause_drivers", "clause_driver_atoms", "clause_checks", "simple_best", "first_match",
+    "clause_hits", "rule_rows", "rule_matches",
+    "goal_rows", "undecided", "mapping_upstream", "upstream_rows", "resolved", "pending", "next_up", "newly", "settled",
+    "mapping_new_rows", "links_new_rows", "links_old_rows",
 )  # fmt: skip
 
 
@@ -97,6 +98,8 @@ def compute_mapping(
     all_matches: bool = False,
 ) -> None:
     """Fill the temp table mapping_result (and mapping_links) from core.work_items and the config."""
+    # Row order means nothing here; letting DuckDB fill temp tables in any order runs ~10% faster.
+    con.execute("SET preserve_insertion_order = false")
     create_temp_table(con, "mapping_goals", goals_table(goals))
     sql.run(con, "queries/mapping/items.sql")
     compiled = compile_rules(rules)
@@ -117,10 +120,12 @@ def compute_mapping(
 
 def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Free the intermediate tables (a million items leave a few hundred MB of them)."""
+    con.execute("RESET preserve_insertion_order")
     for name in TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
     con.execute("DROP VIEW IF EXISTS temp.mapping_result")
     con.execute("DROP VIEW IF EXISTS temp.mapping_items")
+    con.execute("DROP MACRO IF EXISTS temp.goal_row_fingerprint")
 
 
 def apply_mapping(
@@ -130,24 +135,45 @@ def apply_mapping(
     now: datetime,
     overrides: OverrideSet | None = None,
 ) -> MappingSummary:
-    con.begin()
+    """Map every live item and write the result; only the writes share one transaction.
+
+    The computation fills temp tables outside the transaction (DuckDB builds large temp tables
+    markedly slower inside one); the goals, links and goal rows are then replaced together, so
+    a reader sees the old mapping or the new one, never half of each.
+    """
     try:
         compute_mapping(con, goals, rules, overrides)
-        write_goals(con, goals, now)
-        sql.run(con, "queries/mapping/persist_links.sql")
-        sql.run(con, "queries/mapping/persist_goals.sql", {"mapped_at": now})
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
+        summary = summarize(con)
+        con.begin()
+        try:
+            write_goals(con, goals, now)
+            persist(con, now)
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
     finally:
         drop_temp_tables(con)
-    return summarize(con)
+    return summary
+
+
+def persist(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Write mapping_links and goal_rows as differences (or plainly, into empty tables)."""
+    linked = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM core.work_item_links WHERE link_type IN ('parent', 'epic', 'mentions'))"
+    ).fetchall()[0][0]
+    sql.run(con, "queries/mapping/persist_links.sql" if linked else "queries/mapping/persist_links_fresh.sql")
+    mapped = con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchall()[0][0]
+    sql.run(con, "queries/mapping/fingerprint.sql")
+    sql.run(
+        con,
+        "queries/mapping/persist_goals.sql" if mapped else "queries/mapping/persist_goals_fresh.sql",
+        {"mapped_at": now},
+    )
 
 
 def summarize(con: duckdb.DuckDBPyConnection) -> MappingSummary:
-    rows = con.execute(
-        "SELECT method, count(DISTINCT item_id) FROM core.work_item_goals GROUP BY method"
-    ).fetchall()
-    items = con.execute("SELECT count(DISTINCT item_id) FROM core.work_item_goals").fetchone()[0]
-    return MappingSummary(items, dict(rows))
+    """Items per method, from the computed mapping (every row of an item has the same method)."""
+    rows = con.execute("SELECT method, count(DISTINCT n) FROM goal_rows GROUP BY method").fetchall()
+    by_method = dict(rows)
+    return MappingSummary(sum(by_method.values()), by_method)

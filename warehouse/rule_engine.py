@@ -26,6 +26,7 @@ TEXT = "(SELECT n, text, CASE WHEN strlen(text) = length(text) THEN text ELSE lo
 def create_temp_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
     """Copy an Arrow table into a temp table (so nothing stays registered). `name` is ours."""
     view = f"arrow_{name}"
+    con.complete()  # DuckDB refuses register() while an earlier result is half-read
     con.register(view, table)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}")  # noqa: S608 - our own names
@@ -57,7 +58,8 @@ def stage_custom_values(con: duckdb.DuckDBPyConnection, explicit_fields: list[st
 
 def run_pattern_query(con: duckdb.DuckDBPyConnection, query: PatternQuery, into: str) -> None:
     con.execute(query.setup.text, query.setup.params)
-    con.execute(f"INSERT INTO {into} {query.hits.text}", query.hits.params)
+    if con.execute(f"SELECT count(*) FROM {query.candidates}").fetchone()[0]:  # noqa: S608 - our own name
+        con.execute(f"INSERT INTO {into} {query.hits.text}", query.hits.params)
 
 
 def _add_pattern_hits(con: duckdb.DuckDBPyConnection, compiled: CompiledRules) -> None:
@@ -89,13 +91,16 @@ def _add_pattern_hits(con: duckdb.DuckDBPyConnection, compiled: CompiledRules) -
 
 
 def evaluate_rules(con: duckdb.DuckDBPyConnection, compiled: CompiledRules, *, all_matches: bool = False) -> None:
-    """Fill rule_winners (item_id, rule_pos, clause_id, evidence), and rule_matches when asked.
+    """Fill first_match (each item's first matching clause) and rule_rows (the rows the winning
+    rules give), and rule_matches (every rule that matches each item) when asked.
 
     Expects mapping_items and mapping_custom_values (warehouse/mapping.py).
     """
     sql.run(con, "queries/mapping/atom_hits.sql")
     _add_pattern_hits(con, compiled)
-    sql.run(con, "queries/mapping/clause_hits.sql")
-    sql.run(con, "queries/mapping/rule_winners.sql")
+    sql.run(con, "queries/mapping/clause_drivers.sql")
+    sql.run(con, "queries/mapping/first_match.sql")
+    sql.run(con, "queries/mapping/rule_rows.sql")
     if all_matches:
+        sql.run(con, "queries/mapping/clause_hits.sql")
         sql.run(con, "queries/mapping/rule_matches.sql")
