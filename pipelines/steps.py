@@ -44,11 +44,15 @@ def build_connectors(
     return [build_connector(source, sandbox_url=sandbox_url) for source in sources]
 
 
+def effort_defaults(config: ThreadlineConfig) -> dict[str, float]:
+    """Effort of an item without an estimate, per source kind."""
+    return {kind: config.effort.for_source(kind) for kind in sorted({*KINDS, *config.effort.by_source})}
+
+
 def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
     con.execute("DELETE FROM meta.effort_defaults")
     con.executemany(  # a handful of rows: one per tool
-        "INSERT INTO meta.effort_defaults VALUES (?, ?)",
-        [(kind, config.effort.for_source(kind)) for kind in sorted({*KINDS, *config.effort.by_source})],
+        "INSERT INTO meta.effort_defaults VALUES (?, ?)", list(effort_defaults(config).items())
     )
 
 
