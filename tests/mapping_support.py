@@ -93,11 +93,14 @@ def overrides(tmp_path: Path, text: str) -> OverrideSet:
     return load_overrides(write(tmp_path / "overrides.yaml", text), goals(tmp_path))
 
 
-def run(con, tmp_path: Path, rules_text: str = "rules: []\n", overrides_text: str | None = None) -> None:
+def run(
+    con, tmp_path: Path, rules_text: str = "rules: []\n", overrides_text: str | None = None, now: datetime = NOW
+) -> None:
+    """Write the config files into tmp_path, load them as the pipeline does, and map."""
     tree = goals(tmp_path)
     ruleset = load_rules(write(tmp_path / "rules.yaml", rules_text), tree)
     pinned = load_overrides(write(tmp_path / "overrides.yaml", overrides_text), tree) if overrides_text else None
-    apply_mapping(con, tree, ruleset, NOW, pinned)
+    apply_mapping(con, tree, ruleset, now, pinned)
 
 
 def rows(con, *columns: str) -> set[tuple]:
