@@ -192,23 +192,18 @@ def test_linker_finds_jira_keys_in_title_branch_and_description(con, tmp_path):
     }
 
 
-def test_hierarchy_links_are_written_for_live_targets(con, tmp_path):
-    load(
-        con,
-        jira("PAY-1", item_type="epic"),
-        jira("PAY-2", epic_id=iid("PAY-1", "jira")),
-        jira("PAY-3", parent_id=iid("PAY-2", "jira"), epic_id=iid("PAY-9", "jira")),  # PAY-9 is not synced
-    )
+def test_linker_rewrites_only_its_own_links(con, tmp_path):
+    """Parent and epic stay the items' own fields; the linker writes 'mentions' and leaves link
+    types other code writes alone. A mention that no longer holds goes."""
+    load(con, jira("PAY-1"), jira("PAY-2", parent_id=iid("PAY-1", "jira")), item("a#1", title="PAY-1 fix"))
+    con.execute("INSERT INTO core.work_item_links VALUES (?, ?, 'blocks', 'from Jira')", [iid("PAY-2", "jira"), iid("PAY-1", "jira")])
     run(con, tmp_path, RULES)
-    links = set(
-        con.execute(
-            "SELECT f.key, l.to_item_id, l.link_type, l.evidence FROM core.work_item_links l "
-            "JOIN core.work_items f ON f.item_id = l.from_item_id"
-        ).fetchall()
-    )
+    load(con, item("a#1", title="now about PAY-2", updated_at=NOW.replace(hour=1)))
+    run(con, tmp_path, RULES)
+    links = set(con.execute("SELECT from_item_id, to_item_id, link_type, evidence FROM core.work_item_links").fetchall())
     assert links == {
-        ("PAY-2", iid("PAY-1", "jira"), "epic", "epic field"),
-        ("PAY-3", iid("PAY-2", "jira"), "parent", "parent field"),
+        (iid("PAY-2", "jira"), iid("PAY-1", "jira"), "blocks", "from Jira"),
+        (iid("a#1"), iid("PAY-2", "jira"), "mentions", "title names PAY-2"),
     }
 
 

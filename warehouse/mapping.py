@@ -48,7 +48,7 @@ TEMP_TABLES = (
     "override_keys", "override_outcomes", "override_pattern_hits", "override_winners",
     "rule_atoms", "rule_leaf_atoms", "rule_clauses", "rule_clause_leaves", "rule_outcomes",
     "rule_keywords", "keyword_candidates", "regex_candidates", "text_candidates", "override_candidates",
-    "atom_hits", "clause_drivers", "clause_driver_atoms", "clause_checks", "simple_best", "first_match",
+    "atom_hits", "clause_drivers", "clause_driver_atoms", "clause_checks", "simple_best", "complex_best", "first_match",
     "clause_hits", "rule_rows", "rule_matches",
     "goal_rows", "undecided", "mapping_upstream", "upstream_rows", "resolved", "pending", "next_up", "newly", "settled",
     "mapping_new_rows", "links_new_rows", "links_old_rows",
@@ -160,7 +160,7 @@ def apply_mapping(
 def persist(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
     """Write mapping_links and goal_rows as differences (or plainly, into empty tables)."""
     linked = con.execute(
-        "SELECT EXISTS (SELECT 1 FROM core.work_item_links WHERE link_type IN ('parent', 'epic', 'mentions'))"
+        "SELECT EXISTS (SELECT 1 FROM core.work_item_links WHERE link_type = 'mentions')"
     ).fetchall()[0][0]
     sql.run(con, "queries/mapping/persist_links.sql" if linked else "queries/mapping/persist_links_fresh.sql")
     mapped = con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchall()[0][0]

@@ -19,7 +19,7 @@ FROM atom_hits AS h
 JOIN first_simple AS s ON s.atom_id = h.atom_id
 GROUP BY h.n;
 
-CREATE OR REPLACE TEMP TABLE first_match AS
+CREATE OR REPLACE TEMP TABLE complex_best AS
 WITH candidates AS (
     SELECT h.n, d.clause_id, d.atom_id
     FROM clause_driver_atoms AS d JOIN atom_hits AS h ON h.atom_id = d.atom_id
@@ -58,8 +58,13 @@ complex_hits AS (
     FROM contenders AS c
     ANTI JOIN failed AS f ON f.n = c.n AND f.clause_id = c.clause_id
 )
-SELECT n, min(packed) AS packed
-FROM (SELECT n, packed FROM simple_best UNION ALL SELECT n, packed FROM complex_hits)
-GROUP BY n;
+SELECT n, min(packed) AS packed FROM complex_hits GROUP BY n;
+
+-- Complex contenders were only those that could beat the item's best simple clause, so a
+-- complex hit, where there is one, is the first match.
+CREATE OR REPLACE TEMP TABLE first_match AS
+SELECT coalesce(c.n, s.n) AS n, coalesce(c.packed, s.packed) AS packed
+FROM simple_best AS s
+FULL JOIN complex_best AS c ON c.n = s.n;
 
 RESET perfect_ht_threshold;

@@ -1,5 +1,5 @@
--- The linker's links (parent, epic, mentions) replace the previous ones as a difference, so an
--- unchanged link is not rewritten. Link types other code writes are left alone.
+-- The linker's links ('mentions') replace the previous ones as a difference, so an unchanged
+-- link is not rewritten. Link types other code writes are left alone.
 CREATE OR REPLACE TEMP TABLE links_new_rows AS
 SELECT from_item_id, to_item_id, link_type, evidence,
        hash(from_item_id, to_item_id, link_type, evidence) AS h1,
@@ -11,7 +11,7 @@ SELECT rowid AS r,
        hash(from_item_id, to_item_id, link_type, evidence) AS h1,
        hash(evidence, link_type, to_item_id, from_item_id) AS h2
 FROM core.work_item_links
-WHERE link_type IN ('parent', 'epic', 'mentions');
+WHERE link_type = 'mentions';
 
 DELETE FROM core.work_item_links
 WHERE rowid IN (SELECT o.r FROM links_old_rows AS o ANTI JOIN links_new_rows AS n ON n.h1 = o.h1 AND n.h2 = o.h2);
