@@ -19,6 +19,7 @@ ITEMS = (
         status_category="done", title="Cart page: one-click", custom={"Area": "search"},
     ),
     jira("PAY-3", item_type="subtask", team="payments", parent_id=iid("PAY-2", "jira"), title="Write tests"),
+    jira("PAY-4", labels=("Dup", "dup"), title="One label, two spellings"),
     item(
         "acme/api#1", container="acme/api", team="platform", labels=("bug", "PERF"), milestone="v1.2", assignee="lee",
         title="Fix slow cache", description="The cache is SLOW when cold",
@@ -32,7 +33,7 @@ ITEMS = (
 
 CASES = {
     # equality conditions: exact values, a list means any of them
-    "source: jira": {"PAY-1", "PAY-2", "PAY-3"},
+    "source: jira": {"PAY-1", "PAY-2", "PAY-3", "PAY-4"},
     "container: [acme/api]": {"acme/api#1", "acme/api#2"},
     "team: [payments, growth]": {"PAY-1", "PAY-2", "PAY-3", "1001"},
     "item_type: pull_request": {"acme/api#2"},
@@ -46,6 +47,9 @@ CASES = {
     "labels_any: [nothing, BUG]": {"acme/api#1"},
     "labels_all: [checkout, perf]": {"PAY-1"},
     "labels_all: [perf, bug]": {"acme/api#1"},
+    "labels_all: [dup]": {"PAY-4"},
+    "labels_all: [dup, checkout]": set(),  # 'Dup' and 'dup' are one label, not two
+    "not: {labels_all: [dup, perf]}": {"PAY-1", "PAY-2", "PAY-3", "PAY-4", "acme/api#1", "acme/api#2", "1001"},
     "components_any: [billing]": {"PAY-1"},
     # regexes search the title (RE2): whole-word searches, and any other pattern
     "title_matches: '(?i)\\bcache\\b'": {"acme/api#1"},
@@ -72,6 +76,7 @@ CASES = {
     "all: [{team: platform}, {not: {labels_any: [chore]}}]": {"acme/api#1"},
     "not: {any: [{source: jira}, {team: platform}]}": {"1001"},
     "not: {all: [{source: jira}, {not: {labels_any: [perf]}}]}": {"PAY-1", "PAY-2", "acme/api#1", "acme/api#2", "1001"},
+    "all: [{labels_any: [perf]}, {labels_all: [checkout, perf]}]": {"PAY-1"},
     "any: [{all: [{source: github}, {labels_any: [chore]}]}, {custom: {Squad: alpha}}]": {"acme/api#2", "1001"},
 }
 

@@ -1,6 +1,7 @@
 -- Equality atoms (source = 'jira', label = 'perf', custom Area = 'checkout', ...) hit items by
 -- joins: one hash join per attribute against the few atoms that name it, never one scan per rule.
--- Labels and components compare lower-cased; a label written twice counts once.
+-- Labels and components compare lower-cased. Hits may repeat (a label written twice, in two
+-- cases): everything downstream reads "at least one", and labels_all counts distinct atoms.
 -- Regex and text atoms are added after this by SQL the rule compiler generates.
 CREATE OR REPLACE TEMP TABLE atom_hits AS
 WITH atoms AS (
@@ -35,11 +36,11 @@ JOIN core.work_items AS p ON p.key = a.value
 JOIN mapping_items AS i ON i.parent_id = p.item_id
 WHERE a.attr = 'parent'
 UNION ALL
-SELECT DISTINCT l.n, a.atom_id
+SELECT l.n, a.atom_id
 FROM (SELECT n, lower(unnest(labels)) AS value FROM mapping_items) AS l
 JOIN atoms AS a ON a.attr = 'label' AND a.value = l.value
 UNION ALL
-SELECT DISTINCT c.n, a.atom_id
+SELECT c.n, a.atom_id
 FROM (SELECT n, lower(unnest(components)) AS value FROM mapping_items) AS c
 JOIN atoms AS a ON a.attr = 'component' AND a.value = c.value
 UNION ALL

@@ -29,7 +29,7 @@ WITH candidates AS (
     FROM clause_driver_atoms AS d JOIN atom_hits AS h ON h.atom_id = d.atom_id
     WHERE d.need > 1
     GROUP BY h.n, d.clause_id, d.need
-    HAVING count(*) >= d.need
+    HAVING count(DISTINCT h.atom_id) >= d.need
     UNION ALL
     SELECT i.n, c.clause_id, 2097151 AS atom_id FROM mapping_items AS i, rule_clauses AS c WHERE c.n_pos = 0
 ),
@@ -51,7 +51,7 @@ failed AS (
     JOIN clause_checks AS k ON k.clause_id = c.clause_id AND k.n_atoms > 1
     LEFT JOIN atom_hits AS h ON h.n = c.n AND h.atom_id = k.atom_id
     GROUP BY c.n, c.clause_id, k.leaf_id, k.positive, k.need
-    HAVING (count(h.n) >= k.need) <> k.positive
+    HAVING (count(DISTINCT h.atom_id) >= k.need) <> k.positive
 ),
 complex_hits AS (
     SELECT c.n, CAST(c.clause_id AS BIGINT) * 2097152 + c.atom_id AS packed
