@@ -78,7 +78,10 @@ def print_explanation(explanation: Explanation, indent: str = "") -> None:
         f"[dim]({item['source']}, {escape(item['container'])}, team {escape(item['team'] or '-')}, {escape(state)})[/]"
     )
     if not explanation.links:
-        out.print(f"{indent}  not mapped yet: run `threadline map`")
+        if item["is_deleted"]:
+            out.print(f"{indent}  deleted in its tool: deleted items count toward no goal")
+        else:
+            out.print(f"{indent}  not mapped yet: run `threadline map`")
         return
     for link in explanation.links:
         if link["goal_id"] is None:
