@@ -49,7 +49,7 @@ TEMP_TABLES = (
     "rule_atoms", "rule_leaf_atoms", "rule_clauses", "rule_clause_leaves", "rule_outcomes",
     "rule_keywords", "keyword_candidates", "regex_candidates", "text_candidates", "override_candidates",
     "atom_hits", "clause_drivers", "clause_driver_atoms", "clause_checks", "simple_best", "complex_best", "first_match",
-    "clause_hits", "rule_rows", "rule_matches",
+    "clause_hits", "rule_rows", "rule_evidence", "rule_matches",
     "goal_rows", "undecided", "mapping_upstream", "upstream_rows", "resolved", "pending", "next_up", "newly", "settled",
     "mapping_new_rows", "links_new_rows", "links_old_rows",
 )  # fmt: skip

@@ -4,18 +4,22 @@
 -- Rows are compared by fingerprint (fingerprint.sql; the stored rows keep theirs): comparing
 -- millions of rows column by column costs seconds, fingerprints a fraction of that.
 CREATE OR REPLACE TEMP TABLE mapping_new_rows AS
-SELECT rowid AS r,
+SELECT r,
        goal_row_fingerprint(item_id, goal_id, method, rule_id, rule_origin, via_item_id, weight, confidence, evidence, reason)
            AS fingerprint
-FROM goal_rows;
+FROM mapping_result;
 
 DELETE FROM core.work_item_goals
 WHERE fingerprint IS NULL
    OR fingerprint NOT IN (SELECT fingerprint FROM mapping_new_rows);
 
 INSERT INTO core.work_item_goals BY NAME
-SELECT g.item_id, g.goal_id, g.method, g.rule_id, g.rule_origin, g.via_item_id, g.weight, g.confidence,
-       g.evidence, g.reason, n.fingerprint, CAST($mapped_at AS TIMESTAMPTZ) AS mapped_at
-FROM mapping_new_rows AS n
-ANTI JOIN core.work_item_goals AS o ON o.fingerprint = n.fingerprint
-JOIN goal_rows AS g ON g.rowid = n.r;
+WITH changed AS (
+    SELECT n.r, n.fingerprint
+    FROM mapping_new_rows AS n
+    ANTI JOIN core.work_item_goals AS o ON o.fingerprint = n.fingerprint
+)
+SELECT m.item_id, m.goal_id, m.method, m.rule_id, m.rule_origin, m.via_item_id, m.weight, m.confidence,
+       m.evidence, m.reason, c.fingerprint, CAST($mapped_at AS TIMESTAMPTZ) AS mapped_at
+FROM changed AS c
+JOIN mapping_result AS m ON m.r = c.r;

@@ -4,4 +4,4 @@ SELECT item_id, goal_id, method, rule_id, rule_origin, via_item_id, weight, conf
        goal_row_fingerprint(item_id, goal_id, method, rule_id, rule_origin, via_item_id, weight, confidence, evidence, reason)
            AS fingerprint,
        CAST($mapped_at AS TIMESTAMPTZ) AS mapped_at
-FROM goal_rows;
+FROM mapping_result;
