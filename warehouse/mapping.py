@@ -51,7 +51,7 @@ TEMP_TABLES = (
     "atom_hits", "clause_drivers", "clause_driver_atoms", "clause_checks", "simple_best", "complex_best", "first_match",
     "clause_hits", "rule_rows", "rule_evidence", "rule_matches",
     "goal_rows", "undecided", "mapping_upstream", "upstream_rows", "resolved", "pending", "next_up", "newly", "settled",
-    "mapping_new_rows", "links_new_rows", "links_old_rows",
+    "mapping_new_rows", "mapping_changed_rows", "links_new_rows", "links_old_rows",
 )  # fmt: skip
 
 
@@ -165,11 +165,12 @@ def persist(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
     sql.run(con, "queries/mapping/persist_links.sql" if linked else "queries/mapping/persist_links_fresh.sql")
     mapped = con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchall()[0][0]
     sql.run(con, "queries/mapping/fingerprint.sql")
-    sql.run(
-        con,
-        "queries/mapping/persist_goals.sql" if mapped else "queries/mapping/persist_goals_fresh.sql",
-        {"mapped_at": now},
-    )
+    if not mapped:
+        sql.run(con, "queries/mapping/persist_goals_fresh.sql", {"mapped_at": now})
+        return
+    sql.run(con, "queries/mapping/persist_goals.sql")
+    if con.execute("SELECT count(*) FROM mapping_changed_rows").fetchall()[0][0]:
+        sql.run(con, "queries/mapping/persist_goals_insert.sql", {"mapped_at": now})
 
 
 def summarize(con: duckdb.DuckDBPyConnection) -> MappingSummary:

@@ -3,6 +3,7 @@
 -- second time, and a rule change touches only the rows of the items it moves.
 -- Rows are compared by fingerprint (fingerprint.sql; the stored rows keep theirs): comparing
 -- millions of rows column by column costs seconds, fingerprints a fraction of that.
+-- Leaves the new rows in mapping_changed_rows; persist_goals_insert.sql writes them.
 CREATE OR REPLACE TEMP TABLE mapping_new_rows AS
 SELECT r,
        goal_row_fingerprint(item_id, goal_id, method, rule_id, rule_origin, via_item_id, weight, confidence, evidence, reason)
@@ -13,13 +14,7 @@ DELETE FROM core.work_item_goals
 WHERE fingerprint IS NULL
    OR fingerprint NOT IN (SELECT fingerprint FROM mapping_new_rows);
 
-INSERT INTO core.work_item_goals BY NAME
-WITH changed AS (
-    SELECT n.r, n.fingerprint
-    FROM mapping_new_rows AS n
-    ANTI JOIN core.work_item_goals AS o ON o.fingerprint = n.fingerprint
-)
-SELECT m.item_id, m.goal_id, m.method, m.rule_id, m.rule_origin, m.via_item_id, m.weight, m.confidence,
-       m.evidence, m.reason, c.fingerprint, CAST($mapped_at AS TIMESTAMPTZ) AS mapped_at
-FROM changed AS c
-JOIN mapping_result AS m ON m.r = c.r;
+CREATE OR REPLACE TEMP TABLE mapping_changed_rows AS
+SELECT n.r, n.fingerprint
+FROM mapping_new_rows AS n
+ANTI JOIN core.work_item_goals AS o ON o.fingerprint = n.fingerprint;
