@@ -128,12 +128,13 @@ def diff_rules(
         defaults = effort_defaults or {}
         params = {"sources": list(defaults), "defaults": list(defaults.values())}
         sql.run(con, "queries/rules_check/diff_effort.sql", params)
+        sql.run(con, "queries/rules_check/diff_changed.sql")
         titles = {g.goal_id: g.title for g in goals.goals.values()}
         goal_rows = sql.run(con, "queries/rules_check/diff_goals.sql").fetchall()
         moves = [Move(*row) for row in sql.run(con, "queries/rules_check/diff_moves.sql").fetchall()]
         items, changed = sql.run(con, "queries/rules_check/diff_counts.sql").fetchall()[0]
     finally:
-        for name in ("diff_old", "diff_new", "diff_effort"):
+        for name in ("diff_old", "diff_new", "diff_effort", "diff_changed"):
             con.execute(f"DROP TABLE IF EXISTS temp.{name}")
     changes = [
         GoalChange(goal_id, titles.get(goal_id, "(unaligned)" if goal_id is None else goal_id), *counts)

@@ -1,17 +1,9 @@
--- What moves between goals: for every item whose goals or weights change, its old share of
--- each old goal flows to the new goals in proportion to the new weights. NULL: unaligned.
-WITH old_sets AS (
-    SELECT item_id, list((goal_id, weight) ORDER BY goal_id) AS goals FROM diff_old GROUP BY item_id
-),
-new_sets AS (
-    SELECT item_id, list((goal_id, weight) ORDER BY goal_id) AS goals FROM diff_new GROUP BY item_id
-),
-changed AS (
-    SELECT item_id FROM old_sets AS o JOIN new_sets AS n USING (item_id) WHERE o.goals IS DISTINCT FROM n.goals
-),
-flows AS (
+-- What moves between goals: for every item whose goals or weights change (diff_changed), its
+-- old share of each old goal flows to the new goals in proportion to the new weights.
+-- NULL: unaligned.
+WITH flows AS (
     SELECT c.item_id, o.goal_id AS from_goal, n.goal_id AS to_goal, o.weight * n.weight AS share
-    FROM changed AS c
+    FROM diff_changed AS c
     JOIN diff_old AS o USING (item_id)
     JOIN diff_new AS n USING (item_id)
 )
