@@ -97,7 +97,8 @@ def compute_mapping(
     *,
     all_matches: bool = False,
 ) -> None:
-    """Fill the temp table mapping_result (and mapping_links) from core.work_items and the config."""
+    """Map every live item into temp tables: goal_rows (read as the view mapping_result, in the
+    shape of core.work_item_goals), mapping_links, and, with all_matches, rule_matches."""
     # Row order means nothing here; letting DuckDB fill temp tables in any order runs ~10% faster.
     con.execute("SET preserve_insertion_order = false")
     create_temp_table(con, "mapping_goals", goals_table(goals))

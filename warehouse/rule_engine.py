@@ -1,9 +1,11 @@
 """Evaluating compiled rules over every item at once (temp tables on the caller's connection).
 
 Steps, each one set-based and keyed on the integer `n` of mapping_items: equality atoms by joins
-(queries/mapping/atom_hits.sql), whole-word title searches by a join on title words, other
-regexes and text searches by pre-filtered generated SQL (mapping/patterns.py), then clauses, and the first matching rule per item with its evidence. Nothing here writes to the
-warehouse's own tables, so `rules check` and `rules diff` run it on a read-only connection.
+(queries/mapping/atom_hits.sql), whole-word title searches by extracting the title's keywords,
+other regexes and text searches by pre-filtered generated SQL (mapping/patterns.py); then each
+clause's driver and checks (clause_drivers.sql), the first matching rule per item
+(first_match.sql) and the rows it gives (rule_rows.sql). Nothing here writes to the warehouse's
+own tables, so `rules check` and `rules diff` run it on a read-only connection.
 """
 
 from __future__ import annotations
