@@ -51,7 +51,7 @@ TEMP_TABLES = (
     "atom_hits", "clause_drivers", "clause_driver_atoms", "clause_checks", "simple_best", "complex_best", "first_match",
     "clause_hits", "rule_rows", "rule_evidence", "rule_matches",
     "goal_rows", "undecided", "mapping_upstream", "upstream_rows", "resolved", "pending", "next_up", "newly", "settled",
-    "mapping_new_rows", "mapping_changed_rows", "links_new_rows", "links_old_rows",
+    "mapping_new_rows", "mapping_row_changes", "mapping_changed_rows", "links_new_rows", "links_old_rows",
 )  # fmt: skip
 
 
