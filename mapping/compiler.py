@@ -102,8 +102,9 @@ class CompiledRules:
 
 
 def compile_rules(rules: RuleSet) -> CompiledRules:
-    leaves = sorted({leaf for rule in rules.rules for clause in rule.clauses for leaf in (*clause.positive, *clause.negative)})
-    atoms = sorted({atom for leaf in leaves for atom in leaf.atoms})
+    # Ids in order of first use (rule order): deterministic, and no sorting of a few thousand objects.
+    leaves = list(dict.fromkeys(leaf for rule in rules.rules for clause in rule.clauses for leaf in (*clause.positive, *clause.negative)))
+    atoms = list(dict.fromkeys(atom for leaf in leaves for atom in leaf.atoms))
     atom_id = {atom: i for i, atom in enumerate(atoms)}
     multi = [leaf for leaf in leaves if len(leaf.atoms) > 1]
     leaf_id = {leaf: atom_id[leaf.atoms[0]] for leaf in leaves if len(leaf.atoms) == 1}

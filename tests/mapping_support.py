@@ -14,7 +14,7 @@ from mapping.goals import GoalTree, load_goals
 from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
 from warehouse.load import StreamKey, load_page
-from warehouse.mapping import apply_mapping
+from warehouse.mapping import MappingSummary, apply_mapping
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 INSTANCES = {"jira": "acme.atlassian.net", "github": "github.com", "asana": "app.asana.com"}
@@ -95,12 +95,12 @@ def overrides(tmp_path: Path, text: str) -> OverrideSet:
 
 def run(
     con, tmp_path: Path, rules_text: str = "rules: []\n", overrides_text: str | None = None, now: datetime = NOW
-) -> None:
+) -> MappingSummary:
     """Write the config files into tmp_path, load them as the pipeline does, and map."""
     tree = goals(tmp_path)
     ruleset = load_rules(write(tmp_path / "rules.yaml", rules_text), tree)
     pinned = load_overrides(write(tmp_path / "overrides.yaml", overrides_text), tree) if overrides_text else None
-    apply_mapping(con, tree, ruleset, now, pinned)
+    return apply_mapping(con, tree, ruleset, now, pinned)
 
 
 def rows(con, *columns: str) -> set[tuple]:

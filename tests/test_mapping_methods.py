@@ -216,7 +216,8 @@ def test_weights_of_an_item_sum_to_one(con, tmp_path):
         item("a#4", title="Checkout"),  # pinned by a split override
         item("a#5", parent_id=iid("a#1")),  # inherits the split
     )
-    run(con, tmp_path, RULES, "overrides:\n  - keys: [a#4]\n    split: {sso: 1, uptime: 1}\n")
+    summary = run(con, tmp_path, RULES, "overrides:\n  - keys: [a#4]\n    split: {sso: 1, uptime: 1}\n")
+    assert summary.by_method == {"rule": 1, "explicit": 2, "override": 1, "inherited": 1}  # items, not rows
     assert by_key(con) == {
         "a#1": {("checkout", "rule", "checkout-split", 0.75, None, None), ("speed", "rule", "checkout-split", 0.25, None, None)},
         "a#2": {("uptime", "explicit", None, 0.5, None, None), ("speed", "explicit", None, 0.5, None, None)},

@@ -176,6 +176,8 @@ def persist(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
 
 def summarize(con: duckdb.DuckDBPyConnection) -> MappingSummary:
     """Items per method, from the computed mapping (every row of an item has the same method)."""
-    rows = con.execute("SELECT method, count(DISTINCT n) FROM goal_rows GROUP BY method").fetchall()
+    # An item's rows share one method and their weights sum to 1, so the weights of a method add
+    # up to its number of items: one cheap scan instead of counting distinct items.
+    rows = con.execute("SELECT method, CAST(round(sum(weight)) AS BIGINT) FROM goal_rows GROUP BY method").fetchall()
     by_method = dict(rows)
     return MappingSummary(sum(by_method.values()), by_method)
