@@ -15,8 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
+from datetime import timedelta
 from urllib.parse import parse_qsl
 
 import uvicorn
