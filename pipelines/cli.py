@@ -19,13 +19,15 @@ from connectors.base import SourceAccessError
 from mapping.yamlconf import ConfigError
 from pipelines import console
 from pipelines.config import WAREHOUSE_ENV, load_config
-from pipelines.steps import build_connectors, imported_goals, load_mapping_config, run_mapping, run_report
+from pipelines.steps import build_connectors, effort_defaults, imported_goals, load_mapping_config, run_mapping, run_report
 from pipelines.sync import SyncFailed, check_access, run_sync
 from warehouse.db import WarehouseBusy, open_warehouse
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Link the work in Jira, GitHub and Asana to company goals.")
 sandbox_app = typer.Typer(no_args_is_help=True, help="The local fake Jira/GitHub/Asana servers.")
 app.add_typer(sandbox_app, name="sandbox")
+rules_app = typer.Typer(no_args_is_help=True, help="Check rules against the warehouse, or preview a change to them.")
+app.add_typer(rules_app, name="rules")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="threadline.yaml (default: $THREADLINE_CONFIG or examples/threadline.yaml)")
@@ -153,6 +155,52 @@ def explain(key: Annotated[str, typer.Argument(help="Item key (PAY-123, acme/api
         raise typer.Exit(1)
     for explanation in found:
         console.print_explanation(explanation)
+
+
+@rules_app.command("check")
+@handles_errors
+def rules_check(config_path: ConfigOption = None) -> None:
+    """Validate goals, rules and overrides, then show rules that match nothing, rules shadowed by
+    earlier ones and items several rules match. Exits non-zero only on errors."""
+    from warehouse.rules_check import check_rules
+
+    config = load_config(config_path)
+    mapping = load_mapping_config(config)
+    console.out.print(
+        f"[green]valid[/]: {len(mapping.goals.goals)} goals, {len(mapping.rules.rules)} rules, "
+        f"{len(mapping.overrides.overrides)} overrides"
+    )
+    if not config.warehouse_path.exists():
+        console.out.print(f"no warehouse at {config.warehouse_path} yet: sync first to check the rules against items")
+        return
+    con = open_warehouse(config.warehouse_path, read_only=True)
+    try:
+        report = check_rules(con, mapping.goals, mapping.rules, mapping.overrides)
+    finally:
+        con.close()
+    console.print_check(report)
+
+
+@rules_app.command("diff")
+@handles_errors
+def rules_diff(
+    old: Annotated[Path, typer.Argument(help="The rules file as it is")],
+    new: Annotated[Path, typer.Argument(help="The rules file as it would be")],
+    config_path: ConfigOption = None,
+) -> None:
+    """Show what changing the rules from OLD to NEW would move between goals, per goal (items and
+    effort) and as moves. Writes nothing: the warehouse is opened read-only."""
+    from warehouse.rules_check import diff_rules
+
+    config = load_config(config_path)
+    before = load_mapping_config(config, rules_path=old)
+    after = load_mapping_config(config, rules_path=new)
+    con = open_warehouse(config.warehouse_path, read_only=True)
+    try:
+        report = diff_rules(con, before.goals, before.rules, after.rules, before.overrides, effort_defaults(config))
+    finally:
+        con.close()
+    console.print_diff(report)
 
 
 @app.command()

@@ -13,6 +13,8 @@ from rich.table import Table
 from connectors.http import install_log_redaction, redact
 from pipelines.sync import StreamResult, SyncReport
 from warehouse.explain import Explanation
+from warehouse.rules_check import CheckReport as RulesCheck
+from warehouse.rules_check import DiffReport as RulesDiff
 
 # Never wrap: one error is one line, and piped output stays greppable.
 _WIDTH = None if sys.stdout.isatty() else 160
@@ -58,7 +60,19 @@ def sync_table(report: SyncReport) -> Table:
     return table
 
 
+def _method(link: dict) -> str:
+    method = link["method"]
+    if link["rule_id"]:
+        return f"{method} {link['rule_id']} ({link['rule_origin']})"
+    if link["rule_origin"]:  # an override
+        return f"{method} ({link['rule_origin']})"
+    if link["via_key"]:
+        return f"{method} via {link['via_key']}"
+    return method
+
+
 def print_explanation(explanation: Explanation, indent: str = "") -> None:
+    """The item, each goal link with method and evidence, its links, then why `via` counts."""
     item = explanation.item
     state = "deleted" if item["is_deleted"] else item["status"]
     out.print(
@@ -66,23 +80,81 @@ def print_explanation(explanation: Explanation, indent: str = "") -> None:
         f"[dim]({item['source']}, {escape(item['container'])}, team {escape(item['team'] or '-')}, {escape(state)})[/]"
     )
     if not explanation.links:
-        out.print(f"{indent}  not mapped yet: run `threadline map`")
+        if item["is_deleted"]:
+            out.print(f"{indent}  deleted in its tool: deleted items count toward no goal")
+        else:
+            out.print(f"{indent}  not mapped yet: run `threadline map`")
         return
     for link in explanation.links:
         if link["goal_id"] is None:
-            out.print(f"{indent}  -> [yellow]unaligned[/]: {link['reason']}")
+            out.print(f"{indent}  -> [yellow]unaligned[/]: {escape(link['reason'] or '')}")
         else:
             out.print(
                 f"{indent}  -> [green]{escape(link['goal_title'] or link['goal_id'])}[/] [dim][{escape(link['goal_id'])}][/]"
                 f"  weight {link['weight']:.0%}, confidence {link['confidence']:.2f}"
             )
-        method = link["method"]
-        if link["rule_id"]:
-            method += f" {link['rule_id']} ({link['rule_origin']})"
-        elif link["via_key"]:
-            method += f" via {link['via_key']}"
-        out.print(f"{indent}     method: {escape(method)}")
+        out.print(f"{indent}     method: {escape(_method(link))}")
         out.print(f"{indent}     evidence: {escape(link['evidence'])}")
-    if explanation.via is not None:
-        out.print(f"{indent}  which counts because:")
+    for other in explanation.item_links:
+        out.print(f"{indent}  [dim]{other['link_type']} {escape(other['to_key'])}: {escape(other['evidence'] or '')}[/]")
+    if explanation.loops_back:
+        out.print(f"{indent}  [yellow]which loops back to an item above (a cycle)[/]")
+    elif explanation.via is not None:
+        inherited = any(link["method"] == "inherited" for link in explanation.links)
+        out.print(f"{indent}  {'which counts because:' if inherited else 'which is unaligned too:'}")
         print_explanation(explanation.via, indent + "    ")
+
+
+def print_check(report: RulesCheck) -> None:
+    """`threadline rules check`: the findings; none of them is an error."""
+    uses = report.uses
+    out.print(f"{len(uses)} rules checked against {report.items:,} items")
+    table = Table(show_edge=False, title="rules", title_justify="left")
+    for column in ("rule", "where", "matches", "wins", "note"):
+        table.add_column(column, justify="right" if column in ("matches", "wins") else "left")
+    for use in uses:
+        note = ""
+        if use.matches == 0:
+            note = "[yellow]matches nothing[/]"
+        elif use.wins == 0:
+            note = f"[yellow]shadowed by {escape(', '.join(use.taken_by))}[/]"
+        table.add_row(escape(use.rule.id), escape(use.rule.origin), f"{use.matches:,}", f"{use.wins:,}", note)
+    out.print(table)
+    for use in report.unmatched:
+        out.print(f"[yellow]unused[/] {escape(use.rule.id)} ({escape(use.rule.origin)}) matches no item")
+    for use in report.shadowed:
+        out.print(
+            f"[yellow]shadowed[/] {escape(use.rule.id)} ({escape(use.rule.origin)}): all {use.matches:,} items it matches "
+            f"are taken by earlier rules ({escape(', '.join(use.taken_by))}); e.g. {escape(', '.join(use.sample))}"
+        )
+    out.print(f"{report.conflicting_items:,} items match more than one rule (the first one wins)")
+    for c in report.conflicts:
+        out.print(
+            f"[yellow]conflict[/] {escape(c.winner)} wins over {escape(c.other)} for {c.items:,} items, "
+            f"e.g. {escape(', '.join(c.sample))}"
+        )
+
+
+def _goal(goal_id: str | None) -> str:
+    return "(unaligned)" if goal_id is None else goal_id
+
+
+def print_diff(report: RulesDiff) -> None:
+    """`threadline rules diff`: per goal before/after, then the largest moves."""
+    out.print(f"{report.changed_items:,} of {report.items:,} items change goals or weights")
+    table = Table(show_edge=False, title="per goal", title_justify="left")
+    for column in ("goal", "items before", "items after", "change", "effort before", "effort after", "change"):
+        table.add_column(column, justify="left" if column == "goal" else "right")
+    for g in report.goals:
+        table.add_row(
+            escape(_goal(g.goal_id)), f"{g.items_before:,}", f"{g.items_after:,}", f"{g.items_after - g.items_before:+,}",
+            f"{g.effort_before:,.1f}", f"{g.effort_after:,.1f}", f"{g.effort_after - g.effort_before:+,.1f}",
+        )  # fmt: skip
+    out.print(table)
+    if report.moves:
+        moves = Table(show_edge=False, title="moves", title_justify="left")
+        for column in ("from", "to", "items", "effort"):
+            moves.add_column(column, justify="right" if column in ("items", "effort") else "left")
+        for m in report.moves:
+            moves.add_row(escape(_goal(m.from_goal)), escape(_goal(m.to_goal)), f"{m.items:,}", f"{m.effort:,.1f}")
+        out.print(moves)

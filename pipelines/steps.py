@@ -16,6 +16,7 @@ import duckdb
 from connectors.base import Connector
 from connectors.models import utcnow
 from mapping.goals import GoalTree, load_goals
+from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
 from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
@@ -32,10 +33,13 @@ log = logging.getLogger(__name__)
 class MappingConfig:
     goals: GoalTree
     rules: RuleSet
+    overrides: OverrideSet = OverrideSet()
 
 
-def load_mapping_config(config: ThreadlineConfig, imported: GoalTree | None = None) -> MappingConfig:
-    """Goals and rules, validated (raises ConfigError naming file:line).
+def load_mapping_config(
+    config: ThreadlineConfig, imported: GoalTree | None = None, *, rules_path: Path | None = None
+) -> MappingConfig:
+    """Goals, rules and overrides, validated (raises ConfigError naming file:line).
 
     `imported`: goals imported from tools by earlier syncs (see `imported_goals`), merged with
     goals.yaml; goals.yaml wins a shared id, and rules may name imported goals.
@@ -43,8 +47,8 @@ def load_mapping_config(config: ThreadlineConfig, imported: GoalTree | None = No
     goals = load_goals(config.goals_path, imported=imported)
     for conflict in goals.conflicts:
         log.warning("goals: %s", conflict)
-    rules = load_rules(config.rules_path, goals)
-    return MappingConfig(goals, rules)
+    rules = load_rules(rules_path or config.rules_path, goals)
+    return MappingConfig(goals, rules, load_overrides(config.overrides_path, goals))
 
 
 def imported_goals(warehouse: Path) -> GoalTree | None:
@@ -65,11 +69,15 @@ def build_connectors(
     return [build_connector(source, sandbox_url=sandbox_url) for source in sources]
 
 
+def effort_defaults(config: ThreadlineConfig) -> dict[str, float]:
+    """Effort of an item without an estimate, per source kind."""
+    return {kind: config.effort.for_source(kind) for kind in sorted({*KINDS, *config.effort.by_source})}
+
+
 def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
     con.execute("DELETE FROM meta.effort_defaults")
     con.executemany(  # a handful of rows: one per tool
-        "INSERT INTO meta.effort_defaults VALUES (?, ?)",
-        [(kind, config.effort.for_source(kind)) for kind in sorted({*KINDS, *config.effort.by_source})],
+        "INSERT INTO meta.effort_defaults VALUES (?, ?)", list(effort_defaults(config).items())
     )
 
 
@@ -78,7 +86,7 @@ def run_mapping(
 ) -> MappingSummary:
     now = now or utcnow()
     write_effort_defaults(con, config)
-    summary = apply_mapping(con, mapping.goals, mapping.rules, now)
+    summary = apply_mapping(con, mapping.goals, mapping.rules, now, mapping.overrides)
     take_snapshot(con, now)
     return summary
 

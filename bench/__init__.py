@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): not tests. They measure; they do not assert."""
