@@ -19,7 +19,14 @@ from connectors.base import SourceAccessError
 from mapping.yamlconf import ConfigError
 from pipelines import console
 from pipelines.config import WAREHOUSE_ENV, load_config
-from pipelines.steps import build_connectors, effort_defaults, imported_goals, load_mapping_config, run_mapping, run_report
+from pipelines.steps import (
+    build_connectors,
+    effort_defaults,
+    imported_goals,
+    load_mapping_config,
+    run_mapping,
+    run_report,
+)
 from pipelines.sync import SyncFailed, check_access, run_sync
 from warehouse.db import WarehouseBusy, open_warehouse
 
