@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -108,6 +109,37 @@ def _finish(con: duckdb.DuckDBPyConnection, connector: Connector, result: Stream
     sql.run(con, "queries/runs/finish.sql", params)
 
 
+@contextmanager
+def _recorded(
+    con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str
+) -> Iterator[Callable[[], None]]:
+    """Book one stream run in meta.sync_runs, whatever happens inside.
+
+    Bad credentials stop everything (re-raised); any other failure fails this stream only, with
+    its redacted message, so the other streams still run. Yields a function that refreshes the
+    request counts (for progress reports mid-stream).
+    """
+    requests_before, retries_before = connector.stats.requests, connector.stats.retries
+
+    def count() -> None:
+        result.requests = connector.stats.requests - requests_before
+        result.retries = connector.stats.retries - retries_before
+
+    _start(con, connector, result, run_id)
+    try:
+        yield count
+        result.status = "success"
+    except SourceAccessError:
+        result.status, result.error = "failed", "credentials rejected"
+        raise
+    except Exception as exc:
+        result.status, result.error = "failed", redact(str(exc))
+        log.error("%s %s (%s): %s", connector.config.name, result.container, result.stream, result.error)
+    finally:
+        count()
+        _finish(con, connector, result, run_id)
+
+
 def sync_stream(
     con: duckdb.DuckDBPyConnection,
     connector: Connector,
@@ -120,9 +152,7 @@ def sync_stream(
     key = StreamKey(connector.source, connector.instance, container)
     result = StreamResult(connector.config.name, container, "items", cursor_before=get_cursor(con, key))
     result.cursor_after = result.cursor_before
-    requests_before, retries_before = connector.stats.requests, connector.stats.retries
-    _start(con, connector, result, run_id)
-    try:
+    with _recorded(con, connector, result, run_id) as count:
         for page in connector.pages(container, result.cursor_before):
             loaded = load_page(con, key, page, run_id=run_id, now=now())
             result.pages += 1
@@ -130,21 +160,9 @@ def sync_stream(
             result.items_written += loaded.written
             result.rejected += loaded.rejected
             result.cursor_after = page.cursor
-            result.requests = connector.stats.requests - requests_before
-            result.retries = connector.stats.retries - retries_before
+            count()
             if progress:
                 progress(result)
-        result.status = "success"
-    except SourceAccessError:
-        result.status, result.error = "failed", "credentials rejected"
-        raise
-    except Exception as exc:  # the stream fails; the others still run
-        result.status, result.error = "failed", redact(str(exc))
-        log.error("%s %s: %s", connector.config.name, container, result.error)
-    finally:
-        result.requests = connector.stats.requests - requests_before
-        result.retries = connector.stats.retries - retries_before
-        _finish(con, connector, result, run_id)
     return result
 
 
@@ -160,30 +178,18 @@ def sweep_stream(
     """Mark items that left the container (deleted, moved out of scope) as deleted."""
     key = StreamKey(connector.source, connector.instance, container)
     result = StreamResult(connector.config.name, container, "sweep")
-    requests_before = connector.stats.requests
-    _start(con, connector, result, run_id)
-    try:
+
+    def guard(gone: int, live: int) -> None:
+        if not force and live >= SWEEP_GUARD_MIN_ITEMS and gone > live * SWEEP_GUARD_SHARE:
+            raise RuntimeError(
+                f"sweep would mark {gone} of {live} items deleted; if that is right, rerun with "
+                "--force-sweep (check the token's access and the configured scope first)"
+            )
+
+    with _recorded(con, connector, result, run_id):
         sweep = connector.sweep(container)
-
-        def guard(gone: int, live: int) -> None:
-            if not force and live >= SWEEP_GUARD_MIN_ITEMS and gone > live * SWEEP_GUARD_SHARE:
-                raise RuntimeError(
-                    f"sweep would mark {gone} of {live} items deleted; if that is right, rerun with "
-                    "--force-sweep (check the token's access and the configured scope first)"
-                )
-
         result.items_seen = len(sweep.native_ids)
         result.items_deleted = mark_deleted(con, key, sweep.native_ids, run_id=run_id, now=now(), guard=guard)
-        result.status = "success"
-    except SourceAccessError:
-        result.status, result.error = "failed", "credentials rejected"
-        raise
-    except Exception as exc:
-        result.status, result.error = "failed", redact(str(exc))
-        log.error("%s %s sweep: %s", connector.config.name, container, result.error)
-    finally:
-        result.requests = connector.stats.requests - requests_before
-        _finish(con, connector, result, run_id)
     return result
 
 
@@ -217,24 +223,11 @@ def goals_stream(
 ) -> StreamResult:
     """Import the goals a tool keeps (Asana Goals) into core.imported_goals, replacing the last import."""
     result = StreamResult(connector.config.name, "goals", "goals")
-    requests_before, retries_before = connector.stats.requests, connector.stats.retries
-    _start(con, connector, result, run_id)
-    try:
+    with _recorded(con, connector, result, run_id):
         found = connector.import_goals()  # type: ignore[attr-defined]  # only tools that keep goals
         result.items_seen = len(found.goals)
         result.items_written = replace_imported_goals(
             con, source=connector.source, source_name=connector.config.name, instance=connector.instance,
             goals=found.goals, run_id=run_id, now=now(),
         )  # fmt: skip
-        result.status = "success"
-    except SourceAccessError:
-        result.status, result.error = "failed", "credentials rejected"
-        raise
-    except Exception as exc:
-        result.status, result.error = "failed", redact(str(exc))
-        log.error("%s goals: %s", connector.config.name, result.error)
-    finally:
-        result.requests = connector.stats.requests - requests_before
-        result.retries = connector.stats.retries - retries_before
-        _finish(con, connector, result, run_id)
     return result
