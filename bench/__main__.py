@@ -9,7 +9,7 @@ then measures, in the same run:
     the rules in order until one matches) on a random sample of items, extrapolated to all
     items, and checked against the engine's choice for those items.
 
-    python -m bench [--sizes 100000,1000000] [--rules 1000] [--sample 2000] [--repeat 3]
+    python -m bench [--sizes 100000,1000000] [--rules 1000] [--sample 2000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated item counts")
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--sample", type=int, default=2000, help="items the per-item Python evaluation runs on")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per size of each kind (median reported)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per size of each kind (median reported)")
     args = parser.parse_args()
     results = []
     home = Path.cwd()

@@ -105,6 +105,10 @@ def print_explanation(explanation: Explanation, indent: str = "") -> None:
         print_explanation(explanation.via, indent + "    ")
 
 
+def _items(count: int) -> str:
+    return f"{count:,} item" if count == 1 else f"{count:,} items"
+
+
 def print_check(report: RulesCheck) -> None:
     """`threadline rules check`: the findings; none of them is an error."""
     uses = report.uses
@@ -127,10 +131,11 @@ def print_check(report: RulesCheck) -> None:
             f"[yellow]shadowed[/] {escape(use.rule.id)} ({escape(use.rule.origin)}): all {use.matches:,} items it matches "
             f"are taken by earlier rules ({escape(', '.join(use.taken_by))}); e.g. {escape(', '.join(use.sample))}"
         )
-    out.print(f"{report.conflicting_items:,} items match more than one rule (the first one wins)")
+    verb = "matches" if report.conflicting_items == 1 else "match"
+    out.print(f"{_items(report.conflicting_items)} {verb} more than one rule (the first one wins)")
     for c in report.conflicts:
         out.print(
-            f"[yellow]conflict[/] {escape(c.winner)} wins over {escape(c.other)} for {c.items:,} items, "
+            f"[yellow]conflict[/] {escape(c.winner)} wins over {escape(c.other)} for {_items(c.items)}, "
             f"e.g. {escape(', '.join(c.sample))}"
         )
 

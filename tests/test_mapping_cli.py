@@ -77,7 +77,7 @@ def test_rules_check_reports_unused_shadowed_rules_and_conflicts(config):
     assert "unused never (rules.yaml:11) matches no item" in found
     assert "2 items match more than one rule (the first one wins)" in found
     assert "conflict perf wins over perf-again for 2 items, e.g. a#1, a#2" in found
-    assert "conflict perf wins over slow-things for 1 items, e.g. a#1" in found
+    assert "conflict perf wins over slow-things for 1 item, e.g. a#1" in found
     assert not any(line.startswith("shadowed") for line in found)  # perf-again still wins PAY-1
 
 
