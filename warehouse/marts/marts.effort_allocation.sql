@@ -1,10 +1,14 @@
 -- Metric 3, effort allocation: effort linked to each goal (directly or through sub-goals) and
 -- its share of all aligned effort, against the goal's target share. Completed work only.
-CREATE OR REPLACE VIEW marts.effort_allocation AS
+-- The table macro takes a period (items completed in [period_start, period_end); NULL leaves
+-- that side open): the report reads it over its weeks, the view over all time. One definition.
+CREATE OR REPLACE MACRO marts.effort_allocation_between(period_start, period_end) AS TABLE
 WITH direct AS (
     SELECT goal_id, sum(linked_effort) AS effort
     FROM marts.item_effort
     WHERE is_completed AND goal_id IS NOT NULL
+      AND (period_start IS NULL OR completed_at >= period_start)
+      AND (period_end IS NULL OR completed_at < period_end)
     GROUP BY goal_id
 ),
 rolled AS (
@@ -12,9 +16,10 @@ rolled AS (
     FROM direct AS d JOIN marts.goal_paths AS p ON p.goal_id = d.goal_id
     GROUP BY p.ancestor_id
 ),
-total AS (SELECT sum(effort) AS effort FROM direct)
+total AS (SELECT sum(effort) AS effort FROM direct),
+depths AS (SELECT goal_id, max(depth) AS depth FROM marts.goal_paths GROUP BY goal_id)
 SELECT
-    g.goal_id, g.parent_id, g.level, g.title, gp.pillar_id,
+    g.goal_id, g.parent_id, g.level, g.title, gp.pillar_id, dp.depth,
     coalesce(d.effort, 0) AS direct_effort,
     coalesce(r.effort, 0) AS effort,
     coalesce(r.effort, 0) / nullif(t.effort, 0) AS share,
@@ -24,4 +29,8 @@ FROM core.goals AS g
 CROSS JOIN total AS t
 LEFT JOIN direct AS d USING (goal_id)
 LEFT JOIN rolled AS r USING (goal_id)
+LEFT JOIN depths AS dp USING (goal_id)
 LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = g.goal_id AND gp.depth = 0;
+
+CREATE OR REPLACE VIEW marts.effort_allocation AS
+SELECT * FROM marts.effort_allocation_between(NULL, NULL);
