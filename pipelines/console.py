@@ -38,13 +38,8 @@ def fail(message: str, hint: str | None = None) -> None:
 
 
 def progress(result: StreamResult) -> None:
-    if sys.stderr.isatty() or True:  # progress goes to stderr so stdout stays clean for scripts
-        err.print(
-            f"[dim]{escape(result.source_name)} {escape(result.container)}: page {result.pages}, "
-            f"{result.items_seen} read, {result.items_written} written"
-            + (f", {result.rejected} rejected" if result.rejected else "")
-            + "[/]"
-        )
+    """One line per page read, on stderr, so stdout stays clean for scripts."""
+    err.print(f"[dim]{escape(result.source_name)} {escape(result.progress_line())}[/]")
 
 
 def sync_table(report: SyncReport) -> Table:

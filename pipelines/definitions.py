@@ -100,9 +100,7 @@ def _source_asset(source: SourceConfig) -> AssetsDefinition:
                 [connector],
                 sweep=config.sweep,
                 force_sweep=config.force_sweep,
-                progress=lambda r: context.log.info(
-                    f"{r.container}: page {r.pages}, {r.items_seen} read, {r.items_written} written"
-                ),
+                progress=lambda r: context.log.info(r.progress_line()),
             )
         if report.failed:
             raise Failure(description="; ".join(f"{s.container}: {s.error}" for s in report.failed))

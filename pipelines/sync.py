@@ -47,6 +47,11 @@ class StreamResult:
     cursor_after: str | None = None
     error: str | None = None
 
+    def progress_line(self) -> str:
+        """'acme/api: page 2: 51 read, 51 written so far' (running totals; CLI and Dagster log)."""
+        rejected = f", {self.rejected} rejected" if self.rejected else ""
+        return f"{self.container}: page {self.pages}: {self.items_seen} read, {self.items_written} written{rejected} so far"
+
 
 @dataclass
 class SyncReport:
