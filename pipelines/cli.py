@@ -120,7 +120,7 @@ def map_command(config_path: ConfigOption = None) -> None:
     """Link every work item to goals, from goals.yaml and rules.yaml."""
     config = load_config(config_path)
     mapping = load_mapping_config(config, imported=imported_goals(config.warehouse_path))
-    con = open_warehouse(config.warehouse_path)
+    con = open_warehouse(config.warehouse_path, create=False)
     try:
         summary = run_mapping(con, config, mapping)
     finally:
@@ -137,7 +137,7 @@ def report(
 ) -> None:
     """Write the leadership report (HTML, plus a Markdown summary beside it)."""
     config = load_config(config_path)
-    con = open_warehouse(config.warehouse_path)
+    con = open_warehouse(config.warehouse_path, create=False)
     try:
         files = run_report(con, config, output=out)
     finally:

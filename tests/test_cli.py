@@ -97,6 +97,17 @@ def test_bad_config_stops_before_creating_a_warehouse(tmp_path: Path):
     assert not (tmp_path / "threadline.duckdb").exists()
 
 
+@pytest.mark.parametrize("command", ["map", "report", "explain"])
+def test_steps_after_sync_refuse_a_missing_warehouse_and_create_none(tmp_path: Path, command: str):
+    config = make_config(tmp_path)
+    args = [command, "-c", str(config)] + (["PAY-1"] if command == "explain" else [])
+    result = invoke(*args)
+    assert result.exit_code == 4
+    assert "no warehouse yet; run `threadline sync` first" in result.stderr
+    assert not (tmp_path / "threadline.duckdb").exists()
+    assert not (tmp_path / "out").exists()
+
+
 def test_bad_credentials_name_the_source_and_write_nothing(sandbox, tmp_path: Path, monkeypatch):
     config = make_config(tmp_path, token_env="TEST_GITHUB_TOKEN", base_url=sandbox.service_url("github"))
     monkeypatch.setenv("TEST_GITHUB_TOKEN", "ghp_wrongwrongwrong")
@@ -160,6 +171,7 @@ def test_the_warehouse_option_does_not_outlive_the_command(synced: Path, tmp_pat
     from pipelines.config import WAREHOUSE_ENV
 
     before = os.environ.get(WAREHOUSE_ENV)
-    invoke("-w", str(tmp_path / "elsewhere.duckdb"), "map", "-c", str(synced))
+    result = invoke("-w", str(tmp_path / "elsewhere.duckdb"), "map", "-c", str(synced))
+    assert result.exit_code == 4 and "elsewhere.duckdb: no warehouse yet" in result.stderr  # -w was used
     assert os.environ.get(WAREHOUSE_ENV) == before
-    assert (tmp_path / "elsewhere.duckdb").exists()
+    assert invoke("map", "-c", str(synced)).exit_code == 0  # and is gone: the config's warehouse again

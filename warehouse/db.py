@@ -111,11 +111,16 @@ def create_marts(con: duckdb.DuckDBPyConnection) -> None:
         pending = {name: pending[name] for name in errors}
 
 
-def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Connect and make sure the schema is current (migrations + marts)."""
+def open_warehouse(path: str | Path, *, read_only: bool = False, create: bool = True) -> duckdb.DuckDBPyConnection:
+    """Connect and make sure the schema is current (migrations + marts).
+
+    Only `sync` should bring a warehouse into being: readers (read_only) and the steps that work
+    on synced items (create=False: map, report) refuse a path where there is none, rather than
+    leave an empty file behind and report on nothing.
+    """
+    if (read_only or not create) and not Path(path).exists():
+        raise FileNotFoundError(f"{path}: no warehouse yet; run `threadline sync` first")
     if read_only:
-        if not Path(path).exists():
-            raise FileNotFoundError(f"{path}: no warehouse yet; run `threadline sync` first")
         return connect(path, read_only=True)
     return prepare(connect(path))
 
