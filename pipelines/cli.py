@@ -164,6 +164,39 @@ def explain(key: Annotated[str, typer.Argument(help="Item key (PAY-123, acme/api
         console.print_explanation(explanation)
 
 
+@app.command()
+@handles_errors
+def query(
+    sql_text: Annotated[str, typer.Argument(metavar="SQL", help='e.g. "FROM marts.goal_progress"')],
+    config_path: ConfigOption = None,
+    csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout instead of a table")] = False,
+    max_rows: Annotated[int, typer.Option("--max-rows", help="Rows shown in the table (CSV has all)")] = 40,
+) -> None:
+    """Run SQL against the warehouse, read-only (nothing can be written)."""
+    import duckdb
+
+    config = load_config(config_path)
+    con = open_warehouse(config.warehouse_path, read_only=True)
+    try:
+        relation = con.sql(sql_text)
+        if relation is None:  # a statement with no result (SET, PRAGMA ...)
+            return
+        if csv:
+            import csv as csv_module
+            import sys
+
+            writer = csv_module.writer(sys.stdout)
+            writer.writerow(relation.columns)
+            writer.writerows(relation.fetchall())
+        else:
+            relation.show(max_rows=max_rows, max_width=console.out.width)
+    except duckdb.Error as exc:
+        console.fail(f"query failed: {str(exc).splitlines()[0]}", "Tables and views are listed in docs/warehouse.md (try: SHOW ALL TABLES).")
+        raise typer.Exit(1) from None
+    finally:
+        con.close()
+
+
 @rules_app.command("check")
 @handles_errors
 def rules_check(config_path: ConfigOption = None) -> None:
@@ -241,10 +274,19 @@ def demo(
     for line in lines:
         console.out.print("  " + escape(line))
     console.out.print()
-    console.out.print(f"warehouse: {result.warehouse}   (try: duckdb {result.warehouse} \"FROM marts.goal_progress\")")
+    me = _program()
+    console.out.print(f"warehouse: {result.warehouse}   (try: {me} -w {result.warehouse} query \"FROM marts.goal_progress\")")
     console.out.print(f"report:    {result.report.html}")
     console.out.print(f"summary:   {result.report.markdown}")
-    console.out.print(f"[dim]done in {time.monotonic() - started:.1f}s; explain an item: threadline -w {result.warehouse} explain acme/api#1[/]")
+    console.out.print(f"[dim]done in {time.monotonic() - started:.1f}s; explain an item: {me} -w {result.warehouse} explain acme/api#1[/]")
+
+
+def _program() -> str:
+    """How the user invoked us (`.venv/bin/threadline` from make), so hints can be pasted as they are."""
+    import sys
+
+    invoked = Path(sys.argv[0])
+    return str(invoked) if invoked.name == "threadline" else "threadline"
 
 
 def _pct(value: float | None) -> str:

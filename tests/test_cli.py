@@ -175,3 +175,29 @@ def test_the_warehouse_option_does_not_outlive_the_command(synced: Path, tmp_pat
     assert result.exit_code == 4 and "elsewhere.duckdb: no warehouse yet" in result.stderr  # -w was used
     assert os.environ.get(WAREHOUSE_ENV) == before
     assert invoke("map", "-c", str(synced)).exit_code == 0  # and is gone: the config's warehouse again
+
+
+def test_query_reads_the_warehouse_and_cannot_write_to_it(synced: Path, tmp_path: Path):
+    import csv
+    import io
+
+    import duckdb
+
+    assert invoke("map", "-c", str(synced)).exit_code == 0
+    with duckdb.connect(str(tmp_path / "threadline.duckdb"), read_only=True) as con:
+        expected = dict(con.execute("SELECT container, count(*) FROM core.work_items GROUP BY ALL").fetchall())
+    assert len(expected) == 2  # the two configured repositories
+
+    result = invoke("query", "-c", str(synced), "--csv", "SELECT container, count(*) AS n FROM core.work_items GROUP BY ALL")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {r["container"]: int(r["n"]) for r in rows} == expected
+
+    table = invoke("query", "-c", str(synced), "SELECT 'acme/api' AS repo")
+    assert table.exit_code == 0 and "acme/api" in table.stdout and "repo" in table.stdout
+
+    refused = invoke("query", "-c", str(synced), "DELETE FROM core.work_items")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("error: query failed:") and "read-only" in refused.stderr
+    with duckdb.connect(str(tmp_path / "threadline.duckdb"), read_only=True) as con:
+        assert dict(con.execute("SELECT container, count(*) FROM core.work_items GROUP BY ALL").fetchall()) == expected
