@@ -187,7 +187,7 @@ def query(
 
             writer = csv_module.writer(sys.stdout)
             writer.writerow(relation.columns)
-            writer.writerows(relation.fetchall())
+            writer.writerows([_csv_cell(v) for v in row] for row in relation.fetchall())
         else:
             relation.show(max_rows=max_rows, max_width=console.out.width)
     except duckdb.Error as exc:
@@ -279,6 +279,15 @@ def demo(
     console.out.print(f"report:    {result.report.html}")
     console.out.print(f"summary:   {result.report.markdown}")
     console.out.print(f"[dim]done in {time.monotonic() - started:.1f}s; explain an item: {me} -w {result.warehouse} explain acme/api#1[/]")
+
+
+def _csv_cell(value: object) -> object:
+    """Lists and structs as JSON (["a", "b"]), which other tools read back; scalars as they are."""
+    if isinstance(value, list | tuple | dict):
+        import json
+
+        return json.dumps(value, default=str)
+    return value
 
 
 def _program() -> str:

@@ -193,6 +193,9 @@ def test_query_reads_the_warehouse_and_cannot_write_to_it(synced: Path, tmp_path
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {r["container"]: int(r["n"]) for r in rows} == expected
 
+    lists = invoke("query", "-c", str(synced), "--csv", "SELECT ['a', 'b,c'] AS labels")
+    assert lists.stdout.splitlines()[1] == '"[""a"", ""b,c""]"'  # JSON in a CSV cell
+
     table = invoke("query", "-c", str(synced), "SELECT 'acme/api' AS repo")
     assert table.exit_code == 0 and "acme/api" in table.stdout and "repo" in table.stdout
 
