@@ -7,6 +7,7 @@ item, so a pydantic error at ('rules', 3, 'when', 'labels_any') becomes `rules.y
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,3 +123,30 @@ def validate(model: type[M], data: Any, locator: Locator) -> M:
         elif first["type"] == "missing":
             message = f"missing required field '{loc[-1]}'"
         raise locator.error(loc, f"{where}: {message}" if where else message) from None
+
+
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_env(data: Any, locator: Locator, path: Path_ = ()) -> Any:
+    """Replace ${NAME} (or ${NAME:-default}) in string values with the environment's value, so a
+    deployment can keep site URLs, emails or workspace ids out of the file. An unset variable
+    with no default is an error at its line. (Tokens have their own `*_env` fields and are read
+    only when a request is made; they should not be pasted into the config this way.)"""
+    if isinstance(data, dict):
+        return {key: expand_env(value, locator, (*path, key)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [expand_env(value, locator, (*path, i)) for i, value in enumerate(data)]
+    if not isinstance(data, str) or "${" not in data:
+        return data
+
+    def value_of(found: re.Match) -> str:
+        name, default = found[1], found[2]
+        value = os.environ.get(name)
+        if value is None or (value == "" and default is not None):
+            if default is None:
+                raise locator.error(path, f"environment variable {name} is not set; export it or write ${{{name}:-default}}")
+            return default
+        return value
+
+    return _ENV_REFERENCE.sub(value_of, data)

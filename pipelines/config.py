@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mapping.yamlconf import ConfigError, load_yaml, validate
+from mapping.yamlconf import ConfigError, expand_env, load_yaml, validate
 from pipelines.registry import SourceConfigs
 
 DEFAULT_CONFIG = Path("examples/threadline.yaml")
@@ -97,6 +97,7 @@ def config_path(path: str | Path | None = None) -> Path:
 def load_config(path: str | Path | None = None) -> ThreadlineConfig:
     path = config_path(path)
     data, locator = load_yaml(path)
+    data = expand_env(data, locator)  # ${NAME} in values: URLs and ids per deployment
     if isinstance(data, dict):
         data = {**data, "base_dir": path.parent, "file": locator.file}
     return validate(ThreadlineConfig, data, locator)
