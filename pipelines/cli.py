@@ -6,8 +6,11 @@ Exit codes: 0 ok, 1 a sync stream failed, 2 bad configuration, 3 bad credentials
 
 from __future__ import annotations
 
+import csv as csv_format
 import functools
+import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -182,10 +185,7 @@ def query(
         if relation is None:  # a statement with no result (SET, PRAGMA ...)
             return
         if csv:
-            import csv as csv_module
-            import sys
-
-            writer = csv_module.writer(sys.stdout)
+            writer = csv_format.writer(sys.stdout)
             writer.writerow(relation.columns)
             writer.writerows([_csv_cell(v) for v in row] for row in relation.fetchall())
         else:
@@ -284,16 +284,12 @@ def demo(
 def _csv_cell(value: object) -> object:
     """Lists and structs as JSON (["a", "b"]), which other tools read back; scalars as they are."""
     if isinstance(value, list | tuple | dict):
-        import json
-
         return json.dumps(value, default=str)
     return value
 
 
 def _program() -> str:
     """How the user invoked us (`.venv/bin/threadline` from make), so hints can be pasted as they are."""
-    import sys
-
     invoked = Path(sys.argv[0])
     return str(invoked) if invoked.name == "threadline" else "threadline"
 

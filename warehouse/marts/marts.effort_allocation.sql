@@ -16,10 +16,9 @@ rolled AS (
     FROM direct AS d JOIN marts.goal_paths AS p ON p.goal_id = d.goal_id
     GROUP BY p.ancestor_id
 ),
-total AS (SELECT sum(effort) AS effort FROM direct),
-depths AS (SELECT goal_id, max(depth) AS depth FROM marts.goal_paths GROUP BY goal_id)
+total AS (SELECT sum(effort) AS effort FROM direct)
 SELECT
-    g.goal_id, g.parent_id, g.level, g.title, gp.pillar_id, dp.depth,
+    g.goal_id, g.parent_id, g.level, g.title, gp.pillar_id, gp.goal_depth AS depth,
     coalesce(d.effort, 0) AS direct_effort,
     coalesce(r.effort, 0) AS effort,
     coalesce(r.effort, 0) / nullif(t.effort, 0) AS share,
@@ -29,7 +28,6 @@ FROM core.goals AS g
 CROSS JOIN total AS t
 LEFT JOIN direct AS d USING (goal_id)
 LEFT JOIN rolled AS r USING (goal_id)
-LEFT JOIN depths AS dp USING (goal_id)
 LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = g.goal_id AND gp.depth = 0;
 
 CREATE OR REPLACE VIEW marts.effort_allocation AS
