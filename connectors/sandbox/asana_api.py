@@ -46,6 +46,8 @@ SYNC_EXPIRED = (
     "Sync token invalid or too old. If you are attempting to keep resources in sync, you must fetch "
     "the full dataset for this query now and use the new sync token for the next sync."
 )
+DEFAULT_RETRY_AFTER = 1  # seconds; Asana's 429 always carries Retry-After
+NO_ROUTE = "No matching route for request"  # Asana's 404 for a path it does not serve
 MAX_LIMIT = 100
 MAX_UNPAGED = 1000  # a bigger result without `limit` is refused, as Asana does
 EVENTS_PER_RESPONSE = 100
@@ -58,6 +60,8 @@ def error_response(status: int, headers: dict[str, str] | None = None, message: 
         error["help"] = HELP
     if status >= 500:
         error["phrase"] = "6 sad squid snuggle softly"
+    if status == 429 and not any(k.lower() == "retry-after" for k in headers or {}):
+        headers = {**(headers or {}), "Retry-After": str(DEFAULT_RETRY_AFTER)}
     return JSONResponse({"errors": [error]}, status, headers=headers)
 
 
@@ -337,4 +341,10 @@ def service(sandbox: Sandbox) -> ServiceApp:
         "/goals/{gid}/parentGoals": api.parent_goals,
     }
     routes = [Route(PREFIX + path, api.endpoint(handler)) for path, handler in handlers.items()]
-    return ServiceApp(api.data, routes, lambda status, headers: error_response(status, headers))
+    return ServiceApp(
+        api.data,
+        routes,
+        lambda status, headers: error_response(status, headers),
+        api,
+        not_found=lambda request: error_response(404, message=NO_ROUTE),
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -48,8 +48,23 @@ RATE_LIMIT_HEADERS = {
     "X-RateLimit-NearLimit": "true",
     "RateLimit-Reason": "jira-burst-based",
 }
+DEFAULT_RETRY_AFTER = 1  # seconds; a 429 always says when to come back, as Jira's does
 SERVER_VERSION = [1001, 0, 0]
 API_VERSIONS = ("2", "3")  # v2 renders descriptions as strings, v3 as ADF documents
+
+
+def rate_limited_headers(given: dict[str, str]) -> dict[str, str]:
+    """Jira's 429 headers: Retry-After (seconds) and X-RateLimit-Reset (ISO yyyy-MM-ddTHH:mmZ) of
+    the same moment, with the limit, what is left, the near-limit flag and the reason."""
+    retry_after = next((v for k, v in given.items() if k.lower() == "retry-after"), str(DEFAULT_RETRY_AFTER))
+    try:
+        wait = max(0.0, float(retry_after))
+    except ValueError:
+        wait = float(DEFAULT_RETRY_AFTER)
+    reset = datetime.now(UTC) + timedelta(seconds=wait)
+    # Minutes only: round up, so the reset is never before the Retry-After moment.
+    reset = (reset + timedelta(seconds=59)).replace(second=0, microsecond=0)
+    return {"Retry-After": retry_after, "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%MZ"), **RATE_LIMIT_HEADERS}
 
 
 def error_response(status: int, headers: dict[str, str] | None = None, *messages: str) -> Response:
@@ -57,7 +72,7 @@ def error_response(status: int, headers: dict[str, str] | None = None, *messages
     if status == 401:
         return PlainTextResponse(UNAUTHENTICATED, 401, headers=headers)
     if status == 429:
-        headers = {**RATE_LIMIT_HEADERS, **headers}
+        headers = {**rate_limited_headers(headers), **headers}
     body = {"errorMessages": list(messages) or [ERROR_MESSAGES.get(status, "Error")], "errors": {}}
     return JSONResponse(body, status, headers=headers)
 
@@ -268,4 +283,10 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route(f"{prefix}/search", api.search_removed, methods=["GET", "POST"]),
         Route(f"{prefix}/issue/{{ref}}", api.get_issue),
     ]
-    return ServiceApp(api.data, routes, error_response)
+    return ServiceApp(api.data, routes, error_response, api, not_found=unknown_resource)
+
+
+def unknown_resource(request: Request) -> Response:
+    """What Jira (Jersey) answers for a REST path it has no resource for: not an ErrorCollection
+    but `{"message": "null for uri: <url>", "status-code": 404}`."""
+    return JSONResponse({"message": f"null for uri: {request.url}", "status-code": 404}, 404)

@@ -32,6 +32,7 @@ from connectors.sandbox.org import Clock, OrgSpec
 log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "sandbox-token"
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 # Each service: its mount prefix and a factory for (routes, error renderer).
 # Services register here; a new tool adds one line.
@@ -44,6 +45,16 @@ class ServiceApp:
     routes: list[BaseRoute]
     error: Callable[[int, dict[str, str]], Response]  # the service's own error body for a status
     api: Any = None  # the service's request handlers, for tests that tune quotas and the like
+    # The vendor's answer to a path it does not serve (default: its 404 error body).
+    not_found: Callable[[Request], Response] | None = None
+
+    def unknown_path(self) -> Route:
+        """A last route catching every path and method the service does not serve."""
+
+        async def answer(request: Request) -> Response:
+            return self.not_found(request) if self.not_found else self.error(404, {})
+
+        return Route("/{path:path}", answer, methods=ANY_METHOD)
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,9 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self._apps = {name: factory(self) for name, factory in self.services.items()}
-        routes: list[BaseRoute] = [Mount(f"/{name}", routes=app.routes) for name, app in self._apps.items()]
+        routes: list[BaseRoute] = [
+            Mount(f"/{name}", routes=[*app.routes, app.unknown_path()]) for name, app in self._apps.items()
+        ]
         routes.append(Mount("/_sandbox", routes=self._control_routes()))
         self.app = Starlette(routes=routes)
 
