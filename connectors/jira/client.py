@@ -147,7 +147,7 @@ class JiraConnector:
                 )
             except UnknownField as exc:
                 raise SourceAccessError(self.config.name, f"{exc} at {self.config.base_url}; check threadline.yaml") from None
-            if fields.story_points is None:
+            if not fields.story_points:
                 log.warning("%s: no story points field found through /field; estimates stay empty", self.config.name)
             self._site = Site(self.instance, self.config.base_url, fields, self.config.team_of)
         return self._site

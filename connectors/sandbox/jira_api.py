@@ -125,7 +125,7 @@ class JiraApi:
         }
 
     def custom_ids(self) -> set[str]:
-        return {self.data.story_points_field, self.data.goal_field, self.data.severity_field}
+        return {self.data.story_points_field, self.data.company_points_field, self.data.goal_field, self.data.severity_field}
 
     def all_field_ids(self) -> list[str]:
         return [*FIELD_RENDERERS, *sorted(self.custom_ids())]
@@ -252,8 +252,9 @@ class Render:
         return self.api.user(self.base, name) if name else None
 
     def custom(self, issue: JiraIssue, field_id: str) -> Any:
-        if field_id == self.data.story_points_field:
-            return issue.points
+        if field_id in (self.data.story_points_field, self.data.company_points_field):
+            # Each project's issues carry points in its own kind of field; the other one is null.
+            return issue.points if field_id == self.data.points_field_of(issue.project) else None
         value = issue.goal if field_id == self.data.goal_field else issue.severity
         if value is None:
             return None
