@@ -47,7 +47,10 @@ def expected_item(sandbox: Sandbox, task: AsTask, project_gid: str) -> tuple:
     data = sandbox.asana
     project = data.projects[project_gid]
     section = project.sections[task.sections[project_gid]] if project_gid in task.sections else None
-    if task.completed:
+    completed_at = task.completed_at
+    if task.approval_status in ("rejected", "changes_requested"):  # completed: true, yet not done work
+        category, completed_at = ("done" if task.approval_status == "rejected" else "in_progress"), None
+    elif task.completed:
         category = "done"
     else:
         category = "in_progress" if section == "In progress" else "todo"
@@ -57,7 +60,7 @@ def expected_item(sandbox: Sandbox, task: AsTask, project_gid: str) -> tuple:
         task.name,
         "subtask" if task.parent else "task",
         category,
-        task.completed_at,
+        completed_at,
         task.modified_at,
         list(task.tags),
         item_id(task.parent) if task.parent else None,
@@ -72,7 +75,8 @@ def sandbox_items(sandbox: Sandbox, projects: list[str] | None = None) -> dict[s
     out = {}
     for gid in projects or list(sandbox.asana.projects):
         for task in sandbox.asana.tree(gid):
-            out[task.gid] = expected_item(sandbox, task, gid)
+            if task.subtype != "milestone":  # a marker, not work (milestones_as_work is off)
+                out[task.gid] = expected_item(sandbox, task, gid)
     return out
 
 

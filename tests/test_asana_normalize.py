@@ -107,7 +107,7 @@ def test_completed_tasks_milestones_and_text_goal_fields():
         ({"modified_at": "2026-03-02T10:30:00"}, ValidationError),  # no offset: not a UTC instant
         ({"completed": "yes"}, ValueError),
         ({"name": "   "}, ValidationError),
-        ({"custom_fields": [{"name": "Status", "resource_subtype": "text", "text_value": "three"}]}, ValueError),
+        ({"custom_fields": [{"name": "Status", "resource_subtype": "number", "number_value": "three"}]}, ValueError),
     ],
 )
 def test_bad_payloads_raise_what_the_stream_quarantines(changes, error):

@@ -244,7 +244,7 @@ class AsanaConnector:
         if gid in seen:
             return
         seen.add(gid)
-        if not is_work(payload):
+        if not is_work(payload, self.config.milestones_as_work):
             return
         try:
             item = normalize_task(payload, context)
@@ -266,7 +266,7 @@ class AsanaConnector:
             parents = []
             for batch in self.api.pages(f"/projects/{ref.gid}/tasks", {"opt_fields": compact}, what=what):
                 for task in batch:
-                    if is_work(task):
+                    if is_work(task, self.config.milestones_as_work):
                         ids.add(task["gid"])
                     if task.get("num_subtasks"):
                         parents.append(task["gid"])
@@ -276,7 +276,7 @@ class AsanaConnector:
                 for gid in parents:
                     for batch in self._subtasks(gid, compact, what):
                         for task in batch:
-                            if task["gid"] not in ids and is_work(task):
+                            if task["gid"] not in ids and is_work(task, self.config.milestones_as_work):
                                 ids.add(task["gid"])
                                 if task.get("num_subtasks"):
                                     deeper.append(task["gid"])
