@@ -47,6 +47,8 @@ SYNC_EXPIRED = (
     "the full dataset for this query now and use the new sync token for the next sync."
 )
 DEFAULT_RETRY_AFTER = 1  # seconds; Asana's 429 always carries Retry-After
+OFFSET_EXPIRED = "offset: Your pagination token has expired."
+OFFSET_INVALID = "offset: Your pagination token is invalid."
 NO_ROUTE = "No matching route for request"  # Asana's 404 for a path it does not serve
 MAX_LIMIT = 100
 MAX_UNPAGED = 1000  # a bigger result without `limit` is refused, as Asana does
@@ -124,7 +126,7 @@ class AsanaApi:
         if "offset" in q:
             after = _untoken(q["offset"])
             if after is None or "after" not in after:
-                raise BadRequest("offset: Your pagination token is invalid or has expired")
+                raise BadRequest(OFFSET_INVALID)
             rows = [row for row in rows if int(row.gid) > int(after["after"])]
         if limit is None and len(rows) > MAX_UNPAGED:
             raise BadRequest("The result is too large. You should use pagination (may require specifying a workspace)!")
@@ -347,4 +349,6 @@ def service(sandbox: Sandbox) -> ServiceApp:
         lambda status, headers: error_response(status, headers),
         api,
         not_found=lambda request: error_response(404, message=NO_ROUTE),
+        cursor_param="offset",
+        expired_cursor=lambda: error_response(400, message=OFFSET_EXPIRED),
     )

@@ -23,7 +23,13 @@ from starlette.routing import BaseRoute, Route
 from connectors.sandbox.jira_data import PROJECT_NAMES, STATUSES, JiraData, JiraIssue
 from connectors.sandbox.jira_fields import FIELD_RENDERERS, field_list
 from connectors.sandbox.jira_jql import JqlError
-from connectors.sandbox.jira_search import ID_ONLY_FIELDS, SearchRequest, find_page, wanted_fields
+from connectors.sandbox.jira_search import (
+    ID_ONLY_FIELDS,
+    TOKEN_EXPIRED,
+    SearchRequest,
+    find_page,
+    wanted_fields,
+)
 
 if TYPE_CHECKING:
     from connectors.sandbox.server import Sandbox, ServiceApp
@@ -284,7 +290,15 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route(f"{prefix}/search", api.search_removed, methods=["GET", "POST"]),
         Route(f"{prefix}/issue/{{ref}}", api.get_issue),
     ]
-    return ServiceApp(api.data, routes, error_response, api, not_found=unknown_resource)
+    return ServiceApp(
+        api.data,
+        routes,
+        error_response,
+        api,
+        not_found=unknown_resource,
+        cursor_param="nextPageToken",
+        expired_cursor=lambda: error_response(400, None, TOKEN_EXPIRED),
+    )
 
 
 def unknown_resource(request: Request) -> Response:
