@@ -5,7 +5,9 @@ Served under `/asana/api/1.0`. Reproduced: bearer auth; `{data, next_page}` bodi
 compact records unless `opt_fields` asks for more; GET /tasks demanding a project (or tag,
 section, or assignee + workspace); `modified_since`; subtasks apart from project listings; the
 project event stream with its sync tokens (412 to start, expiring after 24 h); Goals and their
-parent goals; Asana's error bodies (401 `Not Authorized`, 429 with Retry-After via faults).
+parent goals; approvals with `approval_status`; Asana's error bodies (401 `Not Authorized`, 429
+always with Retry-After via faults, 404 `No matching route for request` on unknown paths, 400 for
+an expired offset via `Sandbox.on_next_page`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """Jira Cloud REST API (v3, and v2) over the demo organisation, per docs/api-contracts.md.
 
-Reproduced: `serverInfo` with `deploymentType: Cloud`; `/field` with a per-site story points id;
+Reproduced: `serverInfo` with `deploymentType: Cloud`; `/field` with per-site custom field ids and
+both story-point fields (team-managed "Story point estimate", company-managed "Story Points");
 `/myself` with the user's time zone; GET and POST `/search/jql` with an explicit field list,
 `nextPageToken` absent on the last page and no `total`; enough JQL (see `jira_jql`); timestamps
 rendered in the user's time zone, as Jira does; 410 on the removed `/search`; the real 401
-plain-text body; ErrorCollection bodies for 400 / 404; 429 with Retry-After (via faults).
+plain-text body; ErrorCollection bodies for 400 / 404 (and Jersey's `null for uri` 404 on paths
+it has no resource for); 429 with Retry-After and the X-RateLimit-* headers (via faults); expired
+page tokens (via `Sandbox.on_next_page`).
 """
 
 from __future__ import annotations
