@@ -5,7 +5,6 @@ the warehouse still matches the sandbox exactly, with nothing lost and nothing t
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from connectors.sandbox import SANDBOX_TOKEN
 from pipelines.sync import run_sync
@@ -75,15 +74,30 @@ def test_an_expired_asana_offset_mid_sync_loses_nothing(sandbox, con):
     assert warehouse_items(con)[already_read.gid][0] == "Read, then edited mid-sync"
 
 
-@pytest.mark.parametrize(
-    ("service", "path", "params", "auth", "body"),
-    [
-        ("asana", "/tasks", {"project": "1200000000000101", "limit": "5", "offset": "x"},
-         {"Authorization": f"Bearer {SANDBOX_TOKEN}"}, {"errors": [{"message": "offset: Your pagination token has expired."}]}),
-    ],
-)  # fmt: skip
-def test_the_stale_cursor_answer_is_the_vendors(sandbox, service, path, params, auth, body):
-    sandbox.on_next_page(service, expire=True)
-    answer = httpx.get(asana_url(sandbox) + path, params=params, headers=auth)
-    assert answer.status_code == 400
-    assert [e["message"] for e in answer.json()["errors"]] == [e["message"] for e in body["errors"]]
+def test_the_stale_cursor_answers_are_the_vendors(sandbox):
+    sandbox.on_next_page("asana", expire=True)
+    asana = httpx.get(
+        asana_url(sandbox) + "/tasks",
+        params={"project": next(iter(sandbox.asana.projects)), "limit": "5", "offset": "eyJhZnRlciI6IjEifQ"},
+        headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
+    )
+    assert asana.status_code == 400
+    assert [e["message"] for e in asana.json()["errors"]] == ["offset: Your pagination token has expired."]
+
+    sandbox.on_next_page("jira", expire=True)
+    jira = httpx.get(
+        sandbox.service_url("jira") + "/rest/api/3/search/jql",
+        params={"jql": "project = PAY", "nextPageToken": "anything"},
+        headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
+    )
+    assert jira.status_code == 400
+    assert jira.json() == {"errorMessages": ["The provided next page token is invalid or expired."], "errors": {}}
+
+
+def test_a_jira_sweep_whose_token_goes_stale_lists_every_id(sandbox, con):
+    connector = jira_connector(sandbox, ["PAY"], sweep_page_size=10)
+    assert not run_sync(con, [connector]).failed
+    turn = sandbox.on_next_page("jira", expire=True, skip=2)  # on the third page of the sweep
+    swept = connector.sweep("PAY")
+    assert turn.hits == 1
+    assert swept.native_ids == {str(i.id) for i in sandbox.jira.visible() if i.project == "PAY"}
