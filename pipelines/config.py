@@ -26,6 +26,9 @@ class ReportConfig(BaseModel):
     output: Path = Path("out/report.html")
     weeks: int = Field(default=12, ge=1, le=104, description="how far back the trend goes")
     starved_days: int = Field(default=21, ge=1, description="no completed linked work for this long = starved")
+    underfunded_below: float = Field(
+        default=0.5, gt=0, le=1, description="a goal whose share is below this fraction of its target_share is under-funded"
+    )
 
 
 class EffortConfig(BaseModel):

@@ -81,11 +81,31 @@ def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConf
     )
 
 
+def write_metric_settings(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
+    """The thresholds marts.goal_health judges by (starved, under-funded, funding window)."""
+    con.begin()
+    try:
+        con.execute("DELETE FROM meta.metric_settings")
+        con.execute(
+            "INSERT INTO meta.metric_settings VALUES ($starved_days, $underfunded_below, $window_weeks)",
+            {
+                "starved_days": config.report.starved_days,
+                "underfunded_below": config.report.underfunded_below,
+                "window_weeks": config.report.weeks,
+            },
+        )
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+
+
 def run_mapping(
     con: duckdb.DuckDBPyConnection, config: ThreadlineConfig, mapping: MappingConfig, now: datetime | None = None
 ) -> MappingSummary:
     now = now or utcnow()
     write_effort_defaults(con, config)
+    write_metric_settings(con, config)
     summary = apply_mapping(con, mapping.goals, mapping.rules, now, mapping.overrides)
     take_snapshot(con, now)
     return summary
@@ -98,6 +118,7 @@ def run_report(
     output: Path | None = None,
     end: datetime | None = None,
 ) -> ReportFiles:
+    write_metric_settings(con, config)  # the health thresholds of this config, not the last map's
     return build_report(
         con,
         output or config.report.output,
@@ -105,5 +126,4 @@ def run_report(
         end=end or utcnow(),
         generated_at=utcnow(),
         weeks=config.report.weeks,
-        starved_days=config.report.starved_days,
     )
