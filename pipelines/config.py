@@ -31,6 +31,18 @@ class ReportConfig(BaseModel):
     )
 
 
+class MapConfig(BaseModel):
+    """Guards of `threadline map` (like the sweep's): a rules file emptied or cut short by
+    mistake must not silently unalign the work."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_unalign_share: float = Field(
+        default=0.25, ge=0, le=1,
+        description="refuse (unless --force) a mapping that unaligns more than this share of the aligned effort",
+    )  # fmt: skip
+
+
 class EffortConfig(BaseModel):
     """Effort of an item with no estimate (DESIGN §5): a default, and per source kind."""
 
@@ -53,6 +65,7 @@ class ThreadlineConfig(BaseModel):
     overrides: Path | None = None
     report: ReportConfig = Field(default_factory=ReportConfig)
     effort: EffortConfig = Field(default_factory=EffortConfig)
+    map: MapConfig = Field(default_factory=MapConfig)
     sources: list[Annotated[SourceConfigs, Field(discriminator="kind")]] = Field(min_length=1)
 
     base_dir: Path = Field(default=Path("."), exclude=True)
