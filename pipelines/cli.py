@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -240,8 +241,10 @@ def rules_diff(
     from warehouse.rules_check import diff_rules
 
     config = load_config(config_path)
+    from mapping.rules import load_rules
+
     before = load_mapping_as_map_sees(config, rules_path=old)
-    after = load_mapping_as_map_sees(config, rules_path=new)
+    after = replace(before, rules=load_rules(new, before.goals))  # the same goals, loaded (and warned about) once
     con = open_warehouse(config.warehouse_path, read_only=True)
     try:
         report = diff_rules(con, before.goals, before.rules, after.rules, before.overrides, effort_defaults(config))

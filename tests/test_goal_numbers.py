@@ -229,3 +229,24 @@ def test_starved_days_comes_from_the_settings_not_a_constant(con, tmp_path):
     assert found["starved"][:3] == ("on_track", False, False)  # 30 days < 35
     assert found["thin"][:3] == ("on_track", False, False)  # 4.5% is not below 10% of 40%
     assert found["both"][:3] == ("at_risk", True, False)  # 40 days > 35
+
+
+# --- the report's method text ----------------------------------------------------------------
+
+
+def test_the_reports_effort_sentence_comes_from_the_configured_defaults(con, tmp_path):
+    from pipelines.config import ThreadlineConfig
+    from pipelines.steps import write_effort_defaults
+    from reports.build import build_report
+
+    mapped(con, tmp_path, SHARES, done("c1", "checkout", date(2026, 11, 1)))
+    sources = [{"kind": "github", "repos": ["acme/api"]}]
+    write_effort_defaults(con, ThreadlineConfig(sources=sources, effort={"by_source": {"asana": 2.5}}))
+    files = build_report(con, tmp_path / "r.html", organisation="Acme", end=NOW, weeks=12)
+    sentence = "Effort is an item's estimate; without one it is 1 (GitHub, Jira) or 2.5 (Asana)."
+    assert files.data.effort_method == sentence
+    assert sentence.replace("'", "&#39;") in files.html.read_text()
+
+    write_effort_defaults(con, ThreadlineConfig(sources=sources, effort={"default": 3}))
+    files = build_report(con, tmp_path / "r.html", organisation="Acme", end=NOW, weeks=12)
+    assert files.data.effort_method == "Effort is an item's estimate, or 3 when it has none."
