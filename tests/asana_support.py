@@ -47,7 +47,7 @@ def expected_item(sandbox: Sandbox, task: AsTask, project_gid: str) -> tuple:
     data = sandbox.asana
     project = data.projects[project_gid]
     section = project.sections[task.sections[project_gid]] if project_gid in task.sections else None
-    completed_at = task.completed_at
+    completed_at = task.completed_at if task.subtype != "milestone" else None  # a marker, not work
     if task.approval_status in ("rejected", "changes_requested"):  # completed: true, yet not done work
         category, completed_at = ("done" if task.approval_status == "rejected" else "in_progress"), None
     elif task.completed:
@@ -66,7 +66,7 @@ def expected_item(sandbox: Sandbox, task: AsTask, project_gid: str) -> tuple:
         item_id(task.parent) if task.parent else None,
         project.name,
         ASANA_PROJECTS[project_gid][1],
-        task.values.get(ESTIMATE_FIELD) if in_project else None,
+        0.0 if task.subtype == "milestone" else task.values.get(ESTIMATE_FIELD) if in_project else None,
         [goal] if goal else [],
     )
 
@@ -75,8 +75,7 @@ def sandbox_items(sandbox: Sandbox, projects: list[str] | None = None) -> dict[s
     out = {}
     for gid in projects or list(sandbox.asana.projects):
         for task in sandbox.asana.tree(gid):
-            if task.subtype != "milestone":  # a marker, not work (milestones_as_work is off)
-                out[task.gid] = expected_item(sandbox, task, gid)
+            out[task.gid] = expected_item(sandbox, task, gid)
     return out
 
 

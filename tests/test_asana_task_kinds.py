@@ -53,10 +53,14 @@ def test_approval_status_on_a_default_task_changes_nothing():
     assert item.completed_at is not None and item.status == "completed"
 
 
-def test_milestones_are_not_work_unless_configured():
-    milestone = {"gid": "1", "resource_subtype": "milestone"}
-    assert not is_work(milestone) and is_work(milestone, milestones_as_work=True)
-    assert is_work({"gid": "2", "resource_subtype": "approval"}) and is_work({"gid": "3"})
+def test_milestones_carry_no_effort_unless_configured():
+    reached = task(resource_subtype="milestone", completed=True, custom_fields=[
+        {"name": "Estimate", "resource_subtype": "number", "number_value": 5}])  # fmt: skip
+    marker = normalize_task(reached, context(estimate_field="Estimate"))
+    assert (marker.estimate, marker.completed_at, marker.status_category) == (0.0, None, "done")
+    assert marker.custom["type"] == "milestone" and is_work(reached)  # still an item: subtasks inherit through it
+    counted = normalize_task(reached, context(estimate_field="Estimate", milestones_as_work=True))
+    assert counted.estimate == 5 and counted.completed_at is not None
 
 
 @pytest.mark.parametrize(
@@ -86,23 +90,25 @@ def test_the_sandbox_sync_keeps_approvals_and_milestones_apart(sandbox, con, tmp
     decisions = {t.approval_status for t in data.live() if t.subtype == "approval"}
     assert {"approved", "rejected", "changes_requested"} <= decisions  # the sandbox has every kind
     milestones = {t.gid for t in data.live() if t.subtype == "milestone"}
-    assert milestones
+    assert any(data.tasks[m].completed for m in milestones)
 
     report = run_sync(con, [asana_connector(sandbox)])
 
     assert not report.failed
     held = warehouse_items(con)
-    assert held == sandbox_items(sandbox)  # approvals' categories and completion as the spec says
+    assert held == sandbox_items(sandbox)  # approvals and milestones as the spec says (see asana_support)
     not_done = {t.gid for t in data.live() if t.approval_status in ("rejected", "changes_requested")}
     assert not_done and all(held[gid][3] is None for gid in not_done & set(held))  # completed_at
-    assert not milestones & set(held)
+    in_scope = milestones & set(held)
+    assert in_scope and all(held[gid][3] is None and held[gid][9] == 0.0 for gid in in_scope)  # no effort
 
     other = open_warehouse(tmp_path / "with-milestones.duckdb")
     assert not run_sync(other, [asana_connector(sandbox, milestones_as_work=True)]).failed
-    synced = {gid for (gid,) in other.execute("SELECT native_id FROM core.work_items WHERE source = 'asana'").fetchall()}
+    counted = dict(other.execute(
+        "SELECT native_id, completed_at IS NOT NULL FROM core.work_items WHERE native_id IN (SELECT unnest(?))",
+        [sorted(in_scope)]).fetchall())  # fmt: skip
     other.close()
-    in_scope = {t.gid for gid in data.projects for t in data.tree(gid)}
-    assert milestones & in_scope <= synced
+    assert counted == {gid: data.tasks[gid].completed for gid in in_scope}
 
 
 def test_a_text_estimate_field_in_the_sandbox_quarantines_nothing(sandbox, con, caplog):

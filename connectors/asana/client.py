@@ -164,6 +164,7 @@ class AsanaConnector:
             container=ref.container,
             team=ref.team,
             estimate_field=self.config.estimate_field,
+            milestones_as_work=self.config.milestones_as_work,
             goal_field=self.config.goal_field,
             in_progress_sections=self.config.in_progress_sections,
         )
@@ -244,7 +245,7 @@ class AsanaConnector:
         if gid in seen:
             return
         seen.add(gid)
-        if not is_work(payload, self.config.milestones_as_work):
+        if not is_work(payload):
             return
         try:
             item = normalize_task(payload, context)
@@ -266,7 +267,7 @@ class AsanaConnector:
             parents = []
             for batch in self.api.pages(f"/projects/{ref.gid}/tasks", {"opt_fields": compact}, what=what):
                 for task in batch:
-                    if is_work(task, self.config.milestones_as_work):
+                    if is_work(task):
                         ids.add(task["gid"])
                     if task.get("num_subtasks"):
                         parents.append(task["gid"])
@@ -276,7 +277,7 @@ class AsanaConnector:
                 for gid in parents:
                     for batch in self._subtasks(gid, compact, what):
                         for task in batch:
-                            if task["gid"] not in ids and is_work(task, self.config.milestones_as_work):
+                            if task["gid"] not in ids and is_work(task):
                                 ids.add(task["gid"])
                                 if task.get("num_subtasks"):
                                     deeper.append(task["gid"])

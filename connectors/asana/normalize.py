@@ -6,9 +6,10 @@
 - the project's section goes to custom["section"] and, with `completed`, gives the status;
 - tags -> labels; custom fields by name -> custom; a configured number field -> estimate and a
   configured goal field -> goal_refs;
-- resource_subtype milestone / approval stay tasks (custom["type"] says which); milestones are
-  markers, not work, unless the source says `milestones_as_work` (`is_work`); an approval that
-  was rejected or had changes requested comes back `completed: true` but is not completed work;
+- resource_subtype milestone / approval stay tasks (custom["type"] says which). A milestone marks
+  a moment, not effort: estimate 0 and no completed_at, unless the source says
+  `milestones_as_work`; it stays an item so its subtasks still inherit through it. An approval
+  that was rejected or had changes requested comes back `completed: true` but is not done work;
 - an estimate field that is not a number field (text, enum) gives no estimate and one warning
   per project and sync, never a quarantined task.
 """
@@ -38,12 +39,9 @@ def parse_time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def is_work(payload: dict[str, Any], milestones_as_work: bool = False) -> bool:
-    """Sections are headings; milestones mark a moment, not effort (unless configured)."""
-    subtype = payload.get("resource_subtype")
-    if subtype == settings.MILESTONE_SUBTYPE:
-        return milestones_as_work
-    return subtype not in settings.NOT_WORK_SUBTYPES
+def is_work(payload: dict[str, Any]) -> bool:
+    """Old-style section rows are headings, not tasks."""
+    return payload.get("resource_subtype") not in settings.NOT_WORK_SUBTYPES
 
 
 def custom_value(field: dict[str, Any]) -> Any:
@@ -92,6 +90,7 @@ class TaskContext:
     estimate_field: str | None = None
     goal_field: str | None = None
     in_progress_sections: tuple[str, ...] = settings.IN_PROGRESS_SECTIONS
+    milestones_as_work: bool = False
     # Estimate fields of the wrong type seen in this read, by type: warned about once each.
     estimate_problems: Counter = dataclass_field(default_factory=Counter, compare=False, repr=False)
 
@@ -155,6 +154,8 @@ def normalize_task(payload: dict[str, Any], context: TaskContext) -> WorkItem:
     status, category, completed = _status(payload, section, context)
     custom = custom_fields(payload)
     estimate = context.estimate_of(payload)
+    if payload.get("resource_subtype") == settings.MILESTONE_SUBTYPE and not context.milestones_as_work:
+        estimate, completed = 0.0, False  # a marker: no effort, and reaching it is no completed work
     goal_refs = goal_ids(custom.get(context.goal_field)) if context.goal_field else ()
     if section:
         custom["section"] = section

@@ -54,8 +54,8 @@ GOAL_FIELDS = (
 )
 PARENT_GOAL_FIELDS = ("name",)
 
-# Old-style section rows ("resource_subtype": "section") are headings, not work. Milestones
-# mark a moment, not effort: skipped unless a source sets `milestones_as_work`.
+# Old-style section rows ("resource_subtype": "section") are headings, not work. Milestones mark a
+# moment, not effort: estimate 0 and no completed_at unless a source sets `milestones_as_work`.
 NOT_WORK_SUBTYPES = frozenset({"section"})
 MILESTONE_SUBTYPE = "milestone"
 APPROVAL_SUBTYPE = "approval"
