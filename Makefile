@@ -1,15 +1,28 @@
 # Two commands matter: `make demo` and `make test`. Both create or reuse .venv.
+#
+# The whole dependency set is pinned in uv.lock (every distribution, with hashes). `uv` itself is
+# installed from the package index at a pinned version into .uv/, then `uv sync --locked` builds
+# .venv from the lock. `make lock` re-resolves after pyproject.toml changes; see
+# docs/operations.md "Dependencies" for upgrading one pin.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The stamp is keyed on pyproject.toml, so the venv is reused until dependencies change.
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+# uv uses this interpreter (never downloads one) and the same CA bundle as pip on this machine.
+export UV_PYTHON := $(shell command -v $(PYTHON))
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# The stamp is keyed on the lock, so the venv is reused until the pinned set changes.
+STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test dev bench lint clean
+.PHONY: demo test dev bench lint lock clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .uv 'uv==$(UV_VERSION)'
+
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --quiet --locked --extra dev
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -22,6 +35,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Re-resolve uv.lock after editing pyproject.toml (new dependency, changed range).
+lock: | $(UV)
+	$(UV) lock
+
 # The Dagster UI on the example configuration, pointed at a sandbox started beside it.
 dev: $(STAMP)
 	@bash scripts/dev.sh
@@ -30,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) threadline.duckdb out .dagster_home .pytest_cache
+	rm -rf $(VENV) .uv threadline.duckdb out .dagster_home .pytest_cache
