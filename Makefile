@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | cksum | cut -d'
 .PHONY: demo test dev bench lint lock clean
 
 $(UV):
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .uv 'uv==$(UV_VERSION)'
+	$(PYTHON) -m pip install -qq --disable-pip-version-check --root-user-action=ignore --target .uv 'uv==$(UV_VERSION)'
 
 $(STAMP): uv.lock pyproject.toml | $(UV)
 	$(UV) sync --quiet --locked --extra dev
