@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from typing import ClassVar, Protocol
 from urllib.parse import urlparse
@@ -62,7 +61,7 @@ class SourceError(RuntimeError):
 class Connector(Protocol):
     """The interface the sync runner drives; one implementation per tool."""
 
-    source: str  # "github", "jira", "asana"
+    source: str  # the tool's kind, as its package declares it (connectors/<kind>/__init__.py)
     config: SourceConfig
     stats: RequestStats
 
@@ -80,11 +79,6 @@ class Connector(Protocol):
 
     def sweep(self, container: str) -> Sweep:
         """Every native id that exists now in `container` (for delete detection)."""
-
-
-def strip_credentials(text: str) -> str:
-    """Drop user:password@ from URLs in messages."""
-    return re.sub(r"//[^/@\s]+:[^/@\s]+@", "//", text)
 
 
 class MalformedPayload(ValueError):

@@ -6,14 +6,12 @@ becomes a `RejectedRecord` with the reason, so the rest of the page still loads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Source = Literal["github", "jira", "asana"]
 ItemType = Literal["epic", "story", "task", "bug", "subtask", "issue", "pull_request"]
 StatusCategory = Literal["todo", "in_progress", "done"]
 ITEM_TYPES: tuple[str, ...] = ItemType.__args__  # type: ignore[attr-defined]
@@ -39,7 +37,7 @@ class WorkItem(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     item_id: str
-    source: Source
+    source: str = Field(pattern=r"^[a-z][a-z0-9_]*$")  # the tool's kind, as its package declares it
     instance: str
     native_id: str
     key: str
@@ -169,6 +167,3 @@ class GoalImport:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-PageStream = Iterator[Page]

@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.models import WorkItem
+from connectors.registry import SOURCES
 from mapping.conditions import EQUALITY_FIELDS, Condition
 from mapping.goals import GoalTree
 from mapping.overrides import OverrideSet, matches
 from mapping.rules import Rule, RuleSet
 
-JIRA_KEY = re.compile(r"[A-Z][A-Z0-9]+-[0-9]+")
+# The linker, from the tools' declarations: whose items name keys, and each keyed tool's pattern.
+MENTIONING = {kind for kind, source in SOURCES.items() if source.names_keys}
+KEY_PATTERNS = {kind: re.compile(source.key_pattern) for kind, source in SOURCES.items() if source.key_pattern}
 LINK_RANK = {"parent": 1, "epic": 2, "mentions": 3}
 
 
@@ -120,21 +123,22 @@ class _Links:
 
 def _links(live: dict[str, WorkItem]) -> _Links:
     links = _Links()
-    jira_by_key: dict[str, list[WorkItem]] = {}
+    by_key: dict[tuple[str, str], list[WorkItem]] = {}
     for item in live.values():
-        if item.source == "jira":
-            jira_by_key.setdefault(item.key, []).append(item)
+        if item.source in KEY_PATTERNS:
+            by_key.setdefault((item.source, item.key), []).append(item)
     for item in live.values():
         if item.parent_id in live:
             links.add(item.item_id, live[item.parent_id], "parent")
         if item.epic_id in live:
             links.add(item.item_id, live[item.epic_id], "epic")
-        if item.source != "github":
+        if item.source not in MENTIONING:
             continue
         branch = item.custom.get("branch")
         texts = [item.title, branch if isinstance(branch, str) else None, item.description]
-        named = {key for text in texts if text for key in JIRA_KEY.findall(text)}
-        for target in sorted({t.item_id: t for key in named for t in jira_by_key.get(key, [])}.values(), key=lambda t: t.item_id):
+        named = {(kind, key) for text in texts if text for kind, p in KEY_PATTERNS.items() for key in p.findall(text)}
+        targets = {t.item_id: t for pair in named for t in by_key.get(pair, [])}
+        for target in sorted(targets.values(), key=lambda t: t.item_id):
             links.add(item.item_id, target, "mentions")
     return links
 

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from connectors.base import SourceConfig
+from connectors.registry import config_union
 from mapping.yamlconf import ConfigError, expand_env, load_yaml, validate
-from pipelines.registry import SourceConfigs
 
 DEFAULT_CONFIG = Path("examples/threadline.yaml")
 CONFIG_ENV = "THREADLINE_CONFIG"
 WAREHOUSE_ENV = "THREADLINE_WAREHOUSE"
+# One `sources:` entry: the config model of its `kind`, from the tools' declarations.
+SourceEntry = config_union()
 
 
 class ReportConfig(BaseModel):
@@ -66,7 +68,7 @@ class ThreadlineConfig(BaseModel):
     report: ReportConfig = Field(default_factory=ReportConfig)
     effort: EffortConfig = Field(default_factory=EffortConfig)
     map: MapConfig = Field(default_factory=MapConfig)
-    sources: list[Annotated[SourceConfigs, Field(discriminator="kind")]] = Field(min_length=1)
+    sources: list[SourceEntry] = Field(min_length=1)
 
     base_dir: Path = Field(default=Path("."), exclude=True)
     file: str = Field(default="threadline.yaml", exclude=True)
@@ -98,7 +100,7 @@ class ThreadlineConfig(BaseModel):
     def warehouse_path(self) -> Path:
         return Path(os.environ.get(WAREHOUSE_ENV) or self.warehouse)
 
-    def source(self, name: str) -> SourceConfigs:
+    def source(self, name: str) -> SourceConfig:
         for source in self.sources:
             if source.name == name:
                 return source

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from connectors.http import install_log_redaction, redact
+from connectors.registry import SOURCES
 from pipelines.sync import StreamResult, SyncReport
 from warehouse.explain import Explanation
 from warehouse.rules_check import CheckReport as RulesCheck
@@ -26,7 +27,8 @@ def setup_logging(verbose: bool) -> None:
     install_log_redaction()
     handler = RichHandler(console=err, show_path=False, show_time=verbose, markup=False)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], format="%(message)s")
-    for noisy in ("urllib3", "github", "httpx", "httpcore", "uvicorn", "jira", "requests_oauthlib"):
+    vendor_loggers = [name for source in SOURCES.values() for name in source.loggers]
+    for noisy in ("urllib3", "httpx", "httpcore", "uvicorn", *vendor_loggers):
         logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
 
 

@@ -1,40 +1,18 @@
-"""The tools Threadline can sync: config model and connector factory per `kind`.
+"""Connectors for configured sources, pointed at the real tool or at a sandbox.
 
-Adding a tool means one entry here (and its connector package under connectors/).
+The tools themselves are declared in their packages and collected by `connectors.registry`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
-from connectors.asana.client import AsanaConnector
-from connectors.asana.config import AsanaSourceConfig
 from connectors.base import Connector, SourceConfig
-from connectors.github.client import GitHubConnector
-from connectors.github.config import GitHubSourceConfig
 from connectors.http import RetryPolicy
-from connectors.jira.client import JiraConnector
-from connectors.jira.config import JiraSourceConfig
+from connectors.registry import KINDS, config_union
+from connectors.registry import build_connector as _build
 
-SourceConfigs = GitHubSourceConfig | JiraSourceConfig | AsanaSourceConfig
+__all__ = ["KINDS", "SourceConfigs", "build_connector"]
 
-
-@dataclass(frozen=True)
-class SourceKind:
-    config: type[SourceConfig]
-    connector: Callable[..., Connector]  # (config, token, policy=...) -> Connector
-    sandbox_path: str  # where the sandbox serves this tool, under its URL
-    sandbox_settings: dict[str, Any] = field(default_factory=dict)  # config the sandbox needs besides its URL
-
-
-KINDS: dict[str, SourceKind] = {
-    "github": SourceKind(GitHubSourceConfig, GitHubConnector, "/github"),
-    # Jira's Basic auth pairs the token with an email; the sandbox accepts any.
-    "jira": SourceKind(JiraSourceConfig, JiraConnector, "/jira", {"email": "demo@acme.example"}),
-    "asana": SourceKind(AsanaSourceConfig, AsanaConnector, "/asana/api/1.0"),
-}
+SourceConfigs = config_union()
 
 
 def build_connector(
@@ -46,20 +24,11 @@ def build_connector(
 ) -> Connector:
     """A connector for one configured source.
 
-    With `sandbox_url`, the source is pointed at the local sandbox and its token; everything
+    With `sandbox_url`, the sandbox points the source at itself and gives its token; everything
     else in its config (repos, teams, fields) stays as written.
     """
-    from connectors.sandbox import SANDBOX_TOKEN  # only the sandbox needs the server stack
-
-    kind = KINDS[config.kind]
     if sandbox_url:
-        # Keep the configured instance name so item ids look like the real site's.
-        config = config.model_copy(
-            update={
-                "base_url": sandbox_url.rstrip("/") + kind.sandbox_path,
-                "instance": config.instance_name,
-                **kind.sandbox_settings,
-            }
-        )
-        token = SANDBOX_TOKEN
-    return kind.connector(config, token if token is not None else config.token(), policy=policy)
+        from connectors.sandbox.targets import point_at_sandbox  # only the sandbox needs the server stack
+
+        config, token = point_at_sandbox(config, sandbox_url)
+    return _build(config, token=token, policy=policy)

@@ -9,6 +9,8 @@ from typing import Any
 
 import duckdb
 
+from connectors.registry import SOURCES
+
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     text = resources.files("reports").joinpath(f"queries/{name}.sql").read_text()
@@ -18,7 +20,7 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) ->
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-SOURCE_NAMES = {"asana": "Asana", "github": "GitHub", "jira": "Jira"}
+SOURCE_NAMES = {kind: source.title for kind, source in SOURCES.items()}
 
 
 def tree_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -15,7 +15,6 @@ import duckdb
 from warehouse.sql import statements
 
 log = logging.getLogger(__name__)
-DEFAULT_PATH = Path("threadline.duckdb")
 
 
 class WarehouseBusy(RuntimeError):

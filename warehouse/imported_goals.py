@@ -15,13 +15,12 @@ import duckdb
 import pyarrow as pa
 
 from connectors.models import ImportedGoal
+from connectors.registry import RAW_GOAL_TABLES  # identifiers cannot be bound parameters
 from mapping.goals import Goal, GoalTree
 from warehouse import sql
 
 log = logging.getLogger(__name__)
 
-# Raw goal payload table per tool (identifiers cannot be bound parameters).
-RAW_GOAL_TABLES = {"asana": "raw.asana_goals"}
 GOALS_SCHEMA = pa.schema(
     [
         ("goal_id", pa.string()),

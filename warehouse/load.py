@@ -16,10 +16,8 @@ import duckdb
 import pyarrow as pa
 
 from connectors.models import Page, RawRecord, RejectedRecord, WorkItem
+from connectors.registry import RAW_TABLES  # identifiers cannot be bound parameters
 from warehouse import sql
-
-# Raw payload table per source (identifiers cannot be bound parameters, so they come from here).
-RAW_TABLES = {"github": "raw.github_issues", "jira": "raw.jira_issues", "asana": "raw.asana_tasks"}
 
 TS = pa.timestamp("us", tz="UTC")
 WORK_ITEM_SCHEMA = pa.schema(
@@ -169,13 +167,6 @@ def get_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:
         [key.source, key.instance, key.container, key.stream],
     ).fetchone()
     return row[0] if row else None
-
-
-def reset_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> None:
-    con.execute(
-        "DELETE FROM meta.sync_state WHERE source = ? AND instance = ? AND container = ? AND stream = ?",
-        [key.source, key.instance, key.container, key.stream],
-    )
 
 
 def mark_deleted(

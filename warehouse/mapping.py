@@ -15,6 +15,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from connectors.registry import SOURCES
 from mapping.compiler import compile_overrides, compile_rules
 from mapping.goals import GoalTree
 from mapping.overrides import OverrideSet
@@ -109,6 +110,17 @@ def _stage_overrides(con: duckdb.DuckDBPyConnection, overrides: OverrideSet) -> 
     sql.run(con, "queries/mapping/override_winners.sql")
 
 
+def link_mentions(con: duckdb.DuckDBPyConnection) -> None:
+    """mapping_links: items that name another tool's item by its key (a GitHub pull request
+    naming PAY-123), for every pair the tools' declarations allow."""
+    sql.run(con, "queries/mapping/links_create.sql")
+    mentioning = [kind for kind, source in SOURCES.items() if source.names_keys]
+    for kind, source in SOURCES.items():
+        if source.key_pattern and mentioning:
+            params = {"mentioning": mentioning, "target": kind, "pattern": source.key_pattern}
+            sql.run(con, "queries/mapping/links.sql", params)
+
+
 def compute_mapping(
     con: duckdb.DuckDBPyConnection,
     goals: GoalTree,
@@ -126,7 +138,7 @@ def compute_mapping(
     compiled = compile_rules(rules)
     stage_rules(con, compiled)
     stage_custom_values(con, list(rules.explicit.custom_fields))
-    sql.run(con, "queries/mapping/links.sql")
+    link_mentions(con)
     sql.run(
         con,
         "queries/mapping/explicit.sql",

@@ -20,7 +20,7 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 @cache
 def read_sql(path: str) -> str:
-    """`path` relative to the warehouse package, e.g. 'queries/load/insert_items.sql'."""
+    """`path` relative to the warehouse package, e.g. 'queries/load/write_items.sql'."""
     return resources.files("warehouse").joinpath(path).read_text()
 
 

@@ -37,7 +37,7 @@ from connectors.asana.goals import build_goals, fetch_goals
 from connectors.asana.normalize import TaskContext, is_work, normalize_task, parse_time
 from connectors.base import SourceAccessError, SourceError, rejection_reason
 from connectors.http import RetryPolicy, register_secret
-from connectors.models import GoalImport, Page, RawRecord, RejectedRecord, RequestStats, Sweep, make_item_id
+from connectors.models import GoalImport, Page, RawRecord, RejectedRecord, RequestStats, Sweep
 
 log = logging.getLogger(__name__)
 TASK_FIELDS = fields(settings.TASK_FIELDS)
@@ -291,9 +291,6 @@ class AsanaConnector:
         for note in found.notes:
             log.warning("%s goals: %s", self.config.name, note)
         return found
-
-    def item_id(self, native: str) -> str:
-        return make_item_id(self.source, self.instance, native)
 
 
 def _in_project(payload: dict[str, Any], project_gid: str) -> bool:

@@ -26,7 +26,7 @@ from connectors.github.branches import PullBranches
 from connectors.github.config import GitHubSourceConfig
 from connectors.github.normalize import native_id, normalize_issue, parse_time
 from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries, register_secret
-from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, make_item_id
+from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -175,9 +175,6 @@ class GitHubConnector:
         for payloads in self._issue_pages(container, None):
             ids.update(_native_id_of(p, container) for p in payloads)
         return Sweep(container, ids)
-
-    def item_id(self, native: str) -> str:
-        return make_item_id(self.source, self.instance, native)
 
 
 def _safe_time(value: object) -> datetime | None:

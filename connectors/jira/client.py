@@ -30,7 +30,7 @@ from connectors.jira import jql, settings
 from connectors.jira.config import JiraSourceConfig
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
 from connectors.jira.normalize import Malformed, Site, normalize_issue, parse_time
-from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, make_item_id
+from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -251,9 +251,6 @@ class JiraConnector:
             token = body.get("nextPageToken")
             if not token:
                 return Sweep(container, ids)
-
-    def item_id(self, native: str) -> str:
-        return make_item_id(self.source, self.instance, native)
 
 
 def _updated_of(payload: dict[str, Any]) -> datetime | None:

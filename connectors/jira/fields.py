@@ -59,9 +59,6 @@ class FieldCatalog:
         )
         return tuple(dict.fromkeys([*by_name, *by_schema]))
 
-    def name_of(self, fid: str) -> str:
-        return str(self.fields.get(fid, {}).get("name", fid))
-
 
 @dataclass(frozen=True)
 class SiteFields:

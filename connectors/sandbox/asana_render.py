@@ -208,10 +208,6 @@ class Renderer:
             "privacy_setting": "public_to_workspace",
         }
 
-    def compact_goal(self, goal: AsGoal) -> dict[str, Any]:
-        full = self.goal(goal)
-        return {key: full[key] for key in ("gid", "resource_type", "name", "owner")}
-
     @staticmethod
     def event(event: AsEvent) -> dict[str, Any]:
         return {**event.body, "created_at": ts(event.body["created_at"])}

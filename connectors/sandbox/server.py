@@ -29,10 +29,11 @@ from connectors.sandbox import asana_api, github_api, jira_api
 from connectors.sandbox.faults import FaultRule, Faults
 from connectors.sandbox.org import Clock, OrgSpec
 from connectors.sandbox.paging import PageTurn, PageTurns
+from connectors.sandbox.targets import SANDBOX_TOKEN
 
 log = logging.getLogger(__name__)
 
-SANDBOX_TOKEN = "sandbox-token"
+
 ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 # Each service: its mount prefix and a factory for (routes, error renderer).
