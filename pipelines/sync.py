@@ -161,7 +161,7 @@ def sync_stream(
         for page in connector.pages(container, result.cursor_before):
             loaded = load_page(con, key, page, run_id=run_id, now=now())
             result.pages += 1
-            result.items_seen += len(page.items) + len(page.rejected)
+            result.items_seen += len(page.items) + loaded.rejected  # warnings are about kept items
             result.items_written += loaded.written
             result.rejected += loaded.rejected
             result.cursor_after = page.cursor
