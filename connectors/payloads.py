@@ -166,7 +166,7 @@ def storable_json(payload: Any) -> str:
     except RecursionError:
         raise MalformedPayload("nested too deeply to store") from None
     if CUT_MARKER in text:
-        where = _first_path(payload, lambda s: s == CUT_MARKER)
+        where = re.sub(r"(\[\d+\])+$", "", _first_path(payload, lambda s: s == CUT_MARKER))
         raise MalformedPayload(f"{where} is nested deeper than {MAX_DEPTH} levels")
     if (lone := _SURROGATE.search(text)) is not None:
         where = _first_path(payload, lambda s: _SURROGATE.search(s) is not None)
