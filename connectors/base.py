@@ -173,8 +173,9 @@ def take_record(
         return None
     page.items.append(item)
     page.raw.append(RawRecord(item.item_id, item.native_id, item.container, item.updated_at, payload, stored))
-    for warning in warnings(item) if warnings else ():
-        page.rejected.append(RejectedRecord(item.native_id, container, warning, payload, severity="warning"))
+    doubts = warnings(item) if warnings else []
+    if doubts:  # one row per record, as meta.rejected_records is keyed
+        page.rejected.append(RejectedRecord(item.native_id, container, "; ".join(doubts), payload, severity="warning"))
     return item
 
 

@@ -16,8 +16,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from reports import charts
-from reports.text import neutral
 from reports.metrics import Period, ReportData, collect
+from reports.text import neutral
 
 CLUSTERS_SHOWN = 6
 
