@@ -168,9 +168,12 @@ def storable_json(payload: Any) -> str:
     if CUT_MARKER in text:
         where = re.sub(r"(\[\d+\])+$", "", _first_path(payload, lambda s: s == CUT_MARKER))
         raise MalformedPayload(f"{where} is nested deeper than {MAX_DEPTH} levels")
-    if (lone := _SURROGATE.search(text)) is not None:
+    try:
+        text.encode("utf-8")  # fails on a lone surrogate, ~10x faster than searching for one
+    except UnicodeEncodeError:
+        lone = _SURROGATE.search(text)
         where = _first_path(payload, lambda s: _SURROGATE.search(s) is not None)
-        raise MalformedPayload(f"{where} holds a lone UTF-16 surrogate (U+{ord(lone.group()):04X}): not valid Unicode")
+        raise MalformedPayload(f"{where} holds a lone UTF-16 surrogate (U+{ord(lone.group()):04X}): not valid Unicode") from None
     return strip_userinfo(text)
 
 
