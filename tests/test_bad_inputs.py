@@ -144,6 +144,40 @@ def test_a_future_updated_at_is_kept_with_a_warning_and_later_edits_still_arrive
     assert stored == {native_id("acme/api", i.number): i.updated_at for i in repo.visible()}
 
 
+def test_a_cursor_stored_in_the_future_heals_and_edits_arrive(sandbox, con):
+    # A warehouse synced by a version without the bound may hold a cursor far ahead of now.
+    connector = github_connector(sandbox, ["acme/api"])
+    run_sync(con, [connector])
+    con.execute("UPDATE meta.sync_state SET cursor = '9999-12-31T00:00:00Z' WHERE container = 'acme/api'")
+    sandbox.advance(hours=24, creates=3, updates=4, closes=3)
+
+    run_sync(con, [connector])
+
+    repo = sandbox.github.repos["acme/api"]
+    stored = dict(con.execute("SELECT native_id, updated_at FROM core.work_items").fetchall())
+    assert stored == {native_id("acme/api", i.number): i.updated_at for i in repo.visible()}
+    assert get_cursor(con, StreamKey("github", "github.com", "acme/api")) <= "2026-11-20T23:58:00Z"
+
+
+def test_the_sandbox_sends_its_clock_as_the_date_header_and_malforms_over_http(sandbox):
+    import httpx
+
+    headers = {"Authorization": f"token {sandbox.token}"}
+    issues = f"{sandbox.url}/github/repos/acme/api/issues?state=all&per_page=100"
+    assert httpx.get(issues, headers=headers).headers.get_list("date") == ["Fri, 20 Nov 2026 00:00:00 GMT"]
+    sandbox.advance(hours=1.5)
+    assert httpx.get(issues, headers=headers).headers["date"] == "Fri, 20 Nov 2026 01:30:00 GMT"
+
+    control = f"{sandbox.url}/_sandbox/malform"
+    answer = httpx.post(control, params={"service": "github", "item": "acme/api#2", "kind": "labels_string"})
+    assert answer.status_code == 200
+    served = {i["number"]: i["labels"] for i in httpx.get(issues, headers=headers).json()}
+    assert served[2] == "bug" and all(isinstance(v, list) for n, v in served.items() if n != 2)
+    assert httpx.post(control, params={"service": "github", "item": "x#1", "kind": "nope"}).status_code == 400
+    httpx.post(control, params={"clear": "1"})
+    assert isinstance({i["number"]: i["labels"] for i in httpx.get(issues, headers=headers).json()}[2], list)
+
+
 def test_a_future_timestamp_served_by_the_api_is_a_warning_not_a_rejection(sandbox, con):
     sandbox.malform("github", "acme/api#2", "updated_at_future")
     report = run_sync(con, [github_connector(sandbox, ["acme/api"])])

@@ -169,8 +169,13 @@ class GitHubConnector:
         return PullBranches(fetch, self.config.per_page)
 
     def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
-        # A cursor stored in the future (by a version without the clock bound) heals here.
-        since = min(aware_time(cursor), utcnow()) if aware_time(cursor) else None
+        since = aware_time(cursor)
+        if since is not None and since > utcnow():
+            # Stored by a version without the clock bound: edits since it was poisoned are
+            # unknown, so the only safe cursor is none (one full read; nothing is rewritten).
+            log.warning("%s %s: stored cursor %s is in the future; reading the repository in full",
+                        self.config.name, container, cursor)  # fmt: skip
+            since = None
         team = self.config.team_of(container)
         branches = self._branch_finder(container)
         for payloads_, server_now in self._issue_pages(container, since):
