@@ -96,7 +96,6 @@ def build_report(
     organisation: str,
     end: datetime,
     weeks: int = 12,
-    starved_days: int = 21,
     generated_at: datetime | None = None,
 ) -> ReportFiles:
     data = collect(
@@ -104,7 +103,6 @@ def build_report(
         organisation=organisation,
         period=Period.last_weeks(end, weeks),
         generated_at=generated_at or end,
-        starved_days=starved_days,
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_html(data))

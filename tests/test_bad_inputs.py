@@ -228,7 +228,7 @@ def test_a_source_that_is_down_is_skipped_with_one_line_and_the_others_sync(sand
 
     result = runner.invoke(app, ["sync", "-c", str(config), "--sandbox", sandbox.url])
 
-    assert result.exit_code == 5, result.output
+    assert result.exit_code == 6, result.output
     lines = [line for line in result.output.splitlines() if "skipped this run" in line]
     assert lines == [
         f"warning: source '{down}': {{}} answered {status} after 6 attempts; skipped this run, the other sources "
