@@ -20,7 +20,7 @@ import duckdb
 from connectors.base import Connector, SourceAccessError, SourceUnavailable
 from connectors.http import redact
 from connectors.models import utcnow
-from warehouse import sql
+from warehouse import runs
 from warehouse.imported_goals import replace_imported_goals
 from warehouse.load import StreamKey, get_cursor, load_page, mark_deleted
 
@@ -125,36 +125,19 @@ def record_skipped(con: duckdb.DuckDBPyConnection, skipped: list[SkippedSource],
 
 
 def _start(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
-    sql.run(
-        con,
-        "queries/runs/start.sql",
-        {
-            "run_id": run_id,
-            "source": connector.source,
-            "source_name": connector.config.name,
-            "instance": connector.instance,
-            "container": result.container,
-            "stream": result.stream,
-            "started_at": utcnow(),
-            "cursor_before": result.cursor_before,
-        },
+    runs.start_run(
+        con, run_id=run_id, source=connector.source, source_name=connector.config.name,
+        instance=connector.instance, container=result.container, stream=result.stream,
+        started_at=utcnow(), cursor_before=result.cursor_before,
     )
 
 
 def _finish(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
-    fields = (
-        "status", "cursor_after", "pages", "items_seen", "items_written", "items_deleted",
-        "rejected", "requests", "retries", "error",
-    )  # fmt: skip
-    params = {name: getattr(result, name) for name in fields}
-    params.update(
-        run_id=run_id,
-        source_name=connector.config.name,
-        container=result.container,
-        stream=result.stream,
-        finished_at=utcnow(),
+    runs.finish_run(
+        con, run_id=run_id, source_name=connector.config.name, container=result.container,
+        stream=result.stream, finished_at=utcnow(),
+        outcome={name: getattr(result, name) for name in runs.OUTCOME_FIELDS},
     )
-    sql.run(con, "queries/runs/finish.sql", params)
 
 
 @contextmanager
@@ -256,7 +239,7 @@ def run_sync(
     run_id = uuid.uuid4().hex[:12]
     record_skipped(con, report.skipped, run_id)
     for connector in connectors:
-        sql.run(con, "queries/runs/mark_interrupted.sql", {"source_name": connector.config.name})
+        runs.mark_interrupted(con, connector.config.name)
         containers = connector.containers()
         for container in containers:
             report.streams.append(sync_stream(con, connector, container, run_id=run_id, progress=progress))
@@ -280,5 +263,5 @@ def goals_stream(
         result.items_written = replace_imported_goals(
             con, source=connector.source, source_name=connector.config.name, instance=connector.instance,
             goals=found.goals, run_id=run_id, now=now(),
-        )  # fmt: skip
+        )
     return result
