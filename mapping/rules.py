@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -115,13 +116,16 @@ class RuleSet:
         return self.rules[position - 1]
 
 
-_re2 = duckdb.connect()
+@cache
+def _re2() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB to ask RE2 about a pattern: opened on first use, not at import."""
+    return duckdb.connect()
 
 
 def regex_problem(pattern: str) -> str | None:
     """Why DuckDB's RE2 (which runs the rules) or Python's re (the reference) rejects a pattern."""
     try:
-        _re2.execute("SELECT regexp_matches('', ?)", [pattern])
+        _re2().execute("SELECT regexp_matches('', ?)", [pattern])
     except duckdb.Error as exc:
         return str(exc).split("Error: ", 1)[-1]
     try:
