@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.config import load_config
-from pipelines.steps import build_connectors, load_mapping_as_map_sees, run_mapping
+from pipelines.steps import build_connectors, load_mapping_as_map_sees, run_mapping, run_report
 from pipelines.sync import check_access, run_sync
 from tests.handmade_vendors import FIXTURES, HandmadeCompany, serve
 from warehouse.db import open_warehouse
@@ -76,6 +76,14 @@ class Threadline:
         con = open_warehouse(self.warehouse)
         try:
             run_mapping(con, self.config, mapping, now)
+        finally:
+            con.close()
+
+    def report(self, end: datetime):
+        """The leadership report's numbers (ReportData) over the 12 weeks before `end`."""
+        con = open_warehouse(self.warehouse)
+        try:
+            return run_report(con, self.config, output=self.warehouse.parent / "report.html", end=end).data
         finally:
             con.close()
 
@@ -302,8 +310,19 @@ def test_day_one_numbers_by_hand(threadline):
     )  # fmt: skip
     assert threadline.elapsed(DAY_1)["uptime"] == approx(ELAPSED_DAY_1)
     # legacy: its period is over (elapsed 100%); 83% done is behind pace by 17 points: at risk.
-    # Starvation and funding are not judged outside the period.
-    assert health["legacy"][:2] == ("at_risk", "progress 83% with 100% of the period gone")
+    # Starvation and funding are not judged outside the period: nothing done on it since PAY-7
+    # on 15 Oct (36 days) is expected of an ended programme, so it is not starved.
+    assert health["legacy"] == ("at_risk", "progress 83% with 100% of the period gone", approx(0), False, False)
+    starved = sorted(goal for goal, row in health.items() if row[4])
+    assert starved == ["fewer-errors"]
+
+    # --- the report reads the same numbers over its 12 weeks -------------------------------
+    report = threadline.report(DAY_1)
+    assert report.alignment_rate == approx(26 / 37)
+    assert report.headline["inactive_goal_effort"] == approx(5)  # its own line, "not in these shares"
+    # Completed in the window: 17 items (the 18 completed above but OPS-1, done in July).
+    assert report.headline["completed_items"] == 17
+    assert [g["goal_id"] for g in report.starved] == starved
 
 
 # --- a day of changes ----------------------------------------------------------------------------
