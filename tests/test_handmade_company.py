@@ -32,6 +32,8 @@ except Asana, whose default is 2 (threadline.yaml `effort.by_source`).
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -323,6 +325,18 @@ def test_day_one_numbers_by_hand(threadline):
     # Completed in the window: 17 items (the 18 completed above but OPS-1, done in July).
     assert report.headline["completed_items"] == 17
     assert [g["goal_id"] for g in report.starved] == starved
+
+    # --- the day's snapshot (core.alignment_history) ------------------------------------------
+    # Aligned items: the 21 linked ones but the three on the ended legacy pillar (PAY-7, OPS-3,
+    # Asana E) = 18. The 28 days before day 1 (from 23 Oct 12:00): completed PAY-2 5, PAY-4 1,
+    # PAY-6 8, PAY-8 2, OPS-2 1, web#12 1, web#13 1, web#15 1, infra#21 1, infra#22 1, A 3, B 2,
+    # C 1 = 28; aligned of those (not PAY-8, OPS-2, web#15, infra#22, C) = 22.
+    [(live, aligned_items, by_method, completed_28d, aligned_28d)] = threadline.query(
+        "SELECT live_items, aligned_items, items_by_method, completed_effort_28d, aligned_effort_28d "
+        "FROM core.alignment_history"
+    )
+    assert (live, aligned_items, completed_28d, aligned_28d) == (26, 26 - 5 - 3, 28, 22)
+    assert json.loads(by_method) == Counter(row[1] for row in DAY_1_ITEMS.values())
 
 
 # --- a day of changes ----------------------------------------------------------------------------
