@@ -33,6 +33,7 @@ except Asana, whose default is 2 (threadline.yaml `effort.by_source`).
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -136,19 +137,37 @@ class Threadline:
         return {r[0]: tuple(r[1:]) for r in rows}
 
 
+def _environment(patch: pytest.MonkeyPatch, url: str, warehouse: Path) -> None:
+    """What a user exports before running threadline: the URLs the config names, the tokens."""
+    patch.setenv("HANDMADE_URL", url)
+    for name in ("HANDMADE_GITHUB_TOKEN", "HANDMADE_JIRA_TOKEN", "HANDMADE_ASANA_TOKEN"):
+        patch.setenv(name, f"token-of-{name.lower()}")
+    patch.setenv("THREADLINE_WAREHOUSE", str(warehouse))
+
+
+@pytest.fixture(scope="module")
+def day_one(tmp_path_factory) -> Path:
+    """Day 1 synced and mapped once for the module; each test works on its own copy."""
+    warehouse = tmp_path_factory.mktemp("handmade") / "threadline.duckdb"
+    with pytest.MonkeyPatch.context() as patch, serve(HandmadeCompany.load(DAY_1)) as url:
+        _environment(patch, url, warehouse)
+        Threadline(warehouse).sync_and_map(DAY_1)
+    return warehouse
+
+
 @pytest.fixture
 def company() -> HandmadeCompany:
     return HandmadeCompany.load(DAY_1)
 
 
 @pytest.fixture
-def threadline(company, tmp_path, monkeypatch):
+def threadline(company, day_one, tmp_path, monkeypatch):
+    """The warehouse as day 1 left it, and the company's tools serving day 1's payloads."""
+    warehouse = tmp_path / "threadline.duckdb"
+    shutil.copy(day_one, warehouse)
     with serve(company) as url:
-        monkeypatch.setenv("HANDMADE_URL", url)
-        for name in ("HANDMADE_GITHUB_TOKEN", "HANDMADE_JIRA_TOKEN", "HANDMADE_ASANA_TOKEN"):
-            monkeypatch.setenv(name, f"token-of-{name.lower()}")
-        monkeypatch.setenv("THREADLINE_WAREHOUSE", str(tmp_path / "threadline.duckdb"))
-        yield Threadline(tmp_path / "threadline.duckdb")
+        _environment(monkeypatch, url, warehouse)
+        yield Threadline(warehouse)
 
 
 def approx(value: float):
@@ -201,7 +220,7 @@ def assert_items(threadline: Threadline, expected: dict[str, tuple]) -> None:
 
 
 def test_day_one_numbers_by_hand(threadline):
-    threadline.sync_and_map(DAY_1)
+    # `threadline` has synced (with sweeps) and mapped day 1 (fixture day_one).
     assert len(DAY_1_ITEMS) == 26  # 9 GitHub + 12 Jira + 5 Asana, all synced, none rejected
     assert_items(threadline, DAY_1_ITEMS)
 
@@ -242,6 +261,25 @@ def test_day_one_numbers_by_hand(threadline):
         "unlinked_effort": approx(unlinked),
         "alignment_rate": approx(31 / 42),  # 73.8% (85.7% if the legacy work counted)
     }
+
+    # Per source (marts.alignment_weekly, effort summed before dividing):
+    #   GitHub 7 completed, aligned web#11 2 + web#12 1 + web#13 1 + infra#21 1 = 5
+    #   Jira  27 completed, aligned PAY-2 5 + PAY-4 1 + PAY-5 2 + PAY-6 8 + OPS-1 5 = 21
+    #   Asana  8 completed, aligned A 3 + B 2 = 5
+    assert dict(
+        (source, (completed, aligned))
+        for source, completed, aligned in threadline.query(
+            "SELECT source, sum(completed_effort), sum(aligned_effort) FROM marts.alignment_weekly GROUP BY source"
+        )
+    ) == {"github": (7, 5), "jira": (27, 21), "asana": (8, 5)}
+    # Completed work that is not aligned, and why (marts.unaligned_work): 5 + 6 = 11.
+    assert set(
+        threadline.query("SELECT key, effort, reason FROM marts.unaligned_work WHERE completed_at IS NOT NULL")
+    ) == {
+        ("PAY-7", 3, "goal_inactive"), ("1200000000002005", 2, "goal_inactive"),
+        ("PAY-8", 2, "no_rule_matched"), ("acme/web#15", 1, "no_rule_matched"), (ASANA_C, 1, "no_rule_matched"),
+        ("OPS-2", 1, "ignored_by_rule"), ("acme/infra#22", 1, "ignored_by_rule"),
+    }  # fmt: skip
 
     # Over the report's 12 weeks (from 28 Aug 12:00): OPS-1 (20 July, failover, 5) falls out.
     assert threadline.totals(DAY_1 - WINDOW, DAY_1) == {
@@ -371,7 +409,6 @@ def change_the_company(company: HandmadeCompany) -> None:
 
 
 def test_a_day_of_changes_by_hand(threadline, company):
-    threadline.sync_and_map(DAY_1)
     change_the_company(company)
     threadline.sync_and_map(DAY_2)
 
