@@ -164,6 +164,7 @@ class AsanaConnector:
             container=ref.container,
             team=ref.team,
             estimate_field=self.config.estimate_field,
+            milestones_as_work=self.config.milestones_as_work,
             goal_field=self.config.goal_field,
             in_progress_sections=self.config.in_progress_sections,
         )

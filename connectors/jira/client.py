@@ -52,9 +52,15 @@ def adapt(exc: BaseException) -> Failure | None:
 class SiteError(SourceError):
     """A failure of one Jira site, keeping the message without the source prefix."""
 
-    def __init__(self, source: str, where: str, detail: str) -> None:
+    def __init__(self, source: str, where: str, detail: str, status: int | None = None) -> None:
         self.detail = detail
+        self.status = status
         super().__init__(source, where, detail)
+
+    @property
+    def stale_page_token(self) -> bool:
+        """Jira's 400 for a nextPageToken it no longer accepts (expired, or from a changed index)."""
+        return self.status == 400 and settings.STALE_TOKEN_HINT in self.detail.lower()
 
 
 def format_cursor(value: datetime) -> str:
@@ -102,7 +108,7 @@ class JiraConnector:
                 self.config.name, f"Jira at {site} refused access (403: {exc.text}); check the account's permissions"
             )
         where = f"project {container}" if container else site
-        return SiteError(self.config.name, where, f"Jira at {site} answered {exc.status_code}: {exc.text}")
+        return SiteError(self.config.name, where, f"Jira at {site} answered {exc.status_code}: {exc.text}", exc.status_code)
 
     def _client(self) -> JIRA:
         if self._jira is None:
@@ -147,7 +153,7 @@ class JiraConnector:
                 )
             except UnknownField as exc:
                 raise SourceAccessError(self.config.name, f"{exc} at {self.config.base_url}; check threadline.yaml") from None
-            if fields.story_points is None:
+            if not fields.story_points:
                 log.warning("%s: no story points field found through /field; estimates stay empty", self.config.name)
             self._site = Site(self.instance, self.config.base_url, fields, self.config.team_of)
         return self._site
@@ -191,11 +197,24 @@ class JiraConnector:
         site = self.site()
         since = parse_time(cursor, "cursor") if cursor else None
         lower = since - timedelta(minutes=self.config.overlap_minutes) if since else None
-        query = jql.updated_window(container, self.config.jql, lower, self._server_now())
+        upper = self._server_now()
+        query = jql.updated_window(container, self.config.jql, lower, upper)
         fields = site.fields.request_list()
-        newest, token = since, None
+        newest, token, restarts = since, None, 0
         while True:
-            body = self._search(query, fields, self.config.page_size, token, f"jira {container} search", container)
+            try:
+                body = self._search(query, fields, self.config.page_size, token, f"jira {container} search", container)
+            except SiteError as exc:
+                if token is None or not exc.stale_page_token or restarts >= settings.MAX_SEARCH_RESTARTS:
+                    raise
+                # The token went stale mid-sync: search again from the newest `updated` already
+                # read (same upper bound). The order is by `updated`, so nothing is skipped; rows
+                # read twice are dropped by the loader's (id, updated) check.
+                restarts += 1
+                log.warning("%s %s: %s; searching again from %s", self.config.name, container, exc.detail,
+                            format_cursor(newest) if newest else "the start of the window")  # fmt: skip
+                query, token = jql.updated_window(container, self.config.jql, newest or lower, upper), None
+                continue
             page = Page(cursor=cursor)
             for payload in body.get("issues") or []:
                 updated = _updated_of(payload)
@@ -217,11 +236,17 @@ class JiraConnector:
 
     def sweep(self, container: str) -> Sweep:
         ids: set[str] = set()
-        query, token = jql.id_listing(container, self.config.jql), None
+        query, token, restarts = jql.id_listing(container, self.config.jql), None, 0
         while True:
-            body = self._search(
-                query, list(settings.SWEEP_FIELDS), self.config.sweep_page_size, token, f"jira {container} sweep", container
-            )
+            try:
+                body = self._search(
+                    query, list(settings.SWEEP_FIELDS), self.config.sweep_page_size, token, f"jira {container} sweep", container
+                )
+            except SiteError as exc:
+                if token is None or not exc.stale_page_token or restarts >= settings.MAX_SEARCH_RESTARTS:
+                    raise
+                restarts, token = restarts + 1, None  # list the ids again; a set keeps each once
+                continue
             ids.update(str(issue["id"]) for issue in body.get("issues") or [] if issue.get("id"))
             token = body.get("nextPageToken")
             if not token:

@@ -28,10 +28,12 @@ from starlette.routing import BaseRoute, Mount, Route
 from connectors.sandbox import asana_api, github_api, jira_api
 from connectors.sandbox.faults import FaultRule, Faults
 from connectors.sandbox.org import Clock, OrgSpec
+from connectors.sandbox.paging import PageTurn, PageTurns
 
 log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "sandbox-token"
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 # Each service: its mount prefix and a factory for (routes, error renderer).
 # Services register here; a new tool adds one line.
@@ -44,6 +46,19 @@ class ServiceApp:
     routes: list[BaseRoute]
     error: Callable[[int, dict[str, str]], Response]  # the service's own error body for a status
     api: Any = None  # the service's request handlers, for tests that tune quotas and the like
+    # The vendor's answer to a path it does not serve (default: its 404 error body).
+    not_found: Callable[[Request], Response] | None = None
+    # The query parameter that continues a listing, and the vendor's answer to a stale one.
+    cursor_param: str | None = None
+    expired_cursor: Callable[[], Response] | None = None
+
+    def unknown_path(self) -> Route:
+        """A last route catching every path and method the service does not serve."""
+
+        async def answer(request: Request) -> Response:
+            return self.not_found(request) if self.not_found else self.error(404, {})
+
+        return Route("/{path:path}", answer, methods=ANY_METHOD)
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,7 @@ class Sandbox:
         self.clock = Clock(self.spec.anchor)
         self.token = token
         self.faults = Faults(self.spec.seed)
+        self.page_turns = PageTurns()
         self.lock = threading.RLock()  # guards the data between the server thread and callers
         self.requests: list[RecordedRequest] = []
         self._port = port
@@ -79,7 +95,9 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self._apps = {name: factory(self) for name, factory in self.services.items()}
-        routes: list[BaseRoute] = [Mount(f"/{name}", routes=app.routes) for name, app in self._apps.items()]
+        routes: list[BaseRoute] = [
+            Mount(f"/{name}", routes=[*app.routes, app.unknown_path()]) for name, app in self._apps.items()
+        ]
         routes.append(Mount("/_sandbox", routes=self._control_routes()))
         self.app = Starlette(routes=routes)
 
@@ -155,6 +173,12 @@ class Sandbox:
     def add_fault(self, **kwargs) -> FaultRule:
         return self.faults.add(FaultRule(**kwargs))
 
+    def on_next_page(self, service: str, **kwargs) -> PageTurn:
+        """Between two pages of a listing: edit the data and/or expire the cursor (see paging.py)."""
+        if self._apps[service].cursor_param is None:
+            raise ValueError(f"{service}: its listings have no cursor to expire")
+        return self.page_turns.add(PageTurn(service, **kwargs))
+
     # --- ASGI plumbing --------------------------------------------------------------------
 
     async def _asgi(self, scope, receive, send) -> None:
@@ -165,7 +189,8 @@ class Sandbox:
         if service not in self._apps:
             return await self.app(scope, receive, send)
         query = tuple(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True))
-        rule = self.faults.pick(service, "/" + rest)
+        turn = self._page_turn(service, "/" + rest, query)
+        rule = None if turn is not None and turn.expire else self.faults.pick(service, "/" + rest)
         status_holder = {"status": 0}
 
         async def recording_send(message) -> None:
@@ -174,7 +199,9 @@ class Sandbox:
             await send(message)
 
         try:
-            if rule is None:
+            if turn is not None and turn.expire:
+                await self._apps[service].expired_cursor()(scope, receive, recording_send)
+            elif rule is None:
                 await self.app(scope, receive, recording_send)
             else:
                 await self._inject(rule, service, scope, receive, recording_send)
@@ -182,6 +209,17 @@ class Sandbox:
             self.requests.append(
                 RecordedRequest(service, scope["method"], "/" + rest, query, status_holder["status"])
             )
+
+    def _page_turn(self, service: str, path: str, query: tuple[tuple[str, str], ...]) -> PageTurn | None:
+        """The page-turn rule for a request continuing a listing; its edit is done here."""
+        param = self._apps[service].cursor_param
+        if param is None or not any(key == param for key, _ in query):
+            return None
+        turn = self.page_turns.pick(service, path)
+        if turn is not None and turn.edit is not None:
+            with self.lock:
+                turn.edit()
+        return turn
 
     async def _inject(self, rule: FaultRule, service: str, scope, receive, send) -> None:
         log.debug("sandbox fault %s on %s", rule.kind, scope["path"])
