@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -27,6 +28,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from connectors.sandbox import asana_api, github_api, jira_api
 from connectors.sandbox.faults import FaultRule, Faults
+from connectors.sandbox.hostile import Hostile, patching_send
 from connectors.sandbox.org import Clock, OrgSpec
 from connectors.sandbox.paging import PageTurn, PageTurns
 
@@ -87,6 +89,7 @@ class Sandbox:
         self.clock = Clock(self.spec.anchor)
         self.token = token
         self.faults = Faults(self.spec.seed)
+        self.hostile = Hostile()  # malformed records on demand (see hostile.py)
         self.page_turns = PageTurns()
         self.lock = threading.RLock()  # guards the data between the server thread and callers
         self.requests: list[RecordedRequest] = []
@@ -120,6 +123,7 @@ class Sandbox:
         config = uvicorn.Config(
             self._asgi, interface="asgi3", log_level="warning", access_log=False, lifespan="off",
             timeout_graceful_shutdown=1,
+            date_header=False,  # every vendor's Date is the sandbox clock's (see _asgi)
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -173,6 +177,10 @@ class Sandbox:
     def add_fault(self, **kwargs) -> FaultRule:
         return self.faults.add(FaultRule(**kwargs))
 
+    def malform(self, service: str, item: str, kind: str) -> None:
+        """Serve one record malformed from now on (kinds: hostile.KINDS); `hostile.clear()` undoes."""
+        self.hostile.add(service, item, kind)
+
     def on_next_page(self, service: str, **kwargs) -> PageTurn:
         """Between two pages of a listing: edit the data and/or expire the cursor (see paging.py)."""
         if self._apps[service].cursor_param is None:
@@ -193,10 +201,16 @@ class Sandbox:
         rule = None if turn is not None and turn.expire else self.faults.pick(service, "/" + rest)
         status_holder = {"status": 0}
 
+        patches = self.hostile.for_request(service, "/" + rest)
+        onward = patching_send(send, patches) if patches else send
+
         async def recording_send(message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-            await send(message)
+                # Like every vendor, the server's own time: the sandbox clock, not the host's.
+                date = format_datetime(self.clock.now, usegmt=True).encode()
+                message = {**message, "headers": [*message.get("headers", []), (b"date", date)]}
+            await onward(message)
 
         try:
             if turn is not None and turn.expire:
@@ -258,4 +272,19 @@ class Sandbox:
                 by_service[r.service] = by_service.get(r.service, 0) + 1
             return JSONResponse({"now": self.clock.now.isoformat(), "requests": by_service})
 
-        return [Route("/advance", advance, methods=["POST"]), Route("/stats", stats)]
+        async def malform(request: Request) -> JSONResponse:
+            params = request.query_params
+            if params.get("clear"):
+                self.hostile.clear()
+                return JSONResponse({"cleared": True})
+            try:
+                self.hostile.add(params["service"], params["item"], params["kind"])
+            except (KeyError, ValueError) as exc:
+                return JSONResponse({"error": str(exc)}, 400)
+            return JSONResponse({"malformed": dict(params)})
+
+        return [
+            Route("/advance", advance, methods=["POST"]),
+            Route("/stats", stats),
+            Route("/malform", malform, methods=["POST"]),
+        ]
