@@ -7,6 +7,8 @@ Arrow tables and runs set-based SQL against them.
 from __future__ import annotations
 
 import json
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,34 +23,27 @@ from connectors.registry import RAW_TABLES  # identifiers cannot be bound parame
 from warehouse import sql
 
 TS = pa.timestamp("us", tz="UTC")
+# Stored by the sweep, not by a load: a loaded item is live.
+NOT_LOADED = ("is_deleted",)
+
+
+def _arrow_type(annotation: Any) -> pa.DataType:
+    """The Arrow type of one WorkItem field: the model is the one declaration of the shape."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        return _arrow_type(args[0])
+    if origin is tuple:
+        return pa.list_(_arrow_type(args[0]))
+    if origin is dict:
+        return pa.string()  # JSON text
+    if origin is typing.Literal or annotation is str:
+        return pa.string()
+    return {float: pa.float64(), datetime: TS}[annotation]
+
+
 WORK_ITEM_SCHEMA = pa.schema(
-    [
-        ("item_id", pa.string()),
-        ("source", pa.string()),
-        ("instance", pa.string()),
-        ("native_id", pa.string()),
-        ("key", pa.string()),
-        ("url", pa.string()),
-        ("title", pa.string()),
-        ("description", pa.string()),
-        ("item_type", pa.string()),
-        ("status", pa.string()),
-        ("status_category", pa.string()),
-        ("container", pa.string()),
-        ("team", pa.string()),
-        ("labels", pa.list_(pa.string())),
-        ("components", pa.list_(pa.string())),
-        ("parent_id", pa.string()),
-        ("epic_id", pa.string()),
-        ("milestone", pa.string()),
-        ("assignee", pa.string()),
-        ("estimate", pa.float64()),
-        ("created_at", TS),
-        ("updated_at", TS),
-        ("completed_at", TS),
-        ("custom", pa.string()),
-        ("goal_refs", pa.list_(pa.string())),
-    ]
+    [(name, _arrow_type(field.annotation)) for name, field in WorkItem.model_fields.items() if name not in NOT_LOADED]
 )
 RAW_SCHEMA = pa.schema(
     [
