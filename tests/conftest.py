@@ -51,7 +51,7 @@ def github_config(sandbox: Sandbox, repos: list[str] | None = None, **overrides)
         name="github",
         base_url=sandbox.service_url("github"),
         instance="github.com",
-        repos=[{"name": r, "team": sandbox.github.repos[r].team} for r in repos],
+        repos=[{"name": r, "team": getattr(sandbox.github.repos.get(r), "team", None)} for r in repos],
         **overrides,
     )
 

@@ -28,17 +28,6 @@ def issue_requests(sandbox) -> list:
     return [r for r in sandbox.requests_to("github", "/issues")]
 
 
-def test_full_sync_matches_the_sandbox(sandbox, con):
-    report = run_sync(con, [github_connector(sandbox)])
-    assert not report.failed
-    assert warehouse_items(con) == sandbox_items(sandbox)
-    assert report.total("items_written") == len(sandbox.github.all_items())
-    duplicates = con.execute("SELECT count(*) - count(DISTINCT item_id) FROM core.work_items").fetchone()[0]
-    assert duplicates == 0
-    raw = con.execute("SELECT count(*), count(DISTINCT item_id) FROM raw.github_issues").fetchone()
-    assert raw == (len(sandbox.github.all_items()),) * 2
-
-
 def test_second_sync_without_changes_reads_one_page_per_repo_and_writes_nothing(sandbox, con):
     connector = github_connector(sandbox)
     run_sync(con, [connector])

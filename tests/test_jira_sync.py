@@ -49,14 +49,6 @@ def test_full_then_incremental_sync_match_the_sandbox_and_read_only_changed_page
         assert "updated >=" in request.param("jql") and "ORDER BY updated ASC, id ASC" in request.param("jql")
 
 
-def test_a_second_sync_without_changes_writes_nothing(sandbox, con):
-    connector = jira_connector(sandbox, ["PAY"], page_size=PAGE)
-    run_sync(con, [connector])
-    again = run_sync(con, [connector])
-    assert again.total("items_written") == 0 and not again.failed
-    assert warehouse_rows(con) == expected_rows(sandbox, ["PAY"])
-
-
 def test_deletes_and_moves_out_of_scope_are_marked_deleted_by_the_sweep(sandbox, con):
     connector = jira_connector(sandbox, page_size=50)
     run_sync(con, [connector], sweep=True)
