@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from connectors.http import Failure, is_transient, redact
+from connectors.http import Failure, RetryPolicy, is_transient, redact, register_secret
 from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, WorkItem
 from connectors.payloads import MalformedPayload, Shape, check_shapes, storable_json
 
@@ -56,6 +57,23 @@ class SourceConfig(BaseModel):
                 self.name, f"environment variable {self.token_env} is not set; export it with the API token"
             )
         return value
+
+
+class ConnectorBase:
+    """What every connector holds: its config, retry policy and request counts, and the rule that
+    its token is registered for redaction before anything can log it."""
+
+    source: ClassVar[str]
+
+    def __init__(self, config: SourceConfig, token: str, *, policy: RetryPolicy | None = None) -> None:
+        register_secret(token)
+        self.config = config
+        self.policy = policy or RetryPolicy()
+        self.stats = RequestStats()
+
+    @property
+    def instance(self) -> str:
+        return self.config.instance_name
 
 
 class SourceAccessError(RuntimeError):
@@ -177,6 +195,61 @@ def take_record(
     if doubts:  # one row per record, as meta.rejected_records is keyed
         page.rejected.append(RejectedRecord(item.native_id, container, "; ".join(doubts), payload, severity="warning"))
     return item
+
+
+class PageBuilder:
+    """One page of a stream being filled: its items, raw payloads and quarantine (`take_record`),
+    and the watermark, the newest `updated` timestamp read so far, from which the cursor is made.
+
+    A connector's `pages()` keeps only its vendor's paging: it shows the builder the payloads
+    its listing is ordered by (`see`), hands it every payload to keep (`take`), and sets the
+    page's cursor from `newest`.
+    """
+
+    def __init__(
+        self,
+        container: str,
+        cursor: str | None,
+        newest: datetime | None,
+        *,
+        updated: Callable[[Any], datetime | None],
+        native_id: Callable[[Any], str],
+        shapes: Mapping[str, Shape] | None = None,
+    ) -> None:
+        self.page = Page(cursor=cursor)
+        self.newest = newest
+        self.container = container
+        self._updated = updated
+        self._native_id = native_id
+        self._shapes = shapes
+
+    def see(self, payload: Any) -> None:
+        """Move the watermark to the payload's `updated` time if it is newer (a payload with no
+        readable time leaves it: that record is quarantined by `take`)."""
+        updated = self._updated(payload)
+        if updated is not None and (self.newest is None or updated > self.newest):
+            self.newest = updated
+
+    def take(
+        self,
+        payload: Any,
+        normalise: Callable[[Any], WorkItem],
+        warnings: Callable[[WorkItem], list[str]] | None = None,
+    ) -> WorkItem | None:
+        return take_record(
+            self.page,
+            payload,
+            container=self.container,
+            native_id=self._native_id,
+            normalise=normalise,
+            shapes=self._shapes,
+            warnings=warnings,
+        )
+
+    def next_page(self, cursor: str | None) -> Page:
+        """Hand over the filled page and start the next one (the watermark carries on)."""
+        page, self.page = self.page, Page(cursor=cursor)
+        return page
 
 
 def _safe_id(native_id: Callable[[Any], str], payload: Any) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 from connectors.http import strip_userinfo
@@ -185,3 +186,41 @@ def quarantine_json(payload: Any) -> str:
     except RecursionError:
         return json.dumps({"unstorable": "nested too deeply to store"})
     return strip_userinfo(_SURROGATE.sub("\ufffd", text))
+
+
+def field(payload: Any, *path: str) -> Any:
+    """payload[path[0]][path[1]]..., or None where a level is missing or not an object."""
+    for name in path:
+        payload = payload.get(name) if isinstance(payload, dict) else None
+    return payload
+
+
+def parse_time(value: Any, where: str = "timestamp", *, formats: tuple[str, ...] = ()) -> datetime | None:
+    """A vendor timestamp (ISO 8601, `Z` or an offset; or one of `formats`) -> datetime.
+
+    None stays None; anything else that is no timestamp is MalformedPayload naming `where`.
+    A timestamp without a zone is returned as it is: WorkItem refuses it with its own reason.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise MalformedPayload(f"{where} is not a timestamp: {value!r}")
+    for layout in formats:
+        try:
+            return datetime.strptime(value, layout)
+        except ValueError:
+            pass
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise MalformedPayload(f"{where} is not a timestamp: {value!r}") from None
+
+
+def watermark_time(value: Any, *, formats: tuple[str, ...] = ()) -> datetime | None:
+    """A timestamp with its zone, else None: for ordering pages and moving the watermark, never
+    for loading (a record with a bad timestamp is quarantined by its own normalisation)."""
+    try:
+        parsed = parse_time(value, formats=formats)
+    except MalformedPayload:
+        return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None

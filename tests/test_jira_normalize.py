@@ -22,6 +22,7 @@ from connectors.jira.normalize import (
     parse_time,
     status_category,
 )
+from connectors.payloads import MalformedPayload
 from tests.conftest import FIXTURES
 
 VENDOR = FIXTURES / "jira"
@@ -90,7 +91,7 @@ def test_vendor_issue_examples_are_rejected_with_a_reason_not_a_crash():
         with pytest.raises(Malformed) as caught:
             normalize_issue(payload, SITE)
         assert rejection_reason(caught.value) == "missing fields.status"
-        with pytest.raises(Malformed, match="fields.updated is not a Jira timestamp: 1"):
+        with pytest.raises(MalformedPayload, match="fields.updated is not a timestamp: 1"):
             parse_time(payload["fields"]["updated"], "fields.updated")
     assert to_text(single["fields"]["description"]) == "Main order flow broken"  # ADF (v3)
     assert to_text(found["issues"][0]["fields"]["description"]) == "Main order flow broken"  # a string
@@ -159,7 +160,7 @@ def test_named_custom_fields_and_the_goal_field():
     ("change", "reason"),
     [
         ({"summary": ""}, "missing fields.summary"),
-        ({"updated": "yesterday"}, "fields.updated is not a Jira timestamp: 'yesterday'"),
+        ({"updated": "yesterday"}, "fields.updated is not a timestamp: 'yesterday'"),
         ({"customfield_10016": "lots"}, "fields.customfield_10016 (story points) is not a number: 'lots'"),
         ({"customfield_10016": -3}, "invalid estimate: Value error, estimate must not be negative"),
         ({"status": {"name": "Limbo", "statusCategory": {"key": "sideways"}}}, "unknown statusCategory 'sideways' of status 'Limbo'"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -36,18 +36,18 @@ from connectors.asana.config import AsanaSourceConfig
 from connectors.asana.cursor import StreamCursor
 from connectors.asana.events import read_changes
 from connectors.asana.goals import build_goals, fetch_goals
-from connectors.asana.normalize import TaskContext, is_work, normalize_task, parse_time
+from connectors.asana.normalize import TaskContext, is_work, normalize_task
 from connectors.asana.shapes import TASK_SHAPES
-from connectors.base import SourceAccessError, SourceError, access_problem, take_record
+from connectors.base import ConnectorBase, PageBuilder, SourceAccessError, SourceError, access_problem
 from connectors.http import (
     Failure,
     RateLimitTooLong,
     RetryPolicy,
     TransientError,
     is_transient,
-    register_secret,
 )
-from connectors.models import GoalImport, Page, RequestStats, Sweep
+from connectors.models import GoalImport, Page, Sweep
+from connectors.payloads import field, watermark_time
 
 log = logging.getLogger(__name__)
 TASK_FIELDS = fields(settings.TASK_FIELDS)
@@ -60,20 +60,14 @@ class ProjectRef:
     team: str | None
 
 
-class AsanaConnector:
+class AsanaConnector(ConnectorBase):
     source = "asana"
 
     def __init__(self, config: AsanaSourceConfig, token: str, *, policy: RetryPolicy | None = None) -> None:
-        register_secret(token)
-        self.config = config
-        self.policy = policy or RetryPolicy()
-        self.stats = RequestStats()
+        super().__init__(config, token, policy=policy)
+        self.config: AsanaSourceConfig = config
         self.api = AsanaApi(config.base_url, token, policy=self.policy, stats=self.stats, page_size=config.page_size)
         self._projects: dict[str, ProjectRef] | None = None
-
-    @property
-    def instance(self) -> str:
-        return self.config.instance_name
 
     # --- errors ---------------------------------------------------------------------------
 
@@ -216,25 +210,26 @@ class AsanaConnector:
             since = state.modified_since - timedelta(minutes=self.config.overlap_minutes)
             listing["modified_since"] = since.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         seen: set[str] = set()
-        newest = state.modified_since
+        builder = PageBuilder(
+            ref.container, cursor, state.modified_since, updated=_modified_of, native_id=_gid_of, shapes=TASK_SHAPES
+        )
         for payloads in self.api.pages("/tasks", listing, what=what):
-            page = Page(cursor=cursor)
             parents = []
             for payload in payloads:
-                modified = _safe_time(_field(payload, "modified_at"))
-                if modified and (newest is None or modified > newest):
-                    newest = modified
-                self._take(page, payload, context, seen)
-                if _field(payload, "num_subtasks") and (full or _field(payload, "gid") in changes.added):
+                builder.see(payload)  # the listing's tasks move the watermark; subtasks do not
+                self._take(builder, payload, context, seen)
+                if field(payload, "num_subtasks") and (full or field(payload, "gid") in changes.added):
                     parents.append(payload["gid"])
-            self._take_subtasks(page, parents, context, seen, what)
-            yield page
-        last = Page(cursor=StreamCursor(newest, changes.token).text())
+            self._take_subtasks(builder, parents, context, seen, what)
+            yield builder.next_page(cursor)
+        # The last page carries the new cursor: the watermark and the event stream's sync token.
         if not full:
             for gid in sorted(changes.tasks - seen):
                 payload = self._task(gid, what)
                 if payload is not None and _in_project(payload, ref.gid):
-                    self._take(last, payload, context, seen)
+                    self._take(builder, payload, context, seen)
+        last = builder.next_page(None)
+        last.cursor = StreamCursor(builder.newest, changes.token).text()
         yield last
 
     def _task(self, gid: str, what: str) -> dict[str, Any] | None:
@@ -252,35 +247,36 @@ class AsanaConnector:
             if exc.status != 404:  # the parent was deleted meanwhile
                 raise
 
-    def _take_subtasks(self, page: Page, parents: list[str], context: TaskContext, seen: set[str], what: str) -> None:
+    def _take_subtasks(
+        self, builder: PageBuilder, parents: list[str], context: TaskContext, seen: set[str], what: str
+    ) -> None:
+        def visit(payload: Any) -> bool:
+            fresh = field(payload, "gid") not in seen
+            self._take(builder, payload, context, seen)
+            return fresh
+
+        self._walk_subtasks(parents, TASK_FIELDS, what, visit)
+
+    def _walk_subtasks(self, parents: list[str], opt_fields: str, what: str, visit: Callable[[Any], bool]) -> None:
+        """Breadth-first down the subtask trees under `parents`, at most MAX_SUBTASK_DEPTH levels;
+        `visit(payload)` handles one subtask and says whether it is new (then its own are read)."""
         level = 1
         while parents and level <= settings.MAX_SUBTASK_DEPTH:
             deeper = []
             for gid in parents:
-                for batch in self._subtasks(gid, TASK_FIELDS, what):
-                    for payload in batch:
-                        fresh = _field(payload, "gid") not in seen
-                        self._take(page, payload, context, seen)
-                        if fresh and _field(payload, "num_subtasks"):
-                            deeper.append(payload["gid"])
+                for batch in self._subtasks(gid, opt_fields, what):
+                    deeper += [p["gid"] for p in batch if visit(p) and field(p, "num_subtasks")]
             parents, level = deeper, level + 1
 
-    def _take(self, page: Page, payload: Any, context: TaskContext, seen: set[str]) -> None:
-        gid = _field(payload, "gid")
+    def _take(self, builder: PageBuilder, payload: Any, context: TaskContext, seen: set[str]) -> None:
+        gid = field(payload, "gid")
         if isinstance(gid, str):
             if gid in seen:
                 return
             seen.add(gid)
         if isinstance(payload, dict) and not is_work(payload):
             return
-        take_record(
-            page,
-            payload,
-            container=context.container,
-            native_id=lambda p: str(_field(p, "gid")),
-            shapes=TASK_SHAPES,
-            normalise=partial(normalize_task, context=context),
-        )
+        builder.take(payload, partial(normalize_task, context=context))
 
     # --- deletes and goals ----------------------------------------------------------------
 
@@ -298,17 +294,14 @@ class AsanaConnector:
                         ids.add(task["gid"])
                     if task.get("num_subtasks"):
                         parents.append(task["gid"])
-            level = 1
-            while parents and level <= settings.MAX_SUBTASK_DEPTH:
-                deeper = []
-                for gid in parents:
-                    for batch in self._subtasks(gid, compact, what):
-                        for task in batch:
-                            if task["gid"] not in ids and is_work(task):
-                                ids.add(task["gid"])
-                                if task.get("num_subtasks"):
-                                    deeper.append(task["gid"])
-                parents, level = deeper, level + 1
+
+            def visit(task: dict[str, Any]) -> bool:
+                if task["gid"] in ids or not is_work(task):
+                    return False
+                ids.add(task["gid"])
+                return True
+
+            self._walk_subtasks(parents, compact, what, visit)
         return Sweep(container, ids)
 
     def import_goals(self) -> GoalImport:
@@ -332,14 +325,9 @@ def _in_project(payload: dict[str, Any], project_gid: str) -> bool:
     return member or bool(payload.get("parent"))
 
 
-def _field(payload: object, name: str) -> Any:
-    return payload.get(name) if isinstance(payload, dict) else None
+def _modified_of(payload: object) -> datetime | None:
+    return watermark_time(field(payload, "modified_at"))
 
 
-def _safe_time(value: object) -> datetime | None:
-    """For the watermark only: an aware timestamp, else None (the record itself is quarantined)."""
-    try:
-        parsed = parse_time(value)
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed is not None and parsed.tzinfo is not None else None
+def _gid_of(payload: object) -> str:
+    return str(field(payload, "gid"))

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from connectors.asana.normalize import parse_time
+from connectors.payloads import parse_time
 
 
 @dataclass(frozen=True)

@@ -21,22 +21,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import datetime
 from typing import Any
 
 from connectors.asana import settings
 from connectors.models import WorkItem, make_item_id
+from connectors.payloads import parse_time
 
 log = logging.getLogger(__name__)
-
-
-def parse_time(value: Any) -> datetime | None:
-    """Asana's `2012-02-22T02:06:58.147Z` (or any ISO 8601 with an offset) -> aware datetime."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def is_work(payload: dict[str, Any]) -> bool:
@@ -183,9 +174,9 @@ def normalize_task(payload: dict[str, Any], context: TaskContext) -> WorkItem:
         parent_id=make_item_id("asana", context.instance, parent_gid) if parent_gid else None,
         assignee=assignee.get("name") or assignee.get("gid"),
         estimate=estimate,
-        created_at=parse_time(payload["created_at"]),
-        updated_at=parse_time(payload["modified_at"]),
-        completed_at=parse_time(payload.get("completed_at")) if completed else None,
+        created_at=parse_time(payload["created_at"], "created_at"),
+        updated_at=parse_time(payload["modified_at"], "modified_at"),
+        completed_at=parse_time(payload.get("completed_at"), "completed_at") if completed else None,
         custom=custom,
         goal_refs=goal_refs,
     )

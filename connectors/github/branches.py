@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from connectors.github.clock import aware_time
+from connectors.payloads import watermark_time
 
 
 class PullBranches:
@@ -39,7 +39,7 @@ class PullBranches:
                 ref = head.get("ref") if isinstance(head, dict) else None
                 if isinstance(pull.get("number"), int) and isinstance(ref, str) and ref:
                     self._known[pull["number"]] = ref
-                updated = aware_time(pull.get("updated_at"))
+                updated = watermark_time(pull.get("updated_at"))
                 if updated and (self._oldest_seen is None or updated < self._oldest_seen):
                     self._oldest_seen = updated
             missing = {n: t for n, t in missing.items() if n not in self._known}

@@ -26,10 +26,17 @@ from github import Auth, Github, GithubException
 from github.GithubException import BadCredentialsException, UnknownObjectException
 
 from connectors import payloads
-from connectors.base import SourceAccessError, SourceError, SourceUnavailable, access_problem, take_record
+from connectors.base import (
+    ConnectorBase,
+    PageBuilder,
+    SourceAccessError,
+    SourceError,
+    SourceUnavailable,
+    access_problem,
+)
 from connectors.github import settings
 from connectors.github.branches import PullBranches
-from connectors.github.clock import aware_time, cursor_limit, future_warnings, server_time
+from connectors.github.clock import cursor_limit, future_warnings, server_time
 from connectors.github.config import GitHubSourceConfig
 from connectors.github.normalize import native_id, normalize_issue
 from connectors.github.shapes import ISSUE_SHAPES
@@ -39,9 +46,9 @@ from connectors.http import (
     RetryPolicy,
     TransientError,
     call_with_retries,
-    register_secret,
 )
-from connectors.models import Page, RequestStats, Sweep, WorkItem, utcnow
+from connectors.models import Page, Sweep, WorkItem, utcnow
+from connectors.payloads import field, watermark_time
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,7 +64,7 @@ def adapt(exc: BaseException) -> Failure | None:
     return None
 
 
-class GitHubConnector:
+class GitHubConnector(ConnectorBase):
     source = "github"
 
     def __init__(
@@ -68,10 +75,8 @@ class GitHubConnector:
         policy: RetryPolicy | None = None,
         seconds_between_requests: float | None = None,
     ) -> None:
-        register_secret(token)
-        self.config = config
-        self.policy = policy or RetryPolicy()
-        self.stats = RequestStats()
+        super().__init__(config, token, policy=policy)
+        self.config: GitHubSourceConfig = config
         # retry=None: our own policy (connectors.http) retries, counts and logs every attempt.
         self.gh = Github(
             auth=Auth.Token(token),
@@ -82,10 +87,6 @@ class GitHubConnector:
             seconds_between_requests=seconds_between_requests,
             lazy=True,
         )
-
-    @property
-    def instance(self) -> str:
-        return self.config.instance_name
 
     def _call(self, fn: Callable[[], T], what: str, container: str = "") -> T:
         try:
@@ -153,7 +154,7 @@ class GitHubConnector:
             yield payloads_, server_now
             if len(payloads_) < self.config.per_page:
                 return
-            newest = max((t for p in payloads_ if (t := aware_time(_field(p, "updated_at")))), default=None)
+            newest = max((t for p in payloads_ if (t := _updated_of(p))), default=None)
             if newest is None or (since is not None and newest <= since):
                 page_index += 1  # a whole page shares one timestamp: step through it by page
             else:
@@ -169,7 +170,7 @@ class GitHubConnector:
         return PullBranches(fetch, self.config.per_page)
 
     def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
-        since = aware_time(cursor)
+        since = watermark_time(cursor)
         if since is not None and since > utcnow():
             # Stored by a version without the clock bound: edits since it was poisoned are
             # unknown, so the only safe cursor is none (one full read; nothing is rewritten).
@@ -180,36 +181,29 @@ class GitHubConnector:
         branches = self._branch_finder(container)
         for payloads_, server_now in self._issue_pages(container, since):
             local_now = utcnow()
-            page = Page(cursor=cursor)
-            newest = since
+            builder = PageBuilder(
+                container, cursor, since, updated=_updated_of, native_id=partial(_native_id_of, container=container),
+                shapes=ISSUE_SHAPES,
+            )
             # Branches only for pull requests that changed: the boundary item repeated by an
             # inclusive `since` costs no extra request.
             changed_prs = {
                 p["number"]: t
                 for p in payloads_
                 if isinstance(p, dict) and "pull_request" in p and isinstance(p.get("number"), int)
-                and (t := aware_time(p.get("updated_at"))) and (since is None or t > since)
+                and (t := watermark_time(p.get("updated_at"))) and (since is None or t > since)
             }
             branch_of = branches.lookup(changed_prs) if changed_prs else {}
             normalise = self._normaliser(container, team, branch_of)
             warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
             for payload in payloads_:
-                updated = aware_time(_field(payload, "updated_at"))
-                if updated and (newest is None or updated > newest):
-                    newest = updated
-                take_record(
-                    page,
-                    payload,
-                    container=container,
-                    native_id=partial(_native_id_of, container=container),
-                    shapes=ISSUE_SHAPES,
-                    normalise=normalise,
-                    warnings=warnings,
-                )
-            if newest is not None:
-                bounded = min(newest, cursor_limit(server_now, local_now))
+                builder.see(payload)
+                builder.take(payload, normalise, warnings)
+            page = builder.page
+            if builder.newest is not None:
+                bounded = min(builder.newest, cursor_limit(server_now, local_now))
                 page.cursor = bounded.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-                since = newest  # the next page of this run still follows the listing's order
+                since = builder.newest  # the next page of this run still follows the listing's order
             yield page
 
     def _normaliser(self, container: str, team: str | None, branch_of: dict[int, str]) -> Callable[[dict], WorkItem]:
@@ -244,12 +238,12 @@ def _decoded(body: str) -> object:
         return {"data": body}
 
 
-def _field(payload: object, name: str) -> object:
-    return payload.get(name) if isinstance(payload, dict) else None
+def _updated_of(payload: object) -> datetime | None:
+    return watermark_time(field(payload, "updated_at"))
 
 
 def _native_id_of(payload: object, container: str) -> str:
-    number = _field(payload, "number")
+    number = field(payload, "number")
     if isinstance(number, int) and not isinstance(number, bool):
         return native_id(container, number)
-    return f"{container}#id:{_field(payload, 'id')}"
+    return f"{container}#id:{field(payload, 'id')}"

@@ -50,15 +50,3 @@ def future_warnings(item: WorkItem, server_now: datetime | None, local_now: date
         for name, value in stamps.items()
         if value is not None and value > limit
     ]
-
-
-def aware_time(value: object) -> datetime | None:
-    """An ISO 8601 timestamp with its offset, else None: for ordering pages, never for loading
-    (a record with a bad timestamp is quarantined by its own normalisation)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from connectors.github import settings
 from connectors.models import WorkItem, make_item_id
-
-
-def parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+from connectors.payloads import parse_time
 
 
 def native_id(repo: str, number: int) -> str:
@@ -109,8 +105,8 @@ def normalize_issue(
         milestone=(payload.get("milestone") or {}).get("title"),
         assignee=assignee_login(payload),
         estimate=_estimate(labels, estimate_label_prefix),
-        created_at=parse_time(payload["created_at"]),
-        updated_at=parse_time(payload["updated_at"]),
-        completed_at=parse_time(payload.get("closed_at")) if completed else None,
+        created_at=parse_time(payload["created_at"], "created_at"),
+        updated_at=parse_time(payload["updated_at"], "updated_at"),
+        completed_at=parse_time(payload.get("closed_at"), "closed_at") if completed else None,
         custom={"branch": branch} if branch else {},
     )

@@ -25,7 +25,7 @@ import requests
 from jira import JIRA, JIRAError
 
 from connectors import payloads
-from connectors.base import SourceAccessError, SourceError, access_problem, take_record
+from connectors.base import ConnectorBase, PageBuilder, SourceAccessError, SourceError, access_problem
 from connectors.http import (
     Failure,
     RateLimitTooLong,
@@ -37,9 +37,10 @@ from connectors.http import (
 from connectors.jira import jql, settings
 from connectors.jira.config import JiraSourceConfig
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
-from connectors.jira.normalize import Malformed, Site, normalize_issue, parse_time
+from connectors.jira.normalize import Site, normalize_issue, parse_time
 from connectors.jira.shapes import ISSUE_SHAPES
-from connectors.models import Page, RequestStats, Sweep
+from connectors.models import Page, Sweep
+from connectors.payloads import MalformedPayload, field, watermark_time
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -94,21 +95,15 @@ def format_cursor(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
-class JiraConnector:
+class JiraConnector(ConnectorBase):
     source = "jira"
 
     def __init__(self, config: JiraSourceConfig, token: str, *, policy: RetryPolicy | None = None) -> None:
-        register_secret(token)
-        self.config = config
-        self.policy = policy or RetryPolicy()
-        self.stats = RequestStats()
+        super().__init__(config, token, policy=policy)
+        self.config: JiraSourceConfig = config
         self._token = token
         self._jira: JIRA | None = None  # built on first use: its constructor already talks to the site
         self._site: Site | None = None
-
-    @property
-    def instance(self) -> str:
-        return self.config.instance_name
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -207,7 +202,7 @@ class JiraConnector:
         info = self._call(lambda: self._client().server_info(), "jira serverInfo")
         try:
             return parse_time(info.get("serverTime"), "serverTime")
-        except Malformed:
+        except MalformedPayload:
             return None
 
     # --- the Connector protocol -----------------------------------------------------------
@@ -251,22 +246,14 @@ class JiraConnector:
                             format_cursor(newest) if newest else "the start of the window")  # fmt: skip
                 query, token = jql.updated_window(container, self.config.jql, newest or lower, upper), None
                 continue
-            page = Page(cursor=cursor)
+            builder = PageBuilder(container, cursor, newest, updated=_updated_of, native_id=_native_id_of, shapes=ISSUE_SHAPES)
             for payload in body.get("issues") or []:
-                updated = _updated_of(payload)
-                if updated and (newest is None or updated > newest):
-                    newest = updated
-                take_record(
-                    page,
-                    payload,
-                    container=container,
-                    native_id=_native_id_of,
-                    shapes=ISSUE_SHAPES,
-                    normalise=partial(normalize_issue, site=site),
-                )
+                builder.see(payload)
+                builder.take(payload, partial(normalize_issue, site=site))
+            newest = builder.newest
             if newest is not None:
-                page.cursor = cursor = format_cursor(newest)
-            yield page
+                builder.page.cursor = cursor = format_cursor(newest)
+            yield builder.page
             token = body.get("nextPageToken")
             if not token:
                 return
@@ -291,11 +278,7 @@ class JiraConnector:
 
 
 def _updated_of(payload: Any) -> datetime | None:
-    fields = payload.get("fields") if isinstance(payload, dict) else None
-    try:
-        return parse_time(fields.get("updated")) if isinstance(fields, dict) else None
-    except Malformed:
-        return None
+    return watermark_time(field(payload, "fields", "updated"), formats=(settings.TIME_FORMAT,))
 
 
 def _native_id_of(payload: Any) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from connectors import payloads
 from connectors.base import MalformedPayload
 from connectors.jira import settings
 from connectors.jira.adf import to_text
@@ -39,21 +40,7 @@ class Site:
 
 def parse_time(value: Any, where: str = "timestamp") -> datetime | None:
     """`2021-01-17T12:34:00.000+0000` (any offset; Jira renders the user's) -> aware datetime."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Malformed(f"{where} is not a Jira timestamp: {value!r}")
-    try:
-        return datetime.strptime(value, settings.TIME_FORMAT)
-    except ValueError:
-        pass
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise Malformed(f"{where} is not a Jira timestamp: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise Malformed(f"{where} has no time zone: {value!r}")
-    return parsed
+    return payloads.parse_time(value, where, formats=(settings.TIME_FORMAT,))
 
 
 def status_category(status: dict[str, Any]) -> str:
