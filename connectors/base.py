@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from connectors.http import Failure, RetryPolicy, is_transient, redact, register_secret
 from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, WorkItem
@@ -57,6 +57,17 @@ class SourceConfig(BaseModel):
                 self.name, f"environment variable {self.token_env} is not set; export it with the API token"
             )
         return value
+
+
+def strings_as(key: str) -> BeforeValidator:
+    """For a config list: an entry written as a plain string means `{key: it}` (`repos: [acme/api]`)."""
+
+    def expand(value: object) -> object:
+        if isinstance(value, list):
+            return [{key: item} if isinstance(item, str) else item for item in value]
+        return value
+
+    return BeforeValidator(expand)
 
 
 class ConnectorBase:

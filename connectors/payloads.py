@@ -89,6 +89,23 @@ def _describe(value: Any) -> str:
     return f"{_NAMES.get(type(value), type(value).__name__)} ({shown})"
 
 
+_SPEC_TYPES = {"object": dict, "list": list, "string": str, "integer": int, "number": float, "bool": bool,
+               "null": type(None)}  # fmt: skip
+
+
+def shapes(spec: str) -> dict[str, Shape]:
+    """Field shapes written the way the vendors' references read: `path: type|type`, separated
+    by `;` or new lines, e.g. "labels: list|null; labels[]: object|string; updated_at: string".
+    Types: object, list, string, integer, number, bool, null."""
+    out: dict[str, Shape] = {}
+    for entry in re.split(r"[;\n]", spec):
+        if entry.strip():
+            path, _, kinds = entry.partition(":")
+            types = tuple(_SPEC_TYPES[kind.strip()] for kind in kinds.split("|"))
+            out[path.strip()] = types if len(types) > 1 else types[0]
+    return out
+
+
 def _expected(shape: Shape) -> str:
     types = shape if isinstance(shape, tuple) else (shape,)
     return " or ".join(_NAMES.get(t, t.__name__) for t in types)

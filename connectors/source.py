@@ -8,7 +8,7 @@ plus one line in the registry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -18,7 +18,6 @@ from connectors.http import RetryPolicy
 if TYPE_CHECKING:
     from connectors.models import GoalImport
 
-ConnectorFactory = Callable[[SourceConfig, str, RetryPolicy | None], Connector]
 
 
 @runtime_checkable
@@ -33,9 +32,9 @@ class SourceDeclaration:
     kind: str  # the `kind:` of a config entry and the `source` of every item
     title: str  # display name in reports and logs
     config: type[SourceConfig]
-    # Builds the connector. A function, not the class: the vendor's client library is imported
-    # only when a sync needs it (PyGithub and jira take seconds to import).
-    connector: ConnectorFactory
+    # The connector class as "module:Class", imported only when a sync needs it: the vendors'
+    # client libraries (PyGithub, jira) take seconds to import.
+    connector: str
     raw_table: str  # raw payloads of its items (an identifier: cannot be a bound parameter)
     raw_goal_table: str | None = None  # raw payloads of imported goals, for a GoalSource
     # The linker: the pattern of keys other tools' items may name (Jira's PAY-123) ...
@@ -44,6 +43,10 @@ class SourceDeclaration:
     names_keys: bool = False
     # Loggers of the vendor's client library, quieted on the console.
     loggers: tuple[str, ...] = ()
+
+    def build(self, config: SourceConfig, token: str, policy: RetryPolicy | None = None) -> Connector:
+        module, _, name = self.connector.partition(":")
+        return getattr(importlib.import_module(module), name)(config, token, policy=policy)
 
     def imports_goals(self, config: SourceConfig) -> bool:
         return self.raw_goal_table is not None and bool(getattr(config, "import_goals", False))

@@ -39,13 +39,7 @@ from connectors.asana.goals import build_goals, fetch_goals
 from connectors.asana.normalize import TaskContext, is_work, normalize_task
 from connectors.asana.shapes import TASK_SHAPES
 from connectors.base import ConnectorBase, PageBuilder, SourceAccessError, SourceError, access_problem
-from connectors.http import (
-    Failure,
-    RateLimitTooLong,
-    RetryPolicy,
-    TransientError,
-    is_transient,
-)
+from connectors.http import Failure, RateLimitTooLong, RetryPolicy, TransientError, is_transient
 from connectors.models import GoalImport, Page, Sweep
 from connectors.payloads import field, watermark_time
 

@@ -4,26 +4,15 @@ with that reason, never iterated character by character."""
 
 from __future__ import annotations
 
-NULL = type(None)
+from connectors.payloads import shapes
 
-TASK_SHAPES = {
-    "gid": str,
-    "name": str,
-    "completed": bool,
-    "created_at": str,
-    "modified_at": str,
-    "completed_at": (str, NULL),
-    "notes": (str, NULL),
-    "permalink_url": (str, NULL),
-    "resource_subtype": (str, NULL),
-    "tags": (list, NULL),
-    "tags[]": dict,
-    "memberships": (list, NULL),
-    "memberships[]": dict,
-    "memberships[].project": (dict, NULL),
-    "memberships[].section": (dict, NULL),
-    "parent": (dict, NULL),
-    "assignee": (dict, NULL),
-    "custom_fields": (list, NULL),
-    "custom_fields[]": dict,
-}
+TASK_SHAPES = shapes(
+    """
+    gid: string; name: string; completed: bool; created_at: string; modified_at: string
+    completed_at: string|null; notes: string|null; permalink_url: string|null
+    resource_subtype: string|null; tags: list|null; tags[]: object
+    memberships: list|null; memberships[]: object; memberships[].project: object|null
+    memberships[].section: object|null; parent: object|null; assignee: object|null
+    custom_fields: list|null; custom_fields[]: object
+    """
+)

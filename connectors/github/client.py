@@ -40,13 +40,7 @@ from connectors.github.clock import cursor_limit, future_warnings, server_time
 from connectors.github.config import GitHubSourceConfig
 from connectors.github.normalize import native_id, normalize_issue
 from connectors.github.shapes import ISSUE_SHAPES
-from connectors.http import (
-    Failure,
-    RateLimitTooLong,
-    RetryPolicy,
-    TransientError,
-    call_with_retries,
-)
+from connectors.http import Failure, RateLimitTooLong, RetryPolicy, TransientError, call_with_retries
 from connectors.models import Page, Sweep, WorkItem, utcnow
 from connectors.payloads import field, watermark_time
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from connectors.base import SourceConfig
+from connectors.base import SourceConfig, strings_as
 from connectors.github import settings
 
 
@@ -23,19 +23,12 @@ class GitHubSourceConfig(SourceConfig):
     base_url: str = settings.API_URL
     token_env: str = "GITHUB_TOKEN"
     team: str | None = Field(default=None, description="team for repos that name none")
-    repos: list[GitHubRepoConfig] = Field(min_length=1)
+    repos: Annotated[list[GitHubRepoConfig], strings_as("name")] = Field(min_length=1)
     per_page: int = Field(default=settings.PER_PAGE, ge=1, le=100)
     estimate_label_prefix: str | None = Field(
         default=None, description="labels like 'points:3' give the estimate (prefix 'points:')"
     )
     default_instance_hosts: ClassVar[dict[str, str]] = settings.INSTANCE_FOR_HOST
-
-    @field_validator("repos", mode="before")
-    @classmethod
-    def _names_as_strings(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [{"name": item} if isinstance(item, str) else item for item in value]
-        return value
 
     def team_of(self, repo: str) -> str | None:
         return next((r.team for r in self.repos if r.name == repo and r.team), self.team)

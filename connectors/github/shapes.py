@@ -4,26 +4,15 @@ naming it: `labels: "bug"` must never become the labels b, u and g."""
 
 from __future__ import annotations
 
-NULL = type(None)
+from connectors.payloads import shapes
 
-ISSUE_SHAPES = {
-    "number": int,
-    "title": str,
-    "state": str,
-    "state_reason": (str, NULL),
-    "body": (str, NULL),
-    "html_url": (str, NULL),
-    "created_at": str,
-    "updated_at": str,
-    "closed_at": (str, NULL),
-    "labels": (list, NULL),
-    "labels[]": (dict, str),
-    "labels[].name": str,
-    "milestone": (dict, NULL),
-    "milestone.title": (str, NULL),
-    "assignee": (dict, NULL),
-    "assignees": (list, NULL),
-    "type": (dict, NULL),
-    "pull_request": dict,
-    "pull_request.merged_at": (str, NULL),
-}
+ISSUE_SHAPES = shapes(
+    """
+    number: integer; title: string; state: string; state_reason: string|null
+    body: string|null; html_url: string|null; created_at: string; updated_at: string
+    closed_at: string|null; labels: list|null; labels[]: object|string; labels[].name: string
+    milestone: object|null; milestone.title: string|null; assignee: object|null
+    assignees: list|null; type: object|null
+    pull_request: object; pull_request.merged_at: string|null
+    """
+)

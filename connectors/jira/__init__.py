@@ -5,19 +5,10 @@ from __future__ import annotations
 from connectors.jira.config import JiraSourceConfig
 from connectors.source import SourceDeclaration
 
+KEY = r"[A-Z][A-Z0-9]+-[0-9]+"  # PAY-123: items of other tools that name one link to the issue
 
-def _connector(config, token, policy):  # type: ignore[no-untyped-def]
-    from connectors.jira.client import JiraConnector  # the client library loads only when a sync needs it
-
-    return JiraConnector(config, token, policy=policy)
-
-
+# kind, display name, config model, connector class, raw table; then what differs.
 SOURCE = SourceDeclaration(
-    kind="jira",
-    title="Jira",
-    config=JiraSourceConfig,
-    connector=_connector,
-    raw_table="raw.jira_issues",
-    key_pattern=r"[A-Z][A-Z0-9]+-[0-9]+",  # PAY-123: GitHub items that name one link to it
-    loggers=("jira", "requests_oauthlib"),
+    "jira", "Jira", JiraSourceConfig, "connectors.jira.client:JiraConnector", "raw.jira_issues",
+    key_pattern=KEY, loggers=("jira", "requests_oauthlib"),
 )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from connectors.base import SourceAccessError, SourceConfig
+from connectors.base import SourceAccessError, SourceConfig, strings_as
 from connectors.jira import settings
 
 PROJECT_KEY = r"^[A-Z][A-Z0-9_]{0,99}$"
@@ -38,7 +38,7 @@ class JiraSourceConfig(SourceConfig):
     email: str | None = Field(default=None, description="the account the API token belongs to")
     email_env: str = Field(default="JIRA_EMAIL", description="env variable with that email, if `email` is not set")
     team: str | None = Field(default=None, description="team for projects that name none")
-    projects: list[JiraProjectConfig] = Field(min_length=1)
+    projects: Annotated[list[JiraProjectConfig], strings_as("key")] = Field(min_length=1)
     jql: str | None = Field(
         default=None,
         description="narrows every project's scope, e.g. 'issuetype != Test'; issues leaving it count as deleted",
@@ -57,13 +57,6 @@ class JiraSourceConfig(SourceConfig):
         ge=0,
         description="each incremental sync re-reads this much before its cursor (index lag, clock skew)",
     )
-
-    @field_validator("projects", mode="before")
-    @classmethod
-    def _keys_as_strings(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [{"key": item} if isinstance(item, str) else item for item in value]
-        return value
 
     @field_validator("base_url")
     @classmethod

@@ -4,25 +4,16 @@ as an object, and `labels: "bug"` never becomes the labels b, u and g."""
 
 from __future__ import annotations
 
-NULL = type(None)
+from connectors.payloads import shapes
 
-ISSUE_SHAPES = {
-    "id": (str, int),
-    "key": str,
-    "fields": dict,
-    "fields.summary": str,
-    "fields.status": dict,
-    "fields.status.name": (str, NULL),
-    "fields.status.statusCategory": (dict, NULL),
-    "fields.issuetype": dict,
-    "fields.project": (dict, NULL),
-    "fields.labels": (list, NULL),
-    "fields.labels[]": str,
-    "fields.components": (list, NULL),
-    "fields.components[]": dict,
-    "fields.parent": (dict, NULL),
-    "fields.assignee": (dict, NULL),
-    "fields.resolution": (dict, NULL),
-    "fields.created": str,
-    "fields.updated": str,
-}
+ISSUE_SHAPES = shapes(
+    """
+    id: string|integer; key: string; fields: object; fields.summary: string
+    fields.status: object; fields.status.name: string|null; fields.status.statusCategory: object|null
+    fields.issuetype: object; fields.project: object|null
+    fields.labels: list|null; fields.labels[]: string
+    fields.components: list|null; fields.components[]: object; fields.parent: object|null
+    fields.assignee: object|null; fields.resolution: object|null; fields.created: string
+    fields.updated: string
+    """
+)
