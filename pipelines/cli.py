@@ -329,7 +329,7 @@ def sandbox_serve(
     advance_every: Annotated[float, typer.Option(help="Let an hour of sandbox time pass every N seconds (0: never)")] = 0,
 ) -> None:
     """Serve the demo organisation until interrupted."""
-    from connectors.sandbox import OrgSpec, Sandbox
+    from sandbox import OrgSpec, Sandbox
 
     with Sandbox(OrgSpec(seed=seed), port=port) as sandbox:
         console.out.print(f"sandbox at {sandbox.url}: sync with `threadline sync --sandbox {sandbox.url}`")

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from connectors.sandbox import OrgSpec, Sandbox
-from connectors.sandbox.org import today_anchor
 from pipelines.config import ThreadlineConfig
 from pipelines.steps import build_connectors, load_mapping_config, run_mapping, run_report
 from pipelines.sync import Progress, SyncReport, check_access, run_sync
 from reports.build import ReportFiles
+from sandbox import OrgSpec, Sandbox
+from sandbox.org import today_anchor
 from warehouse.db import open_warehouse
 from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary

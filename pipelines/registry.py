@@ -28,7 +28,7 @@ def build_connector(
     else in its config (repos, teams, fields) stays as written.
     """
     if sandbox_url:
-        from connectors.sandbox.targets import point_at_sandbox  # only the sandbox needs the server stack
+        from sandbox.targets import point_at_sandbox  # only the sandbox needs the server stack
 
         config, token = point_at_sandbox(config, sandbox_url)
     return _build(config, token=token, policy=policy)

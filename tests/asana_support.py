@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from connectors.asana.client import AsanaConnector
 from connectors.asana.config import AsanaSourceConfig
-from connectors.sandbox import SANDBOX_TOKEN, Sandbox
-from connectors.sandbox.asana_records import ESTIMATE_FIELD, GOAL_FIELD, AsTask
-from connectors.sandbox.org import ASANA_PROJECTS
+from sandbox import SANDBOX_TOKEN, Sandbox
+from sandbox.asana.records import ESTIMATE_FIELD, GOAL_FIELD, AsTask
+from sandbox.org import ASANA_PROJECTS
 from tests.conftest import FAST_RETRIES
 
 INSTANCE = "app.asana.com"

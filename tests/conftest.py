@@ -10,7 +10,7 @@ import pytest
 from connectors.github.client import GitHubConnector
 from connectors.github.config import GitHubSourceConfig
 from connectors.http import RetryPolicy
-from connectors.sandbox import SANDBOX_TOKEN, OrgSpec, Sandbox
+from sandbox import SANDBOX_TOKEN, OrgSpec, Sandbox
 from warehouse.db import open_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,9 +12,9 @@ import duckdb
 from connectors.jira.client import JiraConnector
 from connectors.jira.config import JiraSourceConfig
 from connectors.models import make_item_id
-from connectors.sandbox import SANDBOX_TOKEN, Sandbox
-from connectors.sandbox.jira_data import STATUSES, JiraIssue
-from connectors.sandbox.org import JIRA_PROJECTS
+from sandbox import SANDBOX_TOKEN, Sandbox
+from sandbox.jira.data import STATUSES, JiraIssue
+from sandbox.org import JIRA_PROJECTS
 from tests.conftest import FAST_RETRIES
 
 INSTANCE = "acme.atlassian.net"

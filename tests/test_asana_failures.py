@@ -7,8 +7,8 @@ import json
 import pytest
 
 from connectors.base import SourceAccessError
-from connectors.sandbox.asana_records import ESTIMATE_FIELD
 from pipelines.sync import run_sync
+from sandbox.asana.records import ESTIMATE_FIELD
 from tests.asana_support import asana_connector, asana_url, sandbox_items, warehouse_items
 
 PROJECT = "1200000000000121"  # Enterprise pipeline

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.asana_records import GOAL_FIELD
-from connectors.sandbox.asana_themes import ASANA_GOALS
 from mapping.goals import load_goals
 from mapping.yamlconf import ConfigError
 from pipelines.config import ThreadlineConfig
 from pipelines.steps import imported_goals, load_mapping_config, run_mapping
 from pipelines.sync import run_sync
+from sandbox.asana.records import GOAL_FIELD
+from sandbox.asana.themes import ASANA_GOALS
 from tests.asana_support import asana_connector, item_id
 from tests.conftest import EXAMPLES
 from warehouse.imported_goals import read_imported_goals

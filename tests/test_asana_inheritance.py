@@ -10,10 +10,10 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
-from connectors.sandbox.asana_records import GOAL_FIELD
 from pipelines.config import ThreadlineConfig
 from pipelines.steps import load_mapping_config, run_mapping
 from pipelines.sync import run_sync
+from sandbox.asana.records import GOAL_FIELD
 from tests.asana_support import asana_connector, item_id
 from tests.conftest import EXAMPLES
 

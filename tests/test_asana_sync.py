@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from connectors.sandbox.asana_records import AsTask
 from pipelines.sync import run_sync
+from sandbox.asana.records import AsTask
 from tests.asana_support import asana_connector, sandbox_items, warehouse_items
 
 

@@ -2,7 +2,7 @@
 input, each asserting the exact outcome — quarantined with its reason while the rest loads, or
 one line and an exit code, or nothing written.
 
-Hostile records are served by the sandbox (connectors/sandbox/hostile.py), over real HTTP, to
+Hostile records are served by the sandbox (sandbox/hostile.py), over real HTTP, to
 the real client libraries. Expected ids and counts come from the sandbox's own records.
 """
 
@@ -21,9 +21,9 @@ from connectors.base import SourceUnavailable
 from connectors.github.client import GitHubConnector
 from connectors.github.normalize import native_id
 from connectors.http import RetryPolicy, redact
-from connectors.sandbox import OrgSpec
 from pipelines.cli import app
 from pipelines.sync import check_access, run_sync
+from sandbox import OrgSpec
 from tests.asana_support import asana_connector
 from tests.conftest import ANCHOR, EXAMPLES, github_config, github_connector
 from tests.jira_support import jira_connector

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from connectors.sandbox import Sandbox
 from pipelines.sync import run_sync
+from sandbox import Sandbox
 from tests.conftest import EXAMPLES, github_connector
 from warehouse.db import open_warehouse
 

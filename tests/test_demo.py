@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors.sandbox import OrgSpec
 from pipelines.config import load_config
 from pipelines.demo import run_demo
+from sandbox import OrgSpec
 from tests.conftest import ANCHOR, EXAMPLES
 
 

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from connectors.github.normalize import normalize_issue
 from connectors.models import make_item_id
-from connectors.sandbox import SANDBOX_TOKEN
 from pipelines.cli import app
 from pipelines.sync import run_sync
+from sandbox import SANDBOX_TOKEN
 from tests.conftest import FIXTURES, github_connector
 from tests.mapping_support import GOALS_YAML, load, write
 from warehouse.db import open_warehouse

@@ -8,8 +8,8 @@ import pytest
 
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
 from connectors.jira.normalize import Site, normalize_issue
-from connectors.sandbox.jira_data import COMPANY_MANAGED_PROJECTS
 from pipelines.sync import run_sync
+from sandbox.jira.data import COMPANY_MANAGED_PROJECTS
 from tests.jira_support import jira_connector
 
 TEAM = "customfield_10016"  # the ids differ per site; these are the usual Cloud ones

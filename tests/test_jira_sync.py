@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from connectors.jira.normalize import parse_time
-from connectors.sandbox.org import JIRA_PROJECTS
 from pipelines.sync import run_sync
+from sandbox.org import JIRA_PROJECTS
 from tests.jira_support import (
     advance_jira,
     expected_rows,

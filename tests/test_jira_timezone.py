@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from connectors.jira.normalize import parse_time
-from connectors.sandbox import SANDBOX_TOKEN
 from pipelines.sync import run_sync
+from sandbox import SANDBOX_TOKEN
 from tests.jira_support import INSTANCE, item_id, jira_connector
 from warehouse.load import StreamKey, get_cursor
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from connectors.sandbox import SANDBOX_TOKEN
 from pipelines.sync import run_sync
+from sandbox import SANDBOX_TOKEN
 from tests.asana_support import asana_connector, asana_url, sandbox_items, warehouse_items
 from tests.jira_support import expected_rows, jira_connector, search_requests, warehouse_rows
 

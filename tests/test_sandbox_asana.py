@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import httpx
 
-from connectors.sandbox import SANDBOX_TOKEN
-from connectors.sandbox.asana_data import AsanaData
+from sandbox import SANDBOX_TOKEN
+from sandbox.asana.data import AsanaData
 from tests.asana_support import asana_url
 
 AUTH = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from connectors.sandbox import SANDBOX_TOKEN
+from sandbox import SANDBOX_TOKEN
 
 AUTH = {"Authorization": f"token {SANDBOX_TOKEN}"}
 
@@ -68,7 +68,7 @@ def test_repo_urls_point_at_the_sandbox(sandbox):
 
 
 def test_same_seed_same_organisation(org_spec):
-    from connectors.sandbox.github_data import GitHubData
+    from sandbox.github.data import GitHubData
 
     first, second = GitHubData(org_spec), GitHubData(org_spec)
     assert [(i.repo, i.number, i.title, i.updated_at) for i in first.all_items()] == [

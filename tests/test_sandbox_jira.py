@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import httpx
 from jira import JIRA
 
-from connectors.sandbox import SANDBOX_TOKEN
-from connectors.sandbox.jira_data import JiraData
+from sandbox import SANDBOX_TOKEN
+from sandbox.jira.data import JiraData
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"anyone@acme.example:{SANDBOX_TOKEN}".encode()).decode()}
 

@@ -12,7 +12,7 @@ import pytest
 from github import Auth, Github
 from github.GithubException import UnknownObjectException
 
-from connectors.sandbox import SANDBOX_TOKEN
+from sandbox import SANDBOX_TOKEN
 
 GITHUB_AUTH = {"Authorization": f"token {SANDBOX_TOKEN}"}
 JIRA_AUTH = {"Authorization": "Basic " + base64.b64encode(f"ada@acme.example:{SANDBOX_TOKEN}".encode()).decode()}

@@ -14,7 +14,7 @@ from typing import Any
 
 from connectors.base import Connector
 from connectors.github.normalize import native_id as github_native_id
-from connectors.sandbox import SANDBOX_TOKEN, Sandbox
+from sandbox import SANDBOX_TOKEN, Sandbox
 from tests import asana_support, jira_support
 from tests.conftest import github_connector
 

@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from connectors.http import install_log_redaction
 from connectors.registry import RAW_TABLES
-from connectors.sandbox import OrgSpec
 from pipelines.cli import app
 from pipelines.sync import run_sync
+from sandbox import OrgSpec
 from tests.conftest import ANCHOR
 from tests.sources.cases import CASES, SourceCase
 

@@ -11,8 +11,8 @@ import html
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.sandbox.asana_data import AsanaData
-from connectors.sandbox.asana_records import WORKSPACE_NAME, AsEvent, AsField, AsGoal, AsProject, AsTask
+from sandbox.asana.data import AsanaData
+from sandbox.asana.records import WORKSPACE_NAME, AsEvent, AsField, AsGoal, AsProject, AsTask
 
 APP = "https://app.asana.com"
 COMPACT_TASK = ("gid", "resource_type", "name", "resource_subtype")

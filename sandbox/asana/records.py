@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from connectors.sandbox.asana_themes import AsanaGoalSpec
+from sandbox.asana.themes import AsanaGoalSpec
 
 WORKSPACE_NAME = "Acme Inc."
 SECTIONS = ("Backlog", "In progress", "Done")

@@ -7,29 +7,36 @@ sandbox's token.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from connectors.base import SourceConfig
+from sandbox.service import vendor
 
 SANDBOX_TOKEN = "sandbox-token"
 
-# Where each service is mounted under the sandbox URL, and the config it needs besides the URL.
-SERVICE_PATHS = {"github": "/github", "jira": "/jira", "asana": "/asana/api/1.0"}
-# Jira's Basic auth pairs the token with an email; the sandbox accepts any.
-SERVICE_SETTINGS: dict[str, dict[str, Any]] = {"jira": {"email": "demo@acme.example"}}
+
+class PointableConfig(Protocol):
+    """What the sandbox needs of a source config (a connectors.base.SourceConfig)."""
+
+    kind: str
+
+    @property
+    def instance_name(self) -> str: ...
+
+    def model_copy(self, *, update: dict[str, Any]) -> Any: ...
 
 
-def point_at_sandbox(config: SourceConfig, sandbox_url: str) -> tuple[SourceConfig, str]:
+def point_at_sandbox(config: PointableConfig, sandbox_url: str) -> tuple[Any, str]:
     """The same source served by the sandbox at `sandbox_url`, and the token it accepts.
 
     Everything else in the config (repos, teams, fields) stays as written, and so does the
     instance name, so item ids look like the real site's.
     """
+    served = vendor(config.kind)
     pointed = config.model_copy(
         update={
-            "base_url": sandbox_url.rstrip("/") + SERVICE_PATHS[config.kind],
+            "base_url": f"{sandbox_url.rstrip('/')}/{served.kind}{served.api_path}",
             "instance": config.instance_name,
-            **SERVICE_SETTINGS.get(config.kind, {}),
+            **served.config,
         }
     )
     return pointed, SANDBOX_TOKEN

@@ -23,10 +23,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox.github_data import GhIssue, GhMilestone, GhRepo, GitHubData
+from sandbox.github.data import GhIssue, GhMilestone, GhRepo, GitHubData
+from sandbox.service import ServiceApp
 
 if TYPE_CHECKING:
-    from connectors.sandbox.server import Sandbox, ServiceApp
+    from sandbox.server import Sandbox
 
 DOCS = "https://docs.github.com/rest"
 DEFAULT_RETRY_AFTER = 1  # seconds, on an injected 429 that names none
@@ -170,7 +171,7 @@ class GitHubApi:
         return body
 
     def repository(self, base: str, repo: GhRepo) -> dict[str, Any]:
-        template = resources.files("connectors.sandbox").joinpath("payloads/github_repo.json").read_text()
+        template = resources.files("sandbox.github").joinpath("repo.json").read_text()
         text = template.replace("https://api.github.com", base).replace("octocat/Hello-World", repo.full_name)
         body = json.loads(text)
         owner, name = repo.full_name.split("/")
@@ -416,8 +417,6 @@ def link_header(request: Request, page: int, last_page: int) -> str:
 
 
 def service(sandbox: Sandbox) -> ServiceApp:
-    from connectors.sandbox.server import ServiceApp
-
     api = GitHubApi(sandbox, GitHubData(sandbox.spec))
     routes = [
         Route("/rate_limit", api.rate_limit),

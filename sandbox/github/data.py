@@ -10,8 +10,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from connectors.sandbox.org import GITHUB_REPOS, HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, random_instant
-from connectors.sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, Theme
+from sandbox.org import GITHUB_REPOS, HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, random_instant
+from sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, Theme
 
 TYPE_LABELS = ("bug", "enhancement")
 PR_SHARE = 0.4

@@ -13,8 +13,6 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -26,64 +24,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from connectors.sandbox import asana_api, github_api, jira_api
-from connectors.sandbox.faults import FaultRule, Faults
-from connectors.sandbox.hostile import Hostile, patching_send
-from connectors.sandbox.org import Clock, OrgSpec
-from connectors.sandbox.paging import PageTurn, PageTurns
-from connectors.sandbox.targets import SANDBOX_TOKEN
+from sandbox.faults import FaultRule, Faults
+from sandbox.hostile import Hostile, patching_send
+from sandbox.org import Clock, OrgSpec
+from sandbox.paging import PageTurn, PageTurns
+from sandbox.service import RecordedRequest, vendors
+from sandbox.targets import SANDBOX_TOKEN
 
 log = logging.getLogger(__name__)
 
 
-ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-# Each service: its mount prefix and a factory for (routes, error renderer).
-# Services register here; a new tool adds one line.
-ServiceFactory = Callable[["Sandbox"], "ServiceApp"]
-
-
-@dataclass
-class ServiceApp:
-    data: Any  # the tool's generated data; has advance(start, end, **counts)
-    routes: list[BaseRoute]
-    error: Callable[[int, dict[str, str]], Response]  # the service's own error body for a status
-    api: Any = None  # the service's request handlers, for tests that tune quotas and the like
-    # The vendor's answer to a path it does not serve (default: its 404 error body).
-    not_found: Callable[[Request], Response] | None = None
-    # The query parameter that continues a listing, and the vendor's answer to a stale one.
-    cursor_param: str | None = None
-    expired_cursor: Callable[[], Response] | None = None
-
-    def unknown_path(self) -> Route:
-        """A last route catching every path and method the service does not serve."""
-
-        async def answer(request: Request) -> Response:
-            return self.not_found(request) if self.not_found else self.error(404, {})
-
-        return Route("/{path:path}", answer, methods=ANY_METHOD)
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    service: str
-    method: str
-    path: str  # without the service prefix
-    query: tuple[tuple[str, str], ...]
-    status: int
-
-    def param(self, name: str) -> str | None:
-        return next((value for key, value in self.query if key == name), None)
-
-
 class Sandbox:
     """The demo organisation behind fake vendor APIs. Use as a context manager."""
-
-    services: dict[str, ServiceFactory] = {
-        "github": github_api.service,
-        "jira": jira_api.service,
-        "asana": asana_api.service,
-    }
 
     def __init__(self, spec: OrgSpec | None = None, *, token: str = SANDBOX_TOKEN, port: int = 0) -> None:
         self.spec = spec or OrgSpec()
@@ -98,7 +50,7 @@ class Sandbox:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
-        self._apps = {name: factory(self) for name, factory in self.services.items()}
+        self._apps = {vendor.kind: vendor.service(self) for vendor in vendors()}
         routes: list[BaseRoute] = [
             Mount(f"/{name}", routes=[*app.routes, app.unknown_path()]) for name, app in self._apps.items()
         ]

@@ -17,7 +17,7 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from connectors.sandbox.asana_records import (
+from sandbox.asana.records import (
     APPROVAL_DECISIONS,
     APPROVAL_SHARE,
     ESTIMATE_FIELD,
@@ -36,14 +36,14 @@ from connectors.sandbox.asana_records import (
     AsTask,
     compact_task,
 )
-from connectors.sandbox.asana_themes import (
+from sandbox.asana.themes import (
     ASANA_GOALS,
     ASANA_THEMES,
     GOAL_FIELD_BY_THEME,
     SUBTASK_NOUNS,
     SUBTASK_VERBS,
 )
-from connectors.sandbox.org import (
+from sandbox.org import (
     ASANA_PROJECTS,
     ASANA_TEAMS,
     ASANA_WORKSPACE,
@@ -51,7 +51,7 @@ from connectors.sandbox.org import (
     OrgSpec,
     random_instant,
 )
-from connectors.sandbox.themes import PEOPLE, Theme
+from sandbox.themes import PEOPLE, Theme
 
 
 class AsanaData:

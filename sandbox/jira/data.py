@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from connectors.sandbox.org import HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, random_instant
-from connectors.sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, THEMES_BY_ID, Theme
+from sandbox.org import HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, random_instant
+from sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, THEMES_BY_ID, Theme
 
 # A project of the site that the example config does not sync: moving an issue there takes it
 # out of scope, which the sweep must report as a deletion.

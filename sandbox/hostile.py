@@ -15,7 +15,7 @@ Against `threadline sandbox serve` (the chaos runner, a person at a shell):
 The patch is applied to the JSON the service answers with, wherever the record appears in it
 (a listing, a search page, a single GET), so the record keeps its place in the vendor's order
 and paging. Values that Python's JSON cannot carry (a lone UTF-16 surrogate, 100,000 levels of
-nesting) are spliced into the text as written. `KINDS` lists the kinds per vendor.
+nesting) are spliced into the text as written. Each vendor package lists its kinds (VENDOR.hostile).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import json
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+from sandbox.service import vendor, vendors
 
 
 @dataclass(frozen=True)
@@ -36,52 +38,20 @@ class Raw:
 DEEP = Raw("[" * 100_000 + "]" * 100_000)
 LONE_SURROGATE = Raw('"Fix the login \\ud800 flow"')
 
-# vendor -> kind -> (dotted path in the record, value)
-KINDS: dict[str, dict[str, tuple[str, Any]]] = {
-    "github": {
-        "updated_at_naive": ("updated_at", "2026-11-10T09:00:00"),
-        "updated_at_integer": ("updated_at", 1_794_300_000),
-        "updated_at_future": ("updated_at", "9999-12-31T23:59:59Z"),
-        "title_lone_surrogate": ("title", LONE_SURROGATE),
-        "body_deep_nesting": ("body", DEEP),
-        "labels_string": ("labels", "bug"),
-    },
-    "jira": {
-        "status_string": ("fields.status", "Done"),
-        "summary_lone_surrogate": ("fields.summary", LONE_SURROGATE),
-        "description_deep_nesting": ("fields.description", DEEP),
-        "labels_string": ("fields.labels", "bug"),
-    },
-    "asana": {
-        "tags_string": ("tags", "urgent"),
-        "memberships_string": ("memberships", "Launch checklist"),
-        "name_lone_surrogate": ("name", LONE_SURROGATE),
-        "notes_deep_nesting": ("notes", DEEP),
-    },
-}
-
-# Which answers carry the records (so a GitHub issue number does not patch a pull of that number).
-_RECORD_PATHS = {"github": "/issues", "jira": "/search", "asana": "/tasks"}
-_ID_KEYS = {"github": "number", "jira": "id", "asana": "gid"}
-
-
 @dataclass(frozen=True)
 class Patch:
     service: str
-    item: str  # github owner/repo#N, jira issue id, asana task gid
+    item: str  # as the vendor names it (sandbox/<vendor>/__init__.py: VENDOR.locate)
     path: str
     value: Any
 
     def applies_to(self, service: str, path: str) -> bool:
-        if service != self.service or _RECORD_PATHS[service] not in path:
-            return False
-        if service == "github":
-            return f"/repos/{self.item.split('#')[0]}/" in path
-        return True
+        vendor_ = vendor(service)
+        return service == self.service and vendor_.record_path in path and vendor_.locate(self.item)[0] in path
 
     def matches(self, record: dict) -> bool:
-        wanted = self.item.split("#")[-1] if self.service == "github" else self.item
-        return str(record.get(_ID_KEYS[self.service])) == wanted
+        vendor_ = vendor(self.service)
+        return str(record.get(vendor_.record_key)) == vendor_.locate(self.item)[1]
 
 
 class Hostile:
@@ -93,9 +63,9 @@ class Hostile:
 
     def add(self, service: str, item: str, kind: str) -> Patch:
         try:
-            path, value = KINDS[service][kind]
+            path, value = vendor(service).hostile[kind]
         except KeyError:
-            known = ", ".join(f"{s}: {' '.join(k)}" for s, k in KINDS.items())
+            known = ", ".join(f"{v.kind}: {' '.join(v.hostile)}" for v in vendors())
             raise ValueError(f"unknown malformed-record kind {service}/{kind} (known: {known})") from None
         patch = Patch(service, item, path, value)
         with self._lock:

@@ -23,12 +23,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox.asana_data import AsanaData
-from connectors.sandbox.asana_records import AsTask
-from connectors.sandbox.asana_render import COMPACT_PROJECT, COMPACT_TASK, Renderer, select
+from sandbox.asana.data import AsanaData
+from sandbox.asana.records import AsTask
+from sandbox.asana.render import COMPACT_PROJECT, COMPACT_TASK, Renderer, select
+from sandbox.service import ServiceApp
 
 if TYPE_CHECKING:
-    from connectors.sandbox.server import Sandbox, ServiceApp
+    from sandbox.server import Sandbox
 
 PREFIX = "/api/1.0"
 HELP = "For more information on API status codes and how to handle them, read the docs on errors: https://developers.asana.com/docs/errors"
@@ -326,8 +327,6 @@ class _Gid:
 
 
 def service(sandbox: Sandbox) -> ServiceApp:
-    from connectors.sandbox.server import ServiceApp
-
     api = AsanaApi(sandbox, AsanaData(sandbox.spec))
     handlers = {
         "/users/me": api.me,

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from connectors.sandbox.jira_data import JiraData, JiraIssue
-from connectors.sandbox.jira_jql import FieldSpec
+from sandbox.jira.data import JiraData, JiraIssue
+from sandbox.jira.jql import FieldSpec
 
 if TYPE_CHECKING:
-    from connectors.sandbox.jira_api import Render
+    from sandbox.jira.api import Render
 
 CATEGORIES = {  # key -> (id, name, colour), as on every Jira Cloud site
     "new": (2, "To Do", "blue-gray"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connectors.sandbox.themes import Theme
+from sandbox.themes import Theme
 
 ASANA_THEMES: tuple[Theme, ...] = (
     Theme(

@@ -23,19 +23,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from connectors.sandbox.jira_data import PROJECT_NAMES, STATUSES, JiraData, JiraIssue
-from connectors.sandbox.jira_fields import FIELD_RENDERERS, field_list
-from connectors.sandbox.jira_jql import JqlError
-from connectors.sandbox.jira_search import (
+from sandbox.jira.data import PROJECT_NAMES, STATUSES, JiraData, JiraIssue
+from sandbox.jira.fields import FIELD_RENDERERS, field_list
+from sandbox.jira.jql import JqlError
+from sandbox.jira.search import (
     ID_ONLY_FIELDS,
     TOKEN_EXPIRED,
     SearchRequest,
     find_page,
     wanted_fields,
 )
+from sandbox.service import ServiceApp
 
 if TYPE_CHECKING:
-    from connectors.sandbox.server import Sandbox, ServiceApp
+    from sandbox.server import Sandbox
 
 UNAUTHENTICATED = "Client must be authenticated to access this resource."
 SEARCH_REMOVED = (
@@ -281,8 +282,6 @@ class Render:
 
 
 def service(sandbox: Sandbox) -> ServiceApp:
-    from connectors.sandbox.server import ServiceApp
-
     api = JiraApi(sandbox, JiraData(sandbox.spec))
     prefix = "/rest/api/{version}"  # 2 and 3; anything else is a 404
     routes: list[BaseRoute] = [

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connectors.sandbox.jira_data import JiraData, JiraIssue
-from connectors.sandbox.jira_fields import jql_fields
-from connectors.sandbox.jira_jql import FieldSpec, JqlError, compile_jql
+from sandbox.jira.data import JiraData, JiraIssue
+from sandbox.jira.fields import jql_fields
+from sandbox.jira.jql import FieldSpec, JqlError, compile_jql
 
 DEFAULT_MAX_RESULTS = 50
 MAX_RESULTS = 100  # with issue fields
