@@ -78,6 +78,12 @@ class OrgSpec:
         return random.Random(f"{self.seed}:" + ":".join(map(str, salt)))
 
 
+def creation_times(rng: random.Random, anchor: datetime, count: int) -> list[datetime]:
+    """`count` creation instants over the history before `anchor`, oldest first."""
+    start = anchor - timedelta(days=HISTORY_DAYS)
+    return sorted(random_instant(rng, start, anchor) for _ in range(count))
+
+
 def random_instant(rng: random.Random, start: datetime, end: datetime) -> datetime:
     """A whole-second instant in (start, end]."""
     span = max(1, int((end - start).total_seconds()))

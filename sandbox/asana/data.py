@@ -49,6 +49,7 @@ from sandbox.org import (
     ASANA_WORKSPACE,
     HISTORY_DAYS,
     OrgSpec,
+    creation_times,
     random_instant,
 )
 from sandbox.themes import PEOPLE, Theme
@@ -205,10 +206,8 @@ class AsanaData:
     def _generate(self) -> None:
         rng = self.spec.rng("asana", "generate")
         anchor = self.spec.anchor
-        history_start = anchor - timedelta(days=HISTORY_DAYS)
         projects = list(self.projects.values())
-        created_times = sorted(random_instant(rng, history_start, anchor) for _ in range(self.spec.asana_items))
-        for created in created_times:
+        for created in creation_times(rng, anchor, self.spec.asana_items):
             project = rng.choice(projects)
             task = self._new_task(rng, project, created)
             age_days = (anchor - created).total_seconds() / 86400

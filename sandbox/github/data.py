@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sandbox.org import GITHUB_REPOS, HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, random_instant
+from sandbox.org import GITHUB_REPOS, HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, creation_times, random_instant
 from sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, Theme
 
 TYPE_LABELS = ("bug", "enhancement")
@@ -39,7 +39,7 @@ class GhIssue:
     labels: list[str]
     created_at: datetime
     updated_at: datetime
-    state: str = "open"
+    state: str = "open"  # or "closed"; a pull request is also closed when merged
     state_reason: str | None = None
     closed_at: datetime | None = None
     merged_at: datetime | None = None
@@ -162,12 +162,10 @@ class GitHubData:
     def _generate(self) -> None:
         rng = self.spec.rng("github", "generate")
         anchor = self.spec.anchor
-        history_start = anchor - timedelta(days=HISTORY_DAYS)
         for repo in self.repos.values():
             self._milestones(repo)
         repos = list(self.repos.values())
-        created_times = sorted(random_instant(rng, history_start, anchor) for _ in range(self.spec.github_items))
-        for created in created_times:
+        for created in creation_times(rng, anchor, self.spec.github_items):
             repo = rng.choice(repos)
             item = self._make_item(rng, repo, created)
             repo.issues[item.number] = item

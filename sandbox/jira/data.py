@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sandbox.org import HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, random_instant
+from sandbox.org import HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, creation_times, random_instant
 from sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, THEMES_BY_ID, Theme
 
 # A project of the site that the example config does not sync: moving an issue there takes it
@@ -227,13 +227,12 @@ class JiraData:
     def _generate(self) -> None:
         rng = self.spec.rng("jira", "generate")
         anchor = self.spec.anchor
-        history_start = anchor - timedelta(days=HISTORY_DAYS)
         in_scope = [self.projects[key] for key in JIRA_PROJECTS]
         per_project, extra = divmod(self.spec.jira_items, len(in_scope))
         for index, project in enumerate(in_scope):
             count = per_project + (1 if index < extra else 0)
             parents: tuple[list[JiraIssue], list[JiraIssue]] = ([], [])
-            for created in sorted(random_instant(rng, history_start, anchor) for _ in range(count)):
+            for created in creation_times(rng, anchor, count):
                 issue = self._add(self._make(rng, project, created, parents))
                 age_days = (anchor - created).total_seconds() / 86400
                 if rng.random() < 0.15 + 0.7 * age_days / HISTORY_DAYS and issue.type != "Epic":
