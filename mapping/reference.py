@@ -1,5 +1,5 @@
 """The mapping, evaluated item by item in plain Python: the specification the set-based SQL
-engine is tested against (tests/test_mapping_property.py) and the baseline `make bench` compares
+engine is tested against (tests/mapping/test_property.py) and the baseline `make bench` compares
 it with. Slow by design: every item meets every rule until one matches.
 
 Same semantics as the warehouse, spelled out directly: precedence override > explicit > rule >

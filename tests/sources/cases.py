@@ -15,8 +15,9 @@ from typing import Any
 from connectors.base import Connector
 from connectors.github.normalize import native_id as github_native_id
 from sandbox import SANDBOX_TOKEN, Sandbox
-from tests import asana_support, jira_support
 from tests.conftest import github_connector
+from tests.connectors.asana import support as asana_support
+from tests.connectors.jira import support as jira_support
 
 Rows = dict[str, tuple]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.sync import run_sync
-from tests.asana_support import asana_connector, sandbox_items, warehouse_items
+from tests.connectors.asana.support import asana_connector, sandbox_items, warehouse_items
 
 PROJECT = "1200000000000101"  # Brand campaigns
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.mapping_support import NOW, iid, item, jira, load, run
+from tests.mapping.support import NOW, iid, item, jira, load, run
 
 RULES = """\
 rules:

@@ -14,8 +14,8 @@ from pipelines.steps import imported_goals, load_mapping_config, run_mapping
 from pipelines.sync import run_sync
 from sandbox.asana.records import GOAL_FIELD
 from sandbox.asana.themes import ASANA_GOALS
-from tests.asana_support import asana_connector, item_id
 from tests.conftest import EXAMPLES
+from tests.connectors.asana.support import asana_connector, item_id
 from warehouse.imported_goals import read_imported_goals
 
 PROJECT = "1200000000000112"  # Vendors and office

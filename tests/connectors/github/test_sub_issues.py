@@ -17,7 +17,7 @@ from pipelines.cli import app
 from pipelines.sync import run_sync
 from sandbox import SANDBOX_TOKEN
 from tests.conftest import FIXTURES, github_connector
-from tests.mapping_support import GOALS_YAML, load, write
+from tests.mapping.support import GOALS_YAML, load, write
 from warehouse.db import open_warehouse
 from warehouse.explain import explain
 

@@ -13,7 +13,7 @@ from connectors.base import SourceAccessError
 from connectors.jira.normalize import parse_time
 from pipelines.sync import check_access, run_sync
 from tests.conftest import FIXTURES
-from tests.jira_support import (
+from tests.connectors.jira.support import (
     INSTANCE,
     expected_rows,
     expected_search_pages,

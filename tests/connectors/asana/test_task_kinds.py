@@ -12,8 +12,8 @@ import pytest
 
 from connectors.asana.normalize import TaskContext, is_work, normalize_task
 from pipelines.sync import run_sync
-from tests.asana_support import asana_connector, sandbox_items, warehouse_items
 from tests.conftest import FIXTURES
+from tests.connectors.asana.support import asana_connector, sandbox_items, warehouse_items
 from warehouse.db import open_warehouse
 
 FULL = json.loads((FIXTURES / "asana" / "task_full.example.json").read_text())

@@ -24,9 +24,9 @@ from connectors.http import RetryPolicy, redact
 from pipelines.cli import app
 from pipelines.sync import check_access, run_sync
 from sandbox import OrgSpec
-from tests.asana_support import asana_connector
 from tests.conftest import ANCHOR, EXAMPLES, github_config, github_connector
-from tests.jira_support import jira_connector
+from tests.connectors.asana.support import asana_connector
+from tests.connectors.jira.support import jira_connector
 from warehouse.load import StreamKey, get_cursor
 
 ASANA_PROJECT = "1200000000000101"  # Brand campaigns

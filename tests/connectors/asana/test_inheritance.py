@@ -14,8 +14,8 @@ from pipelines.config import ThreadlineConfig
 from pipelines.steps import load_mapping_config, run_mapping
 from pipelines.sync import run_sync
 from sandbox.asana.records import GOAL_FIELD
-from tests.asana_support import asana_connector, item_id
 from tests.conftest import EXAMPLES
+from tests.connectors.asana.support import asana_connector, item_id
 
 PROJECT = "1200000000000101"  # Brand campaigns (team marketing)
 

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from mapping.yamlconf import ConfigError
 from pipelines.cli import app
-from tests.mapping_support import goals, overrides, rules, write
+from tests.mapping.support import goals, overrides, rules, write
 
 GOAL_LIST = "checkout, growth, reliability, speed, sso, uptime"
 

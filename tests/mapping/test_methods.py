@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.mapping_support import NOW, iid, item, jira, load, rows, run
+from tests.mapping.support import NOW, iid, item, jira, load, rows, run
 from warehouse.load import StreamKey, mark_deleted
 
 

@@ -8,7 +8,7 @@ import httpx
 
 from sandbox import SANDBOX_TOKEN
 from sandbox.asana.data import AsanaData
-from tests.asana_support import asana_url
+from tests.connectors.asana.support import asana_url
 
 AUTH = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
 PROJECT = "1200000000000102"

@@ -19,7 +19,7 @@ from mapping.goals import load_goals
 from mapping.overrides import load_overrides
 from mapping.reference import reference_mapping
 from mapping.rules import load_rules
-from tests.mapping_support import GOALS_YAML, NOW, item, load
+from tests.mapping.support import GOALS_YAML, NOW, item, load
 from warehouse.db import open_warehouse
 from warehouse.mapping import apply_mapping
 

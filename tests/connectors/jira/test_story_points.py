@@ -10,7 +10,7 @@ from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
 from connectors.jira.normalize import Site, normalize_issue
 from pipelines.sync import run_sync
 from sandbox.jira.data import COMPANY_MANAGED_PROJECTS
-from tests.jira_support import jira_connector
+from tests.connectors.jira.support import jira_connector
 
 TEAM = "customfield_10016"  # the ids differ per site; these are the usual Cloud ones
 COMPANY = "customfield_10028"

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from tests.mapping_support import GOALS_YAML, iid, item, jira, load, write
+from tests.mapping.support import GOALS_YAML, iid, item, jira, load, write
 from warehouse.db import open_warehouse
 
 RULES = """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.mapping_support import iid, item, jira, load, rows, run
+from tests.mapping.support import iid, item, jira, load, rows, run
 from warehouse.db import open_warehouse
 
 ITEMS = (

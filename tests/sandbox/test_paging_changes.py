@@ -8,8 +8,8 @@ import httpx
 
 from pipelines.sync import run_sync
 from sandbox import SANDBOX_TOKEN
-from tests.asana_support import asana_connector, asana_url, sandbox_items, warehouse_items
-from tests.jira_support import expected_rows, jira_connector, search_requests, warehouse_rows
+from tests.connectors.asana.support import asana_connector, asana_url, sandbox_items, warehouse_items
+from tests.connectors.jira.support import expected_rows, jira_connector, search_requests, warehouse_rows
 
 
 def no_duplicates(con, raw_table: str, source: str) -> None:

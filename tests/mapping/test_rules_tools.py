@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from connectors.models import ImportedGoal
 from pipelines.cli import app
-from tests.mapping_support import GOALS_YAML, NOW, iid, item, jira, load, write
+from tests.mapping.support import GOALS_YAML, NOW, iid, item, jira, load, write
 from warehouse.db import open_warehouse
 from warehouse.imported_goals import replace_imported_goals
 

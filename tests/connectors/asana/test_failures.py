@@ -9,7 +9,7 @@ import pytest
 from connectors.base import SourceAccessError
 from pipelines.sync import run_sync
 from sandbox.asana.records import ESTIMATE_FIELD
-from tests.asana_support import asana_connector, asana_url, sandbox_items, warehouse_items
+from tests.connectors.asana.support import asana_connector, asana_url, sandbox_items, warehouse_items
 
 PROJECT = "1200000000000121"  # Enterprise pipeline
 

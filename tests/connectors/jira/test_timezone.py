@@ -16,7 +16,7 @@ import httpx
 from connectors.jira.normalize import parse_time
 from pipelines.sync import run_sync
 from sandbox import SANDBOX_TOKEN
-from tests.jira_support import INSTANCE, item_id, jira_connector
+from tests.connectors.jira.support import INSTANCE, item_id, jira_connector
 from warehouse.load import StreamKey, get_cursor
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"ops@acme.example:{SANDBOX_TOKEN}".encode()).decode()}

@@ -7,7 +7,7 @@ from datetime import timedelta
 from connectors.jira.normalize import parse_time
 from pipelines.sync import run_sync
 from sandbox.org import JIRA_PROJECTS
-from tests.jira_support import (
+from tests.connectors.jira.support import (
     advance_jira,
     expected_rows,
     expected_search_pages,

@@ -12,7 +12,7 @@ import pytest
 from mapping.goals import load_goals
 from mapping.rules import load_rules
 from mapping.yamlconf import ConfigError
-from tests.mapping_support import NOW, item, load, write
+from tests.mapping.support import NOW, item, load, write
 from warehouse.mapping import apply_mapping
 
 TREE = """\

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from pipelines.sync import run_sync
 from sandbox.asana.records import AsTask
-from tests.asana_support import asana_connector, sandbox_items, warehouse_items
+from tests.connectors.asana.support import asana_connector, sandbox_items, warehouse_items
 
 
 def requests(sandbox, suffix: str = "") -> list:
