@@ -62,6 +62,7 @@ class ReportData:
     sources: list[dict[str, Any]]
     starved_days: int = 21
     notes: list[str] = field(default_factory=list)
+    stale: list[dict[str, Any]] = field(default_factory=list)  # containers whose latest sync failed
 
     @property
     def alignment_rate(self) -> float | None:
@@ -107,4 +108,5 @@ def collect(
         trust=_query(con, "trust", params),
         sources=_query(con, "sources", params),
         starved_days=starved_days,
+        stale=_query(con, "stale_containers", params),
     )

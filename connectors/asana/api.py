@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries
+from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries, note_rate_limit
 from connectors.models import RequestStats
 
 
@@ -61,6 +61,7 @@ class AsanaApi:
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": "threadline"},
             timeout=policy.timeout,
+            event_hooks={"response": [lambda response: note_rate_limit(self.stats, response.headers)]},
         )
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, what: str) -> dict[str, Any]:

@@ -25,7 +25,14 @@ from jira import JIRA, JIRAError
 from pydantic import ValidationError
 
 from connectors.base import SourceAccessError, SourceError, rejection_reason
-from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries, register_secret
+from connectors.http import (
+    Failure,
+    RetryPolicy,
+    TransientError,
+    call_with_retries,
+    note_rate_limit,
+    register_secret,
+)
 from connectors.jira import jql, settings
 from connectors.jira.config import JiraSourceConfig
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
@@ -125,7 +132,7 @@ class JiraConnector:
 
     def _connect(self, email: str) -> JIRA:
         """The library's constructor sends exactly one request: GET serverInfo."""
-        return JIRA(
+        client = JIRA(
             server=self.config.base_url,
             basic_auth=(email, self._token),
             options={"rest_api_version": settings.REST_API_VERSION},
@@ -133,6 +140,8 @@ class JiraConnector:
             timeout=self.policy.timeout,
             get_server_info=True,
         )
+        client._session.hooks["response"].append(lambda response, *_, **__: note_rate_limit(self.stats, response.headers))
+        return client
 
     def site(self) -> Site:
         """The site's field ids for this config, looked up once through /field."""
