@@ -9,6 +9,7 @@ from connectors.base import SourceConfig
 from pipelines.defs.automation import FRESHNESS_CHECK_CONDITION
 from pipelines.defs.partitions import containers_partitions
 from warehouse import sql
+from warehouse.db import prepare
 
 
 def source_checks(source: SourceConfig, asset_def: AssetsDefinition) -> list:
@@ -35,6 +36,7 @@ def source_checks(source: SourceConfig, asset_def: AssetsDefinition) -> list:
         limit = context.resources.threadline.load().alerts.stale_after_hours
         containers = sorted(context.instance.get_dynamic_partitions(containers_partitions(source).name))
         with context.resources.duckdb.get_connection() as con:
+            prepare(con)  # it runs on its own clock, possibly before the first sync created the schema
             rows = sql.run(
                 con, "queries/checks/container_freshness.sql", {"source_name": source.name, "containers": containers}
             ).fetchall()
