@@ -144,3 +144,40 @@ def test_config_change_sensor_requests_a_remap(tmp_path: Path):
         rules.write_text(rules.read_text() + "\n# a comment counts as a change\n")
         changed = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=first.cursor))
         assert len(changed.run_requests) == 1 and isinstance(changed.run_requests[0], RunRequest)
+
+
+def test_alerts_name_stale_containers_and_warn_on_an_alignment_drop(tmp_path: Path):
+    from dagster import AssetCheckSeverity, DagsterInstance, build_asset_check_context
+
+    from pipelines.definitions import build_definitions
+    from warehouse.db import open_warehouse
+
+    warehouse = tmp_path / "w.duckdb"
+    now = datetime.now(UTC)
+    con = open_warehouse(warehouse)
+    for container, hours_ago, status in [("acme/api", 1, "success"), ("acme/web", 5, "success"), ("acme/web", 0.5, "failed")]:
+        at = now - timedelta(hours=hours_ago)
+        con.execute(
+            "INSERT INTO meta.sync_runs (run_id, source, source_name, instance, container, stream, status, started_at, finished_at) "
+            "VALUES ('r', 'github', 'github', 'github.com', ?, 'items', ?, ?, ?)",
+            [container, status, at, at],
+        )
+    for day, completed, aligned in [(1, 100.0, 60.0), (2, 100.0, 50.0)]:  # 60% -> 50%: a 10-point drop
+        con.execute(
+            "INSERT INTO core.alignment_history VALUES (?, 1, 1, '{}', ?, ?, ?)",
+            [datetime(2026, 11, day).date(), completed, aligned, now],
+        )
+    con.close()
+
+    path = github_only(tmp_path, ["acme/api", "acme/web", "acme/infra"])  # stale_after_hours 3, alignment_drop 0.05
+    defs = build_definitions(path, warehouse=warehouse)
+    checks = {spec.name: check for check in defs.asset_checks for spec in check.check_specs}
+    resources = {key: defs.resources[key] for key in ("duckdb", "threadline")}  # no token needed
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("github_containers", ["acme/api", "acme/web", "acme/infra"])
+        fresh = checks["fresh"](build_asset_check_context(resources=resources, instance=instance))
+        drop = checks["alignment_drop"](build_asset_check_context(resources=resources, instance=instance))
+    assert not fresh.passed and fresh.severity == AssetCheckSeverity.WARN
+    assert fresh.metadata["stale_containers"].value == "acme/infra, acme/web"  # never synced; 5 h ago
+    assert not drop.passed and drop.severity == AssetCheckSeverity.WARN
+    assert abs(drop.metadata["drop"].value - 0.10) < 1e-9
