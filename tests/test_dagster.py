@@ -9,6 +9,7 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
@@ -87,6 +88,11 @@ def test_a_failing_repository_fails_its_partition_only_and_the_report_names_it(s
     stale = html[html.index("Not up to date") : html.index("</p>", html.index("Not up to date"))]
     assert "acme/renamed (last good sync never)" in stale and "acme/api" not in stale
     assert (tmp_path / "w.published.duckdb").exists()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        health = dict(con.execute("SELECT 'goals_' || health, count(*) FROM marts.goal_health GROUP BY health").fetchall())
+    report_event = next(e for e in after.get_asset_materialization_events() if e.asset_key.to_user_string() == "leadership_report")
+    shown = {k: v.value for k, v in report_event.materialization.metadata.items() if k.startswith("goals_") and k != "goals_with_work"}
+    assert shown == health and sum(health.values()) > 0  # Dagster shows the warehouse's one definition of health
 
 
 def test_automation_is_on_in_fresh_definitions_and_mapping_follows_any_partition(tmp_path: Path):

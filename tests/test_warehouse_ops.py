@@ -48,7 +48,7 @@ def test_four_warehouse_open_failures_have_their_own_line_and_exit_code_and_crea
         holder.kill()
         holder.wait()
     assert {case: r.exit_code for case, r in results.items()} == {
-        "missing folder": 5, "not a DuckDB file": 6, "read-only file": 7, "lock held": 4,
+        "missing folder": 7, "not a DuckDB file": 8, "read-only file": 9, "lock held": 4,
     }  # fmt: skip
     errors = {case: [line for line in r.stderr.splitlines() if line.startswith("error:")] for case, r in results.items()}
     assert all(len(lines) == 1 for lines in errors.values()), errors
@@ -89,7 +89,7 @@ def test_a_reader_on_the_published_copy_never_blocks_sync_and_map(sandbox, tmp_p
     assert queried.stdout.splitlines()[1] == str(first + 1)
     assert not os.stat(published).st_mode & 0o222  # marked read-only ...
     refused = invoke("-w", str(published), "map", "-c", str(config))  # ... and never opened to write
-    assert refused.exit_code == 7
+    assert refused.exit_code == 9
     assert live.exists()
 
 

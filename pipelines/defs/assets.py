@@ -23,7 +23,7 @@ from pipelines.defs.automation import GOALS_CONDITION, MAPPING_CONDITION, REPORT
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.steps import load_mapping_config, run_mapping, run_report
-from pipelines.sync import SyncReport, import_goals, sync_container
+from pipelines.sync import SyncReport, check_access, import_goals, sync_container
 from warehouse import sql
 from warehouse.db import prepare
 from warehouse.imported_goals import read_imported_goals
@@ -77,7 +77,9 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
         container = context.partition_key
         current = context.resources.threadline.load().source(source.name)
         connector = getattr(context.resources, client_key(source)).connector(current)
-        connector.check_access()  # bad credentials: the run fails before anything is written
+        # Bad credentials raise (nothing written); a source that is down fails this partition, clearly.
+        for skipped in check_access([connector]).skipped:
+            raise Failure(description=skipped.line())
         if container not in connector.containers():
             raise Failure(f"{source.name}: '{container}' is no longer configured; its partition is retired shortly")
         with context.resources.duckdb.get_connection() as con:
@@ -110,7 +112,8 @@ def goals_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
     def goals(context: AssetExecutionContext) -> MaterializeResult:
         current = context.resources.threadline.load().source(source.name)
         connector = getattr(context.resources, client_key(source)).connector(current)
-        connector.check_access()
+        for skipped in check_access([connector]).skipped:
+            raise Failure(description=skipped.line())
         with context.resources.duckdb.get_connection() as con:
             prepare(con)
             report = import_goals(con, connector)
@@ -169,6 +172,8 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
                 "path": str(files.html.resolve()),
                 "alignment_rate": rate if rate is not None else -1.0,
                 "goals_with_work": len(files.data.goals_with_work),
+                # marts.goal_health, as the report shows it: on_track / at_risk / off_track / ...
+                **{f"goals_{health}": count for health, count in files.data.health_counts().items()},
                 "stale_containers": ", ".join(f"{s['source_name']} {s['container']}" for s in files.data.stale) or "none",
             }
         )
