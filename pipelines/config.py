@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -57,6 +58,23 @@ class EffortConfig(BaseModel):
         return self.by_source.get(source, self.default)
 
 
+class AlertsConfig(BaseModel):
+    """When Dagster's asset checks warn (docs/operations.md, "Alerts")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stale_after_hours: float = Field(
+        default=3, gt=0, description="a container with no successful sync for this long fails its freshness check"
+    )
+    alignment_drop: float = Field(
+        default=0.05, ge=0, le=1,
+        description="warn when the 28-day alignment rate falls by more than this (0.05: 5 points) since the last snapshot",
+    )  # fmt: skip
+
+
+OWNER = r"^(team:[^\s]+|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+
+
 class ThreadlineConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,6 +86,10 @@ class ThreadlineConfig(BaseModel):
     report: ReportConfig = Field(default_factory=ReportConfig)
     effort: EffortConfig = Field(default_factory=EffortConfig)
     map: MapConfig = Field(default_factory=MapConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    owners: list[Annotated[str, Field(pattern=OWNER)]] = Field(
+        default_factory=list, description="who runs the pipelines (emails or team:name), shown on Dagster assets and jobs"
+    )
     sources: list[SourceEntry] = Field(min_length=1)
 
     base_dir: Path = Field(default=Path("."), exclude=True)

@@ -46,6 +46,8 @@ def load_mapping_config(
     goals.yaml; goals.yaml wins a shared id, and rules may name imported goals.
     """
     goals = load_goals(config.goals_path, imported=imported)
+    for note in goals.notes:
+        log.info("goals: %s", note)
     for conflict in goals.conflicts:
         log.warning("goals: %s", conflict)
     rules = load_rules(rules_path or config.rules_path, goals)

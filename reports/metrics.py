@@ -82,6 +82,7 @@ class ReportData:
     underfunded_below: float = 0.5
     effort_method: str = "Effort is an item's estimate, or 1 when it has none."
     notes: list[str] = field(default_factory=list)
+    stale: list[dict[str, Any]] = field(default_factory=list)  # containers whose latest sync failed
 
     @property
     def alignment_rate(self) -> float | None:
@@ -129,4 +130,5 @@ def collect(
         starved_days=settings["starved_days"],
         underfunded_below=settings["underfunded_below"],
         effort_method=effort_method(settings["effort_defaults"]),
+        stale=_query(con, "stale_containers", params),
     )

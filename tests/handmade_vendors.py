@@ -1,6 +1,6 @@
 """A tiny stand-in for GitHub, Jira Cloud and Asana that serves hand-written payloads.
 
-Unlike connectors/sandbox (which generates an organisation), this serves exactly the JSON files
+Unlike sandbox/ (which generates an organisation), this serves exactly the JSON files
 under tests/fixtures/handmade/, written by hand from the vendors' documented shapes, so the
 acceptance test in test_handmade_company.py knows every item and can work its numbers out on
 paper. It answers only what the connectors ask, the way the vendors document it:

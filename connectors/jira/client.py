@@ -32,6 +32,7 @@ from connectors.http import (
     RetryPolicy,
     TransientError,
     call_with_retries,
+    note_rate_limit,
     register_secret,
 )
 from connectors.jira import jql, settings
@@ -163,6 +164,7 @@ class JiraConnector(ConnectorBase):
             get_server_info=True,
         )
         client._session.hooks["response"].append(_bounded_json)  # the library decodes with response.json()
+        client._session.hooks["response"].append(lambda response, *_, **__: note_rate_limit(self.stats, response.headers))
         return client
 
     def site(self) -> Site:
