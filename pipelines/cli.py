@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv as csv_format
 import functools
 import json
-import os
 import sys
 import time
-from dataclasses import replace
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +25,7 @@ from typer.core import TyperGroup
 from connectors.base import SourceAccessError
 from mapping.yamlconf import ConfigError
 from pipelines import console
-from pipelines.config import CONFIG_ENV, WAREHOUSE_ENV, load_config
+from pipelines.config import ThreadlineConfig, load_config
 from pipelines.steps import (
     MappingRefused,
     NotMapped,
@@ -135,20 +135,29 @@ def main_options(
     ] = False,
 ) -> None:
     console.setup_logging(verbose)
-    # Through the environment so every command (and config loading) sees them; restored when
-    # the command ends, so an in-process caller (tests, scripts) is not left with them.
-    for name, value in ((WAREHOUSE_ENV, warehouse), (CONFIG_ENV, config)):
-        if value is not None:
-            previous = os.environ.get(name)
-            os.environ[name] = str(value)
-            ctx.call_on_close(lambda name=name, previous=previous: _restore_env(name, previous))
+    token = _settings.set(Settings(config=config, warehouse=warehouse))
+    ctx.call_on_close(lambda: _settings.reset(token))  # an in-process caller is not left with them
 
 
-def _restore_env(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
+@dataclass(frozen=True)
+class Settings:
+    """The global options, resolved once: every command loads its config through `load`."""
+
+    config: Path | None = None  # -c before the command name
+    warehouse: Path | None = None  # -w, before or after the command name
+
+    def load(self, config_path: Path | None) -> ThreadlineConfig:
+        config = load_config(config_path or self.config)
+        config.warehouse_override = self.warehouse
+        return config
+
+
+_settings: ContextVar[Settings | None] = ContextVar("threadline_settings", default=None)
+
+
+def load_settings(config_path: Path | None) -> ThreadlineConfig:
+    """The config of the running command: its own -c, else the global one, with -w applied."""
+    return (_settings.get() or Settings()).load(config_path)
 
 
 @app.command()
@@ -161,7 +170,7 @@ def sync(
     sandbox: SandboxOption = None,
 ) -> None:
     """Fetch what changed since the last sync and load it into the warehouse."""
-    config = load_config(config_path)
+    config = load_settings(config_path)
     connectors = build_connectors(config, only=source, sandbox_url=sandbox)
     access = check_access(connectors)  # every source's credentials before the first write
     con = open_warehouse(config.warehouse_path)
@@ -187,7 +196,7 @@ def map_command(
     force: Annotated[bool, typer.Option(help="Apply even if it unaligns more than map.max_unalign_share of aligned effort")] = False,
 ) -> None:
     """Link every work item to goals, from goals.yaml and rules.yaml."""
-    config = load_config(config_path)
+    config = load_settings(config_path)
     mapping = load_mapping_as_map_sees(config)
     con = open_warehouse(config.warehouse_path, create=False)
     try:
@@ -207,7 +216,7 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write")] = None,
 ) -> None:
     """Write the leadership report (HTML, plus a Markdown summary beside it)."""
-    config = load_config(config_path)
+    config = load_settings(config_path)
     con = open_warehouse(config.warehouse_path, create=False)
     try:
         files = run_report(con, config, output=out)
@@ -216,13 +225,35 @@ def report(
     console.out.print(f"report: {console.shown(files.html)}\nsummary: {console.shown(files.markdown)}")
 
 
+@app.command("check")
+@handles_errors
+def check_command(config_path: ConfigOption = None) -> None:
+    """Run the warehouse checks Dagster runs as asset checks; exit 1 if one that is not a warning fails."""
+    from warehouse import checks, runs
+
+    config = load_settings(config_path)
+    con = open_warehouse(config.warehouse_path, read_only=True)
+    try:
+        results = []
+        for source in config.sources:
+            containers = runs.synced_containers(con, source.name)
+            results.append(checks.unique_item_ids(con, source.name, source.kind))
+            results.append(checks.fresh(con, source.name, containers, config.alerts.stale_after_hours))
+        results += [checks.every_item_mapped(con), checks.alignment_drop(con, config.alerts.alignment_drop)]
+    finally:
+        con.close()
+    console.out.print(console.checks_table(results))
+    if any(not r.passed and not r.warn_only for r in results):
+        raise typer.Exit(1)
+
+
 @app.command()
 @handles_errors
 def explain(key: Annotated[str, typer.Argument(help="Item key (PAY-123, acme/api#412) or item id")], config_path: ConfigOption = None) -> None:
     """Show why an item counts toward its goals, or why it is unaligned."""
     from warehouse.explain import explain as explain_item
 
-    config = load_config(config_path)
+    config = load_settings(config_path)
     con = open_warehouse(config.warehouse_path, read_only=True)
     try:
         found = explain_item(con, key)
@@ -249,7 +280,7 @@ def query(
     """Run SQL against the published copy of the warehouse, read-only (nothing can be written)."""
     import duckdb
 
-    config = load_config(config_path)
+    config = load_settings(config_path)
     con = open_warehouse(config.warehouse_path if live else _readable_copy(config.warehouse_path), read_only=True)
     try:
         relation = con.sql(sql_text)
@@ -275,7 +306,7 @@ def rules_check(config_path: ConfigOption = None) -> None:
     earlier ones and items several rules match. Exits non-zero only on errors."""
     from warehouse.rules_check import check_rules
 
-    config = load_config(config_path)
+    config = load_settings(config_path)
     mapping = load_mapping_as_map_sees(config)
     console.out.print(
         f"[green]valid[/]: {len(mapping.goals.goals)} goals, {len(mapping.rules.rules)} rules, "
@@ -303,7 +334,7 @@ def rules_diff(
     effort) and as moves. Writes nothing: the warehouse is opened read-only."""
     from warehouse.rules_check import diff_rules
 
-    config = load_config(config_path)
+    config = load_settings(config_path)
     from mapping.rules import load_rules
 
     before = load_mapping_as_map_sees(config, rules_path=old)
@@ -325,7 +356,7 @@ def demo(
     """Run everything on the example configuration against the local sandbox."""
     from pipelines.demo import run_demo
 
-    config = load_config(config_path)
+    config = load_settings(config_path)
     console.err.print("[bold]Threadline demo[/]: starting the sandbox (fake GitHub/Jira/Asana on 127.0.0.1)...")
     started = time.monotonic()
     result = run_demo(config, out_dir=out_dir, progress=console.progress)

@@ -93,6 +93,7 @@ class ThreadlineConfig(BaseModel):
     sources: list[SourceEntry] = Field(min_length=1)
 
     base_dir: Path = Field(default=Path("."), exclude=True)
+    warehouse_override: Path | None = Field(default=None, exclude=True)  # the CLI's -w
     file: str = Field(default="threadline.yaml", exclude=True)
 
     @model_validator(mode="after")
@@ -120,7 +121,8 @@ class ThreadlineConfig(BaseModel):
 
     @property
     def warehouse_path(self) -> Path:
-        return Path(os.environ.get(WAREHOUSE_ENV) or self.warehouse)
+        """`-w` if given, else $THREADLINE_WAREHOUSE, else the config's `warehouse`."""
+        return Path(self.warehouse_override or os.environ.get(WAREHOUSE_ENV) or self.warehouse)
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

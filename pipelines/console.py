@@ -173,3 +173,14 @@ def print_diff(report: RulesDiff) -> None:
         for m in report.moves:
             moves.add_row(shown(_goal(m.from_goal)), shown(_goal(m.to_goal)), f"{m.items:,}", f"{m.effort:,.1f}")
         out.print(moves)
+
+
+def checks_table(results: list) -> Table:
+    """`threadline check`: one row per check (warehouse.checks.CheckResult)."""
+    table = Table(title="checks")
+    for column in ("check", "subject", "result", "detail"):
+        table.add_column(column)
+    for r in results:
+        verdict = "ok" if r.passed else ("warning" if r.warn_only else "FAILED")
+        table.add_row(r.name, escape(r.subject), verdict, escape(r.description))
+    return table

@@ -14,7 +14,7 @@ import os
 import warnings
 from pathlib import Path
 
-from dagster import BetaWarning, Definitions, EnvVar, in_process_executor
+from dagster import BetaWarning, Definitions, in_process_executor
 from dagster_duckdb import DuckDBResource
 
 from pipelines.config import CONFIG_ENV, config_path, load_config
@@ -54,8 +54,7 @@ def build_definitions(
         "duckdb": DuckDBResource(database=str(warehouse or config.warehouse_path)),
     }
     for source in sources:
-        token = "sandbox" if sandbox_url else EnvVar(source.token_env)
-        resources[client_key(source)] = SourceClientResource(token=token, sandbox_url=sandbox_url)
+        resources[client_key(source)] = SourceClientResource(sandbox_url=sandbox_url)
 
     remap = remap_job([goal_mapping, leadership_report], owners)
     return Definitions(

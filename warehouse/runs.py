@@ -53,3 +53,13 @@ def finish_run(
 def mark_interrupted(con: duckdb.DuckDBPyConnection, source_name: str) -> None:
     """Runs of this source still 'running' when a new one starts were killed mid-way."""
     sql.run(con, "queries/runs/mark_interrupted.sql", {"source_name": source_name})
+
+
+def hours_since_sweep(con: duckdb.DuckDBPyConnection, source_name: str, container: str) -> float | None:
+    """Hours since the container was last swept (or first synced, if never swept); None: never synced."""
+    params = {"source_name": source_name, "container": container}
+    return sql.run(con, "queries/runs/hours_since_sweep.sql", params).fetchone()[0]
+
+
+def synced_containers(con: duckdb.DuckDBPyConnection, source_name: str) -> list[str]:
+    return [row[0] for row in sql.run(con, "queries/runs/containers.sql", {"source_name": source_name}).fetchall()]

@@ -24,7 +24,7 @@ from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.steps import load_mapping_config, run_mapping, run_report
 from pipelines.sync import SyncReport, check_access, import_goals, sync_container
-from warehouse import sql
+from warehouse import runs
 from warehouse.db import prepare
 from warehouse.imported_goals import read_imported_goals
 from warehouse.publish import publish
@@ -38,7 +38,7 @@ class SyncConfig(Config):
 
 
 def sweep_due(con, source_name: str, container: str) -> bool:
-    hours = sql.run(con, "queries/runs/hours_since_sweep.sql", {"source_name": source_name, "container": container}).fetchone()[0]
+    hours = runs.hours_since_sweep(con, source_name, container)
     return hours is not None and hours >= SWEEP_EVERY_HOURS
 
 

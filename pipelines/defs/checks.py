@@ -8,8 +8,15 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetsDefinition, asse
 from connectors.base import SourceConfig
 from pipelines.defs.automation import FRESHNESS_CHECK_CONDITION
 from pipelines.defs.partitions import containers_partitions
-from warehouse import sql
+from warehouse import checks
 from warehouse.db import prepare
+
+
+def asset_result(result: checks.CheckResult) -> AssetCheckResult:
+    severity = AssetCheckSeverity.WARN if result.warn_only else AssetCheckSeverity.ERROR
+    return AssetCheckResult(
+        passed=result.passed, severity=severity, description=result.description, metadata=result.metadata
+    )
 
 
 def source_checks(source: SourceConfig, asset_def: AssetsDefinition) -> list:
@@ -21,8 +28,7 @@ def source_checks(source: SourceConfig, asset_def: AssetsDefinition) -> list:
     )
     def unique_item_ids(context) -> AssetCheckResult:
         with context.resources.duckdb.get_connection() as con:
-            duplicates = sql.run(con, "queries/checks/duplicate_items.sql", {"source": source.kind}).fetchone()[0]
-        return AssetCheckResult(passed=duplicates == 0, metadata={"duplicate_item_ids": duplicates})
+            return asset_result(checks.unique_item_ids(con, source.name, source.kind))
 
     @asset_check(
         asset=asset_def,
@@ -37,19 +43,7 @@ def source_checks(source: SourceConfig, asset_def: AssetsDefinition) -> list:
         containers = sorted(context.instance.get_dynamic_partitions(containers_partitions(source).name))
         with context.resources.duckdb.get_connection() as con:
             prepare(con)  # it runs on its own clock, possibly before the first sync created the schema
-            rows = sql.run(
-                con, "queries/checks/container_freshness.sql", {"source_name": source.name, "containers": containers}
-            ).fetchall()
-        stale = {container: hours for container, _, hours in rows if hours is None or hours > limit}
-        return AssetCheckResult(
-            passed=not stale,
-            severity=AssetCheckSeverity.WARN,
-            description=("stale: " + ", ".join(sorted(stale))) if stale else f"every container synced within {limit:g} h",
-            metadata={
-                "stale_containers": ", ".join(sorted(stale)) or "none",
-                **{f"hours_since_sync[{c}]": round(h, 2) if h is not None else -1.0 for c, _, h in rows},
-            },
-        )
+            return asset_result(checks.fresh(con, source.name, containers, limit))
 
     return [unique_item_ids, fresh]
 
@@ -63,11 +57,7 @@ def mapping_checks(goal_mapping: AssetsDefinition) -> list:
     )
     def every_item_mapped(context) -> AssetCheckResult:
         with context.resources.duckdb.get_connection() as con:
-            unmapped, bad_weights = sql.run(con, "queries/checks/unmapped_items.sql").fetchone()
-        return AssetCheckResult(
-            passed=unmapped == 0 and bad_weights == 0,
-            metadata={"unmapped_items": unmapped, "items_with_weights_not_summing_to_1": bad_weights},
-        )
+            return asset_result(checks.every_item_mapped(con))
 
     @asset_check(
         asset=goal_mapping,
@@ -79,17 +69,6 @@ def mapping_checks(goal_mapping: AssetsDefinition) -> list:
     def alignment_drop(context) -> AssetCheckResult:
         allowed = context.resources.threadline.load().alerts.alignment_drop
         with context.resources.duckdb.get_connection() as con:
-            latest, previous = sql.run(con, "queries/checks/alignment_change.sql").fetchone()
-        drop = (previous - latest) if latest is not None and previous is not None else 0.0
-        return AssetCheckResult(
-            passed=drop <= allowed,
-            severity=AssetCheckSeverity.WARN,
-            metadata={
-                "alignment_rate": latest if latest is not None else -1.0,
-                "previous_alignment_rate": previous if previous is not None else -1.0,
-                "drop": drop,
-                "allowed_drop": allowed,
-            },
-        )
+            return asset_result(checks.alignment_drop(con, allowed))
 
     return [every_item_mapped, alignment_drop]

@@ -25,15 +25,14 @@ class ThreadlineResource(ConfigurableResource):
 
 
 class SourceClientResource(ConfigurableResource):
-    """Credentials of one source (token from an env var); hands out its connector."""
+    """Hands out one source's connector. The token is read from the variable the config names,
+    when the connector is built, exactly as the CLI reads it; with `sandbox_url` the sandbox
+    points the source at itself and gives its own token."""
 
-    token: str
     sandbox_url: str | None = None
 
     def connector(self, source: SourceConfig) -> Connector:
-        if self.sandbox_url:
-            return build_connector(source, sandbox_url=self.sandbox_url)
-        return build_connector(source, token=self.token)
+        return build_connector(source, sandbox_url=self.sandbox_url)
 
 
 def client_key(source: SourceConfig) -> str:

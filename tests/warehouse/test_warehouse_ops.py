@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from tests.conftest import ROOT
-from tests.test_cli import invoke, make_config
+from tests.pipelines.test_cli import invoke, make_config
 
 HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
 
