@@ -1,16 +1,28 @@
-"""The numbers a report shows, read from the marts for one period."""
+"""The numbers a report shows, read from the marts for one period and the period before it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
 import duckdb
 
+from reports.trends import GoalTrend, reconstruct, week_starts
 
-def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+# Kinds of completed work (queries/balance.sql), in the order the report shows them.
+KINDS = ("goal", "planned", "inactive_goal", "unexplained")
+KIND_LABELS = {
+    "goal": "goal work",
+    "planned": "planned non-goal work",
+    "inactive_goal": "work on goals outside their period",
+    "unexplained": "unexplained work",
+}
+PLANNED_REASONS = {"ignored_by_rule", "override_unaligned"}
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     text = resources.files("reports").joinpath(f"queries/{name}.sql").read_text()
     used = {k: v for k, v in params.items() if f"${k}" in text}
     cursor = con.execute(text, used)
@@ -18,13 +30,18 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) ->
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def tree_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows of goals in tree order (each parent followed by its children), with `depth` set."""
+def tree_order(rows: list[dict[str, Any]], effort: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """Rows of goals in tree order (each parent followed by its children), with `depth` set.
+
+    Siblings are ordered by `effort` (largest first) when given, else as the rows come."""
     by_parent: dict[str | None, list[dict[str, Any]]] = {}
     ids = {row["goal_id"] for row in rows}
     for row in rows:
         parent = row.get("parent_id") if row.get("parent_id") in ids else None
         by_parent.setdefault(parent, []).append(row)
+    if effort is not None:
+        for siblings in by_parent.values():
+            siblings.sort(key=lambda r: -(effort.get(r["goal_id"]) or 0.0))
     ordered: list[dict[str, Any]] = []
 
     def visit(parent: str | None, depth: int) -> None:
@@ -45,28 +62,120 @@ class Period:
     def last_weeks(cls, end: datetime, weeks: int) -> Period:
         return cls(end - timedelta(weeks=weeks), end)
 
+    @property
+    def previous(self) -> Period:
+        """The period of equal length just before this one."""
+        return Period(self.start - (self.end - self.start), self.start)
+
+    @property
+    def days(self) -> int:
+        return round((self.end - self.start) / timedelta(days=1))
+
+
+@dataclass
+class Balance:
+    """Completed effort and items of one period (company or one team), split by kind of work."""
+
+    effort: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KINDS, 0.0))
+    items: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    planned_by: dict[str, float] = field(default_factory=dict)  # rule or override id -> effort
+    unexplained_by: dict[str, float] = field(default_factory=dict)  # reason -> effort
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.effort[row["kind"]] += row["effort"] or 0.0
+        self.items[row["kind"]] += row["items"]
+        if row["planned_by"]:
+            self.planned_by[row["planned_by"]] = self.planned_by.get(row["planned_by"], 0.0) + (row["effort"] or 0.0)
+        if row["kind"] == "unexplained" and row["reason"]:
+            self.unexplained_by[row["reason"]] = self.unexplained_by.get(row["reason"], 0.0) + (row["effort"] or 0.0)
+
+    @property
+    def completed_effort(self) -> float:
+        return sum(self.effort.values())
+
+    @property
+    def completed_items(self) -> int:
+        return sum(self.items.values())
+
+    @property
+    def alignment(self) -> float | None:
+        """Goal work / all completed work."""
+        total = self.completed_effort
+        return self.effort["goal"] / total if total else None
+
+    @property
+    def alignment_of_unplanned(self) -> float | None:
+        """Goal work / completed work not set aside on purpose (planned non-goal work left out)."""
+        total = self.completed_effort - self.effort["planned"]
+        return self.effort["goal"] / total if total else None
+
+    def share(self, kind: str) -> float | None:
+        total = self.completed_effort
+        return self.effort[kind] / total if total else None
+
+
+@dataclass
+class Comparison:
+    """One figure in this period and the period before."""
+
+    label: str
+    current: float | None
+    previous: float | None
+    kind: str = "number"  # number | rate
+
+    @property
+    def delta(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
 
 @dataclass
 class ReportData:
     organisation: str
     period: Period
     generated_at: datetime
-    headline: dict[str, Any]
-    weekly: list[dict[str, Any]]
-    dimensions: list[dict[str, Any]]
+    unit: str
+    balance: Balance
+    previous_balance: Balance
+    team_balances: dict[str, tuple[Balance, Balance]]  # team -> (current, previous)
+    weekly: list[dict[str, Any]]  # week, kind, effort
+    weeks: list[date]
     allocation: list[dict[str, Any]]
-    goals: list[dict[str, Any]]
+    goals: list[dict[str, Any]]  # tree order, each with its allocation, trend and top items
     unaligned_top: list[dict[str, Any]]
     unaligned_clusters: list[dict[str, Any]]
     trust: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+    freshness: list[dict[str, Any]]
     sources: list[dict[str, Any]]
+    alignment_snapshots: list[dict[str, Any]]
+    planned_notes: dict[str, str] = field(default_factory=dict)
     starved_days: int = 21
-    notes: list[str] = field(default_factory=list)
+    takeaways: list[Any] = field(default_factory=list)
 
     @property
     def alignment_rate(self) -> float | None:
-        completed = self.headline["completed_effort"]
-        return self.headline["aligned_effort"] / completed if completed else None
+        return self.balance.alignment
+
+    @property
+    def headline(self) -> dict[str, Any]:
+        return {
+            "completed_items": self.balance.completed_items,
+            "aligned_items": self.balance.items["goal"],
+            "completed_effort": self.balance.completed_effort,
+            "aligned_effort": self.balance.effort["goal"],
+        }
+
+    def comparisons(self, current: Balance | None = None, previous: Balance | None = None) -> list[Comparison]:
+        now, before = current or self.balance, previous or self.previous_balance
+        return [
+            Comparison("alignment (goal work / all completed)", now.alignment, before.alignment, "rate"),
+            Comparison("alignment of unplanned work", now.alignment_of_unplanned, before.alignment_of_unplanned, "rate"),
+            Comparison(f"completed effort ({self.unit})", now.completed_effort, before.completed_effort),
+            Comparison("completed items", now.completed_items, before.completed_items),
+            Comparison("unexplained share", now.share("unexplained"), before.share("unexplained"), "rate"),
+        ]
 
     @property
     def goals_with_work(self) -> list[dict[str, Any]]:
@@ -82,6 +191,60 @@ class ReportData:
     def starved(self) -> list[dict[str, Any]]:
         return [g for g in self.goals if g["starved"]]
 
+    @property
+    def off_track(self) -> list[dict[str, Any]]:
+        return [g for g in self.goals if g["health"] == "off_track"]
+
+    @property
+    def stale(self) -> list[dict[str, Any]]:
+        return [f for f in self.freshness if f["last_status"] != "success"]
+
+    def planned_label(self, planned_by: str) -> str:
+        if planned_by == "override_unaligned":
+            return "items set aside by overrides"
+        return self.planned_notes.get(planned_by, f"rule {planned_by}")
+
+
+def _balances(rows: list[dict[str, Any]]) -> tuple[Balance, Balance, dict[str, tuple[Balance, Balance]]]:
+    company = {"current": Balance(), "previous": Balance()}
+    teams: dict[str, dict[str, Balance]] = {}
+    for row in rows:
+        company[row["period"]].add(row)
+        teams.setdefault(row["team"], {"current": Balance(), "previous": Balance()})[row["period"]].add(row)
+    ordered = sorted(teams.items(), key=lambda kv: -kv[1]["current"].completed_effort)
+    return company["current"], company["previous"], {team: (b["current"], b["previous"]) for team, b in ordered}
+
+
+def _goal_rows(
+    health: list[dict[str, Any]],
+    allocation: list[dict[str, Any]],
+    trends: dict[str, GoalTrend],
+    top_items: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One row per goal in tree order: health (from the warehouse), share, trend, top items.
+
+    Pillars, and siblings under a parent, are ordered by the effort they got in the period,
+    largest first: the first thing a reader sees is where the work went."""
+    shares = {a["goal_id"]: a for a in allocation}
+    tops: dict[str, list[dict[str, Any]]] = {}
+    for item in top_items:
+        tops.setdefault(item["goal_id"], []).append(item)
+    effort = {goal: shares.get(goal, {}).get("effort") or 0.0 for goal in (h["goal_id"] for h in health)}
+    rows = []
+    for goal in tree_order(health, effort):
+        alloc = shares.get(goal["goal_id"], {})
+        rows.append(
+            {
+                **goal,
+                "effort": alloc.get("effort") or 0.0,
+                "share": alloc.get("share"),
+                "target_share": alloc.get("target_share"),
+                "trend": trends.get(goal["goal_id"]),
+                "top_items": tops.get(goal["goal_id"], []),
+            }
+        )
+    return rows
+
 
 def collect(
     con: duckdb.DuckDBPyConnection,
@@ -90,21 +253,46 @@ def collect(
     period: Period,
     generated_at: datetime,
     starved_days: int = 21,
+    trend_weeks: int = 12,
     top: int = 15,
+    top_per_goal: int = 3,
+    planned_notes: dict[str, str] | None = None,
 ) -> ReportData:
-    params = {"start": period.start, "end": period.end, "limit": top, "starved_days": starved_days}
+    weeks = week_starts(period.end, trend_weeks)
+    trend_start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=period.end.tzinfo)
+    params = {
+        "start": period.start,
+        "end": period.end,
+        "previous_start": period.previous.start,
+        "trend_start": trend_start,
+        "limit": top,
+        "per_goal": top_per_goal,
+        "starved_days": starved_days,
+    }
+    current, previous, teams = _balances(query(con, "balance", params))
+    allocation = query(con, "allocation", params)
+    health = query(con, "goal_health", params)
+    trends = reconstruct(health, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
+    goals = _goal_rows(health, allocation, trends, query(con, "goal_top_items", params))
     return ReportData(
         organisation=organisation,
         period=period,
         generated_at=generated_at,
-        headline=_query(con, "headline", params)[0],
-        weekly=_query(con, "weekly", params),
-        dimensions=_query(con, "by_dimension", params),
-        allocation=tree_order(_query(con, "allocation", params)),
-        goals=tree_order(_query(con, "goal_health", params)),
-        unaligned_top=_query(con, "unaligned_top", params),
-        unaligned_clusters=_query(con, "unaligned_clusters", params),
-        trust=_query(con, "trust", params),
-        sources=_query(con, "sources", params),
+        unit=query(con, "unit_name", params)[0]["unit"],
+        balance=current,
+        previous_balance=previous,
+        team_balances=teams,
+        weekly=query(con, "weekly", params),
+        weeks=weeks,
+        allocation=tree_order(allocation, {a["goal_id"]: a["effort"] for a in allocation}),
+        goals=goals,
+        unaligned_top=query(con, "unaligned_top", params),
+        unaligned_clusters=query(con, "unaligned_clusters", params),
+        trust=query(con, "trust", params),
+        units=query(con, "units", params),
+        freshness=query(con, "freshness", params),
+        sources=query(con, "sources", params),
+        alignment_snapshots=query(con, "alignment_history", params),
+        planned_notes=planned_notes or {},
         starved_days=starved_days,
     )
