@@ -31,7 +31,7 @@ denominators AS (
     FROM core.goals AS g LEFT JOIN own AS o USING (goal_id)
 ),
 walk(top_id, goal_id, factor, depth) AS (
-    SELECT goal_id, goal_id, 1.0, 0 FROM core.goals
+    SELECT goal_id, goal_id, CAST(1.0 AS DOUBLE), 0 FROM core.goals  -- DOUBLE: a 1.0 literal is DECIMAL(2,1) and rounds every factor
     UNION ALL
     SELECT w.top_id, c.goal_id, w.factor * c.weight / d.denom, w.depth + 1
     FROM walk AS w
