@@ -163,11 +163,11 @@ def alignment_trend(weekly: list[dict[str, Any]], weeks: list[date], snapshots: 
 
 
 def _goal_labels(goals: list[dict[str, Any]]) -> list[str]:
-    """Unique y-axis labels in tree order, indented by depth (em spaces survive SVG whitespace rules)."""
+    """Unique y-axis labels in tree order, indented by depth (a dot per level: Vega trims leading spaces)."""
     seen: set[str] = set()
     labels = []
     for goal in goals:
-        label = "\u2003" * goal["depth"] + goal["title"]
+        label = "\u00b7 " * goal["depth"] + goal["title"]
         if label in seen:
             label = f"{label} ({goal['goal_id']})"
         seen.add(label)
@@ -196,8 +196,8 @@ def allocation(goals: list[dict[str, Any]], unit: str) -> Rendered | None:
         limit = 250 if width >= 400 else 150
         y = alt.Y("goal:N", sort=labels, title=None, axis=alt.Axis(
             labelLimit=limit, labelAlign="left", labelPadding=limit + 6,
-            # children start with an em space (see _goal_labels); pillars are bold
-            labelFontWeight=alt.ExprRef(expr="indexof(datum.value, '\u2003') == 0 ? 'normal' : 'bold'"),
+            # children start with a dot (see _goal_labels); pillars are bold
+            labelFontWeight=alt.ExprRef(expr="indexof(datum.value, '\u00b7 ') == 0 ? 'normal' : 'bold'"),
         ))
         x = alt.X("value:Q", title=f"Share of aligned effort ({unit})", axis=alt.Axis(format="%"),
                   scale=alt.Scale(domain=[0, min(1.0, top * 1.45 + 0.02)], zero=True))
