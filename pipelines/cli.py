@@ -1,7 +1,7 @@
 """The `threadline` command line. Each command is a thin shell over pipelines.steps / sync.
 
 Exit codes: 0 ok, 1 a sync stream failed, 2 bad configuration, 3 bad credentials,
-4 warehouse busy or missing.
+4 warehouse busy, missing or not mapped yet, 5 `map` refused to unalign that much (--force).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -23,10 +24,11 @@ from mapping.yamlconf import ConfigError
 from pipelines import console
 from pipelines.config import WAREHOUSE_ENV, load_config
 from pipelines.steps import (
+    MappingRefused,
+    NotMapped,
     build_connectors,
     effort_defaults,
-    imported_goals,
-    load_mapping_config,
+    load_mapping_as_map_sees,
     run_mapping,
     run_report,
 )
@@ -60,9 +62,12 @@ def handles_errors(fn):
         except SourceAccessError as exc:
             console.fail(str(exc), "Nothing was written. Fix the token or its permissions and run again.")
             raise typer.Exit(3) from None
-        except (WarehouseBusy, FileNotFoundError) as exc:
+        except (WarehouseBusy, FileNotFoundError, NotMapped) as exc:
             console.fail(str(exc))
             raise typer.Exit(4) from None
+        except MappingRefused as exc:
+            console.fail(str(exc))
+            raise typer.Exit(5) from None
         except SyncFailed as exc:
             console.fail(str(exc), "Pages loaded before the failure are kept; the next sync resumes from there.")
             raise typer.Exit(1) from None
@@ -119,13 +124,16 @@ def sync(
 
 @app.command("map")
 @handles_errors
-def map_command(config_path: ConfigOption = None) -> None:
+def map_command(
+    config_path: ConfigOption = None,
+    force: Annotated[bool, typer.Option(help="Apply even if it unaligns more than map.max_unalign_share of aligned effort")] = False,
+) -> None:
     """Link every work item to goals, from goals.yaml and rules.yaml."""
     config = load_config(config_path)
-    mapping = load_mapping_config(config, imported=imported_goals(config.warehouse_path))
+    mapping = load_mapping_as_map_sees(config)
     con = open_warehouse(config.warehouse_path, create=False)
     try:
-        summary = run_mapping(con, config, mapping)
+        summary = run_mapping(con, config, mapping, force=force)
     finally:
         con.close()
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
@@ -205,7 +213,7 @@ def rules_check(config_path: ConfigOption = None) -> None:
     from warehouse.rules_check import check_rules
 
     config = load_config(config_path)
-    mapping = load_mapping_config(config)
+    mapping = load_mapping_as_map_sees(config)
     console.out.print(
         f"[green]valid[/]: {len(mapping.goals.goals)} goals, {len(mapping.rules.rules)} rules, "
         f"{len(mapping.overrides.overrides)} overrides"
@@ -233,8 +241,10 @@ def rules_diff(
     from warehouse.rules_check import diff_rules
 
     config = load_config(config_path)
-    before = load_mapping_config(config, rules_path=old)
-    after = load_mapping_config(config, rules_path=new)
+    from mapping.rules import load_rules
+
+    before = load_mapping_as_map_sees(config, rules_path=old)
+    after = replace(before, rules=load_rules(new, before.goals))  # the same goals, loaded (and warned about) once
     con = open_warehouse(config.warehouse_path, read_only=True)
     try:
         report = diff_rules(con, before.goals, before.rules, after.rules, before.overrides, effort_defaults(config))

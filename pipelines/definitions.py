@@ -198,6 +198,8 @@ def _mapping_assets(source_keys: list[AssetKey]) -> list:
                 "path": str(files.html.resolve()),
                 "alignment_rate": rate if rate is not None else -1.0,
                 "goals_with_work": len(files.data.goals_with_work),
+                # marts.goal_health, as the report shows it: on_track / at_risk / off_track / ...
+                **{f"goals_{health}": count for health, count in files.data.health_counts().items()},
             }
         )
 

@@ -148,7 +148,6 @@ def build_report(
     end: datetime,
     weeks: int = 12,
     trend_weeks: int = 12,
-    starved_days: int = 21,
     generated_at: datetime | None = None,
     planned_notes: dict[str, str] | None = None,
 ) -> ReportFiles:
@@ -157,7 +156,6 @@ def build_report(
         organisation=organisation,
         period=Period.last_weeks(end, weeks),
         generated_at=generated_at or end,
-        starved_days=starved_days,
         trend_weeks=trend_weeks,
         planned_notes=planned_notes,
     )

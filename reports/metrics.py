@@ -30,8 +30,12 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> 
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
+SOURCE_NAMES = {"asana": "Asana", "github": "GitHub", "jira": "Jira"}
+
+
 def tree_order(rows: list[dict[str, Any]], effort: dict[str, float] | None = None) -> list[dict[str, Any]]:
-    """Rows of goals in tree order (each parent followed by its children), with `depth` set.
+    """Rows of goals in tree order (each parent followed by its children). Their `depth` is the
+    warehouse's (marts.goal_paths.goal_depth), not recomputed here.
 
     Siblings are ordered by `effort` (largest first) when given, else as the rows come."""
     by_parent: dict[str | None, list[dict[str, Any]]] = {}
@@ -44,13 +48,30 @@ def tree_order(rows: list[dict[str, Any]], effort: dict[str, float] | None = Non
             siblings.sort(key=lambda r: -(effort.get(r["goal_id"]) or 0.0))
     ordered: list[dict[str, Any]] = []
 
-    def visit(parent: str | None, depth: int) -> None:
+    def visit(parent: str | None) -> None:
         for row in by_parent.get(parent, []):
-            ordered.append({**row, "depth": depth})
-            visit(row["goal_id"], depth + 1)
+            ordered.append(row)
+            visit(row["goal_id"])
 
-    visit(None, 0)
+    visit(None)
     return ordered
+
+
+def effort_method(defaults: list[dict[str, Any]]) -> str:
+    """The report's sentence on effort, from the per-source defaults the marts computed with."""
+    by_value: dict[float, list[str]] = {}
+    for row in defaults:
+        by_value.setdefault(row["effort"], []).append(SOURCE_NAMES.get(row["source"], row["source"]))
+    if defaults and all(row.get("rate") is None for row in defaults):
+        return "Effort counts items: every item counts 1 and estimates are ignored."
+    estimate = "an item's estimate"
+    if any(row.get("rate") != 1 for row in defaults):
+        estimate = "an item's estimate at its source's rate (see What effort means)"
+    if len(by_value) <= 1:
+        value = next(iter(by_value), 1.0)
+        return f"Effort is {estimate}, or {value:g} when it has none."
+    parts = [f"{value:g} ({', '.join(sorted(names))})" for value, names in sorted(by_value.items())]
+    return f"Effort is {estimate}; without one it is {' or '.join(parts)}."
 
 
 @dataclass
@@ -152,6 +173,8 @@ class ReportData:
     alignment_snapshots: list[dict[str, Any]]
     planned_notes: dict[str, str] = field(default_factory=dict)
     starved_days: int = 21
+    underfunded_below: float = 0.5
+    effort_method: str = "Effort is an item's estimate, or 1 when it has none."
     takeaways: list[Any] = field(default_factory=list)
 
     @property
@@ -165,6 +188,8 @@ class ReportData:
             "aligned_items": self.balance.items["goal"],
             "completed_effort": self.balance.completed_effort,
             "aligned_effort": self.balance.effort["goal"],
+            "inactive_goal_effort": self.balance.effort["inactive_goal"],
+            "unlinked_effort": self.balance.effort["planned"] + self.balance.effort["unexplained"],
         }
 
     def comparisons(self, current: Balance | None = None, previous: Balance | None = None) -> list[Comparison]:
@@ -252,7 +277,6 @@ def collect(
     organisation: str,
     period: Period,
     generated_at: datetime,
-    starved_days: int = 21,
     trend_weeks: int = 12,
     top: int = 15,
     top_per_goal: int = 3,
@@ -267,8 +291,8 @@ def collect(
         "trend_start": trend_start,
         "limit": top,
         "per_goal": top_per_goal,
-        "starved_days": starved_days,
     }
+    settings = query(con, "settings", params)[0]
     current, previous, teams = _balances(query(con, "balance", params))
     allocation = query(con, "allocation", params)
     health = query(con, "goal_health", params)
@@ -294,5 +318,7 @@ def collect(
         sources=query(con, "sources", params),
         alignment_snapshots=query(con, "alignment_history", params),
         planned_notes=planned_notes or {},
-        starved_days=starved_days,
+        starved_days=settings["starved_days"],
+        underfunded_below=settings["underfunded_below"],
+        effort_method=effort_method(settings["effort_defaults"]),
     )

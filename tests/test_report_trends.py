@@ -66,7 +66,8 @@ def test_goal_trend_is_rebuilt_week_by_week_from_item_dates(con, tmp_path: Path)
         item("E", labels=["checkout"], estimate=5, created_at=at(11, 3)),
     )
     apply_mapping(con, goals, load_rules(write(tmp_path / "rules.yaml", RULES), goals), END)
-    con.execute("INSERT INTO core.goal_history VALUES (DATE '2026-10-20', 'checkout', 3, 2, 0.66, 0.3, 'on_track', false, now())")
+    con.execute("INSERT INTO core.goal_history (snapshot_date, goal_id, linked_effort, done_effort, progress, elapsed, "
+                "health, starved, taken_at) VALUES (DATE '2026-10-20', 'checkout', 3, 2, 0.66, 0.3, 'on_track', false, now())")
 
     data = collect(con, organisation="t", period=Period.last_weeks(END, 4), generated_at=END, trend_weeks=4)
     trends = {g["goal_id"]: g["trend"] for g in data.goals}

@@ -1,12 +1,8 @@
--- Health per goal: the warehouse's definition (marts.goal_progress), read here only, so the
--- report never computes health itself. health_reason: why, in words.
-SELECT p.goal_id, p.parent_id, p.title, p.level, p.owner, p.period_start, p.period_end, p.weight,
-       p.linked_effort, p.done_effort, p.progress, p.elapsed, p.health,
-       CAST(NULL AS VARCHAR) AS health_reason,
-       p.last_completed_at, p.days_since_completed,
-       (p.last_completed_at IS NULL
-        OR p.last_completed_at < CAST($end AS TIMESTAMPTZ) - to_days(CAST($starved_days AS INTEGER))) AS starved,
-       gp.goal_depth AS depth, gp.pillar_id
-FROM marts.goal_progress AS p
-LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = p.goal_id AND gp.depth = 0
-ORDER BY gp.pillar_id, depth, p.goal_id;
+-- Goal health as the warehouse defines it (marts.goal_health_between), as of the period's end
+-- with funding measured over the period. The report reads health only from here.
+SELECT goal_id, parent_id, title, level, owner, period_start, period_end, weight,
+       linked_effort, done_effort, progress, elapsed,
+       share, target_share, health, health_reason, last_completed_at, days_since_completed, starved,
+       goal_depth AS depth, pillar_id
+FROM marts.goal_health_between(CAST($start AS TIMESTAMPTZ), CAST($end AS TIMESTAMPTZ))
+ORDER BY pillar_id, depth, goal_id;
