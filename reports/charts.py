@@ -12,7 +12,9 @@ fits: scaling a 600-pixel chart down to a phone's 360 pixels shrinks its text be
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -46,19 +48,29 @@ class Rendered:
     narrow: str | None = None
 
 
-def _style(chart: alt.TopLevelMixin, font_size: int = 12) -> alt.TopLevelMixin:
-    return (
-        chart.configure(font="DejaVu Sans, Helvetica, Arial, sans-serif", background="white")
-        .configure_axis(labelFontSize=font_size, titleFontSize=font_size, labelColor="#3e4c59", titleColor="#3e4c59")
-        .configure_legend(labelFontSize=font_size, titleFontSize=font_size, orient="bottom", direction="vertical",
-                          labelLimit=400)
-        .configure_view(stroke=None)
-    )
+def _config(font_size: int) -> dict[str, Any]:
+    """The house style, as a Vega-Lite config (added to the spec dict: altair's configure_*
+    calls copy the whole chart, data included, each time)."""
+    text = {"labelFontSize": font_size, "titleFontSize": font_size}
+    return {
+        "font": "DejaVu Sans, Helvetica, Arial, sans-serif",
+        "background": "white",
+        "axis": {**text, "labelColor": "#3e4c59", "titleColor": "#3e4c59"},
+        "legend": {**text, "orient": "bottom", "direction": "vertical", "labelLimit": 400},
+        "view": {"stroke": None},
+    }
 
 
 def to_svg(chart: alt.TopLevelMixin, title: str, description: str, font_size: int = 12) -> str:
     """Static SVG with a <title> and <desc>, scaling to its container (viewBox, no fixed size)."""
-    svg = vl_convert.vegalite_to_svg(_style(chart, font_size).to_dict())
+    # validate=False: altair's schema check costs more than rendering; the specs are fixed code,
+    # and every one of them is rendered by the tests.
+    spec = chart.to_dict(validate=False)
+    spec["config"] = _config(font_size)
+    return _accessible(vl_convert.vegalite_to_svg(spec), title, description)
+
+
+def _accessible(svg: str, title: str, description: str) -> str:
     number = next(_ids)
     head = re.match(r"<svg\b[^>]*>", svg)
     if head is None:  # vl-convert always writes one root element; fail loudly if that changes
@@ -275,40 +287,54 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
                  "Effort completed in the period per mapping method, with its share and item count.")
 
 
+TREND_SERIES = ["progress, reconstructed", "progress, snapshot"]
+
+
+@functools.cache
+def _trend_vega(unit: str, weeks: int) -> str:
+    """The goal trend chart compiled to Vega once per report, as JSON with named, empty data sets:
+    every goal's chart is this spec with its own values (building and compiling 30 specs
+    through altair and Vega-Lite would cost more than drawing them)."""
+    x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"),
+              axis=alt.Axis(format="%d %b", formatType="utc", tickCount=3, labelFontSize=9))
+    bars = alt.Chart(alt.NamedData("effort")).mark_bar(color="#9db8e8", width=8).encode(
+        x=x,
+        y=alt.Y("effort:Q", title=unit, scale=alt.Scale(zero=True, nice=True),
+                axis=alt.Axis(tickCount=2, labelFontSize=9, titleFontSize=9)),
+    )
+    line = alt.Chart(alt.NamedData("progress")).mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2).encode(
+        x=x,
+        y=alt.Y("progress:Q", title="progress", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%", tickCount=2, labelFontSize=9, titleFontSize=9, orient="right")),
+        color=alt.Color("series:N", legend=None, scale=alt.Scale(domain=TREND_SERIES, range=["#1f2933", TARGET])),
+        strokeOpacity=alt.condition(alt.datum.series == TREND_SERIES[1], alt.value(0), alt.value(1)),
+    )
+    spec = alt.layer(bars, line).resolve_scale(y="independent").properties(width=200, height=56).to_dict(validate=False)
+    spec["config"] = _config(9)
+    return json.dumps(vl_convert.vegalite_to_vega(spec))
+
+
 def goal_trend(title: str, trend: GoalTrend, unit: str) -> str:
     """Small multiple for one goal: effort completed per week (bars) and progress at each week's
     end (line, reconstructed; dots: dated snapshots)."""
-    effort = [{"date": w.isoformat(), "effort": c} for w, c in zip(trend.weeks, trend.completed, strict=True)]
-    progress = [
-        {"date": w.isoformat(), "progress": p, "series": "progress, reconstructed"}
-        for w, p in zip(trend.weeks, trend.progress, strict=True)
-        if p is not None
-    ]
-    progress += [
-        {"date": d.isoformat(), "progress": p, "series": "progress, snapshot"} for d, p in trend.snapshots if p is not None
-    ]
-    x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"),
-              axis=alt.Axis(format="%d %b", formatType="utc", tickCount=3, labelFontSize=9))
-    top = max(trend.completed) or 1
-    bars = alt.Chart(alt.Data(values=effort)).mark_bar(color="#9db8e8", width=8).encode(
-        x=x,
-        y=alt.Y("effort:Q", title=unit, scale=alt.Scale(domain=[0, top], zero=True),
-                axis=alt.Axis(tickCount=2, labelFontSize=9, titleFontSize=9)),
-    )
-    layers = [bars]
-    if progress:
-        line = alt.Chart(alt.Data(values=progress)).mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2).encode(
-            x=x,
-            y=alt.Y("progress:Q", title="progress", scale=alt.Scale(domain=[0, 1]),
-                    axis=alt.Axis(format="%", tickCount=2, labelFontSize=9, titleFontSize=9, orient="right")),
-            color=alt.Color("series:N", legend=None, scale=alt.Scale(
-                domain=["progress, reconstructed", "progress, snapshot"], range=["#1f2933", TARGET])),
-            strokeOpacity=alt.condition(alt.datum.series == "progress, snapshot", alt.value(0), alt.value(1)),
-        )
-        layers.append(line)
-    chart = alt.layer(*layers).resolve_scale(y="independent").properties(width=200, height=56)
+    values = {
+        "effort": [{"date": w.isoformat(), "effort": c} for w, c in zip(trend.weeks, trend.completed, strict=True)],
+        "progress": [
+            {"date": w.isoformat(), "progress": p, "series": TREND_SERIES[0]}
+            for w, p in zip(trend.weeks, trend.progress, strict=True)
+            if p is not None
+        ]
+        + [{"date": d.isoformat(), "progress": p, "series": TREND_SERIES[1]} for d, p in trend.snapshots if p is not None],
+    }
+    spec = json.loads(_trend_vega(unit, len(trend.weeks)))
+    for dataset in spec["data"]:
+        if dataset["name"] in values:
+            dataset["values"] = values[dataset["name"]]
     last = next((p for p in reversed(trend.progress) if p is not None), None)
     done = f"progress now {last:.0%}" if last is not None else "nothing linked yet"
-    return to_svg(chart, f"{title}: trend over {len(trend.weeks)} weeks",
-                  f"Bars: {unit} completed per week, {sum(trend.completed):,.0f} in all; line: progress at each "
-                  f"week's end, reconstructed from item dates, {done}; dots: dated snapshots.", font_size=9)
+    return _accessible(
+        vl_convert.vega_to_svg(spec),
+        f"{title}: trend over {len(trend.weeks)} weeks",
+        f"Bars: {unit} completed per week, {sum(trend.completed):,.0f} in all; line: progress at each "
+        f"week's end, reconstructed from item dates, {done}; dots: dated snapshots.",
+    )

@@ -1,19 +1,25 @@
 -- Per goal (its own items) and week: effort of items created and completed that week, under
 -- today's mapping. The report sums these up to each week's end to reconstruct progress, and
 -- reads the weekly completed effort as the goal's trend. Deleted items are not mapped, so
--- they are not in here.
+-- they are not in here. One pass over the items (grouping sets), weeks in UTC.
 WITH own AS (
-    SELECT goal_id, created_at, completed_at, linked_effort
+    SELECT goal_id,
+           CAST(date_trunc('week', CAST(created_at AS TIMESTAMP)) AS DATE) AS created_week,
+           CASE WHEN completed_at < $end
+                THEN CAST(date_trunc('week', CAST(completed_at AS TIMESTAMP)) AS DATE) END AS completed_week,
+           linked_effort
     FROM marts.item_effort
     WHERE goal_id IS NOT NULL AND created_at < $end
 ),
-events AS (
-    SELECT goal_id, date_trunc('week', created_at) AS week, linked_effort AS created, 0.0 AS completed FROM own
-    UNION ALL
-    SELECT goal_id, date_trunc('week', completed_at), 0.0, linked_effort
-    FROM own WHERE completed_at IS NOT NULL AND completed_at < $end
+weekly AS (
+    SELECT goal_id, created_week, completed_week, sum(linked_effort) AS effort
+    FROM own
+    GROUP BY GROUPING SETS ((goal_id, created_week), (goal_id, completed_week))
 )
-SELECT goal_id, CAST(week AS DATE) AS week, sum(created) AS created_effort, sum(completed) AS completed_effort
-FROM events
+SELECT goal_id, coalesce(created_week, completed_week) AS week,
+       coalesce(sum(effort) FILTER (WHERE created_week IS NOT NULL), 0) AS created_effort,
+       coalesce(sum(effort) FILTER (WHERE completed_week IS NOT NULL), 0) AS completed_effort
+FROM weekly
+WHERE created_week IS NOT NULL OR completed_week IS NOT NULL  -- the open items' empty completion group
 GROUP BY ALL
 ORDER BY goal_id, week;
