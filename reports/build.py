@@ -44,6 +44,12 @@ def ratio(part: float | None, whole: float | None) -> float | None:
     return (part or 0) / whole if whole else None
 
 
+def amount(value: float | None, unit: str) -> str:
+    """'3 points', '1 point', '0.5 points'."""
+    singular = unit[:-1] if unit.endswith("s") and value == 1 else unit
+    return f"{num(value)} {singular}"
+
+
 def days_ago(days: int | None) -> str:
     if days is None:
         return "never"
@@ -98,7 +104,7 @@ def _environment(autoescape: bool) -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        pct=pct, num=num, ratio=ratio, md=md, days_ago=days_ago, change=change, figure=figure, web_url=web_url,
+        pct=pct, num=num, amount=amount, ratio=ratio, md=md, days_ago=days_ago, change=change, figure=figure, web_url=web_url,
         reason_text=reason_text, period_text=period_text, KINDS=KINDS, KIND_LABELS=KIND_LABELS,
     )
     return env

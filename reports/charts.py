@@ -160,7 +160,7 @@ def alignment_trend(weekly: list[dict[str, Any]], weeks: list[date], snapshots: 
     def build(width: int) -> alt.LayerChart:
         base = alt.Chart(alt.Data(values=rows)).encode(
             x=alt.X("date:T", title="Week starting", scale=alt.Scale(type="utc"),
-                    axis=alt.Axis(format="%d %b", formatType="utc", labelOverlap=True, tickCount=6)),
+                    axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", labelOverlap=True, tickCount=6)),
             y=alt.Y("alignment:Q", title="Alignment (% of completed effort)", scale=alt.Scale(domain=[0, 1]),
                     axis=alt.Axis(format="%")),
             color=alt.Color("series:N", title="Series", scale=alt.Scale(domain=[reconstructed, snapshot],
@@ -296,7 +296,7 @@ def _trend_vega(unit: str, weeks: int) -> str:
     every goal's chart is this spec with its own values (building and compiling 30 specs
     through altair and Vega-Lite would cost more than drawing them)."""
     x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"),
-              axis=alt.Axis(format="%d %b", formatType="utc", tickCount=3, labelFontSize=9))
+              axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", tickCount=3, labelFontSize=9))
     bars = alt.Chart(alt.NamedData("effort")).mark_bar(color="#9db8e8", width=8).encode(
         x=x,
         y=alt.Y("effort:Q", title=unit, scale=alt.Scale(zero=True, nice=True),

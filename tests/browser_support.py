@@ -145,8 +145,12 @@ class Browser:
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self._receive().get("method") == "Page.loadEventFired":
-                return
-        raise RuntimeError(f"{path} did not finish loading")
+                break
+        else:
+            raise RuntimeError(f"{path} did not finish loading")
+        # A missing file loads Chromium's error page, which would pass every check vacuously.
+        if self.evaluate("location.href") != path.resolve().as_uri():
+            raise RuntimeError(f"{path} did not load (Chromium shows an error page)")
 
     def evaluate(self, expression: str) -> Any:
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)

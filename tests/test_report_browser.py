@@ -8,6 +8,7 @@ and hold no javascript: link.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,24 @@ def test_demo_report_in_chromium(demo_report: Path, browser: Browser, width: int
                                                "https://app.asana.com/")) for link in item_links), item_links
     shot = browser.screenshot(SCREENSHOTS / f"demo-report-{width}.png")
     assert shot.stat().st_size > 10_000
+
+
+def test_demo_report_prints(demo_report: Path, browser: Browser):
+    """The print stylesheet: wide charts, sections starting on a new page; saved as a PDF."""
+    browser.open(demo_report, 1400)
+    browser.send("Emulation.setEmulatedMedia", media="print")
+    try:
+        shown = browser.evaluate(
+            "[...document.querySelectorAll('figure.chart .wide, figure.chart .narrow')]"
+            ".map(e => e.className + ':' + getComputedStyle(e).display)"
+        )
+        assert shown and all(s.endswith(":block") if s.startswith("wide") else s.endswith(":none") for s in shown)
+        assert browser.evaluate("getComputedStyle(document.querySelector('#balance')).breakBefore") == "page"
+        pdf = browser.send("Page.printToPDF", printBackground=True)["data"]
+        (SCREENSHOTS / "demo-report.pdf").write_bytes(base64.b64decode(pdf))
+        assert base64.b64decode(pdf).count(b"/Type /Page") >= 5
+    finally:
+        browser.send("Emulation.setEmulatedMedia", media="")
 
 
 def test_hostile_report_runs_no_script(con, tmp_path: Path, browser: Browser):
