@@ -112,3 +112,20 @@ def test_hostile_text_stays_text_in_both_files(con, tmp_path: Path):
     rendered = MarkdownIt("commonmark").enable("table").render(files.markdown.read_text())
     assert not re.search(r"<(script|img)[\s>]|<b on", rendered)
     assert "javascript:" not in re.findall(r'href="([^"]*)"', rendered).__str__()
+
+
+def test_counting_items_instead_of_estimates(con, tmp_path: Path):
+    from pipelines.config import EffortConfig, ReportConfig, ThreadlineConfig
+    from pipelines.steps import write_effort_defaults
+    from tests.report_support import _github_source
+
+    load_org(con, tmp_path)
+    config = ThreadlineConfig(effort=EffortConfig(measure="items"), report=ReportConfig(weeks=2), sources=[_github_source()])
+    write_effort_defaults(con, config)
+    files = build_report(con, tmp_path / "r.html", organisation="Acme", end=END, weeks=2)
+    balance = files.data.balance
+    assert files.data.unit == "items"
+    assert balance.effort == {k: float(v) for k, v in balance.items.items()}  # every item counts 1
+    assert balance.completed_effort == 8
+    assert files.data.effort_method == "Effort counts items: every item counts 1 and estimates are ignored."
+    assert "each item counts 1 item (estimates ignored)" in files.html.read_text()
