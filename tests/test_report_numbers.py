@@ -129,3 +129,25 @@ def test_counting_items_instead_of_estimates(con, tmp_path: Path):
     assert balance.completed_effort == 8
     assert files.data.effort_method == "Effort counts items: every item counts 1 and estimates are ignored."
     assert "each item counts 1 item (estimates ignored)" in files.html.read_text()
+
+
+def test_data_freshness_names_containers_whose_last_sync_failed(con, tmp_path: Path):
+    load_org(con, tmp_path)
+    runs = [  # (run, container, status, started, finished, error)
+        ("r1", "acme/api", "success", "2026-11-20 08:00", "2026-11-20 08:01", None),
+        ("r1", "acme/web", "success", "2026-11-20 08:00", "2026-11-20 08:02", None),
+        ("r2", "acme/api", "success", "2026-11-21 08:00", "2026-11-21 08:01", None),
+        ("r2", "acme/web", "failed", "2026-11-21 08:00", "2026-11-21 08:03", "403 Forbidden: token lacks access"),
+    ]
+    for run, container, status, started, finished, error in runs:
+        con.execute(
+            "INSERT INTO meta.sync_runs (run_id, source, source_name, instance, container, stream, status, started_at, "
+            "finished_at, error) VALUES (?, 'github', 'github', 'github.com', ?, 'items', ?, ?, ?, ?)",
+            [run, container, status, started + "+00", finished + "+00", error],
+        )
+    files = build_report(con, tmp_path / "r.html", organisation="Acme", end=END, weeks=2)
+    stale = [(f["container"], f["last_status"], f["last_success"].strftime("%d %b %H:%M")) for f in files.data.stale]
+    assert stale == [("acme/web", "failed", "20 Nov 08:02")]
+    html = files.html.read_text()
+    assert "1 container did not sync on the last run" in html and "403 Forbidden: token lacks access" in html
+    assert "acme/web (last good sync 20 Nov 2026 08:02 UTC)" in files.markdown.read_text()
