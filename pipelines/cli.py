@@ -1,7 +1,8 @@
 """The `threadline` command line. Each command is a thin shell over pipelines.steps / sync.
 
 Exit codes: 0 ok, 1 a sync stream failed, 2 bad configuration, 3 bad credentials,
-4 warehouse busy, missing or not mapped yet, 5 `map` refused to unalign that much (--force).
+4 warehouse busy, missing or not mapped yet, 5 `map` refused to unalign that much (--force),
+6 a source was down and skipped (the others synced).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from pipelines.steps import (
 )
 from pipelines.sync import SyncFailed, check_access, run_sync
 from warehouse.db import WarehouseBusy, open_warehouse
+
+SOURCE_SKIPPED = 6  # exit code: a source was down and skipped; the others synced (retry later)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Link the work in Jira, GitHub and Asana to company goals.")
 sandbox_app = typer.Typer(no_args_is_help=True, help="The local fake Jira/GitHub/Asana servers.")
@@ -111,15 +114,21 @@ def sync(
     """Fetch what changed since the last sync and load it into the warehouse."""
     config = load_config(config_path)
     connectors = build_connectors(config, only=source, sandbox_url=sandbox)
-    check_access(connectors)  # every source's credentials before the first write
+    access = check_access(connectors)  # every source's credentials before the first write
     con = open_warehouse(config.warehouse_path)
     try:
-        report = run_sync(con, connectors, sweep=sweep, force_sweep=force_sweep, progress=console.progress)
+        report = run_sync(
+            con, access.ready, sweep=sweep, force_sweep=force_sweep, progress=console.progress, skipped=access.skipped
+        )
     finally:
         con.close()
     console.out.print(console.sync_table(report))
+    for skipped in report.skipped:
+        console.warn(skipped.line())
     if report.failed:
         raise SyncFailed(report)
+    if report.skipped:
+        raise typer.Exit(SOURCE_SKIPPED)
 
 
 @app.command("map")
@@ -153,7 +162,7 @@ def report(
         files = run_report(con, config, output=out)
     finally:
         con.close()
-    console.out.print(f"report: {files.html}\nsummary: {files.markdown}")
+    console.out.print(f"report: {console.shown(files.html)}\nsummary: {console.shown(files.markdown)}")
 
 
 @app.command()
@@ -219,7 +228,7 @@ def rules_check(config_path: ConfigOption = None) -> None:
         f"{len(mapping.overrides.overrides)} overrides"
     )
     if not config.warehouse_path.exists():
-        console.out.print(f"no warehouse at {config.warehouse_path} yet: sync first to check the rules against items")
+        console.out.print(f"no warehouse at {console.shown(config.warehouse_path)} yet: sync first to check the rules against items")
         return
     con = open_warehouse(config.warehouse_path, read_only=True)
     try:

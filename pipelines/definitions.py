@@ -92,7 +92,8 @@ def _source_asset(source: SourceConfig) -> AssetsDefinition:
     def sync_source(context: AssetExecutionContext, config: SyncConfig) -> MaterializeResult:
         current = context.resources.threadline.load().source(source.name)
         connector = getattr(context.resources, resource_key).connector(current)
-        check_access([connector])
+        for skipped in check_access([connector]).skipped:  # down: fail this asset, clearly; the others run
+            raise Failure(description=skipped.line())
         with context.resources.duckdb.get_connection() as con:
             prepare(con)
             report = run_sync(

@@ -2,6 +2,8 @@
 
 Jinja2 autoescaping is on for the HTML: every title, key and label from a source is escaped,
 and links are only ever http(s) URLs (`web_url`), so no `javascript:` link can reach a page.
+Every value printed by either template first goes through `reports.text.neutral` (the
+environment's `finalize`), so bidi controls in a title cannot reverse the text around it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Any
 
 import duckdb
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from reports import charts
 from reports.metrics import KIND_LABELS, KINDS, Comparison, Period, ReportData, collect
 from reports.takeaways import takeaways
+from reports.text import neutral
 
 CLUSTERS_SHOWN = 6
 REASONS = {
@@ -84,6 +88,13 @@ def reason_text(reason: str | None) -> str:
     return REASONS.get(reason or "", (reason or "").replace("_", " "))
 
 
+def displayed(value: object) -> object:
+    """Every `{{ value }}` of the templates: text neutralised, already-safe markup kept safe."""
+    if isinstance(value, Markup):
+        return Markup(neutral(str(value)))
+    return neutral(value) if isinstance(value, str) else value
+
+
 def md(text: object) -> str:
     """Escape Markdown syntax in source text, so it reads as the text it is."""
     return "".join("\\" + ch if ch in "\\|*_`[]<>#!~&" else ch for ch in str(text).replace("\n", " "))
@@ -102,6 +113,7 @@ def _environment(autoescape: bool) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=displayed,
     )
     env.globals.update(
         pct=pct, num=num, amount=amount, ratio=ratio, md=md, days_ago=days_ago, change=change, figure=figure, web_url=web_url,

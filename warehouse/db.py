@@ -57,6 +57,10 @@ def migrations() -> list[Migration]:
             found.append(
                 Migration(int(match[1]), match[2], tuple(f"migrations/{entry.name}/{f}" for f in files))
             )
+    versions = [m.version for m in found]
+    if len(versions) != len(set(versions)):  # two branches picked one number: the second would never run
+        twice = sorted({v for v in versions if versions.count(v) > 1})
+        raise RuntimeError(f"two warehouse migrations share version {twice}; renumber one")
     return sorted(found, key=lambda m: m.version)
 
 
