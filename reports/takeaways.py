@@ -1,8 +1,8 @@
 """The report's first lines: 3 to 6 sentences, each backed by a number and a link to its section.
 
 They are chosen by rules, in order of what a leader must act on: the direction of alignment,
-goals off track, goals starved of effort against their target, goals with no recent work,
-unexplained work, and what was set aside on purpose. Text from sources (goal titles, labels)
+goals off track, goals starved of effort against their target, unexplained work, goals with no
+recent work (not named already), and what was set aside on purpose. Text from sources (goal titles, labels)
 stays plain text here; the HTML template escapes it and the Markdown writer escapes it.
 """
 
@@ -83,10 +83,13 @@ def _under_target(data: ReportData) -> list[Takeaway]:
     ]
 
 
-def _starved(data: ReportData) -> list[Takeaway]:
-    # Name the topmost starved goals: a starved parent says its whole subtree is starved.
+def _starved(data: ReportData, named: set[str]) -> list[Takeaway]:
+    # Name the topmost starved goals (a starved parent says its whole subtree is starved) that
+    # no sentence before has named already.
     starved_ids = {g["goal_id"] for g in data.starved}
-    starved = [g for g in data.starved if g.get("parent_id") not in starved_ids]
+    starved = [
+        g for g in data.starved if g.get("parent_id") not in starved_ids and f"goal-{g['goal_id']}" not in named
+    ]
     if not starved:
         return []
     names = ", ".join(g["title"] for g in starved[:3]) + (" and others" if len(starved) > 3 else "")
@@ -130,6 +133,8 @@ def _planned(data: ReportData) -> list[Takeaway]:
 
 def takeaways(data: ReportData) -> list[Takeaway]:
     found = [_alignment(data)]
-    for rule in (_off_track, _under_target, _starved, _unexplained, _planned):
+    for rule in (_off_track, _under_target, _unexplained):
         found.extend(rule(data))
+    found.extend(_starved(data, {t.section for t in found}))
+    found.extend(_planned(data))
     return found[:MOST]
