@@ -143,6 +143,14 @@ class Comparison:
     current: float | None
     previous: float | None
     kind: str = "number"  # number | rate
+    better: int = 1  # which way is good: 1 up, -1 down, 0 neither (more effort is not better)
+
+    @property
+    def tone(self) -> str:
+        """'good', 'bad' or '' for the change, by the direction that is good for this figure."""
+        if not self.delta or not self.better or abs(self.delta) < 0.005:
+            return ""
+        return "good" if (self.delta > 0) == (self.better > 0) else "bad"
 
     @property
     def delta(self) -> float | None:
@@ -197,9 +205,9 @@ class ReportData:
         return [
             Comparison("alignment (goal work / all completed)", now.alignment, before.alignment, "rate"),
             Comparison("alignment of unplanned work", now.alignment_of_unplanned, before.alignment_of_unplanned, "rate"),
-            Comparison(f"completed effort ({self.unit})", now.completed_effort, before.completed_effort),
-            Comparison("completed items", now.completed_items, before.completed_items),
-            Comparison("unexplained share", now.share("unexplained"), before.share("unexplained"), "rate"),
+            Comparison(f"completed effort ({self.unit})", now.completed_effort, before.completed_effort, better=0),
+            Comparison("completed items", now.completed_items, before.completed_items, better=0),
+            Comparison("unexplained share", now.share("unexplained"), before.share("unexplained"), "rate", better=-1),
         ]
 
     @property

@@ -41,6 +41,7 @@ def test_period_comparison_against_the_previous_period_of_equal_length(report):
     assert (effort.current, effort.previous, change(effort)) == (14.0, 4.0, "▲ 10")
     assert (items.current, items.previous) == (8, 3)
     assert unexplained.previous == 0.25
+    assert (alignment.tone, effort.tone, unexplained.tone) == ("bad", "", "bad")  # 29% unexplained, up from 25%
 
     payments_now, payments_before = data.team_balances["payments"]
     assert payments_now.effort == {"goal": 4.0, "planned": 2.0, "inactive_goal": 0.0, "unexplained": 3.0}
