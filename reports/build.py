@@ -18,7 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from reports import charts
-from reports.metrics import KIND_LABELS, KINDS, Comparison, Period, ReportData, collect
+from reports.balance import KIND_LABELS, KINDS, Comparison
+from reports.metrics import Period, ReportData, collect
 from reports.takeaways import takeaways
 from reports.text import neutral
 

@@ -24,7 +24,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from reports.metrics import KIND_LABELS, KINDS
+from reports.balance import KIND_LABELS, KINDS
 from reports.trends import GoalTrend
 
 KIND_COLOURS = {"goal": "#2f6fdb", "planned": "#8fa3b8", "inactive_goal": "#d9a21b", "unexplained": "#c2410c"}
