@@ -18,6 +18,7 @@ class PointableConfig(Protocol):
     """What the sandbox needs of a source config (a connectors.base.SourceConfig)."""
 
     kind: str
+    base_url: str
 
     @property
     def instance_name(self) -> str: ...
@@ -32,10 +33,14 @@ def point_at_sandbox(config: PointableConfig, sandbox_url: str) -> tuple[Any, st
     instance name, so item ids look like the real site's.
     """
     served = vendor(config.kind)
+    # Item links keep the configured site (where one is configured): they must outlive the
+    # sandbox's temporary port.
+    web = {"site_url": config.site_url or config.base_url} if "site_url" in type(config).model_fields else {}
     pointed = config.model_copy(
         update={
             "base_url": f"{sandbox_url.rstrip('/')}/{served.kind}{served.api_path}",
             "instance": config.instance_name,
+            **web,
             **served.config,
         }
     )

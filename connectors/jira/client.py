@@ -182,7 +182,7 @@ class JiraConnector(ConnectorBase):
                 raise SourceAccessError(self.config.name, f"{exc} at {self.config.base_url}; check threadline.yaml") from None
             if not fields.story_points:
                 log.warning("%s: no story points field found through /field; estimates stay empty", self.config.name)
-            self._site = Site(self.instance, self.config.base_url, fields, self.config.team_of)
+            self._site = Site(self.instance, self.config.site_url or self.config.base_url, fields, self.config.team_of)
         return self._site
 
     def _search(self, query: str, fields: list[str], page_size: int, token: str | None, what: str, container: str) -> dict:
