@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from importlib import resources
 from typing import Any
 
 import duckdb
@@ -12,14 +11,12 @@ import duckdb
 from connectors.registry import SOURCES
 from reports.balance import Balance, Comparison
 from reports.trends import GoalTrend, reconstruct, week_starts
+from warehouse import sql
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    text = resources.files("reports").joinpath(f"queries/{name}.sql").read_text()
-    used = {k: v for k, v in params.items() if f"${k}" in text}
-    cursor = con.execute(text, used)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    """One of the report's queries (reports/queries/NAME.sql), through the warehouse's runner."""
+    return sql.rows(con, f"queries/{name}.sql", params, package="reports")
 
 
 SOURCE_NAMES = {kind: source.title for kind, source in SOURCES.items()}

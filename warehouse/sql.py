@@ -19,9 +19,10 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
 @cache
-def read_sql(path: str) -> str:
-    """`path` relative to the warehouse package, e.g. 'queries/load/write_items.sql'."""
-    return resources.files("warehouse").joinpath(path).read_text()
+def read_sql(path: str, package: str = "warehouse") -> str:
+    """`path` relative to `package`, e.g. 'queries/load/write_items.sql' (reports keeps its own
+    queries beside it and runs them through here too)."""
+    return resources.files(package).joinpath(path).read_text()
 
 
 def statements(text: str) -> list[str]:
@@ -34,8 +35,8 @@ def statements(text: str) -> list[str]:
     return cleaned
 
 
-def render(path: str, identifiers: dict[str, str] | None = None) -> str:
-    text = read_sql(path)
+def render(path: str, identifiers: dict[str, str] | None = None, package: str = "warehouse") -> str:
+    text = read_sql(path, package)
     for name, value in (identifiers or {}).items():
         if not _IDENTIFIER.match(value):
             raise ValueError(f"not a safe identifier: {value!r}")
@@ -48,11 +49,22 @@ def run(
     path: str,
     params: dict[str, Any] | None = None,
     identifiers: dict[str, str] | None = None,
+    *,
+    package: str = "warehouse",
 ) -> duckdb.DuckDBPyConnection:
     """Run every statement of a .sql file; each gets the named parameters it mentions."""
     params = params or {}
     result = con
-    for statement in statements(render(path, identifiers)):
+    for statement in statements(render(path, identifiers, package)):
         used = {name: params[name] for name in set(_PARAM.findall(statement)) if name in params}
         result = con.execute(statement, used) if used else con.execute(statement)
     return result
+
+
+def rows(
+    con: duckdb.DuckDBPyConnection, path: str, params: dict[str, Any] | None = None, *, package: str = "warehouse"
+) -> list[dict[str, Any]]:
+    """The result of a .sql file's last statement, as one dict per row."""
+    cursor = run(con, path, params, package=package)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

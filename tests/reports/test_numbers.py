@@ -10,7 +10,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from reports.build import build_report, change
-from tests.report_support import END, load_org
+from tests.reports.support import END, load_org
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_hostile_text_stays_text_in_both_files(con, tmp_path: Path):
 def test_counting_items_instead_of_estimates(con, tmp_path: Path):
     from pipelines.config import EffortConfig, ReportConfig, ThreadlineConfig
     from pipelines.steps import write_effort_defaults
-    from tests.report_support import _github_source
+    from tests.reports.support import _github_source
 
     load_org(con, tmp_path)
     config = ThreadlineConfig(effort=EffortConfig(measure="items"), report=ReportConfig(weeks=2), sources=[_github_source()])

@@ -12,7 +12,7 @@ from mapping.goals import load_goals
 from mapping.rules import load_rules
 from pipelines.config import EffortConfig, ReportConfig, ThreadlineConfig
 from pipelines.steps import write_effort_defaults
-from tests.mapping_support import item, jira, load, write
+from tests.mapping.support import item, jira, load, write
 from warehouse.mapping import apply_mapping
 
 # A Monday: the report's two weeks are 9-23 Nov, the previous two 26 Oct - 9 Nov.

@@ -12,14 +12,14 @@ import base64
 from pathlib import Path
 
 import pytest
-from connectors.sandbox import OrgSpec
 
 from pipelines.config import load_config
 from pipelines.demo import run_demo
 from reports.build import build_report
-from tests.browser_support import Browser
+from sandbox import OrgSpec
 from tests.conftest import ANCHOR, EXAMPLES, ROOT
-from tests.report_support import END, load_org
+from tests.reports.browser_support import Browser
+from tests.reports.support import END, load_org
 
 SCREENSHOTS = ROOT / "out" / "screenshots"
 WIDTHS = (1400, 400)

@@ -11,7 +11,7 @@ from mapping.goals import load_goals
 from mapping.rules import load_rules
 from reports.metrics import Period, collect
 from reports.trends import week_starts
-from tests.mapping_support import item, load, write
+from tests.mapping.support import item, load, write
 from warehouse.mapping import apply_mapping
 
 GOALS = """\
