@@ -23,10 +23,12 @@ from mapping.yamlconf import ConfigError
 from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
 from reports.build import ReportFiles, build_report
+from warehouse import settings
 from warehouse.db import connect
 from warehouse.history import take_snapshot
 from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary, apply_mapping, unalign_loss
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -88,35 +90,21 @@ def effort_defaults(config: ThreadlineConfig) -> dict[str, float]:
 def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
     """What effort means per source, for marts.item_effort and the report's unit labels."""
     effort = config.effort
-    rows = [
-        (kind, default, effort.rate_for(kind), effort.estimate_unit(kind), effort.unit_name)
+    settings.write_effort_defaults(con, [
+        settings.EffortDefault(kind, default, effort.rate_for(kind), effort.estimate_unit(kind), effort.unit_name)
         for kind, default in effort_defaults(config).items()
-    ]
-    con.execute("DELETE FROM meta.effort_defaults")
-    con.executemany(  # a handful of rows: one per tool
-        "INSERT INTO meta.effort_defaults (source, default_effort, estimate_rate, estimate_unit, unit) "
-        "VALUES (?, ?, ?, ?, ?)",
-        rows,
-    )
+    ])
 
 
 def write_metric_settings(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
     """The thresholds marts.goal_health judges by (starved, under-funded, funding window)."""
-    con.begin()
-    try:
-        con.execute("DELETE FROM meta.metric_settings")
-        con.execute(
-            "INSERT INTO meta.metric_settings VALUES ($starved_days, $underfunded_below, $window_weeks)",
-            {
-                "starved_days": config.report.starved_days,
-                "underfunded_below": config.report.underfunded_below,
-                "window_weeks": config.report.weeks,
-            },
+    with transaction(con):
+        settings.write_metric_settings(
+            con,
+            starved_days=config.report.starved_days,
+            underfunded_below=config.report.underfunded_below,
+            window_weeks=config.report.weeks,
         )
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
 
 
 class NotMapped(RuntimeError):
@@ -179,7 +167,7 @@ def run_report(
     output: Path | None = None,
     end: datetime | None = None,
 ) -> ReportFiles:
-    if not con.execute("SELECT count(*) FROM core.goals").fetchall()[0][0]:  # every mapping writes its goals
+    if not settings.has_mapping(con):
         raise NotMapped("the warehouse has no mapping yet (synced, never mapped); run `threadline map` first")
     write_metric_settings(con, config)  # the health thresholds of this config, not the last map's
     return build_report(
