@@ -47,19 +47,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def adapt(exc: BaseException) -> Failure | None:
-    """jira / requests exceptions -> the shared policy's view of them.
-
-    Never str(JIRAError): it prints the request headers, Authorization included.
-    """
-    if isinstance(exc, JIRAError):
-        headers = dict(exc.response.headers) if exc.response is not None else {}
-        return Failure(exc.status_code, headers, exc.text or "")
-    if isinstance(exc, requests.RequestException | json.JSONDecodeError | TransientError):
-        return Failure(None, {}, type(exc).__name__)
-    return None
-
-
 class SiteError(SourceError):
     """A failure of one Jira site, keeping the message without the source prefix."""
 
@@ -75,6 +62,19 @@ class SiteError(SourceError):
     def stale_page_token(self) -> bool:
         """Jira's 400 for a nextPageToken it no longer accepts (expired, or from a changed index)."""
         return self.status == 400 and settings.STALE_TOKEN_HINT in self.detail.lower()
+
+
+def adapt(exc: BaseException) -> Failure | None:
+    """jira / requests exceptions -> the shared policy's view of them.
+
+    Never str(JIRAError): it prints the request headers, Authorization included.
+    """
+    if isinstance(exc, JIRAError):
+        headers = dict(exc.response.headers) if exc.response is not None else {}
+        return Failure(exc.status_code, headers, exc.text or "")
+    if isinstance(exc, requests.RequestException | json.JSONDecodeError | TransientError):
+        return Failure(None, {}, type(exc).__name__)
+    return None
 
 
 def _bounded_json(response: requests.Response, *args: object, **kwargs: object) -> requests.Response:
