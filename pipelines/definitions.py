@@ -17,6 +17,7 @@ from pathlib import Path
 from dagster import BetaWarning, Definitions, in_process_executor
 from dagster_duckdb import DuckDBResource
 
+from connectors.registry import SOURCES
 from pipelines.config import CONFIG_ENV, config_path, load_config
 from pipelines.defs.assets import goals_asset, mapping_assets, source_asset
 from pipelines.defs.automation import automation_sensor, config_changed_sensor, remap_job, sync_job
@@ -42,7 +43,7 @@ def build_definitions(
     owners = list(config.owners)
     sources = list(config.sources)
     syncs = {source.name: source_asset(source, owners) for source in sources}
-    goal_imports = [goals_asset(source, owners) for source in sources if getattr(source, "import_goals", False)]
+    goal_imports = [goals_asset(source, owners) for source in sources if SOURCES[source.kind].imports_goals(source)]
     goal_mapping, leadership_report = mapping_assets([a.key for a in [*syncs.values(), *goal_imports]], owners)
     checks = [check for source in sources for check in source_checks(source, syncs[source.name])]
     checks += mapping_checks(goal_mapping)

@@ -20,6 +20,8 @@ import duckdb
 from connectors.base import Connector, SourceAccessError, SourceUnavailable
 from connectors.http import redact
 from connectors.models import utcnow
+from connectors.registry import SOURCES
+from connectors.source import GoalSource
 from warehouse import runs
 from warehouse.imported_goals import replace_imported_goals
 from warehouse.load import StreamKey, get_cursor, load_page, mark_deleted
@@ -249,7 +251,7 @@ def run_sync(
         # then already under its new container, and is not marked deleted in the old one.
         for container in containers if sweep else ():
             report.streams.append(sweep_stream(con, connector, container, run_id=run_id, force=force_sweep))
-        if getattr(connector.config, "import_goals", False):
+        if SOURCES[connector.source].imports_goals(connector.config):
             report.streams.append(goals_stream(con, connector, run_id=run_id))
     return report
 
@@ -260,7 +262,9 @@ def goals_stream(
     """Import the goals a tool keeps (Asana Goals) into core.imported_goals, replacing the last import."""
     result = StreamResult(connector.config.name, "goals", "goals")
     with _recorded(con, connector, result, run_id):
-        found = connector.import_goals()  # type: ignore[attr-defined]  # only tools that keep goals
+        if not isinstance(connector, GoalSource):
+            raise TypeError(f"{connector.config.name}: its connector imports no goals")
+        found = connector.import_goals()
         result.items_seen = len(found.goals)
         result.items_written = replace_imported_goals(
             con, source=connector.source, source_name=connector.config.name, instance=connector.instance,
