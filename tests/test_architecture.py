@@ -199,3 +199,33 @@ def test_every_tool_declares_itself(kind: str) -> None:
 
     assert SOURCES[kind].kind == kind
     assert SOURCES[kind].raw_table.startswith("raw.")
+
+
+def _external_imports(path: Path) -> set[str]:
+    """Top-level names of every module `path` imports (project and third-party alike)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+# package -> what it must never import: the arrows of the layering point one way.
+FORBIDDEN = {
+    "connectors": {"duckdb", "dagster", "warehouse", "pipelines", "reports", "mapping", "sandbox"},
+    "sandbox": {"connectors", "warehouse", "pipelines", "reports", "mapping", "duckdb", "dagster"},
+    "mapping": {"pipelines", "reports", "sandbox", "dagster"},
+    "warehouse": {"pipelines", "reports", "sandbox", "dagster"},
+    "reports": {"pipelines", "sandbox", "dagster"},
+}
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_imports_point_one_way(package: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_external_imports(path) & FORBIDDEN[package])
+        for path in _python_files(package)
+    }
+    assert {name: bad for name, bad in offenders.items() if bad} == {}
