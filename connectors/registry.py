@@ -38,10 +38,6 @@ def config_union() -> Any:
     return Annotated[union, Field(discriminator="kind")]
 
 
-def declaration(kind: str) -> SourceDeclaration:
-    return SOURCES[kind]
-
-
 def build_connector(config: SourceConfig, *, token: str | None = None, policy: RetryPolicy | None = None) -> Connector:
     """A connector for one configured source; the token is read from the config's environment
     variable unless given (the sandbox gives its own)."""
