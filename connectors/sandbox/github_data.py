@@ -34,7 +34,7 @@ class GhMilestone:
     created_at: datetime
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a million of them in a large sandbox
 class GhIssue:
     repo: str
     number: int
