@@ -81,7 +81,7 @@ class GhRepo:
     team: str
     issues: dict[int, GhIssue] = field(default_factory=dict)
     milestones: dict[int, GhMilestone] = field(default_factory=dict)
-    _top: int = 0  # a number known to be taken (numbers are contiguous from 1: nothing is removed)
+    _top: int = field(default=0, repr=False, compare=False)  # a number known to be taken (numbers are contiguous from 1: nothing is removed)
 
     def next_number(self) -> int:
         # Resume from the last number seen instead of max() over the repository: linear generation.

@@ -49,7 +49,8 @@ class GitHubIndex:
 
     def _fresh(self) -> None:
         """Drop every view when the organisation changed since they were computed."""
-        if self._seen == github_data.changes:
+        seen = github_data.changes  # read first: a change made while computing makes the next call recompute
+        if self._seen == seen:
             return
         self._listings.clear()
         children: dict[tuple[str, int], list[GhIssue]] = {}
@@ -63,7 +64,7 @@ class GitHubIndex:
                     counts[item.state == "closed"] += 1
         self._children = children
         self._milestones = {key: (opened, closed) for key, (opened, closed) in milestones.items()}
-        self._seen = github_data.changes
+        self._seen = seen
 
     def children(self) -> dict[tuple[str, int], list[GhIssue]]:
         """Live sub-issues by their parent's (repo, number); callers must not change the lists."""
