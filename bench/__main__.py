@@ -7,7 +7,7 @@ Parts (all by default; choose with --parts or BENCH_PARTS):
            (bench/sync.py)
   load     N normalised items into a fresh warehouse: `warehouse.load` vs dlt's parquet loader,
            and re-loading them unchanged (bench/load.py)
-  mapping  the mapping engine at N items x R rules (bench/mapping.py)
+  mapping  the mapping engine at N items x R rules, and building the report (bench/mapping.py)
 
 dlt runs from .bench-venv, created with a pinned dlt on first use (bench/venv.py); --no-dlt leaves
 it out. Quick run: python -m bench --parts sync,load --sync-sizes 5000 --load-size 20000 --rounds 1
