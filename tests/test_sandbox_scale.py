@@ -119,3 +119,48 @@ def test_quotas_roll_over_when_the_window_passes():
     assert quotas.of("t").spend() and not quotas.of("t").spend()
     quotas.of("t").reset_at = int(time.time()) - 1
     assert quotas.of("t").spend() and quotas.of("t").used == 1
+
+
+JIRA_SEARCH = "/rest/api/3/search/jql"
+PAY_BY_UPDATE = "project = PAY ORDER BY updated ASC"
+
+
+def _jira_pages(sandbox: Sandbox, between_pages=None) -> list[list[int]]:
+    url = sandbox.service_url("jira") + JIRA_SEARCH
+    pages, token = [], None
+    with httpx.Client(auth=("ada@acme.test", SANDBOX_TOKEN)) as client:
+        while True:
+            params = {"jql": PAY_BY_UPDATE, "maxResults": 50, "fields": "updated", **({"nextPageToken": token} if token else {})}
+            body = client.get(url, params=params).json()
+            pages.append([int(issue["id"]) for issue in body["issues"]])
+            token = body.get("nextPageToken")
+            if not token:
+                return pages
+            if between_pages:
+                between_pages(len(pages))
+
+
+def _pay_in_order(sandbox: Sandbox) -> list[int]:
+    pay = [i for i in sandbox.jira.visible() if i.project == "PAY"]
+    return [i.id for i in sorted(pay, key=lambda i: (i.updated, i.id))]
+
+
+def test_jira_search_pages_through_kept_results_once_each():
+    with Sandbox(OrgSpec(seed=7, anchor=ANCHOR, github_items=0, jira_items=420, asana_items=0)) as sandbox:
+        expected = _pay_in_order(sandbox)  # 140 issues: pages of 50, 50, 40
+        pages = _jira_pages(sandbox)
+        assert [len(page) for page in pages] == [50, 50, 40]
+        assert [i for page in pages for i in page] == expected
+
+
+def test_jira_search_follows_an_issue_moved_by_hand_between_pages():
+    with Sandbox(OrgSpec(seed=7, anchor=ANCHOR, github_items=0, jira_items=420, asana_items=0)) as sandbox:
+        expected = _pay_in_order(sandbox)
+        leaving = sandbox.jira.issues[expected[75]]  # on the second page, not yet served
+
+        def move_out(served_pages: int) -> None:
+            if served_pages == 1:
+                leaving.project = "PLAT"  # straight on the record: the kept results must notice
+
+        pages = _jira_pages(sandbox, move_out)
+        assert [i for page in pages for i in page] == [i for i in expected if i != leaving.id]
