@@ -44,7 +44,7 @@ dev: $(STAMP)
 	@bash scripts/dev.sh
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .uv threadline.duckdb out .dagster_home .pytest_cache

@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from sandbox.jira.data import PROJECT_NAMES, STATUSES, JiraData, JiraIssue
 from sandbox.jira.fields import FIELD_RENDERERS, field_list
+from sandbox.jira.index import SearchIndex
 from sandbox.jira.jql import JqlError
 from sandbox.jira.search import (
     ID_ONLY_FIELDS,
@@ -91,6 +92,7 @@ class JiraApi:
     def __init__(self, sandbox: Sandbox, data: JiraData) -> None:
         self.sandbox = sandbox
         self.data = data
+        self.search_index = SearchIndex(data)  # a search's sorted results, kept between its pages
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -235,7 +237,7 @@ class JiraApi:
                 search = SearchRequest.from_query(request.query_params)
             wanted = wanted_fields(search.fields, self.all_field_ids())
             with self.sandbox.lock:
-                page = find_page(self.data, search, wanted, self.sandbox.clock.now)
+                page = find_page(self.data, search, wanted, self.sandbox.clock.now, self.search_index)
                 base, version = self.base(request), self.version(request)
                 body: dict[str, Any] = {"issues": [self.issue(base, version, i, wanted) for i in page.issues]}
         except JqlError as exc:
