@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sandbox import github_data
+from sandbox.github import data as github_data
 from sandbox.github.data import GhIssue, GitHubData
 
 ORDER = {

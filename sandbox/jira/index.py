@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sandbox import jira_data
+from sandbox.jira import data as jira_data
 from sandbox.jira.data import JiraData, JiraIssue
 
 KEPT = 32  # searches remembered at once (one per project and stream in a sync)

@@ -20,7 +20,7 @@ from connectors.http import install_log_redaction
 from connectors.registry import RAW_TABLES
 from pipelines.cli import app
 from pipelines.sync import run_sync
-from sandbox import OrgSpec
+from sandbox import OrgSpec, Sandbox
 from tests.conftest import ANCHOR
 from tests.sources.cases import CASES, SourceCase
 
@@ -137,16 +137,16 @@ def test_deleted_items_are_marked_deleted_by_the_sweep(case: SourceCase, sandbox
     assert case.actual(con) == case.expected(sandbox, list(case.containers))
 
 
-def test_tokens_never_reach_the_warehouse_or_the_logs(case: SourceCase, sandbox, con, caplog, warehouse_path):
+def test_tokens_never_reach_the_warehouse_or_the_logs(case: SourceCase, org_spec, con, caplog, warehouse_path):
     install_log_redaction()
     caplog.set_level(logging.DEBUG)
     token = "tl-secret-0123456789abcdef"
-    sandbox.token = token
-    sandbox.add_fault(service=case.kind, path_contains=case.listing, status=503, times=1)  # an error is logged
-    connector = case.connect(sandbox, [case.containers[0]], token=token)
-    logging.getLogger("test").warning("token in a message: %s", token)
+    with Sandbox(org_spec, token=token) as sandbox:
+        sandbox.add_fault(service=case.kind, path_contains=case.listing, status=503, times=1)  # an error is logged
+        connector = case.connect(sandbox, [case.containers[0]], token=token)
+        logging.getLogger("test").warning("token in a message: %s", token)
 
-    report = run_sync(con, [connector])
+        report = run_sync(con, [connector])
     con.execute("CHECKPOINT")
 
     assert not report.failed and report.total("items_written") > 0
