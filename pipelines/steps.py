@@ -22,7 +22,7 @@ from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
 from reports.build import ReportFiles, build_report
 from warehouse.db import connect
-from warehouse.history import take_snapshot
+from warehouse.history import write_snapshot
 from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary, apply_mapping
 
@@ -84,11 +84,13 @@ def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConf
 def run_mapping(
     con: duckdb.DuckDBPyConnection, config: ThreadlineConfig, mapping: MappingConfig, now: datetime | None = None
 ) -> MappingSummary:
+    """Map, and commit with the mapping the effort defaults it used and today's history snapshot:
+    a crash leaves all three old or all three new."""
     now = now or utcnow()
-    write_effort_defaults(con, config)
-    summary = apply_mapping(con, mapping.goals, mapping.rules, now, mapping.overrides)
-    take_snapshot(con, now)
-    return summary
+    return apply_mapping(
+        con, mapping.goals, mapping.rules, now, mapping.overrides,
+        with_writes=(lambda c: write_effort_defaults(c, config), lambda c: write_snapshot(c, now)),
+    )  # fmt: skip
 
 
 def run_report(

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.sql import statements
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 DEFAULT_PATH = Path("threadline.duckdb")
@@ -73,8 +74,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for migration in migrations():
         if migration.version in done:
             continue
-        con.begin()
-        try:
+        with transaction(con):
             for path in migration.files:
                 for statement in statements(resources.files("warehouse").joinpath(path).read_text()):
                     con.execute(statement)
@@ -82,10 +82,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 "INSERT INTO meta.schema_version VALUES (?, ?, ?)",
                 [migration.version, migration.name, datetime.now(UTC)],
             )
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
         log.info("warehouse migrated to version %d (%s)", migration.version, migration.name)
         applied.append(migration.version)
     return applied
