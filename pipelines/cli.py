@@ -31,7 +31,7 @@ from pipelines.steps import (
     run_report,
 )
 from pipelines.sync import SyncFailed, check_access, run_sync
-from warehouse.db import WarehouseBusy, open_warehouse
+from warehouse.db import WarehouseBusy, WarehouseTooNew, open_warehouse
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Link the work in Jira, GitHub and Asana to company goals.")
 sandbox_app = typer.Typer(no_args_is_help=True, help="The local fake Jira/GitHub/Asana servers.")
@@ -60,7 +60,7 @@ def handles_errors(fn):
         except SourceAccessError as exc:
             console.fail(str(exc), "Nothing was written. Fix the token or its permissions and run again.")
             raise typer.Exit(3) from None
-        except (WarehouseBusy, FileNotFoundError) as exc:
+        except (WarehouseBusy, WarehouseTooNew, FileNotFoundError) as exc:
             console.fail(str(exc))
             raise typer.Exit(4) from None
         except SyncFailed as exc:

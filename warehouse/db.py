@@ -67,6 +67,27 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in con.execute("SELECT version FROM meta.schema_version").fetchall()}
 
 
+class WarehouseTooNew(RuntimeError):
+    """The warehouse was migrated by a newer Threadline; this one must not write to it."""
+
+
+def refuse_newer_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Stop before any write when the file's schema is ahead of this code's migrations: the
+    older code would write rows in shapes the newer schema no longer means (reads only)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        return
+    stored = con.execute("SELECT max(version) FROM meta.schema_version").fetchall()[0][0]
+    known = max(m.version for m in migrations())
+    if stored is not None and stored > known:
+        raise WarehouseTooNew(
+            f"warehouse schema version {stored} is newer than this Threadline's ({known}); "
+            "upgrade Threadline to use this warehouse (nothing was written)"
+        )
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply every migration not yet applied, each in its own transaction. Never drops data."""
     done = applied_versions(con)
@@ -124,6 +145,7 @@ def open_warehouse(path: str | Path, *, read_only: bool = False, create: bool = 
 def prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Bring a connection's schema up to date (for connections opened elsewhere, e.g. Dagster's)."""
     con.execute("SET TimeZone = 'UTC'")
+    refuse_newer_schema(con)
     migrate(con)
     create_marts(con)
     return con
