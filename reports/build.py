@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from reports import charts
 from reports.metrics import Period, ReportData, collect
+from reports.publish import write_together
 
 CLUSTERS_SHOWN = 6
 
@@ -94,8 +95,8 @@ def build_report(
         generated_at=generated_at or end,
         starved_days=starved_days,
     )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_html(data))
     markdown = output.with_suffix(".md")
-    markdown.write_text(render_markdown(data))
+    # Both rendered before either is touched, then replaced as one pair (reports/publish.py):
+    # a crash leaves the old pair or the new one, never a 0-byte file or new beside old.
+    write_together({output: render_html(data), markdown: render_markdown(data)})
     return ReportFiles(output, markdown, data)
