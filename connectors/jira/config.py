@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from connectors.base import SourceAccessError, SourceConfig
-from connectors.jira import settings
+from connectors.jira import jql, settings
 
 PROJECT_KEY = r"^[A-Z][A-Z0-9_]{0,99}$"
 
@@ -61,6 +61,13 @@ class JiraSourceConfig(SourceConfig):
     def _keys_as_strings(cls, value: object) -> object:
         if isinstance(value, list):
             return [{"key": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("jql")
+    @classmethod
+    def _only_narrows(cls, value: str | None) -> str | None:
+        if value is not None and (problem := jql.narrowing_problem(value)):
+            raise ValueError(f"{problem}; jql may only narrow each project's issues, e.g. 'issuetype != Epic'")
         return value
 
     @field_validator("base_url")
