@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -56,6 +57,25 @@ class RecordedRequest:
 
     def param(self, name: str) -> str | None:
         return next((value for key, value in self.query if key == name), None)
+
+
+async def _reset_connection(send: Callable[..., Any]) -> None:
+    """Abort the request's TCP connection with an RST (SO_LINGER 0, then abort): the client's
+    read fails with "connection reset by peer", as when a proxy or load balancer drops it.
+    uvicorn's `send` is a method of its per-request cycle, which holds the connection."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None:
+        raise RuntimeError("sandbox: cannot reach the connection to reset it (not served by uvicorn?)")
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+    # Let uvicorn see the connection gone, then answer into the void (uvicorn drops it): an ASGI
+    # app that returns without a response would be logged as an error.
+    for _ in range(3):
+        await asyncio.sleep(0)
+    await send({"type": "http.response.start", "status": 500, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
 
 
 class Sandbox:
@@ -176,6 +196,8 @@ class Sandbox:
         try:
             if rule is None:
                 await self.app(scope, receive, recording_send)
+            elif rule.kind == "reset":
+                await _reset_connection(send)
             else:
                 await self._inject(rule, service, scope, receive, recording_send)
         finally:
