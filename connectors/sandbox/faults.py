@@ -30,6 +30,7 @@ class FaultRule:
     skip: int = 0  # let this many matching requests through first
     rate: float = 1.0  # probability of hitting a matching request
     hang_seconds: float = 3600.0
+    hits: int = 0  # requests it has hit so far
 
     def matches(self, service: str, path: str) -> bool:
         return (self.service in (None, service)) and self.path_contains in path
@@ -89,6 +90,7 @@ class Faults:
                     continue
                 if self._rng.random() >= rule.rate:
                     continue
+                rule.hits += 1
                 if rule.times is not None:
                     rule.times -= 1
                     if rule.times <= 0:
