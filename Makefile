@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The stamp is keyed on pyproject.toml, so the venv is reused until dependencies change.
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test dev bench lint clean
+.PHONY: demo test dev bench chaos lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ dev: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# kill -9 trials, a fault storm, the bad-input catalogue and a secrets canary (~10 min; not tests).
+# Fewer kills: make chaos CHAOS_KILLS=10
+chaos: $(STAMP)
+	CHAOS_KILLS=$(or $(CHAOS_KILLS),50) $(BIN)/python -m chaos
 
 clean:
 	rm -rf $(VENV) threadline.duckdb out .dagster_home .pytest_cache
