@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterator
-from typing import ClassVar, Protocol
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar, Protocol
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from connectors.models import Page, RequestStats, Sweep
+from connectors.http import Failure, is_transient, redact
+from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, WorkItem
+from connectors.payloads import MalformedPayload, Shape, check_shapes, storable_json
+
+__all__ = ["MalformedPayload"]  # defined with the payload checks; raised by every normaliser
 
 
 class SourceConfig(BaseModel):
@@ -24,6 +27,19 @@ class SourceConfig(BaseModel):
     instance: str | None = Field(default=None, description="goes into item ids; defaults to the URL host")
     token_env: str = Field(description="environment variable holding the API token")
     default_instance_hosts: ClassVar[dict[str, str]] = {}
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_credentials(cls, value: str) -> str:
+        # The message must not repeat the URL: it holds the secret.
+        parsed = urlparse(value)
+        if parsed.username is not None or parsed.password is not None:
+            raise ValueError(
+                "credentials in the URL are not allowed (they would end up in item links, logs and "
+                "reports); remove 'user:password@' and put the token in the environment variable "
+                "named by token_env (and email_env for Jira)"
+            )
+        return value
 
     @property
     def instance_name(self) -> str:
@@ -50,6 +66,30 @@ class SourceAccessError(RuntimeError):
         self.source = source
 
 
+class SourceUnavailable(RuntimeError):
+    """The source did not answer usably (5xx, timeout, connection refused) when asked whether
+    the credentials work: skip it this run and sync the others; the next run catches up."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"source '{source}': {message}")
+        self.source = source
+
+
+def access_problem(source: str, service: str, failure: Failure, attempts: int) -> Exception:
+    """What a failed access check means: the source is down (skip it this run) or it refuses us.
+
+    5xx, 429, timeouts and cut connections, still failing after every retry: SourceUnavailable.
+    Anything else (a 403, a 404 from a wrong base_url): SourceAccessError, which stops the sync
+    before anything is written.
+    """
+    if is_transient(failure):
+        what = f"answered {failure.status}" if failure.status else "did not answer"
+        detail = f" ({failure.message})" if failure.message and not failure.status else ""
+        return SourceUnavailable(source, f"{service} {what}{detail} after {attempts} attempts")
+    message = f": {failure.message}" if failure.message else ""
+    return SourceAccessError(source, f"{service} answered {failure.status}{message}; check base_url")
+
+
 class SourceError(RuntimeError):
     """A stream failed for a reason retrying cannot fix (a 4xx other than 429)."""
 
@@ -70,7 +110,8 @@ class Connector(Protocol):
     def instance(self) -> str: ...
 
     def check_access(self) -> None:
-        """Raise SourceAccessError unless the credentials work. One cheap request."""
+        """Raise SourceAccessError unless the credentials work (401/403), SourceUnavailable when
+        the source does not answer (5xx, timeout). One cheap request."""
 
     def containers(self) -> list[str]:
         """The repositories / projects to sync, as named in item ids."""
@@ -82,23 +123,65 @@ class Connector(Protocol):
         """Every native id that exists now in `container` (for delete detection)."""
 
 
-def strip_credentials(text: str) -> str:
-    """Drop user:password@ from URLs in messages."""
-    return re.sub(r"//[^/@\s]+:[^/@\s]+@", "//", text)
-
-
-class MalformedPayload(ValueError):
-    """A payload that cannot be a work item; the message is the reason stored in quarantine."""
-
-
-def rejection_reason(exc: Exception) -> str:
+def rejection_reason(exc: BaseException) -> str:
     """Why a payload could not become a WorkItem, as stored in meta.rejected_records."""
     if isinstance(exc, MalformedPayload):
-        return str(exc)
-    if isinstance(exc, ValidationError):
+        reason = str(exc)
+    elif isinstance(exc, ValidationError):
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "item"
-        return f"invalid {where}: {first['msg']}"
-    if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}"
-    return f"{type(exc).__name__}: {exc}"
+        reason = f"invalid {where}: {first['msg']}"
+    elif isinstance(exc, KeyError):
+        reason = f"missing field {exc.args[0]!r}"
+    elif isinstance(exc, RecursionError):
+        reason = "nested too deeply to read"
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
+    return redact(reason)
+
+
+# Everything a normaliser can raise on a payload of an unexpected shape. Anything else is a bug
+# in our code and fails the stream, loudly.
+QUARANTINED = (MalformedPayload, ValidationError, KeyError, TypeError, ValueError, AttributeError,
+               IndexError, RecursionError)  # fmt: skip
+
+
+def take_record(
+    page: Page,
+    payload: Any,
+    *,
+    container: str,
+    native_id: Callable[[Any], str],
+    normalise: Callable[[Any], WorkItem],
+    shapes: Mapping[str, Shape] | None = None,
+    warnings: Callable[[WorkItem], list[str]] | None = None,
+) -> WorkItem | None:
+    """Normalise one payload into `page`, or quarantine it there with the reason.
+
+    The one normalise-or-quarantine block of every connector: shape checks, the stored form of
+    the payload (it must serialise, as DuckDB will hold it) and normalisation all run inside
+    it, so one bad record never costs its page. `warnings(item)` lists doubts about a record
+    that is kept (a timestamp in the future); they are recorded beside it in quarantine.
+    """
+    try:
+        stored = storable_json(payload)  # first: a cut or unstorable part is the truest reason
+        if shapes:
+            check_shapes(payload, shapes)
+        item = normalise(payload)
+    except QUARANTINED as exc:
+        page.rejected.append(RejectedRecord(_safe_id(native_id, payload), container, rejection_reason(exc), payload))
+        return None
+    page.items.append(item)
+    page.raw.append(RawRecord(item.item_id, item.native_id, item.container, item.updated_at, payload, stored))
+    doubts = warnings(item) if warnings else []
+    if doubts:  # one row per record, as meta.rejected_records is keyed
+        page.rejected.append(RejectedRecord(item.native_id, container, "; ".join(doubts), payload, severity="warning"))
+    return item
+
+
+def _safe_id(native_id: Callable[[Any], str], payload: Any) -> str:
+    """The record's id for quarantine; a payload too broken to have one still gets a row."""
+    try:
+        return str(native_id(payload))
+    except QUARANTINED:
+        return "unknown"

@@ -176,6 +176,16 @@ _CREDENTIAL_PATTERNS = [
 ]
 
 
+# The userinfo of a URL (`https://user:secret@host/`, `https://TOKEN@host/`): everything between
+# `//` and an `@` that comes before the host ends (at `/`, `?`, `#`, whitespace or a quote).
+_USERINFO = re.compile(r"(?<=//)[^/?#@\s\"'<>]+@")
+
+
+def strip_userinfo(text: str) -> str:
+    """Drop credentials written into URLs, wherever in the text they are."""
+    return _USERINFO.sub("", text) if "@" in text else text
+
+
 def register_secret(secret: str | None) -> None:
     """Remember a secret so no log line, error or report can carry it."""
     if secret and len(secret) >= 4:
@@ -190,7 +200,7 @@ def redact(text: str, extra: Iterable[str] = ()) -> str:
         text = text.replace(secret, REDACTED)
     for pattern in _CREDENTIAL_PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
-    return text
+    return strip_userinfo(text)
 
 
 _factory_installed = False

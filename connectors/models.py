@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -31,6 +32,17 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         raise ValueError("naive datetime: every timestamp must carry its time zone")
     return value.astimezone(UTC)
+
+
+def without_userinfo(url: str | None) -> str | None:
+    """`https://user:secret@host/x` -> `https://host/x`: a link must never carry credentials."""
+    if not url or "@" not in url:
+        return url
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=host))
 
 
 class WorkItem(BaseModel):
@@ -70,6 +82,11 @@ class WorkItem(BaseModel):
     def _utc(cls, value: datetime | None) -> datetime | None:
         return as_utc(value)
 
+    @field_validator("url")
+    @classmethod
+    def _no_credentials(cls, value: str | None) -> str | None:
+        return without_userinfo(value)
+
     @field_validator("estimate")
     @classmethod
     def _non_negative(cls, value: float | None) -> float | None:
@@ -95,16 +112,22 @@ class RawRecord:
     container: str
     updated_at: datetime
     payload: dict[str, Any]
+    payload_json: str | None = None  # the stored form, when the connector already made it
 
 
 @dataclass(frozen=True)
 class RejectedRecord:
-    """A payload that could not be normalised: quarantined with its reason, never dropped."""
+    """A payload that could not be normalised: quarantined with its reason, never dropped.
+
+    severity "warning": the item was kept, but something about it is doubtful (a timestamp in
+    the future); the row says what, beside the rejected ones.
+    """
 
     native_id: str
     container: str
     reason: str
-    payload: dict[str, Any]
+    payload: Any
+    severity: Literal["error", "warning"] = "error"
 
 
 @dataclass

@@ -1,7 +1,11 @@
 """goals.yaml: the company's goal tree (DESIGN §5), validated at load time.
 
 Goals nest with `children:`, or name a `parent:` defined elsewhere (e.g. a goal imported from
-Asana). Errors name file:line: duplicate ids, unknown parents, cycles, inverted periods.
+Asana). Errors name file:line: duplicate ids, unknown parents, cycles, inverted periods, and a
+period wider than the parent's.
+
+Periods flow down the whole tree: a goal without `start`/`end` takes its parent's *effective*
+period (which the parent may itself have inherited), and may narrow it but never widen it.
 """
 
 from __future__ import annotations
@@ -125,8 +129,6 @@ def build_tree(parsed: GoalsFile, locator: Locator, imported: GoalTree | None = 
                 (*path, "parent"), f"goal '{spec.id}' is nested under '{nesting_parent.id}' but names parent '{spec.parent}'"
             )
         parent_id = nesting_parent.id if nesting_parent else spec.parent
-        start = spec.start or (nesting_parent.start if nesting_parent else None)
-        end = spec.end or (nesting_parent.end if nesting_parent else None)
         goals[spec.id] = Goal(
             goal_id=spec.id,
             parent_id=parent_id,
@@ -135,8 +137,8 @@ def build_tree(parsed: GoalsFile, locator: Locator, imported: GoalTree | None = 
             description=spec.description,
             owner=spec.owner,
             team=spec.team,
-            period_start=start,
-            period_end=end,
+            period_start=spec.start,  # own dates here; flow_periods adds the inherited ones
+            period_end=spec.end,
             target_share=spec.target_share,
             weight=spec.weight,
             origin=f"{locator.file}:{locator.line(path)}",
@@ -150,7 +152,7 @@ def build_tree(parsed: GoalsFile, locator: Locator, imported: GoalTree | None = 
             )
     if imported is None:
         _check_cycles(goals, where, locator)
-        return GoalTree(goals)
+        return GoalTree(flow_periods(goals, where, locator, []))
     return merge_imported(GoalTree(goals), imported, where, locator)
 
 
@@ -173,7 +175,66 @@ def merge_imported(yaml_tree: GoalTree, imported: GoalTree, where: dict[str, tup
             conflicts.append(f"imported goal '{goal_id}' ({goal.origin}) names unknown parent '{goal.parent_id}'; it becomes a root")
             merged[goal_id] = replace(goal, parent_id=None)
     _check_cycles(merged, where, locator)
-    return GoalTree(merged, tuple(conflicts))
+    return GoalTree(flow_periods(merged, where, locator, conflicts), tuple(conflicts))
+
+
+def flow_periods(
+    goals: dict[str, Goal], where: dict[str, tuple], locator: Locator, conflicts: list[str]
+) -> dict[str, Goal]:
+    """Every goal's effective period: its own dates, else its parent's effective ones.
+
+    A goals.yaml goal whose own dates reach outside its parent's period is an error at its line
+    (work on it would count as aligned after the parent ended). An imported goal cannot be fixed
+    here, so its period is clipped to the parent's and the clipping reported in `conflicts`.
+    Runs after the cycle check, so every walk up the tree ends at a root.
+    """
+    effective: dict[str, Goal] = {}
+
+    def resolve(goal_id: str) -> Goal:
+        if goal_id in effective:
+            return effective[goal_id]
+        goal = goals[goal_id]
+        parent = resolve(goal.parent_id) if goal.parent_id else None
+        start, end = goal.period_start, goal.period_end
+        if parent is not None:
+            start, end = _within_parent(goal, parent, where, locator, conflicts)
+        effective[goal_id] = replace(goal, period_start=start, period_end=end)
+        return effective[goal_id]
+
+    for goal_id in goals:
+        resolve(goal_id)
+    return effective
+
+
+def _within_parent(
+    goal: Goal, parent: Goal, where: dict[str, tuple], locator: Locator, conflicts: list[str]
+) -> tuple[date | None, date | None]:
+    start = goal.period_start or parent.period_start
+    end = goal.period_end or parent.period_end
+    widened = []
+    if parent.period_start and start < parent.period_start:
+        widened.append(("start", f"starts {start}, before"))
+    if parent.period_end and end > parent.period_end:
+        widened.append(("end", f"ends {end}, after"))
+    if start and end and start > end and not widened:  # e.g. starts after an inherited end
+        widened.append(("start" if goal.period_start else "end", f"has period {start} - {end}, outside"))
+    if not widened:
+        return start, end
+    field, told = widened[0]
+    parent_period = f"{parent.period_start or '...'} - {parent.period_end or '...'}"
+    if goal.goal_id in where:
+        raise locator.error(
+            (*where[goal.goal_id], field),
+            f"goal '{goal.goal_id}' {told} the period of its parent '{parent.goal_id}' ({parent_period}); "
+            "a goal may narrow its parent's period, never widen it",
+        )
+    clipped_start = max(filter(None, (start, parent.period_start)), default=None)
+    clipped_end = min(filter(None, (end, parent.period_end)), default=None)
+    conflicts.append(
+        f"imported goal '{goal.goal_id}' ({goal.origin}) {told} the period of its parent '{parent.goal_id}' "
+        f"({parent_period}); it counts only within {clipped_start or '...'} - {clipped_end or '...'}"
+    )
+    return clipped_start, clipped_end
 
 
 def _check_cycles(goals: dict[str, Goal], where: dict[str, tuple], locator: Locator) -> None:

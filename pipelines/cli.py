@@ -1,7 +1,8 @@
 """The `threadline` command line. Each command is a thin shell over pipelines.steps / sync.
 
 Exit codes: 0 ok, 1 a sync stream failed, 2 bad configuration, 3 bad credentials,
-4 warehouse busy or missing.
+4 warehouse busy, missing or not mapped yet, 5 `map` refused to unalign that much (--force),
+6 a source was down and skipped (the others synced).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -23,15 +25,18 @@ from mapping.yamlconf import ConfigError
 from pipelines import console
 from pipelines.config import WAREHOUSE_ENV, load_config
 from pipelines.steps import (
+    MappingRefused,
+    NotMapped,
     build_connectors,
     effort_defaults,
-    imported_goals,
-    load_mapping_config,
+    load_mapping_as_map_sees,
     run_mapping,
     run_report,
 )
 from pipelines.sync import SyncFailed, check_access, run_sync
 from warehouse.db import WarehouseBusy, WarehouseTooNew, open_warehouse
+
+SOURCE_SKIPPED = 6  # exit code: a source was down and skipped; the others synced (retry later)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Link the work in Jira, GitHub and Asana to company goals.")
 sandbox_app = typer.Typer(no_args_is_help=True, help="The local fake Jira/GitHub/Asana servers.")
@@ -60,9 +65,12 @@ def handles_errors(fn):
         except SourceAccessError as exc:
             console.fail(str(exc), "Nothing was written. Fix the token or its permissions and run again.")
             raise typer.Exit(3) from None
-        except (WarehouseBusy, WarehouseTooNew, FileNotFoundError) as exc:
+        except (WarehouseBusy, WarehouseTooNew, FileNotFoundError, NotMapped) as exc:
             console.fail(str(exc))
             raise typer.Exit(4) from None
+        except MappingRefused as exc:
+            console.fail(str(exc))
+            raise typer.Exit(5) from None
         except SyncFailed as exc:
             console.fail(str(exc), "Pages loaded before the failure are kept; the next sync resumes from there.")
             raise typer.Exit(1) from None
@@ -106,26 +114,35 @@ def sync(
     """Fetch what changed since the last sync and load it into the warehouse."""
     config = load_config(config_path)
     connectors = build_connectors(config, only=source, sandbox_url=sandbox)
-    check_access(connectors)  # every source's credentials before the first write
+    access = check_access(connectors)  # every source's credentials before the first write
     con = open_warehouse(config.warehouse_path)
     try:
-        report = run_sync(con, connectors, sweep=sweep, force_sweep=force_sweep, progress=console.progress)
+        report = run_sync(
+            con, access.ready, sweep=sweep, force_sweep=force_sweep, progress=console.progress, skipped=access.skipped
+        )
     finally:
         con.close()
     console.out.print(console.sync_table(report))
+    for skipped in report.skipped:
+        console.warn(skipped.line())
     if report.failed:
         raise SyncFailed(report)
+    if report.skipped:
+        raise typer.Exit(SOURCE_SKIPPED)
 
 
 @app.command("map")
 @handles_errors
-def map_command(config_path: ConfigOption = None) -> None:
+def map_command(
+    config_path: ConfigOption = None,
+    force: Annotated[bool, typer.Option(help="Apply even if it unaligns more than map.max_unalign_share of aligned effort")] = False,
+) -> None:
     """Link every work item to goals, from goals.yaml and rules.yaml."""
     config = load_config(config_path)
-    mapping = load_mapping_config(config, imported=imported_goals(config.warehouse_path))
+    mapping = load_mapping_as_map_sees(config)
     con = open_warehouse(config.warehouse_path, create=False)
     try:
-        summary = run_mapping(con, config, mapping)
+        summary = run_mapping(con, config, mapping, force=force)
     finally:
         con.close()
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
@@ -145,7 +162,7 @@ def report(
         files = run_report(con, config, output=out)
     finally:
         con.close()
-    console.out.print(f"report: {files.html}\nsummary: {files.markdown}")
+    console.out.print(f"report: {console.shown(files.html)}\nsummary: {console.shown(files.markdown)}")
 
 
 @app.command()
@@ -205,13 +222,13 @@ def rules_check(config_path: ConfigOption = None) -> None:
     from warehouse.rules_check import check_rules
 
     config = load_config(config_path)
-    mapping = load_mapping_config(config)
+    mapping = load_mapping_as_map_sees(config)
     console.out.print(
         f"[green]valid[/]: {len(mapping.goals.goals)} goals, {len(mapping.rules.rules)} rules, "
         f"{len(mapping.overrides.overrides)} overrides"
     )
     if not config.warehouse_path.exists():
-        console.out.print(f"no warehouse at {config.warehouse_path} yet: sync first to check the rules against items")
+        console.out.print(f"no warehouse at {console.shown(config.warehouse_path)} yet: sync first to check the rules against items")
         return
     con = open_warehouse(config.warehouse_path, read_only=True)
     try:
@@ -233,8 +250,10 @@ def rules_diff(
     from warehouse.rules_check import diff_rules
 
     config = load_config(config_path)
-    before = load_mapping_config(config, rules_path=old)
-    after = load_mapping_config(config, rules_path=new)
+    from mapping.rules import load_rules
+
+    before = load_mapping_as_map_sees(config, rules_path=old)
+    after = replace(before, rules=load_rules(new, before.goals))  # the same goals, loaded (and warned about) once
     con = open_warehouse(config.warehouse_path, read_only=True)
     try:
         report = diff_rules(con, before.goals, before.rules, after.rules, before.overrides, effort_defaults(config))

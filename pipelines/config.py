@@ -26,6 +26,21 @@ class ReportConfig(BaseModel):
     output: Path = Path("out/report.html")
     weeks: int = Field(default=12, ge=1, le=104, description="how far back the trend goes")
     starved_days: int = Field(default=21, ge=1, description="no completed linked work for this long = starved")
+    underfunded_below: float = Field(
+        default=0.5, gt=0, le=1, description="a goal whose share is below this fraction of its target_share is under-funded"
+    )
+
+
+class MapConfig(BaseModel):
+    """Guards of `threadline map` (like the sweep's): a rules file emptied or cut short by
+    mistake must not silently unalign the work."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_unalign_share: float = Field(
+        default=0.25, ge=0, le=1,
+        description="refuse (unless --force) a mapping that unaligns more than this share of the aligned effort",
+    )  # fmt: skip
 
 
 class EffortConfig(BaseModel):
@@ -50,6 +65,7 @@ class ThreadlineConfig(BaseModel):
     overrides: Path | None = None
     report: ReportConfig = Field(default_factory=ReportConfig)
     effort: EffortConfig = Field(default_factory=EffortConfig)
+    map: MapConfig = Field(default_factory=MapConfig)
     sources: list[Annotated[SourceConfigs, Field(discriminator="kind")]] = Field(min_length=1)
 
     base_dir: Path = Field(default=Path("."), exclude=True)

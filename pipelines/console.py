@@ -12,14 +12,22 @@ from rich.table import Table
 
 from connectors.http import install_log_redaction, redact
 from pipelines.sync import StreamResult, SyncReport
+from reports.text import neutral
 from warehouse.explain import Explanation
 from warehouse.rules_check import CheckReport as RulesCheck
 from warehouse.rules_check import DiffReport as RulesDiff
 
-# Never wrap: one error is one line, and piped output stays greppable.
+# Never wrap: one error is one line, and piped output stays greppable. No emoji codes either:
+# a title saying ":warning:" is printed as written.
 _WIDTH = None if sys.stdout.isatty() else 160
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH, emoji=False)
+
+
+def shown(text: object) -> str:
+    """Any text that may come from a source (names, titles, messages quoting them), ready for Rich:
+    markup like `[/]` or `[link=...]` escaped, bidi and control characters made visible."""
+    return escape(neutral(str(text)))
 
 
 def setup_logging(verbose: bool) -> None:
@@ -32,24 +40,29 @@ def setup_logging(verbose: bool) -> None:
 
 def fail(message: str, hint: str | None = None) -> None:
     """One clear line on stderr (plus an optional next step)."""
-    err.print(f"[bold red]error:[/] {escape(redact(message))}")
+    err.print(f"[bold red]error:[/] {shown(redact(message))}")
     if hint:
-        err.print(f"[dim]{escape(hint)}[/]")
+        err.print(f"[dim]{shown(hint)}[/]")
+
+
+def warn(message: str) -> None:
+    """One line on stderr for something the run worked around (a source that was down)."""
+    err.print(f"[bold yellow]warning:[/] {shown(redact(message))}")
 
 
 def progress(result: StreamResult) -> None:
     """One line per page read, on stderr, so stdout stays clean for scripts."""
-    err.print(f"[dim]{escape(result.source_name)} {escape(result.progress_line())}[/]")
+    err.print(f"[dim]{shown(result.source_name)} {shown(result.progress_line())}[/]")
 
 
 def sync_table(report: SyncReport) -> Table:
     table = Table(title="sync", title_justify="left", show_edge=False)
     for column in ("source", "container", "stream", "status", "pages", "read", "written", "deleted", "rejected", "requests", "retries"):
         table.add_column(column, justify="right" if column in ("pages", "read", "written", "deleted", "rejected", "requests", "retries") else "left")
-    for s in report.streams:
-        status = "[green]ok[/]" if s.status == "success" else f"[red]{s.status}[/]"
+    for s in [*report.streams, *(StreamResult(k.connector.config.name, "*", "access", "skipped") for k in report.skipped)]:
+        status = "[green]ok[/]" if s.status == "success" else f"[{'yellow' if s.status == 'skipped' else 'red'}]{s.status}[/]"
         table.add_row(
-            s.source_name, s.container, s.stream, status, str(s.pages), str(s.items_seen), str(s.items_written),
+            shown(s.source_name), shown(s.container), s.stream, status, str(s.pages), str(s.items_seen), str(s.items_written),
             str(s.items_deleted), str(s.rejected), str(s.requests), str(s.retries),
         )  # fmt: skip
     return table
@@ -71,8 +84,8 @@ def print_explanation(explanation: Explanation, indent: str = "") -> None:
     item = explanation.item
     state = "deleted" if item["is_deleted"] else item["status"]
     out.print(
-        f"{indent}[bold]{escape(item['key'])}[/] {escape(item['title'])!s} "
-        f"[dim]({item['source']}, {escape(item['container'])}, team {escape(item['team'] or '-')}, {escape(state)})[/]"
+        f"{indent}[bold]{shown(item['key'])}[/] {shown(item['title'])!s} "
+        f"[dim]({item['source']}, {shown(item['container'])}, team {shown(item['team'] or '-')}, {shown(state)})[/]"
     )
     if not explanation.links:
         if item["is_deleted"]:
@@ -82,16 +95,16 @@ def print_explanation(explanation: Explanation, indent: str = "") -> None:
         return
     for link in explanation.links:
         if link["goal_id"] is None:
-            out.print(f"{indent}  -> [yellow]unaligned[/]: {escape(link['reason'] or '')}")
+            out.print(f"{indent}  -> [yellow]unaligned[/]: {shown(link['reason'] or '')}")
         else:
             out.print(
-                f"{indent}  -> [green]{escape(link['goal_title'] or link['goal_id'])}[/] [dim][{escape(link['goal_id'])}][/]"
+                f"{indent}  -> [green]{shown(link['goal_title'] or link['goal_id'])}[/] [dim][{shown(link['goal_id'])}][/]"
                 f"  weight {link['weight']:.0%}, confidence {link['confidence']:.2f}"
             )
-        out.print(f"{indent}     method: {escape(_method(link))}")
-        out.print(f"{indent}     evidence: {escape(link['evidence'])}")
+        out.print(f"{indent}     method: {shown(_method(link))}")
+        out.print(f"{indent}     evidence: {shown(link['evidence'])}")
     for other in explanation.item_links:
-        out.print(f"{indent}  [dim]{other['link_type']} {escape(other['to_key'])}: {escape(other['evidence'] or '')}[/]")
+        out.print(f"{indent}  [dim]{shown(other['link_type'])} {shown(other['to_key'])}: {shown(other['evidence'] or '')}[/]")
     if explanation.loops_back:
         out.print(f"{indent}  [yellow]which loops back to an item above (a cycle)[/]")
     elif explanation.via is not None:
@@ -116,22 +129,22 @@ def print_check(report: RulesCheck) -> None:
         if use.matches == 0:
             note = "[yellow]matches nothing[/]"
         elif use.wins == 0:
-            note = f"[yellow]shadowed by {escape(', '.join(use.taken_by))}[/]"
-        table.add_row(escape(use.rule.id), escape(use.rule.origin), f"{use.matches:,}", f"{use.wins:,}", note)
+            note = f"[yellow]shadowed by {shown(', '.join(use.taken_by))}[/]"
+        table.add_row(shown(use.rule.id), shown(use.rule.origin), f"{use.matches:,}", f"{use.wins:,}", note)
     out.print(table)
     for use in report.unmatched:
-        out.print(f"[yellow]unused[/] {escape(use.rule.id)} ({escape(use.rule.origin)}) matches no item")
+        out.print(f"[yellow]unused[/] {shown(use.rule.id)} ({shown(use.rule.origin)}) matches no item")
     for use in report.shadowed:
         out.print(
-            f"[yellow]shadowed[/] {escape(use.rule.id)} ({escape(use.rule.origin)}): all {use.matches:,} items it matches "
-            f"are taken by earlier rules ({escape(', '.join(use.taken_by))}); e.g. {escape(', '.join(use.sample))}"
+            f"[yellow]shadowed[/] {shown(use.rule.id)} ({shown(use.rule.origin)}): all {use.matches:,} items it matches "
+            f"are taken by earlier rules ({shown(', '.join(use.taken_by))}); e.g. {shown(', '.join(use.sample))}"
         )
     verb = "matches" if report.conflicting_items == 1 else "match"
     out.print(f"{_items(report.conflicting_items)} {verb} more than one rule (the first one wins)")
     for c in report.conflicts:
         out.print(
-            f"[yellow]conflict[/] {escape(c.winner)} wins over {escape(c.other)} for {_items(c.items)}, "
-            f"e.g. {escape(', '.join(c.sample))}"
+            f"[yellow]conflict[/] {shown(c.winner)} wins over {shown(c.other)} for {_items(c.items)}, "
+            f"e.g. {shown(', '.join(c.sample))}"
         )
 
 
@@ -147,7 +160,7 @@ def print_diff(report: RulesDiff) -> None:
         table.add_column(column, justify="left" if column == "goal" else "right")
     for g in report.goals:
         table.add_row(
-            escape(_goal(g.goal_id)), f"{g.items_before:,}", f"{g.items_after:,}", f"{g.items_after - g.items_before:+,}",
+            shown(_goal(g.goal_id)), f"{g.items_before:,}", f"{g.items_after:,}", f"{g.items_after - g.items_before:+,}",
             f"{g.effort_before:,.1f}", f"{g.effort_after:,.1f}", f"{g.effort_after - g.effort_before:+,.1f}",
         )  # fmt: skip
     out.print(table)
@@ -156,5 +169,5 @@ def print_diff(report: RulesDiff) -> None:
         for column in ("from", "to", "items", "effort"):
             moves.add_column(column, justify="right" if column in ("items", "effort") else "left")
         for m in report.moves:
-            moves.add_row(escape(_goal(m.from_goal)), escape(_goal(m.to_goal)), f"{m.items:,}", f"{m.effort:,.1f}")
+            moves.add_row(shown(_goal(m.from_goal)), shown(_goal(m.to_goal)), f"{m.items:,}", f"{m.effort:,.1f}")
         out.print(moves)

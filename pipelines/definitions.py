@@ -92,7 +92,8 @@ def _source_asset(source: SourceConfig) -> AssetsDefinition:
     def sync_source(context: AssetExecutionContext, config: SyncConfig) -> MaterializeResult:
         current = context.resources.threadline.load().source(source.name)
         connector = getattr(context.resources, resource_key).connector(current)
-        check_access([connector])
+        for skipped in check_access([connector]).skipped:  # down: fail this asset, clearly; the others run
+            raise Failure(description=skipped.line())
         with context.resources.duckdb.get_connection() as con:
             prepare(con)
             report = run_sync(
@@ -198,6 +199,8 @@ def _mapping_assets(source_keys: list[AssetKey]) -> list:
                 "path": str(files.html.resolve()),
                 "alignment_rate": rate if rate is not None else -1.0,
                 "goals_with_work": len(files.data.goals_with_work),
+                # marts.goal_health, as the report shows it: on_track / at_risk / off_track / ...
+                **{f"goals_{health}": count for health, count in files.data.health_counts().items()},
             }
         )
 

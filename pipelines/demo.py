@@ -45,7 +45,7 @@ def run_demo(
     # The sandbox's history ends a day ago; the demo lets that day pass, so the data ends today.
     with Sandbox(spec or OrgSpec(anchor=today_anchor() - timedelta(days=1))) as sandbox:
         connectors = build_connectors(config, sandbox_url=sandbox.url)
-        check_access(connectors)
+        connectors = check_access(connectors).ready
         con = open_warehouse(warehouse)
         try:
             first = run_sync(con, connectors, progress=progress)

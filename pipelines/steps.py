@@ -7,6 +7,7 @@ stops with one line and leaves the warehouse untouched.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +25,8 @@ from reports.build import ReportFiles, build_report
 from warehouse.db import connect
 from warehouse.history import write_snapshot
 from warehouse.imported_goals import read_imported_goals
-from warehouse.mapping import MappingSummary, apply_mapping
+from warehouse.mapping import MappingSummary, apply_mapping, unalign_loss
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,13 @@ def load_mapping_config(
         log.warning("goals: %s", conflict)
     rules = load_rules(rules_path or config.rules_path, goals)
     return MappingConfig(goals, rules, load_overrides(config.overrides_path, goals))
+
+
+def load_mapping_as_map_sees(config: ThreadlineConfig, *, rules_path: Path | None = None) -> MappingConfig:
+    """What `map` maps with: goals.yaml merged with the goals earlier syncs imported into the
+    warehouse (Asana Goals), the rules (or `rules_path`) and the overrides. `rules check` and
+    `rules diff` load the same, so they accept and count exactly what `map` does."""
+    return load_mapping_config(config, imported=imported_goals(config.warehouse_path), rules_path=rules_path)
 
 
 def imported_goals(warehouse: Path) -> GoalTree | None:
@@ -81,15 +90,64 @@ def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConf
     )
 
 
+def write_metric_settings(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
+    """The thresholds marts.goal_health judges by (starved, under-funded, funding window), in the
+    caller's transaction."""
+    con.execute("DELETE FROM meta.metric_settings")
+    con.execute(
+        "INSERT INTO meta.metric_settings VALUES ($starved_days, $underfunded_below, $window_weeks)",
+        {
+            "starved_days": config.report.starved_days,
+            "underfunded_below": config.report.underfunded_below,
+            "window_weeks": config.report.weeks,
+        },
+    )
+
+
+class NotMapped(RuntimeError):
+    """The warehouse has synced items but no mapping yet: a report would show nothing."""
+
+
+class MappingRefused(RuntimeError):
+    """The new mapping would unalign more of the aligned effort than `map.max_unalign_share`."""
+
+
+def unalign_guard(config: ThreadlineConfig) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    limit = config.map.max_unalign_share
+
+    def guard(con: duckdb.DuckDBPyConnection) -> None:
+        loss = unalign_loss(con, effort_defaults(config))
+        if loss.unaligned_effort > 0 and loss.share > limit:
+            raise MappingRefused(
+                f"map would unalign {loss.unaligned_effort:,.1f} of {loss.aligned_effort:,.1f} aligned effort "
+                f"({loss.share:.0%}, {loss.items:,} items; limit map.max_unalign_share {limit:.0%}); nothing was "
+                f"written. Preview the change with `threadline rules diff OLD {config.rules}`, or rerun with --force"
+            )
+
+    return guard
+
+
 def run_mapping(
-    con: duckdb.DuckDBPyConnection, config: ThreadlineConfig, mapping: MappingConfig, now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    config: ThreadlineConfig,
+    mapping: MappingConfig,
+    now: datetime | None = None,
+    *,
+    force: bool = False,
 ) -> MappingSummary:
-    """Map, and commit with the mapping the effort defaults it used and today's history snapshot:
-    a crash leaves all three old or all three new."""
+    """Map and snapshot. Unless `force`, refuses (MappingRefused, nothing written: neither the
+    mapping nor today's history snapshot) a run that would unalign too much aligned effort.
+    The mapping commits together with the effort defaults and thresholds it used and today's
+    history snapshot: a crash leaves all of them old or all new."""
     now = now or utcnow()
+    guard = None if force else unalign_guard(config)
     return apply_mapping(
-        con, mapping.goals, mapping.rules, now, mapping.overrides,
-        with_writes=(lambda c: write_effort_defaults(c, config), lambda c: write_snapshot(c, now)),
+        con, mapping.goals, mapping.rules, now, mapping.overrides, guard=guard,
+        with_writes=(
+            lambda c: write_effort_defaults(c, config),  # after the guard: a refused run writes nothing
+            lambda c: write_metric_settings(c, config),
+            lambda c: write_snapshot(c, now),
+        ),
     )  # fmt: skip
 
 
@@ -100,6 +158,10 @@ def run_report(
     output: Path | None = None,
     end: datetime | None = None,
 ) -> ReportFiles:
+    if not con.execute("SELECT count(*) FROM core.goals").fetchall()[0][0]:  # every mapping writes its goals
+        raise NotMapped("the warehouse has no mapping yet (synced, never mapped); run `threadline map` first")
+    with transaction(con):
+        write_metric_settings(con, config)  # the health thresholds of this config, not the last map's
     return build_report(
         con,
         output or config.report.output,
@@ -107,5 +169,4 @@ def run_report(
         end=end or utcnow(),
         generated_at=utcnow(),
         weeks=config.report.weeks,
-        starved_days=config.report.starved_days,
     )

@@ -1,7 +1,9 @@
 """Sync and sweep: drive connectors page by page into the warehouse (DESIGN §2 steps 1-2).
 
 Plain functions; the CLI and the Dagster assets both call them. Credentials of every source are
-checked before anything is written. Each page commits with its cursor, so a crash resumes.
+checked before anything is written: a source that refuses them (401/403) stops the sync, a
+source that is down (5xx, timeout) is skipped with one line and the others are synced. Each page
+commits with its cursor, so a crash resumes.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime
 
 import duckdb
 
-from connectors.base import Connector, SourceAccessError
+from connectors.base import Connector, SourceAccessError, SourceUnavailable
 from connectors.http import redact
 from connectors.models import utcnow
 from warehouse import sql
@@ -53,9 +55,27 @@ class StreamResult:
         return f"{self.container}: page {self.pages}: {self.items_seen} read, {self.items_written} written{rejected} so far"
 
 
+@dataclass(frozen=True)
+class SkippedSource:
+    """A source that did not answer the access check: not synced this run."""
+
+    connector: Connector
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.reason}; skipped this run, the other sources were synced"
+
+
+@dataclass
+class Access:
+    ready: list[Connector] = field(default_factory=list)
+    skipped: list[SkippedSource] = field(default_factory=list)
+
+
 @dataclass
 class SyncReport:
     streams: list[StreamResult] = field(default_factory=list)
+    skipped: list[SkippedSource] = field(default_factory=list)
 
     @property
     def failed(self) -> list[StreamResult]:
@@ -75,10 +95,33 @@ class SyncFailed(RuntimeError):
 Progress = Callable[[StreamResult], None]
 
 
-def check_access(connectors: list[Connector]) -> None:
-    """Every source's credentials, before anything is written anywhere."""
+def check_access(connectors: list[Connector]) -> Access:
+    """Every source's credentials, before anything is written anywhere.
+
+    Raises SourceAccessError for credentials or a base_url that are wrong (fix, then rerun);
+    a source that is down is set aside in `skipped`, so one outage never stops the others.
+    """
+    access = Access()
     for connector in connectors:
-        connector.check_access()
+        try:
+            connector.check_access()
+        except SourceUnavailable as exc:
+            access.skipped.append(SkippedSource(connector, redact(str(exc))))
+            log.info("%s", access.skipped[-1].line())  # the caller prints it (CLI) or fails on it (Dagster)
+        else:
+            access.ready.append(connector)
+    return access
+
+
+def record_skipped(con: duckdb.DuckDBPyConnection, skipped: list[SkippedSource], run_id: str) -> list[StreamResult]:
+    """One meta.sync_runs row per skipped source (container '*', stream 'access', status 'skipped')."""
+    results = []
+    for source in skipped:
+        result = StreamResult(source.connector.config.name, "*", "access", status="skipped", error=source.reason)
+        _start(con, source.connector, result, run_id)
+        _finish(con, source.connector, result, run_id)
+        results.append(result)
+    return results
 
 
 def _start(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
@@ -170,7 +213,7 @@ def sync_stream(
         for page in connector.pages(container, result.cursor_before):
             loaded = load_page(con, key, page, run_id=run_id, now=now())
             result.pages += 1
-            result.items_seen += len(page.items) + len(page.rejected)
+            result.items_seen += len(page.items) + loaded.rejected  # warnings are about kept items
             result.items_written += loaded.written
             result.rejected += loaded.rejected
             result.cursor_after = page.cursor
@@ -214,10 +257,13 @@ def run_sync(
     sweep: bool = False,
     force_sweep: bool = False,
     progress: Progress | None = None,
+    skipped: list[SkippedSource] | None = None,
 ) -> SyncReport:
-    """Sync (and optionally sweep) every container of every connector. Check access first."""
-    report = SyncReport()
+    """Sync (and optionally sweep) every container of every connector. Check access first;
+    `skipped` (from check_access) are booked in meta.sync_runs and the report."""
+    report = SyncReport(skipped=list(skipped or ()))
     run_id = uuid.uuid4().hex[:12]
+    record_skipped(con, report.skipped, run_id)
     for connector in connectors:
         sql.run(con, "queries/runs/mark_interrupted.sql", {"source_name": connector.config.name})
         containers = connector.containers()

@@ -1,6 +1,8 @@
 """Render the leadership report: one self-contained HTML file and a Markdown summary beside it.
 
 Jinja2 autoescaping is on for the HTML: every title, key and label from a source is escaped.
+Every value printed by either template first goes through `reports.text.neutral` (the
+environment's `finalize`), so bidi controls in a title cannot reverse the text around it.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from pathlib import Path
 
 import duckdb
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from reports import charts
 from reports.metrics import Period, ReportData, collect
 from reports.publish import write_together
+from reports.text import neutral
 
 CLUSTERS_SHOWN = 6
 
@@ -33,6 +37,13 @@ def ratio(part: float | None, whole: float | None) -> float | None:
     return (part or 0) / whole if whole else None
 
 
+def displayed(value: object) -> object:
+    """Every `{{ value }}` of the templates: text neutralised, already-safe markup kept safe."""
+    if isinstance(value, Markup):
+        return Markup(neutral(str(value)))
+    return neutral(value) if isinstance(value, str) else value
+
+
 def md(text: str) -> str:
     """Escape Markdown table and emphasis characters in source text."""
     return "".join("\\" + ch if ch in "\\|*_`[]<>#" else ch for ch in text.replace("\n", " "))
@@ -45,6 +56,7 @@ def _environment(autoescape: bool) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=displayed,
     )
     env.globals.update(pct=pct, num=num, ratio=ratio, md=md)
     return env
@@ -85,7 +97,6 @@ def build_report(
     organisation: str,
     end: datetime,
     weeks: int = 12,
-    starved_days: int = 21,
     generated_at: datetime | None = None,
 ) -> ReportFiles:
     data = collect(
@@ -93,7 +104,6 @@ def build_report(
         organisation=organisation,
         period=Period.last_weeks(end, weeks),
         generated_at=generated_at or end,
-        starved_days=starved_days,
     )
     markdown = output.with_suffix(".md")
     # Both rendered before either is touched, then replaced as one pair (reports/publish.py):

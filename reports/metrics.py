@@ -18,8 +18,12 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) ->
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
+SOURCE_NAMES = {"asana": "Asana", "github": "GitHub", "jira": "Jira"}
+
+
 def tree_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows of goals in tree order (each parent followed by its children), with `depth` set."""
+    """Rows of goals in tree order (each parent followed by its children). Their `depth` is the
+    warehouse's (marts.goal_paths.goal_depth), not recomputed here."""
     by_parent: dict[str | None, list[dict[str, Any]]] = {}
     ids = {row["goal_id"] for row in rows}
     for row in rows:
@@ -27,13 +31,25 @@ def tree_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         by_parent.setdefault(parent, []).append(row)
     ordered: list[dict[str, Any]] = []
 
-    def visit(parent: str | None, depth: int) -> None:
+    def visit(parent: str | None) -> None:
         for row in by_parent.get(parent, []):
-            ordered.append({**row, "depth": depth})
-            visit(row["goal_id"], depth + 1)
+            ordered.append(row)
+            visit(row["goal_id"])
 
-    visit(None, 0)
+    visit(None)
     return ordered
+
+
+def effort_method(defaults: list[dict[str, Any]]) -> str:
+    """The report's sentence on effort, from the per-source defaults the marts computed with."""
+    by_value: dict[float, list[str]] = {}
+    for row in defaults:
+        by_value.setdefault(row["effort"], []).append(SOURCE_NAMES.get(row["source"], row["source"]))
+    if len(by_value) <= 1:
+        value = next(iter(by_value), 1.0)
+        return f"Effort is an item's estimate, or {value:g} when it has none."
+    parts = [f"{value:g} ({', '.join(sorted(names))})" for value, names in sorted(by_value.items())]
+    return f"Effort is an item's estimate; without one it is {' or '.join(parts)}."
 
 
 @dataclass
@@ -61,6 +77,8 @@ class ReportData:
     trust: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     starved_days: int = 21
+    underfunded_below: float = 0.5
+    effort_method: str = "Effort is an item's estimate, or 1 when it has none."
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -89,10 +107,10 @@ def collect(
     organisation: str,
     period: Period,
     generated_at: datetime,
-    starved_days: int = 21,
     top: int = 15,
 ) -> ReportData:
-    params = {"start": period.start, "end": period.end, "limit": top, "starved_days": starved_days}
+    params = {"start": period.start, "end": period.end, "limit": top}
+    settings = _query(con, "settings", params)[0]
     return ReportData(
         organisation=organisation,
         period=period,
@@ -106,5 +124,7 @@ def collect(
         unaligned_clusters=_query(con, "unaligned_clusters", params),
         trust=_query(con, "trust", params),
         sources=_query(con, "sources", params),
-        starved_days=starved_days,
+        starved_days=settings["starved_days"],
+        underfunded_below=settings["underfunded_below"],
+        effort_method=effort_method(settings["effort_defaults"]),
     )

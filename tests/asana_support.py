@@ -47,7 +47,10 @@ def expected_item(sandbox: Sandbox, task: AsTask, project_gid: str) -> tuple:
     data = sandbox.asana
     project = data.projects[project_gid]
     section = project.sections[task.sections[project_gid]] if project_gid in task.sections else None
-    if task.completed:
+    completed_at = task.completed_at if task.subtype != "milestone" else None  # a marker, not work
+    if task.approval_status in ("rejected", "changes_requested"):  # completed: true, yet not done work
+        category, completed_at = ("done" if task.approval_status == "rejected" else "in_progress"), None
+    elif task.completed:
         category = "done"
     else:
         category = "in_progress" if section == "In progress" else "todo"
@@ -57,13 +60,13 @@ def expected_item(sandbox: Sandbox, task: AsTask, project_gid: str) -> tuple:
         task.name,
         "subtask" if task.parent else "task",
         category,
-        task.completed_at,
+        completed_at,
         task.modified_at,
         list(task.tags),
         item_id(task.parent) if task.parent else None,
         project.name,
         ASANA_PROJECTS[project_gid][1],
-        task.values.get(ESTIMATE_FIELD) if in_project else None,
+        0.0 if task.subtype == "milestone" else task.values.get(ESTIMATE_FIELD) if in_project else None,
         [goal] if goal else [],
     )
 

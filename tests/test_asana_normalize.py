@@ -91,9 +91,11 @@ def test_custom_fields_estimate_goal_section_and_utc():
 
 
 def test_completed_tasks_milestones_and_text_goal_fields():
-    done = normalize_task(payload(completed=True, completed_at="2026-03-05T12:00:00.000Z", resource_subtype="milestone"), CONTEXT)
+    done = normalize_task(payload(completed=True, completed_at="2026-03-05T12:00:00.000Z"), CONTEXT)
     assert (done.status, done.status_category, done.completed_at) == ("completed", "done", datetime(2026, 3, 5, 12, tzinfo=UTC))
-    assert done.item_type == "task" and done.custom["type"] == "milestone"
+    milestone = normalize_task(payload(completed=True, completed_at="2026-03-05T12:00:00.000Z", resource_subtype="milestone"), CONTEXT)
+    assert milestone.item_type == "task" and milestone.custom["type"] == "milestone"
+    assert (milestone.status_category, milestone.completed_at, milestone.estimate) == ("done", None, 0.0)  # a marker
     text_goal = [{"name": "Goal", "resource_subtype": "text", "text_value": "pipeline, asana:99 fast-close"}]
     assert normalize_task(payload(custom_fields=text_goal), CONTEXT).goal_refs == ("pipeline", "asana:99", "fast-close")
     no_section = normalize_task(payload(memberships=[]), CONTEXT)
@@ -107,7 +109,7 @@ def test_completed_tasks_milestones_and_text_goal_fields():
         ({"modified_at": "2026-03-02T10:30:00"}, ValidationError),  # no offset: not a UTC instant
         ({"completed": "yes"}, ValueError),
         ({"name": "   "}, ValidationError),
-        ({"custom_fields": [{"name": "Status", "resource_subtype": "text", "text_value": "three"}]}, ValueError),
+        ({"custom_fields": [{"name": "Status", "resource_subtype": "number", "number_value": "three"}]}, ValueError),
     ],
 )
 def test_bad_payloads_raise_what_the_stream_quarantines(changes, error):

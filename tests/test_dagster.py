@@ -46,10 +46,14 @@ def test_every_asset_materializes_against_the_sandbox(sandbox, tmp_path: Path):
     con = duckdb.connect(str(warehouse), read_only=True)
     items = con.execute("SELECT count(*) FROM core.work_items").fetchone()[0]
     mapped = con.execute("SELECT count(DISTINCT item_id) FROM core.work_item_goals").fetchone()[0]
+    health = dict(con.execute("SELECT 'goals_' || health, count(*) FROM marts.goal_health GROUP BY health").fetchall())
     con.close()
     assert items > 0 and mapped == items
     github = next(e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "github_work_items")
     assert github.materialization.metadata["items_written"].value == len(sandbox.github.all_items())
+    report_event = next(e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "leadership_report")
+    shown = {k: v.value for k, v in report_event.materialization.metadata.items() if k.startswith("goals_") and k != "goals_with_work"}
+    assert shown == health and sum(health.values()) > 0  # Dagster shows the warehouse's one definition of health
 
 
 def test_config_change_sensor_requests_a_remap(tmp_path: Path):

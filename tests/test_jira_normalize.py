@@ -56,7 +56,7 @@ def issue(**fields) -> dict:
 def test_vendor_field_list_resolves_names_and_finds_no_story_points():
     catalog = FieldCatalog.from_payload(vendor("field.GET.200.json"))
     assert catalog.find("Summary") == "summary" and catalog.find("description") == "description"
-    assert catalog.story_points() is None  # the example site has no such field: estimates stay empty
+    assert catalog.story_points() == ()  # the example site has no such field: estimates stay empty
     with pytest.raises(UnknownField, match="'Goal'"):
         SiteFields.resolve(catalog, story_points=None, goal="Goal", custom=[])
 

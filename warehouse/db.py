@@ -58,6 +58,10 @@ def migrations() -> list[Migration]:
             found.append(
                 Migration(int(match[1]), match[2], tuple(f"migrations/{entry.name}/{f}" for f in files))
             )
+    versions = [m.version for m in found]
+    if len(versions) != len(set(versions)):  # two branches picked one number: the second would never run
+        twice = sorted({v for v in versions if versions.count(v) > 1})
+        raise RuntimeError(f"two warehouse migrations share version {twice}; renumber one")
     return sorted(found, key=lambda m: m.version)
 
 
@@ -111,8 +115,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 def create_marts(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the marts views. They hold no data, so replacing them is safe.
 
-    Views may read other views; a view whose dependency does not exist yet is retried after
-    the others, so files need no ordering.
+    Views may read other views; a view whose dependency does not exist yet, or exists in an
+    older shape (a warehouse made by an earlier version), is retried after the others, so files
+    need no ordering.
     """
     root = resources.files("warehouse").joinpath("marts")
     pending = {f.name: f.read_text() for f in root.iterdir() if f.name.endswith(".sql")}
@@ -121,7 +126,7 @@ def create_marts(con: duckdb.DuckDBPyConnection) -> None:
         for name, text in sorted(pending.items()):
             try:
                 con.execute(text)
-            except duckdb.CatalogException as exc:
+            except (duckdb.CatalogException, duckdb.BinderException) as exc:
                 errors[name] = exc
         if len(errors) == len(pending):
             raise RuntimeError(f"marts views cannot be created: {errors}")

@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from connectors.models import Page, RawRecord, RejectedRecord, WorkItem
+from connectors.payloads import quarantine_json
 from warehouse import sql
 from warehouse.transaction import transaction
 
@@ -62,7 +63,13 @@ RAW_SCHEMA = pa.schema(
     ]
 )
 REJECTED_SCHEMA = pa.schema(
-    [("native_id", pa.string()), ("container", pa.string()), ("reason", pa.string()), ("payload", pa.string())]
+    [
+        ("native_id", pa.string()),
+        ("container", pa.string()),
+        ("reason", pa.string()),
+        ("severity", pa.string()),
+        ("payload", pa.string()),
+    ]
 )
 
 
@@ -90,7 +97,7 @@ def raw_table(records: list[RawRecord]) -> pa.Table:
             "native_id": [r.native_id for r in records],
             "container": [r.container for r in records],
             "updated_at": [r.updated_at for r in records],
-            "payload": [_json(r.payload) for r in records],
+            "payload": [r.payload_json if r.payload_json is not None else _json(r.payload) for r in records],
         },
         schema=RAW_SCHEMA,
     )
@@ -102,7 +109,9 @@ def rejected_table(records: list[RejectedRecord]) -> pa.Table:
             "native_id": [r.native_id for r in records],
             "container": [r.container for r in records],
             "reason": [r.reason for r in records],
-            "payload": [_json(r.payload) for r in records],
+            "severity": [r.severity for r in records],
+            # Never fails: a payload that cannot be stored as fetched is why it is here.
+            "payload": [quarantine_json(r.payload) for r in records],
         },
         schema=REJECTED_SCHEMA,
     )
@@ -157,7 +166,7 @@ def load_page(
     finally:
         for name in ("batch_items", "batch_raw", "batch_rejected"):
             con.unregister(name)
-    return LoadResult(written, len(page.rejected))
+    return LoadResult(written, sum(1 for r in page.rejected if r.severity == "error"))
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:

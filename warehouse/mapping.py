@@ -72,6 +72,25 @@ class MappingSummary:
         return self.items - self.by_method.get("unaligned", 0)
 
 
+@dataclass(frozen=True)
+class UnalignLoss:
+    """What a new mapping would unalign of the stored one (see queries/mapping/unalign_loss.sql)."""
+
+    aligned_effort: float  # effort aligned now
+    unaligned_effort: float  # of it, effort the new mapping leaves without a goal
+    items: int  # items that would lose aligned weight
+
+    @property
+    def share(self) -> float:
+        return self.unaligned_effort / self.aligned_effort if self.aligned_effort else 0.0
+
+
+def unalign_loss(con: duckdb.DuckDBPyConnection, effort_defaults: dict[str, float]) -> UnalignLoss:
+    """Inside a guard: what the computed mapping would unalign of the stored one."""
+    params = {"sources": list(effort_defaults), "defaults": list(effort_defaults.values())}
+    return UnalignLoss(*sql.run(con, "queries/mapping/unalign_loss.sql", params).fetchall()[0])
+
+
 def write_goals(con: duckdb.DuckDBPyConnection, tree: GoalTree, now: datetime) -> None:
     con.execute("DELETE FROM core.goals")
     con.execute(
@@ -137,10 +156,14 @@ def apply_mapping(
     rules: RuleSet,
     now: datetime,
     overrides: OverrideSet | None = None,
+    guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     *,
     with_writes: Sequence[Callable[[duckdb.DuckDBPyConnection], None]] = (),
 ) -> MappingSummary:
     """Map every live item and write the result; only the writes share one transaction.
+
+    `guard`, when given, is called once the new mapping is computed (temp tables; see
+    `unalign_loss`) and before anything is written; it may raise to keep the stored mapping.
 
     The computation fills temp tables outside the transaction (DuckDB builds large temp tables
     markedly slower inside one); the goals, links and goal rows are then replaced together, so
@@ -151,6 +174,8 @@ def apply_mapping(
     try:
         compute_mapping(con, goals, rules, overrides)
         summary = summarize(con)
+        if guard is not None:
+            guard(con)
         with transaction(con):
             write_goals(con, goals, now)
             persist(con, now)

@@ -3,7 +3,9 @@ warehouse, computed in temp tables only, so both run on a read-only connection a
 
 check: per rule, how many items it matches and how many it wins (first match); rules that match
 nothing; rules shadowed by earlier ones (every item they match is taken by an earlier rule);
-items several rules match (conflicts: first match wins, but the author may not know).
+items several rules match (conflicts: first match wins, but the author may not know). All of it
+over the items rules decide: items pinned by an override or naming their goal (explicit) are
+left out, since no rule wins those.
 
 diff: the mapping under the old rules and under the new ones, per goal (items and effort before
 and after) and as moves between goals.
@@ -63,6 +65,7 @@ def check_rules(
 ) -> CheckReport:
     try:
         compute_mapping(con, goals, rules, overrides, all_matches=True)
+        sql.run(con, "queries/rules_check/rule_decided.sql")
         items = con.execute("SELECT count(*) FROM mapping_items").fetchall()[0][0]
         per_rule = {
             pos: (matches, wins, tuple(taken_by or ()), tuple(sample or ()))

@@ -8,13 +8,18 @@ and cut bodies). What cannot be retried surfaces as `AsanaHttpError` with Asana'
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
 
+from connectors import payloads
 from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries
 from connectors.models import RequestStats
+
+log = logging.getLogger(__name__)
+MAX_LISTING_RESTARTS = 5  # an offset that keeps expiring fails the stream after this many restarts
 
 
 def error_message(response: httpx.Response) -> str:
@@ -48,6 +53,12 @@ class AsanaHttpError(RuntimeError):
         self.body = body or {}
 
 
+def stale_offset(exc: AsanaHttpError) -> bool:
+    """Asana's 400 for an offset it no longer takes: `offset: Your pagination token has expired.`
+    (or `... is invalid.`): the parameter's name, then the problem."""
+    return exc.status == 400 and exc.message.lower().startswith("offset")
+
+
 def fields(names: Sequence[str]) -> str:
     return ",".join(names)
 
@@ -69,7 +80,8 @@ class AsanaApi:
         def once() -> dict[str, Any]:
             response = self.client.get(path, params=params)
             response.raise_for_status()
-            return response.json()
+            # Not response.json(): one task nested 100k levels deep must cost only that task.
+            return payloads.loads(response.content)
 
         try:
             return call_with_retries(once, adapt=adapt, policy=self.policy, stats=self.stats, what=what)
@@ -81,11 +93,28 @@ class AsanaApi:
             raise AsanaHttpError(exc.response.status_code, error_message(exc.response), body) from exc
 
     def pages(self, path: str, params: dict[str, Any], *, what: str) -> Iterator[list[dict[str, Any]]]:
-        """`data` of each page, following `next_page.offset` until it is null."""
+        """`data` of each page, following `next_page.offset` until it is null.
+
+        Offsets expire (Asana: 400 "offset: Your pagination token has expired."). Then the listing
+        starts again without one and skips the records already yielded, so a caller sees each
+        record once and none is lost; one changed since it was yielded is read by the next sync.
+        """
         query = {**params, "limit": self.page_size}
+        yielded: set[str] = set()
+        restarts = 0
         while True:
-            body = self.get(path, query, what=what)
-            yield body["data"]
+            try:
+                body = self.get(path, query, what=what)
+            except AsanaHttpError as exc:
+                if "offset" not in query or not stale_offset(exc) or restarts >= MAX_LISTING_RESTARTS:
+                    raise
+                restarts += 1
+                log.warning("%s: %s; listing again from the start, skipping the %d records read", what, exc.message, len(yielded))
+                query = {k: v for k, v in query.items() if k != "offset"}
+                continue
+            data = body["data"]
+            yield [r for r in data if str(r.get("gid")) not in yielded] if restarts else data
+            yielded.update(str(r.get("gid")) for r in data)
             next_page = body.get("next_page")
             if not next_page:
                 return

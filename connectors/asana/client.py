@@ -18,26 +18,36 @@ stored cursor; rows already loaded are skipped by the loader's (item_id, updated
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
+import httpx
 
 from connectors.asana import settings
-from connectors.asana.api import AsanaApi, AsanaHttpError, fields
+from connectors.asana.api import AsanaApi, AsanaHttpError, adapt, fields
 from connectors.asana.config import AsanaSourceConfig
 from connectors.asana.cursor import StreamCursor
 from connectors.asana.events import read_changes
 from connectors.asana.goals import build_goals, fetch_goals
 from connectors.asana.normalize import TaskContext, is_work, normalize_task, parse_time
-from connectors.base import SourceAccessError, SourceError, rejection_reason
-from connectors.http import RetryPolicy, register_secret
-from connectors.models import GoalImport, Page, RawRecord, RejectedRecord, RequestStats, Sweep, make_item_id
+from connectors.asana.shapes import TASK_SHAPES
+from connectors.base import SourceAccessError, SourceError, access_problem, take_record
+from connectors.http import (
+    Failure,
+    RateLimitTooLong,
+    RetryPolicy,
+    TransientError,
+    is_transient,
+    register_secret,
+)
+from connectors.models import GoalImport, Page, RequestStats, Sweep, make_item_id
 
 log = logging.getLogger(__name__)
 TASK_FIELDS = fields(settings.TASK_FIELDS)
@@ -91,6 +101,21 @@ class AsanaConnector:
     # --- access and scope -----------------------------------------------------------------
 
     def check_access(self) -> None:
+        try:
+            self._check_access()
+        except SourceError as exc:
+            if not isinstance(exc.__cause__, AsanaHttpError):
+                raise
+            failure = Failure(exc.__cause__.status, {}, exc.__cause__.message)
+            raise access_problem(self.config.name, self._where(), failure, self.policy.max_attempts) from exc
+        except (httpx.TransportError, json.JSONDecodeError, TransientError, RateLimitTooLong) as exc:
+            failure = adapt(exc) or Failure(429, {}, str(exc))  # down, cut off, or asks to wait too long
+            raise access_problem(self.config.name, self._where(), failure, self.policy.max_attempts) from exc
+
+    def _where(self) -> str:
+        return f"Asana at {self.config.base_url}"
+
+    def _check_access(self) -> None:
         with self._errors():
             me = self.api.get("/users/me", {"opt_fields": fields(settings.ME_FIELDS)}, what="asana users/me")["data"]
         if self.config.workspace not in {w.get("gid") for w in me.get("workspaces") or []}:
@@ -139,8 +164,8 @@ class AsanaConnector:
                 for p in batch
             ]
         except AsanaHttpError as exc:
-            if exc.status == 401:
-                raise
+            if exc.status == 401 or is_transient(Failure(exc.status)):
+                raise  # bad token, or Asana is down: check_access tells which
             # The scope itself is unknown: nothing can be synced or swept safely.
             raise SourceAccessError(
                 self.config.name,
@@ -164,6 +189,7 @@ class AsanaConnector:
             container=ref.container,
             team=ref.team,
             estimate_field=self.config.estimate_field,
+            milestones_as_work=self.config.milestones_as_work,
             goal_field=self.config.goal_field,
             in_progress_sections=self.config.in_progress_sections,
         )
@@ -195,11 +221,11 @@ class AsanaConnector:
             page = Page(cursor=cursor)
             parents = []
             for payload in payloads:
-                modified = _safe_time(payload.get("modified_at"))
+                modified = _safe_time(_field(payload, "modified_at"))
                 if modified and (newest is None or modified > newest):
                     newest = modified
                 self._take(page, payload, context, seen)
-                if payload.get("num_subtasks") and (full or payload.get("gid") in changes.added):
+                if _field(payload, "num_subtasks") and (full or _field(payload, "gid") in changes.added):
                     parents.append(payload["gid"])
             self._take_subtasks(page, parents, context, seen, what)
             yield page
@@ -233,26 +259,28 @@ class AsanaConnector:
             for gid in parents:
                 for batch in self._subtasks(gid, TASK_FIELDS, what):
                     for payload in batch:
-                        fresh = payload.get("gid") not in seen
+                        fresh = _field(payload, "gid") not in seen
                         self._take(page, payload, context, seen)
-                        if fresh and payload.get("num_subtasks"):
+                        if fresh and _field(payload, "num_subtasks"):
                             deeper.append(payload["gid"])
             parents, level = deeper, level + 1
 
-    def _take(self, page: Page, payload: dict[str, Any], context: TaskContext, seen: set[str]) -> None:
-        gid = payload.get("gid")
-        if gid in seen:
+    def _take(self, page: Page, payload: Any, context: TaskContext, seen: set[str]) -> None:
+        gid = _field(payload, "gid")
+        if isinstance(gid, str):
+            if gid in seen:
+                return
+            seen.add(gid)
+        if isinstance(payload, dict) and not is_work(payload):
             return
-        seen.add(gid)
-        if not is_work(payload):
-            return
-        try:
-            item = normalize_task(payload, context)
-        except (KeyError, TypeError, ValueError, ValidationError) as exc:
-            page.rejected.append(RejectedRecord(str(gid), context.container, rejection_reason(exc), payload))
-            return
-        page.items.append(item)
-        page.raw.append(RawRecord(item.item_id, item.native_id, context.container, item.updated_at, payload))
+        take_record(
+            page,
+            payload,
+            container=context.container,
+            native_id=lambda p: str(_field(p, "gid")),
+            shapes=TASK_SHAPES,
+            normalise=partial(normalize_task, context=context),
+        )
 
     # --- deletes and goals ----------------------------------------------------------------
 
@@ -296,13 +324,25 @@ class AsanaConnector:
 
 
 def _in_project(payload: dict[str, Any], project_gid: str) -> bool:
-    """Still under the project: a member of it, or a subtask (its stream saw it change)."""
-    member = any((m.get("project") or {}).get("gid") == project_gid for m in payload.get("memberships") or [])
+    """Still under the project: a member of it, or a subtask (its stream saw it change).
+
+    A payload of the wrong shape counts as under the project, so it reaches quarantine.
+    """
+    memberships = payload.get("memberships")
+    if not isinstance(memberships, list) or not all(isinstance(m, dict) for m in memberships):
+        return True
+    member = any(isinstance(m.get("project"), dict) and m["project"].get("gid") == project_gid for m in memberships)
     return member or bool(payload.get("parent"))
 
 
+def _field(payload: object, name: str) -> Any:
+    return payload.get(name) if isinstance(payload, dict) else None
+
+
 def _safe_time(value: object) -> datetime | None:
+    """For the watermark only: an aware timestamp, else None (the record itself is quarantined)."""
     try:
-        return parse_time(value)
+        parsed = parse_time(value)
     except (TypeError, ValueError):
         return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None

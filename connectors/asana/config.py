@@ -59,6 +59,10 @@ class AsanaSourceConfig(SourceConfig):
     page_size: int = Field(default=settings.PAGE_SIZE, ge=1, le=100)
     overlap_minutes: float = Field(default=settings.OVERLAP_MINUTES, ge=0, description="re-read window of incremental syncs")
     estimate_field: str | None = Field(default=None, description="number custom field holding the estimate")
+    milestones_as_work: bool = Field(
+        default=False,
+        description="count milestone tasks as work (by default they mark a moment: estimate 0, never completed work)",
+    )
     goal_field: str | None = Field(default=None, description="custom field whose value names goal ids")
     in_progress_sections: tuple[str, ...] = settings.IN_PROGRESS_SECTIONS
     import_goals: bool = Field(default=False, description="import the workspace's Asana Goals into core.goals")

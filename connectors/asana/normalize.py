@@ -6,18 +6,28 @@
 - the project's section goes to custom["section"] and, with `completed`, gives the status;
 - tags -> labels; custom fields by name -> custom; a configured number field -> estimate and a
   configured goal field -> goal_refs;
-- resource_subtype milestone / approval stay tasks (custom["type"] says which).
+- resource_subtype milestone / approval stay tasks (custom["type"] says which). A milestone marks
+  a moment, not effort: estimate 0 and no completed_at, unless the source says
+  `milestones_as_work`; it stays an item so its subtasks still inherit through it. An approval
+  that was rejected or had changes requested comes back `completed: true` but is not done work;
+- an estimate field that is not a number field (text, enum) gives no estimate and one warning
+  per project and sync, never a quarantined task.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
 
 from connectors.asana import settings
 from connectors.models import WorkItem, make_item_id
+
+log = logging.getLogger(__name__)
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -30,6 +40,7 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def is_work(payload: dict[str, Any]) -> bool:
+    """Old-style section rows are headings, not tasks."""
     return payload.get("resource_subtype") not in settings.NOT_WORK_SUBTYPES
 
 
@@ -79,6 +90,53 @@ class TaskContext:
     estimate_field: str | None = None
     goal_field: str | None = None
     in_progress_sections: tuple[str, ...] = settings.IN_PROGRESS_SECTIONS
+    milestones_as_work: bool = False
+    # Estimate fields of the wrong type seen in this read, by type: warned about once each.
+    estimate_problems: Counter = dataclass_field(default_factory=Counter, compare=False, repr=False)
+
+    def estimate_of(self, payload: dict[str, Any]) -> float | None:
+        """The configured estimate field's number; None (and a warning) when it is no number field."""
+        if not self.estimate_field:
+            return None
+        for spec in payload.get("custom_fields") or []:
+            if spec.get("name") != self.estimate_field:
+                continue
+            kind = spec.get("resource_subtype") or spec.get("type")
+            if kind == "number":
+                value = spec.get("number_value")
+                if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                    raise ValueError(f"estimate field '{self.estimate_field}' holds {value!r}, not a number")
+                return value
+            if not self.estimate_problems[kind]:
+                log.warning(
+                    "asana project '%s': the estimate field '%s' is a %s field, not a number field; "
+                    "its tasks get no estimate (point estimate_field at a number field)",
+                    self.container, self.estimate_field, kind,
+                )  # fmt: skip
+            self.estimate_problems[kind] += 1
+            return None
+        return None
+
+
+def _status(payload: dict[str, Any], section: str | None, context: TaskContext) -> tuple[str, str, bool]:
+    """(status, status_category, completed work?) of a task."""
+    completed = payload.get("completed")
+    if not isinstance(completed, bool):
+        raise ValueError(f"completed must be true or false, got {completed!r}")
+    if payload.get("resource_subtype") == settings.APPROVAL_SUBTYPE:
+        # Asana keeps `completed` in sync with approval_status: rejected and changes_requested are
+        # `completed: true` as well, but nothing was approved; only `approved` is done work.
+        decision = payload.get("approval_status")
+        if decision in settings.APPROVAL_NOT_DONE:
+            status = str(decision).replace("_", " ")
+            return status, settings.APPROVAL_NOT_DONE[decision], False
+        if completed:
+            return "approved", "done", True
+    if completed:
+        return "completed", "done", True
+    in_progress = {s.lower() for s in context.in_progress_sections}
+    category = "in_progress" if section and section.lower() in in_progress else "todo"
+    return section or "incomplete", category, False
 
 
 def _section(payload: dict[str, Any], project_gid: str) -> str | None:
@@ -92,20 +150,12 @@ def normalize_task(payload: dict[str, Any], context: TaskContext) -> WorkItem:
     gid = payload["gid"]
     if not isinstance(gid, str) or not gid:
         raise ValueError(f"gid must be a non-empty string, got {gid!r}")
-    completed = payload.get("completed")
-    if not isinstance(completed, bool):
-        raise ValueError(f"completed must be true or false, got {completed!r}")
     section = _section(payload, context.project_gid)
-    if completed:
-        status, category = "completed", "done"
-    else:
-        status = section or "incomplete"
-        in_progress = {s.lower() for s in context.in_progress_sections}
-        category = "in_progress" if section and section.lower() in in_progress else "todo"
+    status, category, completed = _status(payload, section, context)
     custom = custom_fields(payload)
-    estimate = custom.get(context.estimate_field) if context.estimate_field else None
-    if estimate is not None and not isinstance(estimate, int | float):
-        raise ValueError(f"estimate field '{context.estimate_field}' is not a number: {estimate!r}")
+    estimate = context.estimate_of(payload)
+    if payload.get("resource_subtype") == settings.MILESTONE_SUBTYPE and not context.milestones_as_work:
+        estimate, completed = 0.0, False  # a marker: no effort, and reaching it is no completed work
     goal_refs = goal_ids(custom.get(context.goal_field)) if context.goal_field else ()
     if section:
         custom["section"] = section

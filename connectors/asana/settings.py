@@ -13,6 +13,7 @@ MAX_SUBTASK_DEPTH = 5  # Asana allows subtasks five levels deep
 TASK_FIELDS = (
     "name",
     "resource_subtype",
+    "approval_status",
     "notes",
     "completed",
     "completed_at",
@@ -53,8 +54,14 @@ GOAL_FIELDS = (
 )
 PARENT_GOAL_FIELDS = ("name",)
 
-# Old-style section rows ("resource_subtype": "section") are headings, not work.
+# Old-style section rows ("resource_subtype": "section") are headings, not work. Milestones mark a
+# moment, not effort: estimate 0 and no completed_at unless a source sets `milestones_as_work`.
 NOT_WORK_SUBTYPES = frozenset({"section"})
+MILESTONE_SUBTYPE = "milestone"
+APPROVAL_SUBTYPE = "approval"
+# approval_status values that come back `completed: true` without anything approved, and the
+# status category each is: rejected is closed, changes requested goes back to work.
+APPROVAL_NOT_DONE = {"rejected": "done", "changes_requested": "in_progress"}
 # Asana has no status beyond completed; boards say it with sections. These section names (any
 # case) mean the work is under way; configurable per source.
 IN_PROGRESS_SECTIONS = ("in progress", "doing", "in review", "review", "blocked")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from connectors.github.normalize import parse_time
+from connectors.github.clock import aware_time
 
 
 class PullBranches:
@@ -33,10 +33,13 @@ class PullBranches:
             self._next_page += 1
             self._exhausted = len(pulls) < self._per_page
             for pull in pulls:
-                ref = (pull.get("head") or {}).get("ref")
-                if isinstance(pull.get("number"), int) and ref:
+                if not isinstance(pull, dict):
+                    continue  # a malformed pull only costs its own branch name
+                head = pull.get("head")
+                ref = head.get("ref") if isinstance(head, dict) else None
+                if isinstance(pull.get("number"), int) and isinstance(ref, str) and ref:
                     self._known[pull["number"]] = ref
-                updated = parse_time(pull.get("updated_at")) if isinstance(pull.get("updated_at"), str) else None
+                updated = aware_time(pull.get("updated_at"))
                 if updated and (self._oldest_seen is None or updated < self._oldest_seen):
                     self._oldest_seen = updated
             missing = {n: t for n, t in missing.items() if n not in self._known}

@@ -5,7 +5,12 @@ where C is the newest `updated_at` already loaded, so pages are keyset pages: an
 while we page moves to the end of the order and is read again, and nothing shifts past us the
 way it can when following `page=N` links. `since` is inclusive, so the boundary item repeats;
 the loader skips rows whose (id, updated_at) it already holds.
+
+The cursor never passes the server's time (its `Date` header) minus an overlap: see clock.py.
+Listings are fetched through PyGithub's requester as text and decoded here, for the `Date` header
+and so that one record nested 100k levels deep costs only itself (connectors.payloads.loads).
 """
+
 
 from __future__ import annotations
 
@@ -13,20 +18,30 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import TypeVar
 
 import requests
 from github import Auth, Github, GithubException
 from github.GithubException import BadCredentialsException, UnknownObjectException
-from pydantic import ValidationError
 
-from connectors.base import SourceAccessError, SourceError, rejection_reason
+from connectors import payloads
+from connectors.base import SourceAccessError, SourceError, SourceUnavailable, access_problem, take_record
 from connectors.github import settings
 from connectors.github.branches import PullBranches
+from connectors.github.clock import aware_time, cursor_limit, future_warnings, server_time
 from connectors.github.config import GitHubSourceConfig
-from connectors.github.normalize import native_id, normalize_issue, parse_time
-from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries, register_secret
-from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, make_item_id
+from connectors.github.normalize import native_id, normalize_issue
+from connectors.github.shapes import ISSUE_SHAPES
+from connectors.http import (
+    Failure,
+    RateLimitTooLong,
+    RetryPolicy,
+    TransientError,
+    call_with_retries,
+    register_secret,
+)
+from connectors.models import Page, RequestStats, Sweep, WorkItem, make_item_id, utcnow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,100 +108,151 @@ class GitHubConnector:
 
     def check_access(self) -> None:
         # /rate_limit does not count against the quota and fails with 401 on a bad token.
-        self._call(lambda: self.gh.get_rate_limit(), "github rate_limit")
+        try:
+            self._call(lambda: self.gh.get_rate_limit(), "github rate_limit")
+        except SourceAccessError:
+            raise
+        except RateLimitTooLong as exc:
+            raise SourceUnavailable(self.config.name, str(exc)) from exc
+        except Exception as exc:
+            failure = adapt(exc.__cause__ if isinstance(exc, SourceError) else exc)
+            if failure is None:
+                raise  # not an API failure: a bug, shown as one
+            service = f"GitHub at {self.config.base_url}"
+            raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
 
     def containers(self) -> list[str]:
         return [repo.name for repo in self.config.repos]
 
-    def _issue_pages(self, repo_name: str, since: datetime | None) -> Iterator[list[dict]]:
-        """Raw issue payloads, one request per page, keyset-paged on updated_at."""
-        repo = self.gh.get_repo(repo_name)  # lazy client: no request
+    def _list(self, path: str, params: dict[str, object], what: str, container: str) -> tuple[list, datetime | None]:
+        """One page of a list endpoint: the raw payloads and the server's time (its Date header)."""
+        requester = self.gh.requester
+
+        def fetch() -> tuple[object, dict]:
+            status, headers, body = requester.requestJson("GET", path, parameters=params)
+            data = _decoded(body)
+            if status >= 400:
+                raise requester.createException(status, headers, data if isinstance(data, dict) else {"data": data})
+            return data, headers
+
+        data, headers = self._call(fetch, what, container)
+        if not isinstance(data, list):
+            raise SourceError(self.config.name, container, f"{what}: GitHub answered {type(data).__name__}, not a list")
+        return data, server_time(headers)
+
+    def _issue_pages(self, repo_name: str, since: datetime | None) -> Iterator[tuple[list, datetime | None]]:
+        """Raw issue payloads and the server's time, one request per page, keyset-paged on updated_at."""
         page_index = 0
         while True:
-            query = dict(settings.ISSUE_LIST)
-            listing = repo.get_issues(**query, **({"since": since} if since else {}))
-            issues = self._call(
-                lambda listing=listing, index=page_index: listing.get_page(index), f"github {repo_name} issues", repo_name
-            )
-            # _rawData, not raw_data: raw_data would fetch every issue again to "complete" it.
-            payloads = [issue._rawData for issue in issues]
-            yield payloads
-            if len(payloads) < self.config.per_page:
+            params: dict[str, object] = {**settings.ISSUE_LIST, "per_page": self.config.per_page}
+            if since is not None:
+                params["since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            if page_index:
+                params["page"] = page_index + 1
+            payloads_, server_now = self._list(f"/repos/{repo_name}/issues", params, f"github {repo_name} issues", repo_name)
+            yield payloads_, server_now
+            if len(payloads_) < self.config.per_page:
                 return
-            newest = max((parse_time(p.get("updated_at")) for p in payloads if p.get("updated_at")), default=None)
+            newest = max((t for p in payloads_ if (t := aware_time(_field(p, "updated_at")))), default=None)
             if newest is None or (since is not None and newest <= since):
                 page_index += 1  # a whole page shares one timestamp: step through it by page
             else:
                 since, page_index = newest, 0
 
     def _branch_finder(self, repo_name: str) -> PullBranches:
-        repo = self.gh.get_repo(repo_name)
-        listing = repo.get_pulls(**settings.PULL_LIST)
-
         def fetch(index: int) -> list[dict]:
-            pulls = self._call(lambda: listing.get_page(index), f"github {repo_name} pulls", repo_name)
-            return [pull._rawData for pull in pulls]
+            params: dict[str, object] = {**settings.PULL_LIST, "per_page": self.config.per_page}
+            if index:
+                params["page"] = index + 1
+            return self._list(f"/repos/{repo_name}/pulls", params, f"github {repo_name} pulls", repo_name)[0]
 
         return PullBranches(fetch, self.config.per_page)
 
     def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
-        since = parse_time(cursor) if cursor else None
+        since = aware_time(cursor)
+        if since is not None and since > utcnow():
+            # Stored by a version without the clock bound: edits since it was poisoned are
+            # unknown, so the only safe cursor is none (one full read; nothing is rewritten).
+            log.warning("%s %s: stored cursor %s is in the future; reading the repository in full",
+                        self.config.name, container, cursor)  # fmt: skip
+            since = None
         team = self.config.team_of(container)
         branches = self._branch_finder(container)
-        for payloads in self._issue_pages(container, since):
+        for payloads_, server_now in self._issue_pages(container, since):
+            local_now = utcnow()
             page = Page(cursor=cursor)
             newest = since
             # Branches only for pull requests that changed: the boundary item repeated by an
             # inclusive `since` costs no extra request.
             changed_prs = {
                 p["number"]: t
-                for p in payloads
-                if "pull_request" in p and isinstance(p.get("number"), int)
-                and (t := _safe_time(p.get("updated_at"))) and (since is None or t > since)
+                for p in payloads_
+                if isinstance(p, dict) and "pull_request" in p and isinstance(p.get("number"), int)
+                and (t := aware_time(p.get("updated_at"))) and (since is None or t > since)
             }
             branch_of = branches.lookup(changed_prs) if changed_prs else {}
-            for payload in payloads:
-                updated = _safe_time(payload.get("updated_at"))
+            normalise = self._normaliser(container, team, branch_of)
+            warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
+            for payload in payloads_:
+                updated = aware_time(_field(payload, "updated_at"))
                 if updated and (newest is None or updated > newest):
                     newest = updated
-                try:
-                    item = normalize_issue(
-                        payload,
-                        instance=self.instance,
-                        repo=container,
-                        team=team,
-                        estimate_label_prefix=self.config.estimate_label_prefix,
-                        branch=branch_of.get(payload.get("number")),
-                    )
-                except (KeyError, TypeError, ValueError, ValidationError) as exc:
-                    page.rejected.append(
-                        RejectedRecord(_native_id_of(payload, container), container, rejection_reason(exc), payload)
-                    )
-                    continue
-                page.items.append(item)
-                page.raw.append(RawRecord(item.item_id, item.native_id, container, item.updated_at, payload))
+                take_record(
+                    page,
+                    payload,
+                    container=container,
+                    native_id=partial(_native_id_of, container=container),
+                    shapes=ISSUE_SHAPES,
+                    normalise=normalise,
+                    warnings=warnings,
+                )
             if newest is not None:
-                page.cursor = newest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-                since = newest
+                bounded = min(newest, cursor_limit(server_now, local_now))
+                page.cursor = bounded.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                since = newest  # the next page of this run still follows the listing's order
             yield page
+
+    def _normaliser(self, container: str, team: str | None, branch_of: dict[int, str]) -> Callable[[dict], WorkItem]:
+        def normalise(payload: dict) -> WorkItem:
+            return normalize_issue(
+                payload,
+                instance=self.instance,
+                repo=container,
+                team=team,
+                estimate_label_prefix=self.config.estimate_label_prefix,
+                branch=branch_of.get(payload.get("number")),
+            )
+
+        return normalise
 
     def sweep(self, container: str) -> Sweep:
         ids: set[str] = set()
-        for payloads in self._issue_pages(container, None):
-            ids.update(_native_id_of(p, container) for p in payloads)
+        for payloads_, _ in self._issue_pages(container, None):
+            ids.update(_native_id_of(p, container) for p in payloads_)
         return Sweep(container, ids)
 
     def item_id(self, native: str) -> str:
         return make_item_id(self.source, self.instance, native)
 
 
-def _safe_time(value: object) -> datetime | None:
-    try:
-        return parse_time(value) if isinstance(value, str) else None
-    except ValueError:
+def _decoded(body: str) -> object:
+    """The response body as JSON; a non-JSON error page (a proxy's 502) as PyGithub wraps it."""
+    if not body:
         return None
+    try:
+        return payloads.loads(body)
+    except ValueError:
+        if body.lstrip().startswith(("{", "[")):
+            raise  # cut short: transient, retried (adapt)
+        return {"data": body}
 
 
-def _native_id_of(payload: dict, container: str) -> str:
-    number = payload.get("number")
-    return native_id(container, number) if isinstance(number, int) else f"{container}#id:{payload.get('id')}"
+def _field(payload: object, name: str) -> object:
+    return payload.get(name) if isinstance(payload, dict) else None
+
+
+def _native_id_of(payload: object, container: str) -> str:
+    number = _field(payload, "number")
+    if isinstance(number, int) and not isinstance(number, bool):
+        return native_id(container, number)
+    return f"{container}#id:{_field(payload, 'id')}"

@@ -29,6 +29,30 @@ def _estimate(labels: list[str], prefix: str | None) -> float | None:
     return None
 
 
+def parent_native_id(payload: dict[str, Any]) -> str | None:
+    """The native id of the issue this one is a sub-issue of, from `parent_issue_url`.
+
+    GitHub gives a sub-issue the API URL of its parent (`.../repos/{owner}/{repo}/issues/{n}`);
+    the key is absent or null on an issue without one. A parent may live in another repository
+    of the same owner, so the repository comes from the URL, not from the sub-issue.
+    """
+    url = payload.get("parent_issue_url")
+    if url is None:
+        return None
+    match = settings.PARENT_ISSUE_URL.search(str(url))
+    if match is None:
+        raise ValueError(f"parent_issue_url is not an issue API URL: {url!r}")
+    return native_id(match["repo"], int(match["number"]))
+
+
+def assignee_login(payload: dict[str, Any]) -> str | None:
+    """The first of `assignees` (API version 2026-03-10 drops the singular `assignee`), else `assignee`."""
+    for person in payload.get("assignees") or ():
+        if isinstance(person, dict) and person.get("login"):
+            return person["login"]
+    return (payload.get("assignee") or {}).get("login")
+
+
 def _item_type(payload: dict[str, Any]) -> str:
     if "pull_request" in payload:
         return "pull_request"
@@ -65,6 +89,7 @@ def normalize_issue(
     labels = [label["name"] if isinstance(label, dict) else str(label) for label in payload.get("labels") or []]
     status, category, completed = _status(payload, is_pr)
     nid = native_id(repo, int(payload["number"]))
+    parent = parent_native_id(payload)
     return WorkItem(
         item_id=make_item_id("github", instance, nid),
         source="github",
@@ -80,8 +105,9 @@ def normalize_issue(
         container=repo,
         team=team,
         labels=tuple(labels),
+        parent_id=make_item_id("github", instance, parent) if parent else None,
         milestone=(payload.get("milestone") or {}).get("title"),
-        assignee=(payload.get("assignee") or {}).get("login"),
+        assignee=assignee_login(payload),
         estimate=_estimate(labels, estimate_label_prefix),
         created_at=parse_time(payload["created_at"]),
         updated_at=parse_time(payload["updated_at"]),

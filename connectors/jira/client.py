@@ -18,19 +18,28 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 import requests
 from jira import JIRA, JIRAError
-from pydantic import ValidationError
 
-from connectors.base import SourceAccessError, SourceError, rejection_reason
-from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries, register_secret
+from connectors import payloads
+from connectors.base import SourceAccessError, SourceError, access_problem, take_record
+from connectors.http import (
+    Failure,
+    RateLimitTooLong,
+    RetryPolicy,
+    TransientError,
+    call_with_retries,
+    register_secret,
+)
 from connectors.jira import jql, settings
 from connectors.jira.config import JiraSourceConfig
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
 from connectors.jira.normalize import Malformed, Site, normalize_issue, parse_time
-from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, make_item_id
+from connectors.jira.shapes import ISSUE_SHAPES
+from connectors.models import Page, RequestStats, Sweep, make_item_id
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,9 +61,33 @@ def adapt(exc: BaseException) -> Failure | None:
 class SiteError(SourceError):
     """A failure of one Jira site, keeping the message without the source prefix."""
 
-    def __init__(self, source: str, where: str, detail: str) -> None:
+    def __init__(
+        self, source: str, where: str, detail: str, status: int | None = None, failure: Failure | None = None
+    ) -> None:
         self.detail = detail
+        self.status = status
+        self.failure = failure  # what the site answered, for telling "down" from "refuses us"
         super().__init__(source, where, detail)
+
+    @property
+    def stale_page_token(self) -> bool:
+        """Jira's 400 for a nextPageToken it no longer accepts (expired, or from a changed index)."""
+        return self.status == 400 and settings.STALE_TOKEN_HINT in self.detail.lower()
+
+
+def _bounded_json(response: requests.Response, *args: object, **kwargs: object) -> requests.Response:
+    """requests hook: decode this response with connectors.payloads.loads, so one issue nested
+    100k levels deep is quarantined instead of failing its whole search page."""
+    plain = response.json
+
+    def json_or_cut(**options: object) -> object:
+        try:
+            return plain(**options)
+        except RecursionError:
+            return payloads.loads(response.content)
+
+    response.json = json_or_cut  # type: ignore[method-assign]
+    return response
 
 
 def format_cursor(value: datetime) -> str:
@@ -87,7 +120,7 @@ class JiraConnector:
         except (requests.RequestException, json.JSONDecodeError, TransientError) as exc:
             where = f"project {container}" if container else self.config.base_url
             detail = f"no usable answer from Jira at {self.config.base_url} ({type(exc).__name__})"
-            raise SiteError(self.config.name, where, detail) from exc
+            raise SiteError(self.config.name, where, detail, failure=adapt(exc)) from exc
 
     def _explain(self, exc: JIRAError, container: str) -> Exception:
         site = self.config.base_url
@@ -102,7 +135,8 @@ class JiraConnector:
                 self.config.name, f"Jira at {site} refused access (403: {exc.text}); check the account's permissions"
             )
         where = f"project {container}" if container else site
-        return SiteError(self.config.name, where, f"Jira at {site} answered {exc.status_code}: {exc.text}")
+        detail = f"Jira at {site} answered {exc.status_code}: {exc.text}"
+        return SiteError(self.config.name, where, detail, exc.status_code, adapt(exc))
 
     def _client(self) -> JIRA:
         if self._jira is None:
@@ -125,7 +159,7 @@ class JiraConnector:
 
     def _connect(self, email: str) -> JIRA:
         """The library's constructor sends exactly one request: GET serverInfo."""
-        return JIRA(
+        client = JIRA(
             server=self.config.base_url,
             basic_auth=(email, self._token),
             options={"rest_api_version": settings.REST_API_VERSION},
@@ -133,6 +167,8 @@ class JiraConnector:
             timeout=self.policy.timeout,
             get_server_info=True,
         )
+        client._session.hooks["response"].append(_bounded_json)  # the library decodes with response.json()
+        return client
 
     def site(self) -> Site:
         """The site's field ids for this config, looked up once through /field."""
@@ -147,7 +183,7 @@ class JiraConnector:
                 )
             except UnknownField as exc:
                 raise SourceAccessError(self.config.name, f"{exc} at {self.config.base_url}; check threadline.yaml") from None
-            if fields.story_points is None:
+            if not fields.story_points:
                 log.warning("%s: no story points field found through /field; estimates stay empty", self.config.name)
             self._site = Site(self.instance, self.config.base_url, fields, self.config.team_of)
         return self._site
@@ -179,10 +215,16 @@ class JiraConnector:
     def check_access(self) -> None:
         try:
             me = self._call(lambda: self._client().myself(), "jira myself")
-        except SiteError as exc:  # the site itself fails: stop before anything is written
-            raise SourceAccessError(self.config.name, f"{exc.detail}; check base_url") from exc
-        log.debug("%s: signed in; Jira user time zone %s", self.config.name, me.get("timeZone"))
-        self.site()
+            log.debug("%s: signed in; Jira user time zone %s", self.config.name, me.get("timeZone"))
+            self.site()
+        except SiteError as exc:  # down (skip this run) or refusing us (stop before any write)
+            if exc.failure is None:
+                raise SourceAccessError(self.config.name, f"{exc.detail}; check base_url") from exc
+            service = f"Jira at {self.config.base_url}"
+            raise access_problem(self.config.name, service, exc.failure, self.policy.max_attempts) from exc
+        except RateLimitTooLong as exc:
+            failure = Failure(429, {}, str(exc))
+            raise access_problem(self.config.name, "Jira", failure, self.policy.max_attempts) from exc
 
     def containers(self) -> list[str]:
         return [project.key for project in self.config.projects]
@@ -191,23 +233,37 @@ class JiraConnector:
         site = self.site()
         since = parse_time(cursor, "cursor") if cursor else None
         lower = since - timedelta(minutes=self.config.overlap_minutes) if since else None
-        query = jql.updated_window(container, self.config.jql, lower, self._server_now())
+        upper = self._server_now()
+        query = jql.updated_window(container, self.config.jql, lower, upper)
         fields = site.fields.request_list()
-        newest, token = since, None
+        newest, token, restarts = since, None, 0
         while True:
-            body = self._search(query, fields, self.config.page_size, token, f"jira {container} search", container)
+            try:
+                body = self._search(query, fields, self.config.page_size, token, f"jira {container} search", container)
+            except SiteError as exc:
+                if token is None or not exc.stale_page_token or restarts >= settings.MAX_SEARCH_RESTARTS:
+                    raise
+                # The token went stale mid-sync: search again from the newest `updated` already
+                # read (same upper bound). The order is by `updated`, so nothing is skipped; rows
+                # read twice are dropped by the loader's (id, updated) check.
+                restarts += 1
+                log.warning("%s %s: %s; searching again from %s", self.config.name, container, exc.detail,
+                            format_cursor(newest) if newest else "the start of the window")  # fmt: skip
+                query, token = jql.updated_window(container, self.config.jql, newest or lower, upper), None
+                continue
             page = Page(cursor=cursor)
             for payload in body.get("issues") or []:
                 updated = _updated_of(payload)
                 if updated and (newest is None or updated > newest):
                     newest = updated
-                try:
-                    item = normalize_issue(payload, site)
-                except (KeyError, TypeError, ValueError, ValidationError) as exc:
-                    page.rejected.append(RejectedRecord(_native_id_of(payload), container, rejection_reason(exc), payload))
-                    continue
-                page.items.append(item)
-                page.raw.append(RawRecord(item.item_id, item.native_id, item.container, item.updated_at, payload))
+                take_record(
+                    page,
+                    payload,
+                    container=container,
+                    native_id=_native_id_of,
+                    shapes=ISSUE_SHAPES,
+                    normalise=partial(normalize_issue, site=site),
+                )
             if newest is not None:
                 page.cursor = cursor = format_cursor(newest)
             yield page
@@ -217,11 +273,17 @@ class JiraConnector:
 
     def sweep(self, container: str) -> Sweep:
         ids: set[str] = set()
-        query, token = jql.id_listing(container, self.config.jql), None
+        query, token, restarts = jql.id_listing(container, self.config.jql), None, 0
         while True:
-            body = self._search(
-                query, list(settings.SWEEP_FIELDS), self.config.sweep_page_size, token, f"jira {container} sweep", container
-            )
+            try:
+                body = self._search(
+                    query, list(settings.SWEEP_FIELDS), self.config.sweep_page_size, token, f"jira {container} sweep", container
+                )
+            except SiteError as exc:
+                if token is None or not exc.stale_page_token or restarts >= settings.MAX_SEARCH_RESTARTS:
+                    raise
+                restarts, token = restarts + 1, None  # list the ids again; a set keeps each once
+                continue
             ids.update(str(issue["id"]) for issue in body.get("issues") or [] if issue.get("id"))
             token = body.get("nextPageToken")
             if not token:
@@ -231,12 +293,13 @@ class JiraConnector:
         return make_item_id(self.source, self.instance, native)
 
 
-def _updated_of(payload: dict[str, Any]) -> datetime | None:
+def _updated_of(payload: Any) -> datetime | None:
+    fields = payload.get("fields") if isinstance(payload, dict) else None
     try:
-        return parse_time((payload.get("fields") or {}).get("updated"))
+        return parse_time(fields.get("updated")) if isinstance(fields, dict) else None
     except Malformed:
         return None
 
 
-def _native_id_of(payload: dict[str, Any]) -> str:
+def _native_id_of(payload: Any) -> str:
     return str(payload.get("id") or payload.get("key") or "unknown")

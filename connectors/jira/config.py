@@ -43,8 +43,10 @@ class JiraSourceConfig(SourceConfig):
         default=None,
         description="narrows every project's scope, e.g. 'issuetype != Test'; issues leaving it count as deleted",
     )
-    story_points_field: str | None = Field(
-        default=None, description="name or id of the story points field; found through /field when unset"
+    story_points_field: str | list[str] | None = Field(
+        default=None,
+        description="name or id of the story points field, or a list tried in order per issue "
+        "(sites with team- and company-managed projects have two); found through /field when unset",
     )
     custom_fields: list[str] = Field(default_factory=list, description="custom fields kept in `custom`, by name")
     goal_field: str | None = Field(default=None, description="custom field naming goal ids (becomes goal_refs)")

@@ -46,15 +46,18 @@ class FieldCatalog:
             raise UnknownField(name_or_id, purpose)
         return found
 
-    def story_points(self) -> str | None:
-        """The story points field: by its Jira Software schema, else by its usual names."""
-        by_schema = [fid for fid, f in self.fields.items() if (f.get("schema") or {}).get("custom") == settings.STORY_POINTS_SCHEMA]
-        if by_schema:
-            return sorted(by_schema)[0]
-        for name in settings.STORY_POINTS_NAMES:
-            if (found := self.find(name)) is not None:
-                return found
-        return None
+    def story_points(self) -> tuple[str, ...]:
+        """Every story points field of the site, in the order an issue's estimate is looked for.
+
+        A site can have two: team-managed projects estimate in "Story point estimate" (the Jira
+        Software field), company-managed ones in "Story Points". Each issue has a value in the one
+        its project uses, so both are read and the first that holds a value wins.
+        """
+        by_name = [found for name in settings.STORY_POINTS_NAMES if (found := self.find(name)) is not None]
+        by_schema = sorted(
+            fid for fid, f in self.fields.items() if (f.get("schema") or {}).get("custom") == settings.STORY_POINTS_SCHEMA
+        )
+        return tuple(dict.fromkeys([*by_name, *by_schema]))
 
     def name_of(self, fid: str) -> str:
         return str(self.fields.get(fid, {}).get("name", fid))
@@ -64,15 +67,28 @@ class FieldCatalog:
 class SiteFields:
     """The configured fields resolved to this site's ids."""
 
-    story_points: str | None = None
+    story_points: tuple[str, ...] = ()  # tried in order: the first with a value is the estimate
     goal: str | None = None
     custom: dict[str, str] = field(default_factory=dict)  # id -> name kept in WorkItem.custom
 
+    def __post_init__(self) -> None:
+        if isinstance(self.story_points, str):  # one field id given as a plain string
+            object.__setattr__(self, "story_points", (self.story_points,))
+
     @classmethod
     def resolve(
-        cls, catalog: FieldCatalog, *, story_points: str | None, goal: str | None, custom: list[str]
+        cls,
+        catalog: FieldCatalog,
+        *,
+        story_points: str | list[str] | None,
+        goal: str | None,
+        custom: list[str],
     ) -> SiteFields:
-        points = catalog.require(story_points, "story points") if story_points else catalog.story_points()
+        configured = [story_points] if isinstance(story_points, str) else list(story_points or ())
+        if configured:
+            points = tuple(dict.fromkeys(catalog.require(name, "story points") for name in configured))
+        else:
+            points = catalog.story_points()
         return cls(
             story_points=points,
             goal=catalog.require(goal, "goals") if goal else None,
@@ -81,5 +97,5 @@ class SiteFields:
 
     def request_list(self) -> list[str]:
         """The explicit field list of a sync's search."""
-        extra = [f for f in (self.story_points, self.goal, *self.custom) if f]
+        extra = [f for f in (*self.story_points, self.goal, *self.custom) if f]
         return list(dict.fromkeys([*settings.ISSUE_FIELDS, *extra]))

@@ -113,6 +113,14 @@ def goal_refs(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(refs))
 
 
+def first_estimate(fields: dict[str, Any], field_ids: tuple[str, ...]) -> float | None:
+    """The estimate from the first story-point field holding a value (each project fills its own)."""
+    for field_id in field_ids:
+        if fields.get(field_id) is not None:
+            return estimate(fields[field_id], field_id)
+    return None
+
+
 def estimate(value: Any, field_id: str) -> float | None:
     if value is None:
         return None
@@ -167,7 +175,6 @@ def normalize_issue(payload: dict[str, Any], site: Site) -> WorkItem:
     project = (fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0]
     parent_id, epic_id = _parent_links(fields, site)
     custom = {name: custom_value(fields[fid]) for fid, name in site.fields.custom.items() if fields.get(fid) is not None}
-    points = site.fields.story_points
     return WorkItem(
         item_id=site.item_id(nid),
         source="jira",
@@ -187,7 +194,7 @@ def normalize_issue(payload: dict[str, Any], site: Site) -> WorkItem:
         parent_id=parent_id,
         epic_id=epic_id,
         assignee=(fields.get("assignee") or {}).get("displayName"),
-        estimate=estimate(fields.get(points), points) if points else None,
+        estimate=first_estimate(fields, site.fields.story_points),
         created_at=parse_time(_required(fields, "created"), "fields.created"),
         updated_at=parse_time(_required(fields, "updated"), "fields.updated"),
         completed_at=_completed_at(fields, category),

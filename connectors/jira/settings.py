@@ -27,6 +27,10 @@ ISSUE_FIELDS = (
 )
 SWEEP_FIELDS = ("id",)
 ORDER_BY = "ORDER BY updated ASC, id ASC"
+# A search whose nextPageToken went stale (Jira: 400 "...next page token is invalid or expired")
+# starts again from the newest `updated` read so far, at most this many times per stream.
+STALE_TOKEN_HINT = "page token"
+MAX_SEARCH_RESTARTS = 5
 
 # statusCategory.key -> WorkItem.status_category. Real sites say new / indeterminate / done;
 # `undefined` is the category of a status nobody configured.

@@ -5,7 +5,9 @@ Served under `/asana/api/1.0`. Reproduced: bearer auth; `{data, next_page}` bodi
 compact records unless `opt_fields` asks for more; GET /tasks demanding a project (or tag,
 section, or assignee + workspace); `modified_since`; subtasks apart from project listings; the
 project event stream with its sync tokens (412 to start, expiring after 24 h); Goals and their
-parent goals; Asana's error bodies (401 `Not Authorized`, 429 with Retry-After via faults).
+parent goals; approvals with `approval_status`; Asana's error bodies (401 `Not Authorized`, 429
+always with Retry-After via faults, 404 `No matching route for request` on unknown paths, 400 for
+an expired offset via `Sandbox.on_next_page`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ SYNC_EXPIRED = (
     "Sync token invalid or too old. If you are attempting to keep resources in sync, you must fetch "
     "the full dataset for this query now and use the new sync token for the next sync."
 )
+DEFAULT_RETRY_AFTER = 1  # seconds; Asana's 429 always carries Retry-After
+OFFSET_EXPIRED = "offset: Your pagination token has expired."
+OFFSET_INVALID = "offset: Your pagination token is invalid."
+NO_ROUTE = "No matching route for request"  # Asana's 404 for a path it does not serve
 MAX_LIMIT = 100
 MAX_UNPAGED = 1000  # a bigger result without `limit` is refused, as Asana does
 EVENTS_PER_RESPONSE = 100
@@ -58,6 +64,8 @@ def error_response(status: int, headers: dict[str, str] | None = None, message: 
         error["help"] = HELP
     if status >= 500:
         error["phrase"] = "6 sad squid snuggle softly"
+    if status == 429 and not any(k.lower() == "retry-after" for k in headers or {}):
+        headers = {**(headers or {}), "Retry-After": str(DEFAULT_RETRY_AFTER)}
     return JSONResponse({"errors": [error]}, status, headers=headers)
 
 
@@ -120,7 +128,7 @@ class AsanaApi:
         if "offset" in q:
             after = _untoken(q["offset"])
             if after is None or "after" not in after:
-                raise BadRequest("offset: Your pagination token is invalid or has expired")
+                raise BadRequest(OFFSET_INVALID)
             rows = [row for row in rows if int(row.gid) > int(after["after"])]
         if limit is None and len(rows) > MAX_UNPAGED:
             raise BadRequest("The result is too large. You should use pagination (may require specifying a workspace)!")
@@ -337,4 +345,12 @@ def service(sandbox: Sandbox) -> ServiceApp:
         "/goals/{gid}/parentGoals": api.parent_goals,
     }
     routes = [Route(PREFIX + path, api.endpoint(handler)) for path, handler in handlers.items()]
-    return ServiceApp(api.data, routes, lambda status, headers: error_response(status, headers))
+    return ServiceApp(
+        api.data,
+        routes,
+        lambda status, headers: error_response(status, headers),
+        api,
+        not_found=lambda request: error_response(404, message=NO_ROUTE),
+        cursor_param="offset",
+        expired_cursor=lambda: error_response(400, message=OFFSET_EXPIRED),
+    )

@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from connectors.sandbox.asana_records import (
+    APPROVAL_DECISIONS,
+    APPROVAL_SHARE,
     ESTIMATE_FIELD,
     GOAL_FIELD,
     MULTI_HOMED_SHARE,
@@ -193,6 +195,8 @@ class AsanaData:
         return task
 
     def _complete(self, task: AsTask, at: datetime) -> None:
+        if task.subtype == "approval" and task.approval_status in (None, "pending"):
+            task.approval_status = "approved"  # completing an approval approves it
         task.completed_at = at
         task.modified_at = max(task.modified_at, at)
         for project in task.projects:
@@ -215,6 +219,18 @@ class AsanaData:
                 task.modified_at = random_instant(rng, created, anchor)
             if rng.random() < SUBTASK_SHARE:
                 self._generate_subtasks(rng, task, anchor)
+        self._make_approvals()
+
+    def _make_approvals(self) -> None:
+        """Turn some top-level tasks into approvals. A stream of its own, so the rest of the
+        workspace is what it was before approvals. Asana keeps `completed` in sync with the
+        decision: approved, rejected and changes_requested are all `completed: true`."""
+        rng = self.spec.rng("asana", "approvals")
+        decisions, weights = zip(*APPROVAL_DECISIONS, strict=True)
+        for task in list(self.tasks.values()):
+            if task.parent is None and task.subtype == "default_task" and rng.random() < APPROVAL_SHARE:
+                task.subtype = "approval"
+                task.approval_status = rng.choices(decisions, weights)[0] if task.completed else "pending"
 
     def _generate_subtasks(self, rng: random.Random, parent: AsTask, anchor: datetime) -> None:
         latest = min(anchor, parent.completed_at or parent.created_at + timedelta(days=3))

@@ -17,6 +17,8 @@ ESTIMATE_FIELD, GOAL_FIELD, PRIORITY_FIELD = "1200000000000301", "12000000000003
 PRIORITIES = ("Low", "Medium", "High")
 TASK_GIDS_FROM = 1_205_000_000_000_000
 STORY_GIDS_FROM = 1_206_000_000_000_000
+APPROVAL_SHARE = 0.06  # top-level tasks that are approvals
+APPROVAL_DECISIONS = (("approved", 0.6), ("rejected", 0.2), ("changes_requested", 0.2))
 SUBTASK_SHARE = 0.3  # top-level tasks that get subtasks
 MULTI_HOMED_SHARE = 0.1  # subtasks also added to their parent's project
 
@@ -53,6 +55,7 @@ class AsTask:
     sections: dict[str, str] = field(default_factory=dict)  # project gid -> section gid
     parent: str | None = None
     subtype: str = "default_task"
+    approval_status: str | None = None  # approvals: pending, approved, rejected, changes_requested
     assignee: str | None = None
     tags: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)  # custom field gid -> number or enum option gid

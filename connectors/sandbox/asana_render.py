@@ -168,6 +168,8 @@ class Renderer:
             "tags": [{"gid": data.tags[name], "resource_type": "tag", "name": name} for name in task.tags],
             "workspace": self.workspace(),
         }
+        if task.subtype == "approval":  # conditional: approvals only; `completed` follows it
+            body["approval_status"] = task.approval_status or "pending"
         body.update(task.payload_overrides)
         for key in task.payload_removals:
             body.pop(key, None)

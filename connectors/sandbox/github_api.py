@@ -1,13 +1,17 @@
 """GitHub REST API (2022-11-28 shape) over the demo organisation, per docs/api-contracts.md.
 
 Reproduced: Link-header pagination that repeats every query parameter, `since` (inclusive),
-sort/direction, pull requests inside the issues list, rate-limit headers on every response, the
-primary rate limit as 403, and GitHub's own error bodies.
+sort/direction, pull requests inside the issues list, sub-issues (`parent_issue_url`,
+`sub_issues_summary`, the sub_issues and parent endpoints), rate-limit headers on every response,
+ETag on every 200 and a free 304 to a matching If-None-Match, the primary rate limit as 403,
+GitHub's own error bodies (also on every path it does not serve), and the 2026-03-10 shape
+(no singular `assignee`, no `rate`) when a request asks for that version.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 from datetime import UTC, datetime
@@ -25,6 +29,8 @@ if TYPE_CHECKING:
     from connectors.sandbox.server import Sandbox, ServiceApp
 
 DOCS = "https://docs.github.com/rest"
+DEFAULT_RETRY_AFTER = 1  # seconds, on an injected 429 that names none
+DEFAULT_API_VERSION = "2022-11-28"  # what GitHub serves without an X-GitHub-Api-Version header
 RATE_LIMIT = 5000
 LABEL_COLOURS = {"bug": "d73a4a", "enhancement": "a2eeef"}
 ERROR_MESSAGES = {
@@ -44,6 +50,9 @@ def ts(value: datetime | None) -> str | None:
 
 
 def error_response(status: int, headers: dict[str, str] | None = None, message: str | None = None) -> Response:
+    if status == 429 and not any(k.lower() == "retry-after" for k in headers or {}):
+        # A secondary rate limit says when to retry; PyGithub does not retry a 429 without it.
+        headers = {**(headers or {}), "retry-after": str(DEFAULT_RETRY_AFTER)}
     body = {"message": message or ERROR_MESSAGES.get(status, "Error"), "documentation_url": DOCS, "status": str(status)}
     return JSONResponse(body, status, headers=headers)
 
@@ -97,7 +106,9 @@ class GitHubApi:
             "due_on": ts(m.due_on),
         }
 
-    def issue(self, base: str, repo: GhRepo, item: GhIssue) -> dict[str, Any]:
+    def issue(
+        self, base: str, repo: GhRepo, item: GhIssue, children: dict[tuple[str, int], list[GhIssue]] | None = None
+    ) -> dict[str, Any]:
         api = f"{base}/repos/{repo.full_name}"
         kind = "pull" if item.is_pr else "issues"
         body: dict[str, Any] = {
@@ -139,6 +150,12 @@ class GitHubApi:
             "author_association": "MEMBER",
             "state_reason": item.state_reason,
         }
+        if not item.is_pr:
+            kids = (children if children is not None else self.data.children()).get((repo.full_name, item.number), [])
+            body["sub_issues_summary"] = sub_issues_summary(kids)
+            parent = self.data.issue(*item.parent) if item.parent else None
+            if parent is not None:  # present on sub-issues only, as GitHub sends it
+                body["parent_issue_url"] = f"{base}/repos/{parent.repo}/issues/{parent.number}"
         if item.is_pr:
             body["pull_request"] = {
                 "url": f"{api}/pulls/{item.number}",
@@ -190,8 +207,27 @@ class GitHubApi:
             self.used += 1
         return None
 
-    def reply(self, body: Any, headers: dict[str, str] | None = None) -> JSONResponse:
-        return JSONResponse(body, headers={**self.rate_headers(), **(headers or {})})
+    def reply(self, request: Request, body: Any, headers: dict[str, str] | None = None) -> Response:
+        """200 with an ETag; 304 (not counted against the quota, as GitHub documents) when the
+        request's If-None-Match names it."""
+        response = JSONResponse(body, headers={**self.rate_headers(), **(headers or {})})
+        etag = 'W/"' + hashlib.sha256(response.body).hexdigest()[:40] + '"'
+        wanted = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
+        if etag in wanted or etag.removeprefix("W/") in wanted:
+            self.used = max(0, self.used - 1)  # guard() counted it; a 304 is free
+            return Response(status_code=304, headers={**self.rate_headers(), "etag": etag})
+        response.headers["etag"] = etag
+        return response
+
+    @staticmethod
+    def api_version(request: Request) -> str:
+        return request.headers.get("x-github-api-version", DEFAULT_API_VERSION)
+
+    def for_version(self, request: Request, issue: dict[str, Any]) -> dict[str, Any]:
+        """API version 2026-03-10 drops the issue's singular `assignee` (use `assignees`)."""
+        if self.api_version(request) >= "2026-03-10":
+            issue.pop("assignee", None)
+        return issue
 
     def find_repo(self, request: Request) -> GhRepo | None:
         return self.data.repos.get(f"{request.path_params['owner']}/{request.path_params['repo']}")
@@ -205,7 +241,7 @@ class GitHubApi:
             repo = self.find_repo(request)
             if repo is None:
                 return error_response(404, self.rate_headers())
-            return self.reply(self.repository(self.base(request), repo))
+            return self.reply(request, self.repository(self.base(request), repo))
 
     async def list_issues(self, request: Request) -> Response:
         if denied := self.guard(request):
@@ -235,8 +271,9 @@ class GitHubApi:
             last_page = max(1, -(-len(items) // per_page))
             chunk = items[(page - 1) * per_page : page * per_page]
             base = self.base(request)
-            body = [self.issue(base, repo, item) for item in chunk]
-        return self.reply(body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
+            children = self.data.children()
+            body = [self.for_version(request, self.issue(base, repo, item, children)) for item in chunk]
+        return self.reply(request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
 
     def pull(self, base: str, repo: GhRepo, item: GhIssue) -> dict[str, Any]:
         api = f"{base}/repos/{repo.full_name}"
@@ -279,7 +316,7 @@ class GitHubApi:
             last_page = max(1, -(-len(pulls) // per_page))
             base = self.base(request)
             body = [self.pull(base, repo, i) for i in pulls[(page - 1) * per_page : page * per_page]]
-        return self.reply(body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
+        return self.reply(request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
 
     async def list_milestones(self, request: Request) -> Response:
         if denied := self.guard(request):
@@ -292,14 +329,63 @@ class GitHubApi:
             state = request.query_params.get("state", "open")
             body = [self.milestone(base, repo, m) for m in sorted(repo.milestones.values(), key=lambda m: m.due_on)]
             body = [m for m in body if state == "all" or m["state"] == state]
-        return self.reply(body)
+        return self.reply(request, body)
 
     async def rate_limit(self, request: Request) -> Response:
         if denied := self.guard(request, counts=False):  # this call does not count
             return denied
         core = {"limit": self.limit, "used": self.used, "remaining": self.limit - self.used, "reset": self.reset_at}
         search = {"limit": 30, "used": 0, "remaining": 30, "reset": self.reset_at}
-        return self.reply({"resources": {"core": core, "search": search, "graphql": core}, "rate": core})
+        body: dict[str, Any] = {"resources": {"core": core, "search": search, "graphql": core}}
+        if self.api_version(request) < "2026-03-10":  # 2026-03-10 drops the deprecated `rate`
+            body["rate"] = core
+        return self.reply(request, body)
+
+    def _issue_of(self, request: Request) -> tuple[GhRepo, GhIssue] | None:
+        repo = self.find_repo(request)
+        number = request.path_params["number"]
+        item = self.data.issue(repo.full_name, number) if repo else None
+        return (repo, item) if item is not None else None
+
+    async def list_sub_issues(self, request: Request) -> Response:
+        """GET /repos/{owner}/{repo}/issues/{n}/sub_issues: the issue's sub-issues, page-numbered."""
+        if denied := self.guard(request):
+            return denied
+        try:
+            _, _, _, per_page, page = list_params(request.query_params, ("created",), "desc")
+        except ValueError:
+            return error_response(422, self.rate_headers())
+        with self.sandbox.lock:
+            found = self._issue_of(request)
+            if found is None:
+                return error_response(404, self.rate_headers())
+            repo, item = found
+            children = self.data.children()
+            kids = sorted(children.get((repo.full_name, item.number), []), key=lambda i: i.number)
+            last_page = max(1, -(-len(kids) // per_page))
+            base = self.base(request)
+            body = [
+                self.for_version(request, self.issue(base, self.data.repos[k.repo], k, children))
+                for k in kids[(page - 1) * per_page : page * per_page]
+            ]
+        return self.reply(request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
+
+    async def get_parent(self, request: Request) -> Response:
+        """GET /repos/{owner}/{repo}/issues/{n}/parent: 404 when the issue is no sub-issue."""
+        if denied := self.guard(request):
+            return denied
+        with self.sandbox.lock:
+            found = self._issue_of(request)
+            parent = self.data.issue(*found[1].parent) if found and found[1].parent else None
+            if parent is None:
+                return error_response(404, self.rate_headers())
+            body = self.issue(self.base(request), self.data.repos[parent.repo], parent)
+        return self.reply(request, self.for_version(request, body))
+
+
+def sub_issues_summary(children: list[GhIssue]) -> dict[str, int]:
+    done = sum(1 for c in children if c.state == "closed" and c.state_reason == "completed")
+    return {"total": len(children), "completed": done, "percent_completed": 100 * done // len(children) if children else 0}
 
 
 def list_params(q, sorts: tuple[str, ...], default_direction: str) -> tuple[str, str, str, int, int]:
@@ -337,6 +423,8 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route("/rate_limit", api.rate_limit),
         Route("/repos/{owner}/{repo}", api.get_repo),
         Route("/repos/{owner}/{repo}/issues", api.list_issues),
+        Route("/repos/{owner}/{repo}/issues/{number:int}/sub_issues", api.list_sub_issues),
+        Route("/repos/{owner}/{repo}/issues/{number:int}/parent", api.get_parent),
         Route("/repos/{owner}/{repo}/milestones", api.list_milestones),
         Route("/repos/{owner}/{repo}/pulls", api.list_pulls),
     ]

@@ -15,6 +15,7 @@ from connectors.sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, Them
 
 TYPE_LABELS = ("bug", "enhancement")
 PR_SHARE = 0.4
+SUB_ISSUE_SHARE = 0.15  # issues filed under an earlier issue (GitHub sub-issues)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class GhIssue:
     assignee: str | None = None
     milestone: int | None = None
     branch: str | None = None  # pull requests: the head branch
+    parent: tuple[str, int] | None = None  # sub-issues: (repo, number) of the parent issue
     deleted: bool = False
     # Fields to force into (or, with value None for a missing key, drop from) the rendered
     # JSON: how tests serve a malformed record.
@@ -175,6 +177,22 @@ class GitHubData:
                 item.close(closed, rng)
             elif rng.random() < 0.4:
                 item.updated_at = random_instant(rng, created, anchor)
+        self._file_sub_issues()
+
+    def _file_sub_issues(self) -> None:
+        """Make some issues sub-issues of an earlier issue of the same repository.
+
+        A stream of its own, so the rest of the organisation is what it was before sub-issues.
+        Parents are older than their sub-issues, so the hierarchy has no loop; a parent may itself
+        be a sub-issue (GitHub nests them up to 8 levels).
+        """
+        rng = self.spec.rng("github", "sub-issues")
+        for repo in self.repos.values():
+            issues = sorted((i for i in repo.issues.values() if not i.is_pr), key=lambda i: i.number)
+            for index, item in enumerate(issues):
+                if index and rng.random() < SUB_ISSUE_SHARE:
+                    parent = rng.choice(issues[max(0, index - 20) : index])
+                    item.parent = (repo.full_name, parent.number)
 
     # --- change over time ----------------------------------------------------------------
 
@@ -214,6 +232,19 @@ class GitHubData:
         moved.id, moved.updated_at = self._new_id(), at
         target.issues[moved.number] = moved
         return moved.number
+
+    def issue(self, repo: str, number: int) -> GhIssue | None:
+        found = self.repos.get(repo)
+        item = found.issues.get(number) if found else None
+        return item if item is not None and not item.deleted else None
+
+    def children(self) -> dict[tuple[str, int], list[GhIssue]]:
+        """Live sub-issues by their parent's (repo, number)."""
+        found: dict[tuple[str, int], list[GhIssue]] = {}
+        for item in self.all_items():
+            if item.parent:
+                found.setdefault(item.parent, []).append(item)
+        return found
 
     def all_items(self) -> list[GhIssue]:
         return [item for repo in self.repos.values() for item in repo.visible()]

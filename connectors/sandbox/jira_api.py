@@ -1,10 +1,13 @@
 """Jira Cloud REST API (v3, and v2) over the demo organisation, per docs/api-contracts.md.
 
-Reproduced: `serverInfo` with `deploymentType: Cloud`; `/field` with a per-site story points id;
+Reproduced: `serverInfo` with `deploymentType: Cloud`; `/field` with per-site custom field ids and
+both story-point fields (team-managed "Story point estimate", company-managed "Story Points");
 `/myself` with the user's time zone; GET and POST `/search/jql` with an explicit field list,
 `nextPageToken` absent on the last page and no `total`; enough JQL (see `jira_jql`); timestamps
 rendered in the user's time zone, as Jira does; 410 on the removed `/search`; the real 401
-plain-text body; ErrorCollection bodies for 400 / 404; 429 with Retry-After (via faults).
+plain-text body; ErrorCollection bodies for 400 / 404 (and Jersey's `null for uri` 404 on paths
+it has no resource for); 429 with Retry-After and the X-RateLimit-* headers (via faults); expired
+page tokens (via `Sandbox.on_next_page`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +26,13 @@ from starlette.routing import BaseRoute, Route
 from connectors.sandbox.jira_data import PROJECT_NAMES, STATUSES, JiraData, JiraIssue
 from connectors.sandbox.jira_fields import FIELD_RENDERERS, field_list
 from connectors.sandbox.jira_jql import JqlError
-from connectors.sandbox.jira_search import ID_ONLY_FIELDS, SearchRequest, find_page, wanted_fields
+from connectors.sandbox.jira_search import (
+    ID_ONLY_FIELDS,
+    TOKEN_EXPIRED,
+    SearchRequest,
+    find_page,
+    wanted_fields,
+)
 
 if TYPE_CHECKING:
     from connectors.sandbox.server import Sandbox, ServiceApp
@@ -48,8 +57,23 @@ RATE_LIMIT_HEADERS = {
     "X-RateLimit-NearLimit": "true",
     "RateLimit-Reason": "jira-burst-based",
 }
+DEFAULT_RETRY_AFTER = 1  # seconds; a 429 always says when to come back, as Jira's does
 SERVER_VERSION = [1001, 0, 0]
 API_VERSIONS = ("2", "3")  # v2 renders descriptions as strings, v3 as ADF documents
+
+
+def rate_limited_headers(given: dict[str, str]) -> dict[str, str]:
+    """Jira's 429 headers: Retry-After (seconds) and X-RateLimit-Reset (ISO yyyy-MM-ddTHH:mmZ) of
+    the same moment, with the limit, what is left, the near-limit flag and the reason."""
+    retry_after = next((v for k, v in given.items() if k.lower() == "retry-after"), str(DEFAULT_RETRY_AFTER))
+    try:
+        wait = max(0.0, float(retry_after))
+    except ValueError:
+        wait = float(DEFAULT_RETRY_AFTER)
+    reset = datetime.now(UTC) + timedelta(seconds=wait)
+    # Minutes only: round up, so the reset is never before the Retry-After moment.
+    reset = (reset + timedelta(seconds=59)).replace(second=0, microsecond=0)
+    return {"Retry-After": retry_after, "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%MZ"), **RATE_LIMIT_HEADERS}
 
 
 def error_response(status: int, headers: dict[str, str] | None = None, *messages: str) -> Response:
@@ -57,7 +81,7 @@ def error_response(status: int, headers: dict[str, str] | None = None, *messages
     if status == 401:
         return PlainTextResponse(UNAUTHENTICATED, 401, headers=headers)
     if status == 429:
-        headers = {**RATE_LIMIT_HEADERS, **headers}
+        headers = {**rate_limited_headers(headers), **headers}
     body = {"errorMessages": list(messages) or [ERROR_MESSAGES.get(status, "Error")], "errors": {}}
     return JSONResponse(body, status, headers=headers)
 
@@ -110,7 +134,7 @@ class JiraApi:
         }
 
     def custom_ids(self) -> set[str]:
-        return {self.data.story_points_field, self.data.goal_field, self.data.severity_field}
+        return {self.data.story_points_field, self.data.company_points_field, self.data.goal_field, self.data.severity_field}
 
     def all_field_ids(self) -> list[str]:
         return [*FIELD_RENDERERS, *sorted(self.custom_ids())]
@@ -237,8 +261,9 @@ class Render:
         return self.api.user(self.base, name) if name else None
 
     def custom(self, issue: JiraIssue, field_id: str) -> Any:
-        if field_id == self.data.story_points_field:
-            return issue.points
+        if field_id in (self.data.story_points_field, self.data.company_points_field):
+            # Each project's issues carry points in its own kind of field; the other one is null.
+            return issue.points if field_id == self.data.points_field_of(issue.project) else None
         value = issue.goal if field_id == self.data.goal_field else issue.severity
         if value is None:
             return None
@@ -268,4 +293,18 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route(f"{prefix}/search", api.search_removed, methods=["GET", "POST"]),
         Route(f"{prefix}/issue/{{ref}}", api.get_issue),
     ]
-    return ServiceApp(api.data, routes, error_response)
+    return ServiceApp(
+        api.data,
+        routes,
+        error_response,
+        api,
+        not_found=unknown_resource,
+        cursor_param="nextPageToken",
+        expired_cursor=lambda: error_response(400, None, TOKEN_EXPIRED),
+    )
+
+
+def unknown_resource(request: Request) -> Response:
+    """What Jira (Jersey) answers for a REST path it has no resource for: not an ErrorCollection
+    but `{"message": "null for uri: <url>", "status-code": 404}`."""
+    return JSONResponse({"message": f"null for uri: {request.url}", "status-code": 404}, 404)

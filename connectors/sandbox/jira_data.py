@@ -18,6 +18,8 @@ from connectors.sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, THEM
 # A project of the site that the example config does not sync: moving an issue there takes it
 # out of scope, which the sweep must report as a deletion.
 OUT_OF_SCOPE_PROJECTS = {"SUP": "platform"}
+# Company-managed projects (the others are team-managed): they keep story points in another field.
+COMPANY_MANAGED_PROJECTS = {"PLAT", "SUP"}
 PROJECT_NAMES = {"PAY": "Payments", "PLAT": "Platform", "MOB": "Mobile", "SUP": "Support"}
 DEFAULT_TIME_ZONE = "America/Los_Angeles"  # UTC-8 in winter: the sandbox user is not in UTC
 
@@ -114,6 +116,9 @@ class JiraData:
         self.story_points_field = f"customfield_{base}"
         self.goal_field = f"customfield_{base + 1}"
         self.severity_field = f"customfield_{base + 2}"
+        # Two story-point fields, as on sites with both kinds of project: team-managed projects
+        # estimate in "Story point estimate", company-managed ones in "Story Points".
+        self.company_points_field = f"customfield_{base + 3}"
         self.projects = {
             key: JiraProject(key, 10000 + index, team)
             for index, (key, team) in enumerate({**JIRA_PROJECTS, **OUT_OF_SCOPE_PROJECTS}.items())
@@ -127,6 +132,10 @@ class JiraData:
 
     def by_key(self, key: str) -> JiraIssue | None:
         return next((i for i in self.visible() if i.key == key), None)
+
+    def points_field_of(self, project: str) -> str:
+        """The story-point field an issue of this project is estimated in."""
+        return self.company_points_field if project in COMPANY_MANAGED_PROJECTS else self.story_points_field
 
     def children(self, issue_id: int) -> list[JiraIssue]:
         return [i for i in self.visible() if i.parent == issue_id]

@@ -161,6 +161,7 @@ SYSTEM_FIELDS: dict[str, tuple[str, list[str], dict[str, Any]]] = {
     "updated": ("Updated", ["updated", "updatedDate"], {"type": "datetime", "system": "updated"}),
 }
 SELECT = "com.atlassian.jira.plugin.system.customfieldtypes:select"
+FLOAT = "com.atlassian.jira.plugin.system.customfieldtypes:float"  # company-managed "Story Points"
 
 
 def field_list(data: JiraData) -> list[dict[str, Any]]:
@@ -180,6 +181,7 @@ def field_list(data: JiraData) -> list[dict[str, Any]]:
     ]
     custom = [
         (data.story_points_field, "Story point estimate", {"type": "number", "custom": "com.pyxis.greenhopper.jira:jsw-story-points"}),
+        (data.company_points_field, "Story Points", {"type": "number", "custom": FLOAT}),
         (data.goal_field, "Goal", {"type": "option", "custom": SELECT}),
         (data.severity_field, "Severity", {"type": "option", "custom": SELECT}),
     ]

@@ -26,6 +26,8 @@ ID_ONLY_FIELDS = {"id", "key", "issuekey"}
 BODY_KEYS = {
     "jql", "nextPageToken", "maxResults", "fields", "expand", "properties", "fieldsByKeys", "reconcileIssues", "failFast",
 }  # fmt: skip
+# Jira's 400 for a nextPageToken it no longer knows (tokens expire; a site may drop them sooner).
+TOKEN_EXPIRED = "The provided next page token is invalid or expired."
 INVALID_BODY = "Invalid request payload. Refer to the REST API documentation and try again."
 
 
@@ -145,7 +147,7 @@ def decode_token(token: str, digest: str) -> list[Any]:
             return decoded["after"]
     except (ValueError, KeyError, TypeError, binascii.Error):
         pass
-    raise JqlError("The provided next page token is invalid or expired.")
+    raise JqlError(TOKEN_EXPIRED)
 
 
 def is_after(values: list[Any], after: list[Any], descending: list[bool]) -> bool:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -28,11 +29,14 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from connectors.sandbox import asana_api, github_api, jira_api
 from connectors.sandbox.faults import FaultRule, Faults
+from connectors.sandbox.hostile import Hostile, patching_send
 from connectors.sandbox.org import Clock, OrgSpec
+from connectors.sandbox.paging import PageTurn, PageTurns
 
 log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "sandbox-token"
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 # Each service: its mount prefix and a factory for (routes, error renderer).
 # Services register here; a new tool adds one line.
@@ -45,6 +49,19 @@ class ServiceApp:
     routes: list[BaseRoute]
     error: Callable[[int, dict[str, str]], Response]  # the service's own error body for a status
     api: Any = None  # the service's request handlers, for tests that tune quotas and the like
+    # The vendor's answer to a path it does not serve (default: its 404 error body).
+    not_found: Callable[[Request], Response] | None = None
+    # The query parameter that continues a listing, and the vendor's answer to a stale one.
+    cursor_param: str | None = None
+    expired_cursor: Callable[[], Response] | None = None
+
+    def unknown_path(self) -> Route:
+        """A last route catching every path and method the service does not serve."""
+
+        async def answer(request: Request) -> Response:
+            return self.not_found(request) if self.not_found else self.error(404, {})
+
+        return Route("/{path:path}", answer, methods=ANY_METHOD)
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,8 @@ class Sandbox:
         self.clock = Clock(self.spec.anchor)
         self.token = token
         self.faults = Faults(self.spec.seed)
+        self.hostile = Hostile()  # malformed records on demand (see hostile.py)
+        self.page_turns = PageTurns()
         self.lock = threading.RLock()  # guards the data between the server thread and callers
         self.requests: list[RecordedRequest] = []
         self._port = port
@@ -101,7 +120,9 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self._apps = {name: factory(self) for name, factory in self.services.items()}
-        routes: list[BaseRoute] = [Mount(f"/{name}", routes=app.routes) for name, app in self._apps.items()]
+        routes: list[BaseRoute] = [
+            Mount(f"/{name}", routes=[*app.routes, app.unknown_path()]) for name, app in self._apps.items()
+        ]
         routes.append(Mount("/_sandbox", routes=self._control_routes()))
         self.app = Starlette(routes=routes)
 
@@ -124,6 +145,7 @@ class Sandbox:
         config = uvicorn.Config(
             self._asgi, interface="asgi3", log_level="warning", access_log=False, lifespan="off",
             timeout_graceful_shutdown=1,
+            date_header=False,  # every vendor's Date is the sandbox clock's (see _asgi)
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -177,6 +199,16 @@ class Sandbox:
     def add_fault(self, **kwargs) -> FaultRule:
         return self.faults.add(FaultRule(**kwargs))
 
+    def malform(self, service: str, item: str, kind: str) -> None:
+        """Serve one record malformed from now on (kinds: hostile.KINDS); `hostile.clear()` undoes."""
+        self.hostile.add(service, item, kind)
+
+    def on_next_page(self, service: str, **kwargs) -> PageTurn:
+        """Between two pages of a listing: edit the data and/or expire the cursor (see paging.py)."""
+        if self._apps[service].cursor_param is None:
+            raise ValueError(f"{service}: its listings have no cursor to expire")
+        return self.page_turns.add(PageTurn(service, **kwargs))
+
     # --- ASGI plumbing --------------------------------------------------------------------
 
     async def _asgi(self, scope, receive, send) -> None:
@@ -187,16 +219,25 @@ class Sandbox:
         if service not in self._apps:
             return await self.app(scope, receive, send)
         query = tuple(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True))
-        rule = self.faults.pick(service, "/" + rest)
+        turn = self._page_turn(service, "/" + rest, query)
+        rule = None if turn is not None and turn.expire else self.faults.pick(service, "/" + rest)
         status_holder = {"status": 0}
+
+        patches = self.hostile.for_request(service, "/" + rest)
+        onward = patching_send(send, patches) if patches else send
 
         async def recording_send(message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-            await send(message)
+                # Like every vendor, the server's own time: the sandbox clock, not the host's.
+                date = format_datetime(self.clock.now, usegmt=True).encode()
+                message = {**message, "headers": [*message.get("headers", []), (b"date", date)]}
+            await onward(message)
 
         try:
-            if rule is None:
+            if turn is not None and turn.expire:
+                await self._apps[service].expired_cursor()(scope, receive, recording_send)
+            elif rule is None:
                 await self.app(scope, receive, recording_send)
             elif rule.kind == "reset":
                 await _cut_connection(send, reset=True)
@@ -206,6 +247,17 @@ class Sandbox:
             self.requests.append(
                 RecordedRequest(service, scope["method"], "/" + rest, query, status_holder["status"])
             )
+
+    def _page_turn(self, service: str, path: str, query: tuple[tuple[str, str], ...]) -> PageTurn | None:
+        """The page-turn rule for a request continuing a listing; its edit is done here."""
+        param = self._apps[service].cursor_param
+        if param is None or not any(key == param for key, _ in query):
+            return None
+        turn = self.page_turns.pick(service, path)
+        if turn is not None and turn.edit is not None:
+            with self.lock:
+                turn.edit()
+        return turn
 
     async def _inject(self, rule: FaultRule, service: str, scope, receive, send, raw_send) -> None:
         log.debug("sandbox fault %s on %s", rule.kind, scope["path"])
@@ -244,4 +296,19 @@ class Sandbox:
                 by_service[r.service] = by_service.get(r.service, 0) + 1
             return JSONResponse({"now": self.clock.now.isoformat(), "requests": by_service})
 
-        return [Route("/advance", advance, methods=["POST"]), Route("/stats", stats)]
+        async def malform(request: Request) -> JSONResponse:
+            params = request.query_params
+            if params.get("clear"):
+                self.hostile.clear()
+                return JSONResponse({"cleared": True})
+            try:
+                self.hostile.add(params["service"], params["item"], params["kind"])
+            except (KeyError, ValueError) as exc:
+                return JSONResponse({"error": str(exc)}, 400)
+            return JSONResponse({"malformed": dict(params)})
+
+        return [
+            Route("/advance", advance, methods=["POST"]),
+            Route("/stats", stats),
+            Route("/malform", malform, methods=["POST"]),
+        ]

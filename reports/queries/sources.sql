@@ -6,7 +6,9 @@ WITH synced AS (
     GROUP BY source_name, source, instance
 ),
 quarantined AS (
-    SELECT source, instance, count(*) AS rejected FROM meta.rejected_records GROUP BY source, instance
+    SELECT source, instance, count(*) AS rejected FROM meta.rejected_records
+    WHERE severity = 'error'  -- warnings are about items that were kept
+    GROUP BY source, instance
 )
 SELECT s.source_name, s.source, s.last_success, coalesce(q.rejected, 0) AS rejected
 FROM synced AS s LEFT JOIN quarantined AS q USING (source, instance)

@@ -1,11 +1,9 @@
--- Metric 4, goal progress and health.
+-- Metric 4, goal progress (its health: marts.goal_health).
 -- progress: done effort / linked effort for a goal's own items; a parent's progress is the
 --   weighted mean (goals.yaml `weight`) of its children's progress, its own items counting as
 --   one more child of weight 1. Goals with no linked work anywhere below them are left out of
 --   their parent's mean.
--- elapsed: share of the goal's period gone by today. health: on_track when progress keeps up
---   with elapsed time (within 10 points), at_risk within 25, else off_track.
--- starved: no completed linked work below the goal in the last 21 days.
+-- Health (progress against time, starvation, funding) is judged from this in marts.goal_health.
 CREATE OR REPLACE VIEW marts.goal_progress AS
 WITH RECURSIVE own AS (
     SELECT goal_id,
@@ -47,27 +45,13 @@ rolled AS (
     JOIN denominators AS d ON d.goal_id = w.goal_id
     GROUP BY w.top_id
 ),
-timed AS (
-    SELECT g.*, s.total AS linked_effort, s.done AS done_effort, s.last_completed_at, r.progress,
-           CASE WHEN g.period_start IS NOT NULL AND g.period_end IS NOT NULL AND g.period_end > g.period_start
-                THEN greatest(0.0, least(1.0, (current_date - g.period_start) / (g.period_end - g.period_start)::DOUBLE))
-           END AS elapsed
+summed AS (
+    SELECT g.*, s.total AS linked_effort, s.done AS done_effort, s.last_completed_at, r.progress
     FROM core.goals AS g
     JOIN subtree AS s USING (goal_id)
     LEFT JOIN rolled AS r USING (goal_id)
 )
 SELECT
-    goal_id, parent_id, level, title, owner, team, period_start, period_end, weight,
-    linked_effort, done_effort, progress, elapsed,
-    CASE
-        WHEN linked_effort = 0 THEN 'no_work'
-        WHEN progress >= 1 THEN 'done'
-        WHEN elapsed IS NULL THEN 'no_period'
-        WHEN progress >= elapsed - 0.10 THEN 'on_track'
-        WHEN progress >= elapsed - 0.25 THEN 'at_risk'
-        ELSE 'off_track'
-    END AS health,
-    last_completed_at,
-    date_diff('day', CAST(last_completed_at AS DATE), current_date) AS days_since_completed,
-    (last_completed_at IS NULL OR last_completed_at < now() - INTERVAL 21 DAY) AS starved
-FROM timed;
+    goal_id, parent_id, level, title, owner, team, period_start, period_end, weight, target_share,
+    linked_effort, done_effort, progress, last_completed_at
+FROM summed;

@@ -1,10 +1,10 @@
 -- Replace today's snapshot (so re-mapping during the day keeps the latest picture).
 DELETE FROM core.goal_history WHERE snapshot_date = CAST($taken_at AS DATE);
 
-INSERT INTO core.goal_history
-SELECT CAST($taken_at AS DATE), goal_id, linked_effort, done_effort, progress, elapsed, health, starved,
-       CAST($taken_at AS TIMESTAMPTZ)
-FROM marts.goal_progress;
+INSERT INTO core.goal_history BY NAME
+SELECT CAST($taken_at AS DATE) AS snapshot_date, goal_id, linked_effort, done_effort, progress, elapsed,
+       health, health_reason, starved, CAST($taken_at AS TIMESTAMPTZ) AS taken_at
+FROM marts.goal_health;
 
 DELETE FROM core.alignment_history WHERE snapshot_date = CAST($taken_at AS DATE);
 

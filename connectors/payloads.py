@@ -1,0 +1,187 @@
+"""Vendor payloads as they arrive: decoded, checked for shape, serialised for storage.
+
+Three ways one hostile record used to take its whole page down, and what happens instead:
+- **Nesting deeper than Python's JSON decoder can recurse** (100k levels): `json.loads` of the
+  page raises RecursionError. `loads` then cuts every subtree nested deeper than
+  `MAX_DEPTH` out of the text, leaving `CUT_MARKER` in its place, and decodes the rest. The
+  record holding the marker is quarantined (see `storable_json`); its neighbours load.
+- **A shape the normaliser does not expect** (`labels: "bug"`, `status: "Done"`, an integer
+  timestamp): `check_shapes` names the field and what it should be, instead of an
+  AttributeError deep in the normaliser or, worse, `"bug"` read as the labels b, u, g.
+- **Text DuckDB cannot store** (a lone UTF-16 surrogate such as `\\ud800`): `storable_json`,
+  run inside the per-record quarantine, finds it and names where it is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from connectors.http import strip_userinfo
+
+
+class MalformedPayload(ValueError):
+    """A payload that cannot be a work item; the message is the reason stored in quarantine."""
+
+
+# Deeper than any real vendor payload (Jira's ADF documents nest a few dozen levels at most),
+# far below the ~1,000 frames at which Python's decoder gives up.
+MAX_DEPTH = 100
+CUT_MARKER = f"<threadline: nested deeper than {MAX_DEPTH} levels, cut here>"
+
+# A JSON string (with escapes) or one bracket; strings are skipped so brackets inside them do not count.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+# Python strings hold a lone surrogate as a code point in this range; valid pairs decode to one
+# character above U+FFFF, so any match is a lone half.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def loads(text: str | bytes) -> Any:
+    """`json.loads`, except that subtrees nested deeper than MAX_DEPTH survive as CUT_MARKER
+    when the page is too deep for the decoder (the normal path costs nothing extra)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return json.loads(cut_deep(text, MAX_DEPTH))
+
+
+def cut_deep(text: str, max_depth: int) -> str:
+    """The JSON text with every array/object that opens below `max_depth` replaced by a marker string.
+
+    Brackets are counted outside strings only. Text that is not valid JSON stays invalid (the
+    caller's decoder reports it as it would have).
+    """
+    pieces: list[str] = []
+    depth, kept_until, cut_from = 0, 0, -1
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token[0] == '"':
+            continue
+        if token in "[{":
+            depth += 1
+            if depth == max_depth + 1 and cut_from < 0:
+                cut_from = match.start()
+            continue
+        if depth == max_depth + 1 and cut_from >= 0:
+            pieces += [text[kept_until:cut_from], json.dumps(CUT_MARKER)]
+            kept_until, cut_from = match.end(), -1
+        depth -= 1
+    pieces.append(text[kept_until:])
+    return "".join(pieces)
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+Shape = type | tuple[type, ...]
+_MISSING = object()
+_NAMES = {dict: "an object", list: "a list", str: "a string", int: "an integer", float: "a number",
+          bool: "true or false", type(None): "null"}  # fmt: skip
+
+
+def _describe(value: Any) -> str:
+    shown = repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return f"{_NAMES.get(type(value), type(value).__name__)} ({shown})"
+
+
+def _expected(shape: Shape) -> str:
+    types = shape if isinstance(shape, tuple) else (shape,)
+    return " or ".join(_NAMES.get(t, t.__name__) for t in types)
+
+
+def _fits(value: Any, shape: Shape) -> bool:
+    types = shape if isinstance(shape, tuple) else (shape,)
+    if isinstance(value, bool) and bool not in types:
+        return False  # True is an int to Python, not to JSON
+    return isinstance(value, types)
+
+
+def _values(payload: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """(where, value) for a dotted path; `name[]` steps into every element of a list."""
+    found: list[tuple[str, Any]] = [("", payload)]
+    for part in path.split("."):
+        each = part.endswith("[]")
+        key = part.removesuffix("[]")
+        step = []
+        for where, node in found:
+            value = node.get(key, _MISSING) if isinstance(node, dict) else _MISSING
+            if value is _MISSING:
+                continue
+            here = f"{where}.{key}" if where else key
+            if each and isinstance(value, list):
+                step += [(f"{here}[{i}]", element) for i, element in enumerate(value)]
+            elif not each:
+                step.append((here, value))
+        found = step
+    return iter(found)
+
+
+def check_shapes(payload: Any, shapes: Mapping[str, Shape]) -> None:
+    """Raise MalformedPayload naming the first field whose JSON type is not the expected one.
+
+    Presence is not checked here (absent fields are the normaliser's business: some are
+    optional); a present field of the wrong type is never coerced.
+    """
+    if not isinstance(payload, dict):
+        raise MalformedPayload(f"record is {_describe(payload)}, expected an object")
+    for path, shape in shapes.items():
+        for where, value in _values(payload, path):
+            if not _fits(value, shape):
+                raise MalformedPayload(f"{where} is {_describe(value)}, expected {_expected(shape)}")
+
+
+# --- storage --------------------------------------------------------------------------------
+
+
+def _dump(payload: Any) -> str:
+    return json.dumps(payload, default=str, sort_keys=True, ensure_ascii=False)
+
+
+def _first_path(payload: Any, hit) -> str:
+    """Where in the payload the first string for which `hit(text)` holds sits (`fields.summary`)."""
+    stack: list[tuple[str, Any]] = [("", payload)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            stack += [(f"{where}.{k}" if where else str(k), v) for k, v in reversed(list(node.items()))]
+            stack += [(f"{where}.<key>", k) for k in node if hit(str(k))]
+        elif isinstance(node, list):
+            stack += [(f"{where}[{i}]", v) for i, v in reversed(list(enumerate(node)))]
+        elif isinstance(node, str) and hit(node):
+            return where or "record"
+    return "record"
+
+
+def storable_json(payload: Any) -> str:
+    """The payload as the warehouse stores it (raw tables), or MalformedPayload saying why it cannot be.
+
+    Userinfo in URLs (`https://user:secret@host`) is dropped from the stored text.
+    """
+    try:
+        text = _dump(payload)
+    except RecursionError:
+        raise MalformedPayload("nested too deeply to store") from None
+    if CUT_MARKER in text:
+        where = re.sub(r"(\[\d+\])+$", "", _first_path(payload, lambda s: s == CUT_MARKER))
+        raise MalformedPayload(f"{where} is nested deeper than {MAX_DEPTH} levels")
+    try:
+        text.encode("utf-8")  # fails on a lone surrogate, ~10x faster than searching for one
+    except UnicodeEncodeError:
+        lone = _SURROGATE.search(text)
+        where = _first_path(payload, lambda s: _SURROGATE.search(s) is not None)
+        raise MalformedPayload(f"{where} holds a lone UTF-16 surrogate (U+{ord(lone.group()):04X}): not valid Unicode") from None
+    return strip_userinfo(text)
+
+
+def quarantine_json(payload: Any) -> str:
+    """The payload as meta.rejected_records stores it: as fetched where possible, with lone
+    surrogates shown as U+FFFD and over-deep parts already cut, so quarantine itself cannot fail."""
+    try:
+        text = _dump(payload)
+    except RecursionError:
+        return json.dumps({"unstorable": "nested too deeply to store"})
+    return strip_userinfo(_SURROGATE.sub("\ufffd", text))

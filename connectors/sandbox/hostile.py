@@ -1,0 +1,190 @@
+"""Hostile records: make one record of a vendor's answer malformed, the way a broken or
+malicious upstream would, to prove it is quarantined while its page loads.
+
+In process (tests):
+
+    sandbox.malform("github", "acme/api#3", "labels_string")
+    sandbox.malform("jira", "10002", "status_string")
+    sandbox.malform("asana", "1200000000001234", "tags_string")
+
+Against `threadline sandbox serve` (the chaos runner, a person at a shell):
+
+    curl -X POST 'http://127.0.0.1:8765/_sandbox/malform?service=github&item=acme/api%233&kind=labels_string'
+    curl -X POST 'http://127.0.0.1:8765/_sandbox/malform?clear=1'
+
+The patch is applied to the JSON the service answers with, wherever the record appears in it
+(a listing, a search page, a single GET), so the record keeps its place in the vendor's order
+and paging. Values that Python's JSON cannot carry (a lone UTF-16 surrogate, 100,000 levels of
+nesting) are spliced into the text as written. `KINDS` lists the kinds per vendor.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Raw:
+    """JSON text put into the answer as it is (what `json.dumps` would refuse or mangle)."""
+
+    text: str
+
+
+DEEP = Raw("[" * 100_000 + "]" * 100_000)
+LONE_SURROGATE = Raw('"Fix the login \\ud800 flow"')
+
+# vendor -> kind -> (dotted path in the record, value)
+KINDS: dict[str, dict[str, tuple[str, Any]]] = {
+    "github": {
+        "updated_at_naive": ("updated_at", "2026-11-10T09:00:00"),
+        "updated_at_integer": ("updated_at", 1_794_300_000),
+        "updated_at_future": ("updated_at", "9999-12-31T23:59:59Z"),
+        "title_lone_surrogate": ("title", LONE_SURROGATE),
+        "body_deep_nesting": ("body", DEEP),
+        "labels_string": ("labels", "bug"),
+    },
+    "jira": {
+        "status_string": ("fields.status", "Done"),
+        "summary_lone_surrogate": ("fields.summary", LONE_SURROGATE),
+        "description_deep_nesting": ("fields.description", DEEP),
+        "labels_string": ("fields.labels", "bug"),
+    },
+    "asana": {
+        "tags_string": ("tags", "urgent"),
+        "memberships_string": ("memberships", "Launch checklist"),
+        "name_lone_surrogate": ("name", LONE_SURROGATE),
+        "notes_deep_nesting": ("notes", DEEP),
+    },
+}
+
+# Which answers carry the records (so a GitHub issue number does not patch a pull of that number).
+_RECORD_PATHS = {"github": "/issues", "jira": "/search", "asana": "/tasks"}
+_ID_KEYS = {"github": "number", "jira": "id", "asana": "gid"}
+
+
+@dataclass(frozen=True)
+class Patch:
+    service: str
+    item: str  # github owner/repo#N, jira issue id, asana task gid
+    path: str
+    value: Any
+
+    def applies_to(self, service: str, path: str) -> bool:
+        if service != self.service or _RECORD_PATHS[service] not in path:
+            return False
+        if service == "github":
+            return f"/repos/{self.item.split('#')[0]}/" in path
+        return True
+
+    def matches(self, record: dict) -> bool:
+        wanted = self.item.split("#")[-1] if self.service == "github" else self.item
+        return str(record.get(_ID_KEYS[self.service])) == wanted
+
+
+class Hostile:
+    """The patches in force; the server asks it to rewrite each answer of a patched service."""
+
+    def __init__(self) -> None:
+        self._patches: list[Patch] = []
+        self._lock = threading.Lock()
+
+    def add(self, service: str, item: str, kind: str) -> Patch:
+        try:
+            path, value = KINDS[service][kind]
+        except KeyError:
+            known = ", ".join(f"{s}: {' '.join(k)}" for s, k in KINDS.items())
+            raise ValueError(f"unknown malformed-record kind {service}/{kind} (known: {known})") from None
+        patch = Patch(service, item, path, value)
+        with self._lock:
+            self._patches.append(patch)
+        return patch
+
+    def clear(self) -> None:
+        with self._lock:
+            self._patches.clear()
+
+    def for_request(self, service: str, path: str) -> list[Patch]:
+        with self._lock:
+            return [p for p in self._patches if p.applies_to(service, path)]
+
+    @staticmethod
+    def rewrite(body: bytes, patches: list[Patch]) -> bytes:
+        """The answer with every patch applied to its records (unchanged if none is there)."""
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return body
+        raws: dict[str, str] = {}
+        touched = False
+        for record in _records(document):
+            for patch in patches:
+                if patch.matches(record):
+                    _set(record, patch.path, _placeholder(patch.value, raws))
+                    touched = True
+        if not touched:
+            return body
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        for token, raw in raws.items():
+            text = text.replace(json.dumps(token), raw)
+        return text.encode("utf-8")
+
+
+def _records(document: Any) -> list[dict]:
+    """The records of an answer: GitHub's list, Jira's `issues`, Asana's `data` (list or one)."""
+    if isinstance(document, list):
+        return [r for r in document if isinstance(r, dict)]
+    if not isinstance(document, dict):
+        return []
+    for key in ("issues", "data"):
+        inner = document.get(key)
+        if isinstance(inner, list):
+            return [r for r in inner if isinstance(r, dict)]
+        if isinstance(inner, dict):
+            return [inner]
+    return [document]
+
+
+def _placeholder(value: Any, raws: dict[str, str]) -> Any:
+    if isinstance(value, Raw):
+        token = f"@@hostile-{len(raws)}@@"
+        raws[token] = value.text
+        return token
+    return value
+
+
+def _set(record: dict, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    node = record
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value
+
+
+def patching_send(send, patches: list[Patch]):
+    """An ASGI `send` that holds the answer back, applies the patches, and fixes content-length."""
+    held: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def patched(message) -> None:
+        if message["type"] == "http.response.start":
+            held["start"] = message
+            return
+        if message["type"] != "http.response.body" or "start" not in held:
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        start = held.pop("start")
+        body = b"".join(chunks)
+        if start["status"] == 200:
+            body = Hostile.rewrite(body, patches)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    return patched

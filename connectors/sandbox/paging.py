@@ -1,0 +1,58 @@
+"""Paging while data changes: what the sandbox does when a client asks for a next page.
+
+Real cursors go stale: Asana's offsets expire ("offset: Your pagination token has expired."),
+Jira's nextPageToken too (400, "...next page token is invalid or expired"), and people edit
+items between two pages of a sync. A `PageTurn` hits the next request that continues a listing
+(one carrying the service's cursor parameter: Jira `nextPageToken`, Asana `offset`): it can change
+the data first (`edit`, run under the sandbox lock) and answer the vendor's stale-cursor error
+instead of the page (`expire`). Kept apart from `faults`, which hit any request by path.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class PageTurn:
+    service: str  # "jira", "asana"
+    expire: bool = False  # answer the service's expired-cursor error instead of the page
+    edit: Callable[[], Any] | None = None  # change the data before answering
+    path_contains: str = ""
+    skip: int = 0  # let this many next-page requests through first
+    times: int = 1  # how many next-page requests it hits
+    hits: int = 0  # how many it has hit (tests assert it fired)
+
+
+class PageTurns:
+    def __init__(self) -> None:
+        self._rules: list[PageTurn] = []
+        self._lock = threading.Lock()
+
+    def add(self, rule: PageTurn) -> PageTurn:
+        with self._lock:
+            self._rules.append(rule)
+        return rule
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._rules)
+
+    def pick(self, service: str, path: str) -> PageTurn | None:
+        """The rule that hits this next-page request, if any; consumes one of its `times`."""
+        with self._lock:
+            for rule in self._rules:
+                if rule.service != service or rule.path_contains not in path:
+                    continue
+                if rule.skip > 0:
+                    rule.skip -= 1
+                    continue
+                rule.hits += 1
+                rule.times -= 1
+                if rule.times <= 0:
+                    self._rules.remove(rule)
+                return rule
+        return None

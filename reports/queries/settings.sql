@@ -1,0 +1,7 @@
+-- What the numbers were computed with: effort of an item without an estimate per source, and
+-- the health thresholds (both written from threadline.yaml), for the report's method text.
+SELECT
+    (SELECT starved_days FROM meta.metric_settings LIMIT 1) AS starved_days,
+    (SELECT underfunded_below FROM meta.metric_settings LIMIT 1) AS underfunded_below,
+    (SELECT coalesce(list(struct_pack(source := source, effort := default_effort) ORDER BY source), [])
+     FROM meta.effort_defaults) AS effort_defaults;

@@ -1,0 +1,92 @@
+-- Metric 4, goal health: the one definition the report, Dagster and the daily snapshot read.
+-- Judged as of window_end (NULL: now), with funding measured over [window_start, window_end).
+--
+-- pace:   progress (marts.goal_progress) against elapsed, the share of the goal's period gone
+--         by: on_track within 10 points, at_risk within 25, else off_track; no_period if the
+--         goal has no start and end.
+-- starved: no completed linked work below the goal in the last starved_days
+--         (meta.metric_settings, from report.starved_days).
+-- under-funded: the goal's share of aligned effort in the window (marts.effort_allocation_between)
+--         is below underfunded_below (default half) of its target_share.
+-- health: no_work (nothing linked), done (progress 100%), else the pace lowered one step
+--         (on_track / no_period -> at_risk -> off_track) for each of starved and under-funded.
+--         Starvation and funding are judged only while the goal's period covers the day.
+--         So a starved or badly under-funded goal is never on_track. health_reason says why.
+CREATE OR REPLACE MACRO marts.goal_health_between(window_start, window_end) AS TABLE
+WITH settings AS (
+    SELECT starved_days, underfunded_below, coalesce(CAST(window_end AS TIMESTAMPTZ), now()) AS as_of
+    FROM meta.metric_settings LIMIT 1
+),
+last_done AS (
+    SELECT p.ancestor_id AS goal_id, max(e.completed_at) AS last_completed_at
+    FROM marts.item_effort AS e
+    JOIN marts.goal_paths AS p ON p.goal_id = e.goal_id
+    CROSS JOIN settings AS s
+    WHERE e.is_completed AND e.completed_at <= s.as_of
+    GROUP BY p.ancestor_id
+),
+judged AS (
+    SELECT
+        g.*, a.share, a.effort AS aligned_effort, gp.pillar_id, gp.goal_depth, l.last_completed_at,
+        s.starved_days, s.underfunded_below,
+        CASE WHEN g.period_start IS NOT NULL AND g.period_end IS NOT NULL AND g.period_end > g.period_start
+             THEN greatest(0.0, least(1.0, (CAST(s.as_of AS DATE) - g.period_start) / (g.period_end - g.period_start)::DOUBLE))
+        END AS elapsed,
+        date_diff('day', CAST(l.last_completed_at AS DATE), CAST(s.as_of AS DATE)) AS days_since_completed,
+        (l.last_completed_at IS NULL OR l.last_completed_at < s.as_of - to_days(s.starved_days)) AS starved,
+        (g.period_start IS NULL OR CAST(s.as_of AS DATE) >= g.period_start)
+            AND (g.period_end IS NULL OR CAST(s.as_of AS DATE) <= g.period_end) AS active
+    FROM marts.goal_progress AS g
+    CROSS JOIN settings AS s
+    LEFT JOIN marts.effort_allocation_between(window_start, window_end) AS a ON a.goal_id = g.goal_id
+    LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = g.goal_id AND gp.depth = 0
+    LEFT JOIN last_done AS l ON l.goal_id = g.goal_id
+),
+flagged AS (
+    SELECT *,
+        CASE
+            WHEN linked_effort = 0 THEN 'no_work'
+            WHEN progress >= 1 THEN 'done'
+            WHEN elapsed IS NULL THEN 'no_period'
+            WHEN progress >= elapsed - 0.10 THEN 'on_track'
+            WHEN progress >= elapsed - 0.25 THEN 'at_risk'
+            ELSE 'off_track'
+        END AS pace,
+        coalesce(active AND starved, false) AS starved_now,
+        coalesce(active AND target_share > 0 AND share < underfunded_below * target_share, false) AS underfunded
+    FROM judged
+),
+ranked AS (
+    SELECT *,
+        least(2, CASE pace WHEN 'at_risk' THEN 1 WHEN 'off_track' THEN 2 ELSE 0 END
+                 + CAST(starved_now AS INTEGER) + CAST(underfunded AS INTEGER)) AS risk
+    FROM flagged
+)
+SELECT
+    goal_id, parent_id, level, title, owner, team, period_start, period_end, weight,
+    pillar_id, goal_depth,
+    linked_effort, done_effort, progress, elapsed,
+    aligned_effort, share, target_share, share / nullif(target_share, 0) AS funded_ratio, underfunded,
+    last_completed_at, days_since_completed, starved,
+    CASE
+        WHEN pace IN ('no_work', 'done') THEN pace
+        WHEN risk = 0 THEN pace
+        WHEN risk = 1 THEN 'at_risk'
+        ELSE 'off_track'
+    END AS health,
+    CASE
+        WHEN pace = 'no_work' THEN 'no work linked'
+        WHEN pace = 'done' THEN 'all linked work done'
+        ELSE concat_ws('; ',
+            CASE WHEN pace = 'no_period' THEN 'no period to pace against'
+                 ELSE printf('progress %.0f%% with %.0f%% of the period gone', 100 * progress, 100 * elapsed) END,
+            CASE WHEN starved_now AND last_completed_at IS NULL THEN 'starved: nothing completed yet'
+                 WHEN starved_now THEN printf('starved: nothing completed in %d days (limit %d)', days_since_completed, starved_days) END,
+            CASE WHEN underfunded THEN printf('under-funded: %.0f%% of aligned effort against a %.0f%% target',
+                                              100 * share, 100 * target_share) END)
+    END AS health_reason
+FROM ranked;
+
+CREATE OR REPLACE VIEW marts.goal_health AS
+SELECT * FROM marts.goal_health_between(
+    now() - to_weeks((SELECT window_weeks FROM meta.metric_settings LIMIT 1)), now());
