@@ -36,7 +36,9 @@ TOKENS = {
 TOKEN_ENV = {"github": "CANARY_GITHUB_TOKEN", "jira": "CANARY_JIRA_TOKEN", "asana": "CANARY_ASANA_TOKEN"}
 # Scenario -> the exit codes it may end with. The crash first: the request it leaves hanging
 # has ended before the sandbox stops.
-SCENARIOS = {"crash": (-9,), "success": (0,), "unauthorised": (3,), "server error": (1, 3)}
+SCENARIOS = {"crash": (-9,), "success": (0,), "unauthorised": (3,), "server error": (1,), "source down": (6,)}
+# Where each tool lists items: a 500 there fails the stream after the access check passed.
+LISTINGS = {"github": "/issues", "jira": "/search", "asana": "/tasks"}
 SANDBOX_PATH = {"github": "/github", "jira": "/jira", "asana": "/asana/api/1.0"}
 
 
@@ -132,9 +134,10 @@ def run_scenarios(folder: Path, *, dagster: bool, org: OrgSpec = SMALL_ORG, only
             if scenario_name == "unauthorised":
                 for sandbox in sandboxes.values():
                     sandbox.token = "the-right-token-is-another"
-            if scenario_name == "server error":  # every request, retried at once (Retry-After: 0) until given up
-                for sandbox in sandboxes.values():
-                    sandbox.add_fault(status=500, headers={"Retry-After": "0"}, times=None)
+            if scenario_name in ("server error", "source down"):  # retried at once (Retry-After: 0) until given up
+                for kind, sandbox in sandboxes.items():
+                    path = LISTINGS[kind] if scenario_name == "server error" else ""
+                    sandbox.add_fault(status=500, headers={"Retry-After": "0"}, path_contains=path, times=None)
             if scenario_name == "crash":  # killed while it waits for a page, mid-sync
                 github.add_fault(service="github", path_contains="/issues", kind="hang", skip=2, hang_seconds=6)
                 record(scenario, "sync", threadline("-v", "sync", "-c", str(config)), kill_after=4.0)
