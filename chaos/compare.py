@@ -24,14 +24,16 @@ SYNC_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "meta.sync_state": (("source", "instance", "container", "stream"), ("updated_at",)),
     "meta.rejected_records": (("source", "instance", "container", "native_id"), ("run_id", "rejected_at")),
 }
-# The latest history snapshot is compared without its date (a run may cross midnight).
+# The latest history snapshot is compared without its date (a run may cross midnight) and
+# without the 28-day effort sums, whose window ends at the moment of the run: an item completed
+# in the minutes between two runs rightly moves them.
 MAPPING_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "core.work_item_goals": (("item_id", "goal_id"), ("mapped_at",)),
     "core.goals": (("goal_id",), ("loaded_at",)),
     "core.work_item_links": (("from_item_id", "to_item_id", "link_type"), ()),
     "meta.effort_defaults": (("source",), ()),
     "latest.goal_history": (("goal_id",), ("snapshot_date", "taken_at")),
-    "latest.alignment_history": (("live_items",), ("snapshot_date", "taken_at")),
+    "latest.alignment_history": (("live_items",), ("snapshot_date", "taken_at", "completed_effort_28d", "aligned_effort_28d")),
 }
 LATEST = {
     "latest.goal_history": "(FROM core.goal_history WHERE snapshot_date = (SELECT max(snapshot_date) FROM core.goal_history))",
@@ -59,8 +61,13 @@ def read_state(path: Path, tables: dict[str, tuple[tuple[str, ...], tuple[str, .
             relation = LATEST.get(table, table)
             exclude = f" EXCLUDE ({', '.join(volatile)})" if volatile else ""
             key_sql = " || '|' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in key)
+            # Sums of floats come out in the last digit as the threads happened to add them.
+            columns = [
+                f'round("{name}", 6) AS "{name}"' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
+                for name, kind, *_ in con.execute(f"DESCRIBE SELECT *{exclude} FROM {relation}").fetchall()  # noqa: S608
+            ]
             found = con.execute(
-                f"SELECT {key_sql}, md5(CAST(t AS VARCHAR)) FROM (SELECT *{exclude} FROM {relation}) AS t"  # noqa: S608 - our own names
+                f"SELECT {key_sql}, md5(CAST(t AS VARCHAR)) FROM (SELECT {', '.join(columns)} FROM {relation}) AS t"  # noqa: S608 - our own names
             ).fetchall()
             rows[table] = Counter(found)
         updated = {}

@@ -42,9 +42,10 @@ from chaos.world import (
 from connectors.sandbox import OrgSpec, Sandbox
 from reports.publish import finish_pending
 
-# Each killed run gets at most this long past its start-up before the kill: long enough to load
-# a few pages, short enough that a chain crosses the whole sync in a few kills.
-KILL_WINDOW = 2.5
+# Each killed run gets at most this long past its start-up (importing the CLI, which touches
+# nothing) before the kill: long enough to load a few pages, short enough that a chain crosses
+# the whole sync in a few kills.
+KILL_WINDOW = 1.5
 KINDS = ("sync full", "sync incremental", "sync sweep", "map", "report")
 
 
@@ -142,7 +143,7 @@ def run_kill_trials(
 
         def trials(kind: Trials, reference: ChildRun) -> None:
             if kind.kind in kinds:
-                window = (startup * 0.8, min(reference.seconds * 0.9, startup + KILL_WINDOW))
+                window = (startup, max(startup + 0.1, min(reference.seconds * 0.9, startup + KILL_WINDOW)))
                 results.append(run_trials(kind, kills=kills, chain=chain, window=window, rng=rng, folder=folder))
                 progress(_line(results[-1]))
 
