@@ -41,6 +41,22 @@ LATEST = {
 }
 
 
+def _canonical(name: str, kind: str) -> str:
+    """A column as comparable text. Sums of floats differ in the last digits as the threads
+    happened to add them; a JSON object built by aggregation (json_group_object) lists its keys
+    in hash order. Neither is a difference in the data."""
+    column = f'"{name}"'
+    if kind in ("DOUBLE", "FLOAT"):
+        return f"round({column}, 6) AS {column}"
+    if kind == "JSON":
+        return (
+            f"CASE WHEN json_type({column}) = 'OBJECT' THEN CAST(list_sort(list_transform(json_keys({column}), "
+            f"""lambda k: k || '=' || coalesce(json_extract({column}, '$."' || k || '"'), 'null'))) AS VARCHAR) """
+            f"ELSE CAST({column} AS VARCHAR) END AS {column}"
+        )
+    return column
+
+
 @dataclass
 class State:
     rows: dict[str, Counter]  # table -> Counter of (key, fingerprint)
@@ -61,11 +77,8 @@ def read_state(path: Path, tables: dict[str, tuple[tuple[str, ...], tuple[str, .
             relation = LATEST.get(table, table)
             exclude = f" EXCLUDE ({', '.join(volatile)})" if volatile else ""
             key_sql = " || '|' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in key)
-            # Sums of floats come out in the last digit as the threads happened to add them.
-            columns = [
-                f'round("{name}", 6) AS "{name}"' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
-                for name, kind, *_ in con.execute(f"DESCRIBE SELECT *{exclude} FROM {relation}").fetchall()  # noqa: S608
-            ]
+            described = con.execute(f"DESCRIBE SELECT *{exclude} FROM {relation}").fetchall()  # noqa: S608
+            columns = [_canonical(name, kind) for name, kind, *_ in described]
             found = con.execute(
                 f"SELECT {key_sql}, md5(CAST(t AS VARCHAR)) FROM (SELECT {', '.join(columns)} FROM {relation}) AS t"  # noqa: S608 - our own names
             ).fetchall()
