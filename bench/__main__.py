@@ -1,4 +1,5 @@
-"""`make bench`: how fast the mapping engine links N items to goals with R rules.
+"""`make bench`: how fast the mapping engine links N items to goals with R rules, and how fast
+the leadership report is built from them.
 
 For each size it generates a synthetic organisation in a fresh DuckDB file (bench/generate.py),
 then measures, in the same run:
@@ -31,6 +32,7 @@ from connectors.models import WorkItem
 from mapping.goals import load_goals
 from mapping.reference import ItemView, condition_matches, first_rule
 from mapping.rules import RuleSet, load_rules
+from reports.build import build_report
 from warehouse.db import open_warehouse
 from warehouse.load import WORK_ITEM_SCHEMA
 from warehouse.mapping import apply_mapping
@@ -51,6 +53,9 @@ class Result:
     agree: int
     matches_per_item: float
     aligned: float
+    report_first: float = 0.0
+    report: float = 0.0
+    report_cpu: float = 0.0
 
     @property
     def python_total(self) -> float:
@@ -127,6 +132,8 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
     load = os.getloadavg()[0]
     print(f"  re-map {', '.join(f'{t:.2f}' for t in remaps)} s (CPU {', '.join(f'{t:.2f}' for t in cpus)} s)", flush=True)
 
+    report_first, report, report_cpu = _time_report(con, workdir, repeat)
+    print(f"  report {report_first:.2f} s first, {report:.2f} s after (CPU {report_cpu:.2f} s)", flush=True)
     sampled, keys = _sample_items(con, sample)
     per_item, chosen = _python_per_item(sampled, keys, rules)
     engine = _engine_choice(con, list(chosen))
@@ -139,8 +146,20 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
     con.close()
     return Result(
         items, len(rules.rules), statistics.median(firsts), statistics.median(remaps), statistics.median(cpus), load,
-        per_item, len(sampled), agree, matches, aligned,
+        per_item, len(sampled), agree, matches, aligned, report_first, report, report_cpu,
     )
+
+
+def _time_report(con: duckdb.DuckDBPyConnection, workdir: Path, repeat: int) -> tuple[float, float, float]:
+    """Seconds to build the report (HTML and Markdown): the first run, and the median wall and
+    CPU seconds of the others."""
+    times, cpus = [], []
+    for _ in range(max(3, repeat + 1)):
+        started, cpu = time.perf_counter(), time.process_time()
+        build_report(con, workdir / "report.html", organisation="Bench", end=NOW, weeks=4, trend_weeks=12)
+        times.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return times[0], statistics.median(times[1:]), statistics.median(cpus[1:])
 
 
 def _matches_per_item(items: list, keys: dict[str, str], rules: RuleSet) -> float:
@@ -158,7 +177,7 @@ def print_table(results: list[Result]) -> None:
     print(f"Mapping benchmark - DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs")
     header = (
         "| items | rules | SQL engine: first map | SQL engine: re-map (CPU) | per-item Python (sample, extrapolated) "
-        "| ratio (first map) | sample agrees | rules matched per item | aligned | load avg |"
+        "| ratio (first map) | sample agrees | rules matched per item | aligned | report: first, then (CPU) | load avg |"
     )
     print(header)
     print("|" + "---:|" * (header.count("|") - 1))
@@ -167,13 +186,15 @@ def print_table(results: list[Result]) -> None:
             f"| {r.items:,} | {r.rules:,} | {_seconds(r.first_map)} | {_seconds(r.remap)} ({_seconds(r.remap_cpu)}) "
             f"| {_seconds(r.python_total)} (est. from {r.sample:,} items, {r.python_per_item * 1000:.2f} ms each) "
             f"| {r.python_total / r.first_map:,.0f}x | {r.agree}/{r.sample} | {r.matches_per_item:.1f} | {r.aligned:.0%} "
-            f"| {r.load:.1f} |"
+            f"| {_seconds(r.report_first)}, then {_seconds(r.report)} ({_seconds(r.report_cpu)}) | {r.load:.1f} |"
         )
     print()
     print("first map: apply_mapping on a warehouse with no mapping yet (links, overrides, explicit goals, rules,")
     print("inheritance, and writing every row to core.work_item_goals); re-map: the same with nothing changed;")
     print("both medians of --repeat runs; CPU: seconds of all threads (wall time grows when other work shares the")
     print("machine; see load avg). per-item Python: mapping/reference.first_rule per item, timed on a sample, times the items.")
+    print("report: build_report over the last 4 weeks with 12 weeks of trends (queries, charts, HTML and Markdown);")
+    print("the first run in the process (it starts the chart engine), then the median of the next runs and their CPU seconds.")
 
 
 def main() -> None:

@@ -66,6 +66,13 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+def note_rate_limit(stats: RequestStats, headers: Mapping[str, str]) -> None:
+    """Keep the quota left that a response reports (GitHub, Jira: X-RateLimit-Remaining)."""
+    remaining = _header(headers, "x-ratelimit-remaining")
+    if remaining is not None and remaining.isdigit():
+        stats.rate_limit_remaining = int(remaining)
+
+
 def server_wait_hint(headers: Mapping[str, str], now: float | None = None) -> float | None:
     """Seconds the server asked us to wait: Retry-After, else a rate-limit reset when exhausted."""
     retry_after = _header(headers, "retry-after")

@@ -158,6 +158,7 @@ class RequestStats:
 
     requests: int = 0
     retries: int = 0
+    rate_limit_remaining: int | None = None  # as the API's last response said (None: it says nothing)
 
 
 @dataclass(frozen=True)

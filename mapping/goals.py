@@ -87,6 +87,8 @@ class GoalTree:
     goals: dict[str, Goal]
     # goals.yaml vs imported goals (same id): what the merge decided, for the user to read.
     conflicts: tuple[str, ...] = ()
+    # what the merge did as configured (a tool's goal mapped onto a goals.yaml goal): for the record
+    notes: tuple[str, ...] = ()
 
     def __contains__(self, goal_id: str) -> bool:
         return goal_id in self.goals
@@ -160,13 +162,13 @@ def merge_imported(yaml_tree: GoalTree, imported: GoalTree, where: dict[str, tup
     """goals.yaml plus goals imported from a tool (Asana Goals). On a shared id goals.yaml wins
     (the imported goal's children then hang under the YAML goal); each such case is reported.
     The tree rules (known parents, no cycles) hold for the merged tree."""
-    conflicts = []
+    conflicts, notes = [], []
     for goal_id, goal in imported.goals.items():
         if goal_id not in yaml_tree.goals:
             continue
         ours = yaml_tree.goals[goal_id].origin
-        if goal.origin != goal_id:  # the source's config mapped the tool's goal onto this id
-            conflicts.append(f"{goal.origin} ('{goal.title}') is mapped onto goal '{goal_id}' of {ours}; the goals.yaml definition is kept")
+        if goal.origin != goal_id:  # the source's config mapped the tool's goal onto this id: as asked
+            notes.append(f"{goal.origin} ('{goal.title}') is mapped onto goal '{goal_id}' of {ours}; the goals.yaml definition is kept")
         else:
             conflicts.append(f"goal '{goal_id}' is defined in {ours} and imported from {goal.origin} ('{goal.title}'); the goals.yaml definition is kept")
     merged = imported.merged(yaml_tree).goals
@@ -175,7 +177,7 @@ def merge_imported(yaml_tree: GoalTree, imported: GoalTree, where: dict[str, tup
             conflicts.append(f"imported goal '{goal_id}' ({goal.origin}) names unknown parent '{goal.parent_id}'; it becomes a root")
             merged[goal_id] = replace(goal, parent_id=None)
     _check_cycles(merged, where, locator)
-    return GoalTree(flow_periods(merged, where, locator, conflicts), tuple(conflicts))
+    return GoalTree(flow_periods(merged, where, locator, conflicts), tuple(conflicts), tuple(notes))
 
 
 def flow_periods(

@@ -2,7 +2,8 @@
 
 Exit codes: 0 ok, 1 a sync stream failed, 2 bad configuration, 3 bad credentials,
 4 warehouse busy, missing or not mapped yet, 5 `map` refused to unalign that much (--force),
-6 a source was down and skipped (the others synced).
+6 a source was down and skipped (the others synced), 7 warehouse folder missing, 8 warehouse
+path not a DuckDB file, 9 warehouse file read-only (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from connectors.base import SourceAccessError
 from mapping.yamlconf import ConfigError
 from pipelines import console
-from pipelines.config import WAREHOUSE_ENV, load_config
+from pipelines.config import CONFIG_ENV, WAREHOUSE_ENV, load_config
 from pipelines.steps import (
     MappingRefused,
     NotMapped,
@@ -34,11 +36,42 @@ from pipelines.steps import (
     run_report,
 )
 from pipelines.sync import SyncFailed, check_access, run_sync
-from warehouse.db import WarehouseBusy, WarehouseTooNew, open_warehouse
+from warehouse.db import WarehouseError, open_warehouse
+from warehouse.publish import publish, published_path
 
 SOURCE_SKIPPED = 6  # exit code: a source was down and skipped; the others synced (retry later)
+GLOBAL_OPTIONS = ("-w", "--warehouse")  # taken before or after the command name
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Link the work in Jira, GitHub and Asana to company goals.")
+
+class GlobalOptionsAnywhere(TyperGroup):
+    """`threadline sync -w FILE` as well as `threadline -w FILE sync`: click only reads a group's
+    options before the command name, so the global ones are moved there."""
+
+    def parse_args(self, ctx, args):
+        moved, rest, index = [], [], 0
+        while index < len(args):
+            arg = args[index]
+            if arg == "--":
+                rest.extend(args[index:])
+                break
+            if arg in GLOBAL_OPTIONS and index + 1 < len(args):
+                moved.extend(args[index : index + 2])
+                index += 2
+                continue
+            if arg.startswith("--warehouse="):
+                moved.append(arg)
+            else:
+                rest.append(arg)
+            index += 1
+        return super().parse_args(ctx, moved + rest)
+
+
+app = typer.Typer(
+    cls=GlobalOptionsAnywhere,
+    add_completion=False,
+    no_args_is_help=True,
+    help="Link the work in Jira, GitHub and Asana to company goals.",
+)
 sandbox_app = typer.Typer(no_args_is_help=True, help="The local fake Jira/GitHub/Asana servers.")
 app.add_typer(sandbox_app, name="sandbox")
 rules_app = typer.Typer(no_args_is_help=True, help="Check rules against the warehouse, or preview a change to them.")
@@ -65,7 +98,10 @@ def handles_errors(fn):
         except SourceAccessError as exc:
             console.fail(str(exc), "Nothing was written. Fix the token or its permissions and run again.")
             raise typer.Exit(3) from None
-        except (WarehouseBusy, WarehouseTooNew, FileNotFoundError, NotMapped) as exc:
+        except WarehouseError as exc:
+            console.fail(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except (FileNotFoundError, NotMapped) as exc:
             console.fail(str(exc))
             raise typer.Exit(4) from None
         except MappingRefused as exc:
@@ -78,6 +114,14 @@ def handles_errors(fn):
     return wrapper
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.out.print(f"threadline {version('threadline')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -85,14 +129,19 @@ def main_options(
     warehouse: Annotated[
         Path | None, typer.Option("--warehouse", "-w", help="DuckDB file (overrides the config's `warehouse`)")
     ] = None,
+    config: ConfigOption = None,
+    _version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit")
+    ] = False,
 ) -> None:
     console.setup_logging(verbose)
-    if warehouse is not None:
-        # Through the environment so every command (and config loading) sees it; restored when
-        # the command ends, so an in-process caller (tests, scripts) is not left with it.
-        previous = os.environ.get(WAREHOUSE_ENV)
-        os.environ[WAREHOUSE_ENV] = str(warehouse)
-        ctx.call_on_close(lambda: _restore_env(WAREHOUSE_ENV, previous))
+    # Through the environment so every command (and config loading) sees them; restored when
+    # the command ends, so an in-process caller (tests, scripts) is not left with them.
+    for name, value in ((WAREHOUSE_ENV, warehouse), (CONFIG_ENV, config)):
+        if value is not None:
+            previous = os.environ.get(name)
+            os.environ[name] = str(value)
+            ctx.call_on_close(lambda name=name, previous=previous: _restore_env(name, previous))
 
 
 def _restore_env(name: str, value: str | None) -> None:
@@ -143,10 +192,12 @@ def map_command(
     con = open_warehouse(config.warehouse_path, create=False)
     try:
         summary = run_mapping(con, config, mapping, force=force)
+        published = publish(con, config.warehouse_path)
     finally:
         con.close()
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
     console.out.print(f"mapped {summary.items} items ({methods}); {summary.aligned} aligned")
+    console.out.print(f"published a read-only copy for readers: {published}")
 
 
 @app.command()
@@ -191,12 +242,15 @@ def query(
     config_path: ConfigOption = None,
     csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout instead of a table")] = False,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Rows shown in the table (CSV has all)")] = 40,
+    live: Annotated[
+        bool, typer.Option("--live", help="Read the warehouse itself, not its published copy (a sync waits meanwhile)")
+    ] = False,
 ) -> None:
-    """Run SQL against the warehouse, read-only (nothing can be written)."""
+    """Run SQL against the published copy of the warehouse, read-only (nothing can be written)."""
     import duckdb
 
     config = load_config(config_path)
-    con = open_warehouse(config.warehouse_path, read_only=True)
+    con = open_warehouse(config.warehouse_path if live else _readable_copy(config.warehouse_path), read_only=True)
     try:
         relation = con.sql(sql_text)
         if relation is None:  # a statement with no result (SET, PRAGMA ...)
@@ -281,7 +335,8 @@ def demo(
     console.out.print(console.sync_table(second))
     lines = [
         f"Synced {first.total('items_written')} items in {first.total('requests')} requests; a day later, "
-        f"{second.total('items_written')} changed items in {second.total('requests')} requests.",
+        f"{second.total('items_written')} changed items in {second.total('requests')} requests, "
+        f"{_sweep_requests(second)} of them for the sweep (listing every id to find deleted items; run nightly).",
         f"Alignment: {_pct(data.alignment_rate)} of effort completed in the last {config.report.weeks} weeks served an active goal.",
         f"Goals with work: {len(data.goals_with_work)} of {len(data.allocation)}; "
         f"on track {health.get('on_track', 0)}, at risk {health.get('at_risk', 0)}, off track {health.get('off_track', 0)}.",
@@ -298,6 +353,19 @@ def demo(
     console.out.print(f"report:    {result.report.html}")
     console.out.print(f"summary:   {result.report.markdown}")
     console.out.print(f"[dim]done in {time.monotonic() - started:.1f}s; explain an item: {me} -w {result.warehouse} explain acme/api#1[/]")
+
+
+def _sweep_requests(report) -> int:
+    return sum(s.requests for s in report.streams if s.stream == "sweep")
+
+
+def _readable_copy(warehouse: Path) -> Path:
+    """The published copy (readers there never block a sync); the warehouse itself until one exists."""
+    published = published_path(warehouse)
+    if published.exists() or not warehouse.exists():
+        return published if published.exists() else warehouse
+    console.err.print(f"[dim]no published copy yet ({escape(str(published))}, written by `threadline map`); reading {escape(str(warehouse))}[/]")
+    return warehouse
 
 
 def _csv_cell(value: object) -> object:
@@ -329,17 +397,27 @@ def sandbox_serve(
     advance_every: Annotated[float, typer.Option(help="Let an hour of sandbox time pass every N seconds (0: never)")] = 0,
 ) -> None:
     """Serve the demo organisation until interrupted."""
+    import errno
+
     from connectors.sandbox import OrgSpec, Sandbox
 
-    with Sandbox(OrgSpec(seed=seed), port=port) as sandbox:
-        console.out.print(f"sandbox at {sandbox.url}: sync with `threadline sync --sandbox {sandbox.url}`")
-        try:
-            while True:
-                time.sleep(advance_every or 3600)
-                if advance_every:
-                    sandbox.advance(hours=1, creates=1, updates=1, closes=1)
-        except KeyboardInterrupt:
-            pass
+    try:
+        sandbox = Sandbox(OrgSpec(seed=seed), port=port).start()
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        console.fail(f"port {port} on 127.0.0.1 is already in use; stop what runs there, or pick another with --port")
+        raise typer.Exit(1) from None
+    console.out.print(f"sandbox at {sandbox.url}: sync with `threadline sync --sandbox {sandbox.url}`")
+    try:
+        while True:
+            time.sleep(advance_every or 3600)
+            if advance_every:
+                sandbox.advance(hours=1, creates=1, updates=1, closes=1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
 
 
 def main() -> None:

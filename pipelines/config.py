@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -24,7 +24,9 @@ class ReportConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     output: Path = Path("out/report.html")
-    weeks: int = Field(default=12, ge=1, le=104, description="how far back the trend goes")
+    weeks: int = Field(default=12, ge=1, le=104, description="the period: work completed in the last N weeks, "
+                       "compared with the N weeks before")
+    trend_weeks: int = Field(default=12, ge=2, le=104, description="how far back the weekly trends go")
     starved_days: int = Field(default=21, ge=1, description="no completed linked work for this long = starved")
     underfunded_below: float = Field(
         default=0.5, gt=0, le=1, description="a goal whose share is below this fraction of its target_share is under-funded"
@@ -43,16 +45,64 @@ class MapConfig(BaseModel):
     )  # fmt: skip
 
 
-class EffortConfig(BaseModel):
-    """Effort of an item with no estimate (DESIGN §5): a default, and per source kind."""
+class EstimateConfig(BaseModel):
+    """What one source's estimates are, and how many units of effort one of them is worth."""
 
     model_config = ConfigDict(extra="forbid")
 
+    unit: str = Field(default="estimate", min_length=1, description="what the source's estimate counts, e.g. story points")
+    rate: float = Field(default=1.0, gt=0, description="units of effort per estimate unit")
+
+
+class EffortConfig(BaseModel):
+    """What effort means (DESIGN §5): the unit, how each source's estimates convert into it, and
+    the effort of an item with no estimate (a default, and per source kind).
+
+    `measure: items` ignores estimates: every item counts 1 and the unit is "items", so no two
+    unlike numbers are ever added."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    measure: Literal["estimates", "items"] = "estimates"
+    unit: str = Field(default="points", min_length=1, description="what one unit of effort is called in reports")
     default: float = Field(default=1.0, gt=0)
     by_source: dict[str, float] = Field(default_factory=dict)
+    estimates: dict[str, EstimateConfig] = Field(default_factory=dict)
+
+    @property
+    def unit_name(self) -> str:
+        return "items" if self.measure == "items" else self.unit
 
     def for_source(self, source: str) -> float:
+        if self.measure == "items":
+            return 1.0
         return self.by_source.get(source, self.default)
+
+    def rate_for(self, source: str) -> float | None:
+        """Units of effort per estimate of this source; None when estimates are ignored."""
+        if self.measure == "items":
+            return None
+        return self.estimates.get(source, EstimateConfig()).rate
+
+    def estimate_unit(self, source: str) -> str:
+        return self.estimates.get(source, EstimateConfig()).unit
+
+
+class AlertsConfig(BaseModel):
+    """When Dagster's asset checks warn (docs/operations.md, "Alerts")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stale_after_hours: float = Field(
+        default=3, gt=0, description="a container with no successful sync for this long fails its freshness check"
+    )
+    alignment_drop: float = Field(
+        default=0.05, ge=0, le=1,
+        description="warn when the 28-day alignment rate falls by more than this (0.05: 5 points) since the last snapshot",
+    )  # fmt: skip
+
+
+OWNER = r"^(team:[^\s]+|[^@\s]+@[^@\s]+\.[^@\s]+)$"
 
 
 class ThreadlineConfig(BaseModel):
@@ -66,6 +116,10 @@ class ThreadlineConfig(BaseModel):
     report: ReportConfig = Field(default_factory=ReportConfig)
     effort: EffortConfig = Field(default_factory=EffortConfig)
     map: MapConfig = Field(default_factory=MapConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    owners: list[Annotated[str, Field(pattern=OWNER)]] = Field(
+        default_factory=list, description="who runs the pipelines (emails or team:name), shown on Dagster assets and jobs"
+    )
     sources: list[Annotated[SourceConfigs, Field(discriminator="kind")]] = Field(min_length=1)
 
     base_dir: Path = Field(default=Path("."), exclude=True)

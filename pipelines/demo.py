@@ -20,6 +20,7 @@ from reports.build import ReportFiles
 from warehouse.db import open_warehouse
 from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary
+from warehouse.publish import publish, published_path
 
 
 @dataclass
@@ -40,7 +41,7 @@ def run_demo(
 ) -> DemoResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     warehouse = out_dir / "threadline.duckdb"
-    for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
+    for stale in (warehouse, warehouse.with_suffix(".duckdb.wal"), published_path(warehouse)):
         stale.unlink(missing_ok=True)  # the demo's own file: each demo starts from an empty warehouse
     # The sandbox's history ends a day ago; the demo lets that day pass, so the data ends today.
     with Sandbox(spec or OrgSpec(anchor=today_anchor() - timedelta(days=1))) as sandbox:
@@ -54,6 +55,7 @@ def run_demo(
             # Validated after the sync: rules may name goals the sync imported (Asana Goals).
             mapping_config = load_mapping_config(config, imported=read_imported_goals(con))
             mapping = run_mapping(con, config, mapping_config)
+            publish(con, warehouse)
             # The report's period ends where the sandbox's data ends (today, unless a test fixes the anchor).
             report = run_report(con, config, output=out_dir / "report.html", end=sandbox.clock.now)
         finally:

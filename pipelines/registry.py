@@ -53,11 +53,14 @@ def build_connector(
 
     kind = KINDS[config.kind]
     if sandbox_url:
-        # Keep the configured instance name so item ids look like the real site's.
+        # Keep the configured instance name so item ids look like the real site's, and the
+        # configured site for item links: they must outlive the sandbox's temporary port.
+        web = {"site_url": config.site_url or config.base_url} if "site_url" in type(config).model_fields else {}
         config = config.model_copy(
             update={
                 "base_url": sandbox_url.rstrip("/") + kind.sandbox_path,
                 "instance": config.instance_name,
+                **web,
                 **kind.sandbox_settings,
             }
         )

@@ -19,6 +19,7 @@ from connectors.models import utcnow
 from mapping.goals import GoalTree, load_goals
 from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
+from mapping.yamlconf import ConfigError
 from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
 from reports.build import ReportFiles, build_report
@@ -47,6 +48,8 @@ def load_mapping_config(
     goals.yaml; goals.yaml wins a shared id, and rules may name imported goals.
     """
     goals = load_goals(config.goals_path, imported=imported)
+    for note in goals.notes:
+        log.info("goals: %s", note)
     for conflict in goals.conflicts:
         log.warning("goals: %s", conflict)
     rules = load_rules(rules_path or config.rules_path, goals)
@@ -84,9 +87,17 @@ def effort_defaults(config: ThreadlineConfig) -> dict[str, float]:
 
 
 def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
+    """What effort means per source, for marts.item_effort and the report's unit labels."""
+    effort = config.effort
+    rows = [
+        (kind, default, effort.rate_for(kind), effort.estimate_unit(kind), effort.unit_name)
+        for kind, default in effort_defaults(config).items()
+    ]
     con.execute("DELETE FROM meta.effort_defaults")
     con.executemany(  # a handful of rows: one per tool
-        "INSERT INTO meta.effort_defaults VALUES (?, ?)", list(effort_defaults(config).items())
+        "INSERT INTO meta.effort_defaults (source, default_effort, estimate_rate, estimate_unit, unit) "
+        "VALUES (?, ?, ?, ?, ?)",
+        rows,
     )
 
 
@@ -151,6 +162,17 @@ def run_mapping(
     )  # fmt: skip
 
 
+def planned_notes(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> dict[str, str]:
+    """What each `unaligned:` rule says its work is ("maintenance work"), for the report's
+    investment balance. A rules file that no longer loads leaves the rule ids as labels."""
+    try:
+        rules = load_mapping_config(config, imported=read_imported_goals(con)).rules
+    except ConfigError as exc:
+        log.warning("report: rule notes unavailable (%s); planned work is labelled by rule id", exc)
+        return {}
+    return {rule.id: rule.unaligned for rule in rules.rules if rule.unaligned}
+
+
 def run_report(
     con: duckdb.DuckDBPyConnection,
     config: ThreadlineConfig,
@@ -169,4 +191,6 @@ def run_report(
         end=end or utcnow(),
         generated_at=utcnow(),
         weeks=config.report.weeks,
+        trend_weeks=config.report.trend_weeks,
+        planned_notes=planned_notes(con, config),
     )

@@ -48,6 +48,7 @@ class StreamResult:
     cursor_before: str | None = None
     cursor_after: str | None = None
     error: str | None = None
+    rate_limit_remaining: int | None = None  # quota left after the stream, when the API reports it
 
     def progress_line(self) -> str:
         """'acme/api: page 2: 51 read, 51 written so far' (running totals; CLI and Dagster log)."""
@@ -172,6 +173,7 @@ def _recorded(
     def count() -> None:
         result.requests = connector.stats.requests - requests_before
         result.retries = connector.stats.retries - retries_before
+        result.rate_limit_remaining = connector.stats.rate_limit_remaining
 
     _start(con, connector, result, run_id)
     try:
@@ -291,3 +293,32 @@ def goals_stream(
             goals=found.goals, run_id=run_id, now=now(),
         )  # fmt: skip
     return result
+
+
+def sync_container(
+    con: duckdb.DuckDBPyConnection,
+    connector: Connector,
+    container: str,
+    *,
+    sweep: bool = False,
+    force_sweep: bool = False,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Sync (and optionally sweep) one container: what a Dagster partition runs.
+
+    Other containers of the source are left alone, so one failing repository or project fails
+    only its own partition. Access is the caller's to check first.
+    """
+    report = SyncReport()
+    run_id = uuid.uuid4().hex[:12]
+    sql.run(con, "queries/runs/mark_interrupted.sql", {"source_name": connector.config.name})
+    items = sync_stream(con, connector, container, run_id=run_id, progress=progress)
+    report.streams.append(items)
+    if sweep and items.status == "success":
+        report.streams.append(sweep_stream(con, connector, container, run_id=run_id, force=force_sweep))
+    return report
+
+
+def import_goals(con: duckdb.DuckDBPyConnection, connector: Connector) -> SyncReport:
+    """Only the goals a tool keeps (Asana Goals), as their own Dagster asset."""
+    return SyncReport([goals_stream(con, connector, run_id=uuid.uuid4().hex[:12])])

@@ -1,6 +1,7 @@
 """Render the leadership report: one self-contained HTML file and a Markdown summary beside it.
 
-Jinja2 autoescaping is on for the HTML: every title, key and label from a source is escaped.
+Jinja2 autoescaping is on for the HTML: every title, key and label from a source is escaped,
+and links are only ever http(s) URLs (`web_url`), so no `javascript:` link can reach a page.
 Every value printed by either template first goes through `reports.text.neutral` (the
 environment's `finalize`), so bidi controls in a title cannot reverse the text around it.
 """
@@ -8,19 +9,31 @@ environment's `finalize`), so bidi controls in a title cannot reverse the text a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from reports import charts
+from reports.balance import KIND_LABELS, KINDS, Comparison
 from reports.metrics import Period, ReportData, collect
 from reports.publish import write_together
+from reports.takeaways import takeaways
 from reports.text import neutral
 
 CLUSTERS_SHOWN = 6
+REASONS = {
+    "no_rule_matched": "no rule matched",
+    "orphan_no_parent": "no rule matched; its parent is not synced",
+    "parent_unaligned": "its parent is unaligned",
+    "inherit_cycle": "its parents form a loop",
+    "goal_inactive": "its goal is outside its period",
+    "ignored_by_rule": "set aside by a rule",
+    "override_unaligned": "set aside by an override",
+}
 
 
 def pct(value: float | None) -> str:
@@ -37,6 +50,46 @@ def ratio(part: float | None, whole: float | None) -> float | None:
     return (part or 0) / whole if whole else None
 
 
+def amount(value: float | None, unit: str) -> str:
+    """'3 points', '1 point', '0.5 points'."""
+    singular = unit[:-1] if unit.endswith("s") and value == 1 else unit
+    return f"{num(value)} {singular}"
+
+
+def days_ago(days: int | None) -> str:
+    if days is None:
+        return "never"
+    if days <= 0:
+        return "today"
+    return "1 day ago" if days == 1 else f"{days} days ago"
+
+
+def change(item: Comparison) -> str:
+    """The change from the previous period, with an arrow: '▲ 8 pts', '▼ 12', '= 0', or '–'."""
+    delta = item.delta
+    if delta is None:
+        return "–"
+    if item.kind == "rate":
+        points = round(delta * 100)
+        return "= 0 pts" if points == 0 else f"{'▲' if points > 0 else '▼'} {abs(points)} pts"
+    if abs(delta) < 1e-9:
+        return "= 0"
+    return f"{'▲' if delta > 0 else '▼'} {num(abs(delta))}"
+
+
+def figure(value: float | None, kind: str) -> str:
+    return pct(value) if kind == "rate" else num(value)
+
+
+def web_url(url: str | None) -> str | None:
+    """An item's link, only when it is a plain web address (never javascript:, data:, ...)."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+def reason_text(reason: str | None) -> str:
+    return REASONS.get(reason or "", (reason or "").replace("_", " "))
+
+
 def displayed(value: object) -> object:
     """Every `{{ value }}` of the templates: text neutralised, already-safe markup kept safe."""
     if isinstance(value, Markup):
@@ -44,9 +97,15 @@ def displayed(value: object) -> object:
     return neutral(value) if isinstance(value, str) else value
 
 
-def md(text: str) -> str:
-    """Escape Markdown table and emphasis characters in source text."""
-    return "".join("\\" + ch if ch in "\\|*_`[]<>#" else ch for ch in text.replace("\n", " "))
+def md(text: object) -> str:
+    """Escape Markdown syntax in source text, so it reads as the text it is."""
+    return "".join("\\" + ch if ch in "\\|*_`[]<>#!~&" else ch for ch in str(text).replace("\n", " "))
+
+
+def period_text(start: date | None, end: date | None) -> str:
+    if start is None and end is None:
+        return "no period"
+    return f"{start.strftime('%d %b %Y') if start else '…'} – {end.strftime('%d %b %Y') if end else '…'}"
 
 
 def _environment(autoescape: bool) -> Environment:
@@ -58,7 +117,10 @@ def _environment(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         finalize=displayed,
     )
-    env.globals.update(pct=pct, num=num, ratio=ratio, md=md)
+    env.globals.update(
+        pct=pct, num=num, amount=amount, ratio=ratio, md=md, days_ago=days_ago, change=change, figure=figure, web_url=web_url,
+        reason_text=reason_text, period_text=period_text, KINDS=KINDS, KIND_LABELS=KIND_LABELS,
+    )
     return env
 
 
@@ -69,21 +131,29 @@ class ReportFiles:
     data: ReportData
 
 
+def render_charts(data: ReportData) -> dict[str, Any]:
+    return {
+        "weekly": charts.weekly_balance(data.weekly, data.weeks, data.unit),
+        "alignment": charts.alignment_trend(data.weekly, data.weeks, data.alignment_snapshots),
+        "balance": charts.balance(data.balance.effort, data.previous_balance.effort, data.unit),
+        "allocation": charts.allocation(data.goals, data.unit),
+        "methods": charts.methods(data.trust, data.unit),
+        "goals": {
+            g["goal_id"]: charts.goal_trend(g["title"], g["trend"], data.unit)
+            for g in data.goals
+            if g["trend"] and (any(g["trend"].completed) or any(p is not None for p in g["trend"].progress))
+        },
+    }
+
+
 def render_html(data: ReportData) -> str:
     template = _environment(autoescape=True).get_template("report.html.j2")
     clusters = {
         dimension: [c for c in data.unaligned_clusters if c["dimension"] == dimension][:CLUSTERS_SHOWN]
         for dimension in ("reason", "container", "label")
     }
-    return template.render(
-        data=data,
-        teams=[d for d in data.dimensions if d["dimension"] == "team"],
-        clusters=clusters,
-        cluster_rows=max((len(v) for v in clusters.values()), default=0),
-        weekly_chart=charts.weekly_alignment(data.weekly),
-        allocation_chart=charts.allocation_bars(data.allocation),
-        trust_chart=charts.method_mix(data.trust),
-    )
+    low_confidence = any((t["low_confidence_effort"] or 0) > 0 for t in data.trust)
+    return template.render(data=data, clusters=clusters, charts=render_charts(data), low_confidence=low_confidence)
 
 
 def render_markdown(data: ReportData) -> str:
@@ -97,14 +167,19 @@ def build_report(
     organisation: str,
     end: datetime,
     weeks: int = 12,
+    trend_weeks: int = 12,
     generated_at: datetime | None = None,
+    planned_notes: dict[str, str] | None = None,
 ) -> ReportFiles:
     data = collect(
         con,
         organisation=organisation,
         period=Period.last_weeks(end, weeks),
         generated_at=generated_at or end,
+        trend_weeks=trend_weeks,
+        planned_notes=planned_notes,
     )
+    data.takeaways = takeaways(data)
     markdown = output.with_suffix(".md")
     # Both rendered before either is touched, then replaced as one pair (reports/publish.py):
     # a crash leaves the old pair or the new one, never a 0-byte file or new beside old.

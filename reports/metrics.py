@@ -1,16 +1,19 @@
-"""The numbers a report shows, read from the marts for one period."""
+"""The numbers a report shows, read from the marts for one period and the period before it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
 import duckdb
 
+from reports.balance import Balance, Comparison
+from reports.trends import GoalTrend, reconstruct, week_starts
 
-def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+
+def query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     text = resources.files("reports").joinpath(f"queries/{name}.sql").read_text()
     used = {k: v for k, v in params.items() if f"${k}" in text}
     cursor = con.execute(text, used)
@@ -21,14 +24,19 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) ->
 SOURCE_NAMES = {"asana": "Asana", "github": "GitHub", "jira": "Jira"}
 
 
-def tree_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def tree_order(rows: list[dict[str, Any]], effort: dict[str, float] | None = None) -> list[dict[str, Any]]:
     """Rows of goals in tree order (each parent followed by its children). Their `depth` is the
-    warehouse's (marts.goal_paths.goal_depth), not recomputed here."""
+    warehouse's (marts.goal_paths.goal_depth), not recomputed here.
+
+    Siblings are ordered by `effort` (largest first) when given, else as the rows come."""
     by_parent: dict[str | None, list[dict[str, Any]]] = {}
     ids = {row["goal_id"] for row in rows}
     for row in rows:
         parent = row.get("parent_id") if row.get("parent_id") in ids else None
         by_parent.setdefault(parent, []).append(row)
+    if effort is not None:
+        for siblings in by_parent.values():
+            siblings.sort(key=lambda r: -(effort.get(r["goal_id"]) or 0.0))
     ordered: list[dict[str, Any]] = []
 
     def visit(parent: str | None) -> None:
@@ -45,11 +53,16 @@ def effort_method(defaults: list[dict[str, Any]]) -> str:
     by_value: dict[float, list[str]] = {}
     for row in defaults:
         by_value.setdefault(row["effort"], []).append(SOURCE_NAMES.get(row["source"], row["source"]))
+    if defaults and all(row.get("rate") is None for row in defaults):
+        return "Effort counts items: every item counts 1 and estimates are ignored."
+    estimate = "an item's estimate"
+    if any(row.get("rate") != 1 for row in defaults):
+        estimate = "an item's estimate at its source's rate (see What effort means)"
     if len(by_value) <= 1:
         value = next(iter(by_value), 1.0)
-        return f"Effort is an item's estimate, or {value:g} when it has none."
+        return f"Effort is {estimate}, or {value:g} when it has none."
     parts = [f"{value:g} ({', '.join(sorted(names))})" for value, names in sorted(by_value.items())]
-    return f"Effort is an item's estimate; without one it is {' or '.join(parts)}."
+    return f"Effort is {estimate}; without one it is {' or '.join(parts)}."
 
 
 @dataclass
@@ -61,30 +74,66 @@ class Period:
     def last_weeks(cls, end: datetime, weeks: int) -> Period:
         return cls(end - timedelta(weeks=weeks), end)
 
+    @property
+    def previous(self) -> Period:
+        """The period of equal length just before this one."""
+        return Period(self.start - (self.end - self.start), self.start)
+
+    @property
+    def days(self) -> int:
+        return round((self.end - self.start) / timedelta(days=1))
+
 
 @dataclass
 class ReportData:
     organisation: str
     period: Period
     generated_at: datetime
-    headline: dict[str, Any]
-    weekly: list[dict[str, Any]]
-    dimensions: list[dict[str, Any]]
+    unit: str
+    balance: Balance
+    previous_balance: Balance
+    team_balances: dict[str, tuple[Balance, Balance]]  # team -> (current, previous)
+    weekly: list[dict[str, Any]]  # week, kind, effort
+    weeks: list[date]
     allocation: list[dict[str, Any]]
-    goals: list[dict[str, Any]]
+    goals: list[dict[str, Any]]  # tree order, each with its allocation, trend and top items
     unaligned_top: list[dict[str, Any]]
     unaligned_clusters: list[dict[str, Any]]
     trust: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+    freshness: list[dict[str, Any]]
     sources: list[dict[str, Any]]
+    alignment_snapshots: list[dict[str, Any]]
+    planned_notes: dict[str, str] = field(default_factory=dict)
     starved_days: int = 21
     underfunded_below: float = 0.5
     effort_method: str = "Effort is an item's estimate, or 1 when it has none."
-    notes: list[str] = field(default_factory=list)
+    takeaways: list[Any] = field(default_factory=list)
 
     @property
     def alignment_rate(self) -> float | None:
-        completed = self.headline["completed_effort"]
-        return self.headline["aligned_effort"] / completed if completed else None
+        return self.balance.alignment
+
+    @property
+    def headline(self) -> dict[str, Any]:
+        return {
+            "completed_items": self.balance.completed_items,
+            "aligned_items": self.balance.items["goal"],
+            "completed_effort": self.balance.completed_effort,
+            "aligned_effort": self.balance.effort["goal"],
+            "inactive_goal_effort": self.balance.effort["inactive_goal"],
+            "unlinked_effort": self.balance.effort["planned"] + self.balance.effort["unexplained"],
+        }
+
+    def comparisons(self, current: Balance | None = None, previous: Balance | None = None) -> list[Comparison]:
+        now, before = current or self.balance, previous or self.previous_balance
+        return [
+            Comparison("alignment (goal work / all completed)", now.alignment, before.alignment, "rate"),
+            Comparison("alignment of unplanned work", now.alignment_of_unplanned, before.alignment_of_unplanned, "rate"),
+            Comparison(f"completed effort ({self.unit})", now.completed_effort, before.completed_effort, better=0),
+            Comparison("completed items", now.completed_items, before.completed_items, better=0),
+            Comparison("unexplained share", now.share("unexplained"), before.share("unexplained"), "rate", better=-1),
+        ]
 
     @property
     def goals_with_work(self) -> list[dict[str, Any]]:
@@ -100,6 +149,60 @@ class ReportData:
     def starved(self) -> list[dict[str, Any]]:
         return [g for g in self.goals if g["starved"]]
 
+    @property
+    def off_track(self) -> list[dict[str, Any]]:
+        return [g for g in self.goals if g["health"] == "off_track"]
+
+    @property
+    def stale(self) -> list[dict[str, Any]]:
+        return [f for f in self.freshness if f["last_status"] != "success"]
+
+    def planned_label(self, planned_by: str) -> str:
+        if planned_by == "override_unaligned":
+            return "items set aside by overrides"
+        return self.planned_notes.get(planned_by, f"rule {planned_by}")
+
+
+def _balances(rows: list[dict[str, Any]]) -> tuple[Balance, Balance, dict[str, tuple[Balance, Balance]]]:
+    company = {"current": Balance(), "previous": Balance()}
+    teams: dict[str, dict[str, Balance]] = {}
+    for row in rows:
+        company[row["period"]].add(row)
+        teams.setdefault(row["team"], {"current": Balance(), "previous": Balance()})[row["period"]].add(row)
+    ordered = sorted(teams.items(), key=lambda kv: -kv[1]["current"].completed_effort)
+    return company["current"], company["previous"], {team: (b["current"], b["previous"]) for team, b in ordered}
+
+
+def _goal_rows(
+    health: list[dict[str, Any]],
+    allocation: list[dict[str, Any]],
+    trends: dict[str, GoalTrend],
+    top_items: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One row per goal in tree order: health (from the warehouse), share, trend, top items.
+
+    Pillars, and siblings under a parent, are ordered by the effort they got in the period,
+    largest first: the first thing a reader sees is where the work went."""
+    shares = {a["goal_id"]: a for a in allocation}
+    tops: dict[str, list[dict[str, Any]]] = {}
+    for item in top_items:
+        tops.setdefault(item["goal_id"], []).append(item)
+    effort = {goal: shares.get(goal, {}).get("effort") or 0.0 for goal in (h["goal_id"] for h in health)}
+    rows = []
+    for goal in tree_order(health, effort):
+        alloc = shares.get(goal["goal_id"], {})
+        rows.append(
+            {
+                **goal,
+                "effort": alloc.get("effort") or 0.0,
+                "share": alloc.get("share"),
+                "target_share": alloc.get("target_share"),
+                "trend": trends.get(goal["goal_id"]),
+                "top_items": tops.get(goal["goal_id"], []),
+            }
+        )
+    return rows
+
 
 def collect(
     con: duckdb.DuckDBPyConnection,
@@ -107,23 +210,47 @@ def collect(
     organisation: str,
     period: Period,
     generated_at: datetime,
+    trend_weeks: int = 12,
     top: int = 15,
+    top_per_goal: int = 3,
+    planned_notes: dict[str, str] | None = None,
 ) -> ReportData:
-    params = {"start": period.start, "end": period.end, "limit": top}
-    settings = _query(con, "settings", params)[0]
+    weeks = week_starts(period.end, trend_weeks)
+    trend_start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=period.end.tzinfo)
+    params = {
+        "start": period.start,
+        "end": period.end,
+        "previous_start": period.previous.start,
+        "trend_start": trend_start,
+        "limit": top,
+        "per_goal": top_per_goal,
+    }
+    settings = query(con, "settings", params)[0]
+    current, previous, teams = _balances(query(con, "balance", params))
+    allocation = query(con, "allocation", params)
+    health = query(con, "goal_health", params)
+    trends = reconstruct(health, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
+    goals = _goal_rows(health, allocation, trends, query(con, "goal_top_items", params))
     return ReportData(
         organisation=organisation,
         period=period,
         generated_at=generated_at,
-        headline=_query(con, "headline", params)[0],
-        weekly=_query(con, "weekly", params),
-        dimensions=_query(con, "by_dimension", params),
-        allocation=tree_order(_query(con, "allocation", params)),
-        goals=tree_order(_query(con, "goal_health", params)),
-        unaligned_top=_query(con, "unaligned_top", params),
-        unaligned_clusters=_query(con, "unaligned_clusters", params),
-        trust=_query(con, "trust", params),
-        sources=_query(con, "sources", params),
+        unit=query(con, "unit_name", params)[0]["unit"],
+        balance=current,
+        previous_balance=previous,
+        team_balances=teams,
+        weekly=query(con, "weekly", params),
+        weeks=weeks,
+        allocation=tree_order(allocation, {a["goal_id"]: a["effort"] for a in allocation}),
+        goals=goals,
+        unaligned_top=query(con, "unaligned_top", params),
+        unaligned_clusters=query(con, "unaligned_clusters", params),
+        trust=query(con, "trust", params),
+        units=query(con, "units", params),
+        freshness=query(con, "freshness", params),
+        sources=query(con, "sources", params),
+        alignment_snapshots=query(con, "alignment_history", params),
+        planned_notes=planned_notes or {},
         starved_days=settings["starved_days"],
         underfunded_below=settings["underfunded_below"],
         effort_method=effort_method(settings["effort_defaults"]),

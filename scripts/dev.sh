@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
-# `make dev`: the Dagster UI on the example configuration, with a sandbox beside it so every
-# asset can run without real credentials. Ctrl-C stops both.
+# `make dev`: the Dagster UI (`dg dev`) on the example configuration, with a sandbox beside it so
+# every asset can run without real credentials. One Ctrl-C or SIGTERM stops everything it started.
+# Ports: DAGSTER_PORT (default 3000) and SANDBOX_PORT (default 8765); a busy one stops it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-PORT=${SANDBOX_PORT:-8765}
+UI_PORT=${DAGSTER_PORT:-3000}
+SANDBOX_PORT=${SANDBOX_PORT:-8765}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$UI_PORT" "$SANDBOX_PORT"; do
+  if listening "$port"; then
+    echo "make dev: port $port on 127.0.0.1 is already in use; stop what runs there, or set DAGSTER_PORT / SANDBOX_PORT" >&2
+    exit 1
+  fi
+done
+
 export DAGSTER_HOME=${DAGSTER_HOME:-$PWD/.dagster_home}
 mkdir -p "$DAGSTER_HOME"
 # One run at a time: DuckDB allows one writer.
@@ -14,11 +25,37 @@ run_queue:
 telemetry:
   enabled: false
 YAML
-set -m  # job control, so the background processes get our signals
-"$BIN/threadline" sandbox serve --port "$PORT" --advance-every 60 &
-SANDBOX_PID=$!
-trap 'kill $SANDBOX_PID 2>/dev/null || true' EXIT
+
+# Each child in its own process group: Ctrl-C reaches this script alone, which stops the children
+# (and everything they started) in order, then makes sure none is left.
+set -m
+children=()
+stop() {
+  trap - INT TERM EXIT
+  local pid alive
+  for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 150); do  # up to 30 s for a clean shutdown
+    alive=0
+    for pid in "${children[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && return
+    sleep 0.2
+  done
+  for pid in "${children[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+"$BIN/threadline" sandbox serve --port "$SANDBOX_PORT" --advance-every 60 &
+children+=($!)
+until listening "$SANDBOX_PORT"; do
+  kill -0 "${children[0]}" 2>/dev/null || { echo "make dev: the sandbox did not start" >&2; exit 1; }
+  sleep 0.2
+done
+
 export THREADLINE_CONFIG=${THREADLINE_CONFIG:-examples/threadline.yaml}
-export THREADLINE_SANDBOX_URL=http://127.0.0.1:$PORT
-echo "Dagster UI on http://127.0.0.1:3000 (sandbox at $THREADLINE_SANDBOX_URL)"
-"$BIN/dagster" dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+export THREADLINE_SANDBOX_URL=http://127.0.0.1:$SANDBOX_PORT
+echo "Dagster UI on http://127.0.0.1:$UI_PORT (sandbox at $THREADLINE_SANDBOX_URL); Ctrl-C stops both"
+"$BIN/dg" dev -h 127.0.0.1 -p "$UI_PORT" &
+children+=($!)
+wait -n

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -39,8 +40,9 @@ def mapping_config(tmp_path: Path, rules_text: str | None = None, goals_text: st
 
 
 @pytest.fixture
-def imported(sandbox, con):
-    """A sync of one project with the goals import on."""
+def imported(sandbox, con, caplog):
+    """A sync of one project with the goals import on (its notes are logged at info level)."""
+    caplog.set_level(logging.INFO)
     report = run_sync(con, [asana_connector(sandbox, [PROJECT], import_goals=True, goal_ids=GOAL_IDS)])
     assert not report.failed
     return report
@@ -68,11 +70,13 @@ def test_importing_goals_yields_the_asana_goal_tree_in_core_goals_beside_the_yam
     assert by_id["asana:1200000000000904"][1] == "grow-revenue"  # an Asana child under the YAML goal
     assert by_id["asana:1200000000000909"][1] == "asana:1200000000000908"  # a tree of Asana's own
     assert by_id["asana:1200000000000908"][4] == "pillar" and by_id["asana:1200000000000909"][4] == "objective"
-    # The conflict and the several-parents choice are reported.
-    assert mapping.goals.conflicts == (
+    # The mapping onto a goals.yaml goal (as configured: a note, not a conflict) and the
+    # several-parents choice are reported.
+    assert mapping.goals.notes == (
         "asana:1200000000000901 ('Grow revenue') is mapped onto goal 'grow-revenue' of "
         f"{yaml_goals.goals['grow-revenue'].origin}; the goals.yaml definition is kept",
     )
+    assert mapping.goals.conflicts == ()
     assert "is mapped onto goal 'grow-revenue'" in caplog.text
     at_sync = " ".join(record.getMessage() for record in caplog.get_records("setup"))
     assert "supports 2 goals; the tree keeps the first, 'asana:1200000000000902'" in at_sync

@@ -343,5 +343,5 @@ def test_bidi_and_control_characters_are_shown_not_obeyed(sandbox, tmp_path):
         assert not any(ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\x1b")
     assert "Invoice [U+202E]fdp.exe[U+202C]" in html
     assert markdown.splitlines()[0] == (
-        "# Acme \\*Corp\\* \\[x\\](https://evil.example) [U+2066]isolate[U+2069]: where the work goes"
+        "# Acme \\*Corp\\* \\[x\\](https://evil.example) [U+2066]isolate[U+2069]: are we getting closer to our goals?"
     )

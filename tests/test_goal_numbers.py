@@ -157,7 +157,7 @@ def test_the_report_shows_inactive_goal_effort_on_its_own_line(con, tmp_path):
     )  # fmt: skip
     files = build_report(con, tmp_path / "r.html", organisation="Acme", end=NOW, weeks=12)
     assert files.data.headline["inactive_goal_effort"] == 5
-    assert "Not in these shares: 5 effort completed on goals outside their period." in files.markdown.read_text()
+    assert "Not in these shares: 5 points completed on goals outside their period." in files.markdown.read_text()
     checkout = next(g for g in files.data.allocation if g["goal_id"] == "checkout")
     assert checkout["share"] == 1.0  # 3 of the 3 on active goals, not 3 of 8
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -19,23 +20,95 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path("threadline.duckdb")
 
 
-class WarehouseBusy(RuntimeError):
+LOCK_WAIT_ENV = "THREADLINE_LOCK_WAIT"  # seconds a writer waits for another writer (default 30)
+DEFAULT_LOCK_WAIT = 30.0
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be opened; each kind has its own exit code (docs/operations.md)."""
+
+    exit_code = 4
+
+
+class WarehouseBusy(WarehouseError):
     """Another process holds the DuckDB file (DuckDB allows one writer)."""
 
+    exit_code = 4
 
-def connect(path: str | Path, *, read_only: bool = False, wait: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file, waiting for another writer to finish rather than failing at once."""
+
+class WarehouseFolderMissing(WarehouseError):
+    exit_code = 7
+
+
+class NotAWarehouse(WarehouseError):
+    exit_code = 8
+
+
+class WarehouseReadOnly(WarehouseError):
+    exit_code = 9
+
+
+def lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get(LOCK_WAIT_ENV) or DEFAULT_LOCK_WAIT))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT
+
+
+def _refuse_unopenable(path: Path, read_only: bool) -> None:
+    """The failures we can name before DuckDB touches anything (so none of them creates a file)."""
+    if not path.parent.is_dir():
+        raise WarehouseFolderMissing(
+            f"{path}: folder {path.parent} does not exist; create it, or fix `warehouse:` in the config or -w"
+        )
+    if not path.exists():
+        return
+    with path.open("rb") as head:
+        magic = head.read(12)[8:12]
+    if magic and magic != DUCKDB_MAGIC:
+        raise NotAWarehouse(f"{path}: not a DuckDB database; point `warehouse:` or -w at a .duckdb file (or a new path)")
+    # Write bits, not os.access: root may write anything, but a file marked read-only (such as
+    # the published copy) is never to be opened for writing.
+    if not read_only and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise WarehouseReadOnly(
+            f"{path}: the file is read-only; give it write permission, or use another path "
+            "(the published copy is for readers only)"
+        )
+
+
+def _holder(exc: Exception) -> str:
+    found = re.search(r"\(PID (\d+)\)", str(exc))
+    return f"process {found[1]}" if found else "another process"
+
+
+def connect(path: str | Path, *, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, waiting (visibly, for a bounded time) for another writer to finish."""
+    path = Path(path)
+    _refuse_unopenable(path, read_only)
+    wait = lock_wait() if wait is None else wait
     deadline = time.monotonic() + wait
+    announced = False
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+            text = str(exc)
+            if "permission denied" in text.lower():
+                raise WarehouseReadOnly(f"{path}: no permission to open it{'' if read_only else ' for writing'}") from exc
+            if "not a valid DuckDB database" in text:
+                raise NotAWarehouse(f"{path}: not a DuckDB database; point `warehouse:` or -w at a .duckdb file") from exc
+            if "lock" not in text.lower():
+                raise
+            if time.monotonic() >= deadline:
                 raise WarehouseBusy(
-                    f"{path}: in use by another process (DuckDB allows one writer); "
-                    "wait for the running sync to finish, or stop `dagster dev`"
+                    f"{path}: still locked by {_holder(exc)} after {wait:.0f} s (DuckDB allows one writer); "
+                    f"readers should use the published copy; set {LOCK_WAIT_ENV} to wait longer"
                 ) from exc
+            if not announced:
+                log.warning("%s: locked by %s; waiting up to %.0f s for it", path, _holder(exc), wait)
+                announced = True
             time.sleep(0.5)
     con.execute("SET TimeZone = 'UTC'")
     return con
@@ -71,8 +144,10 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in con.execute("SELECT version FROM meta.schema_version").fetchall()}
 
 
-class WarehouseTooNew(RuntimeError):
+class WarehouseTooNew(WarehouseError):
     """The warehouse was migrated by a newer Threadline; this one must not write to it."""
+
+    exit_code = 4
 
 
 def refuse_newer_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -140,7 +215,9 @@ def open_warehouse(path: str | Path, *, read_only: bool = False, create: bool = 
     on synced items (create=False: map, report) refuse a path where there is none, rather than
     leave an empty file behind and report on nothing.
     """
-    if (read_only or not create) and not Path(path).exists():
+    path = Path(path)
+    _refuse_unopenable(path, read_only)  # before "no warehouse yet": a missing folder is its own error
+    if (read_only or not create) and not path.exists():
         raise FileNotFoundError(f"{path}: no warehouse yet; run `threadline sync` first")
     if read_only:
         return connect(path, read_only=True)

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from connectors import payloads
-from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries
+from connectors.http import Failure, RetryPolicy, TransientError, call_with_retries, note_rate_limit
 from connectors.models import RequestStats
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,7 @@ class AsanaApi:
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": "threadline"},
             timeout=policy.timeout,
+            event_hooks={"response": [lambda response: note_rate_limit(self.stats, response.headers)]},
         )
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, what: str) -> dict[str, Any]:

@@ -89,7 +89,11 @@ class GitHubConnector:
 
     def _call(self, fn: Callable[[], T], what: str, container: str = "") -> T:
         try:
-            return call_with_retries(fn, adapt=adapt, policy=self.policy, stats=self.stats, what=what)
+            result = call_with_retries(fn, adapt=adapt, policy=self.policy, stats=self.stats, what=what)
+            remaining = self.gh.requester.rate_limiting[0]  # from the last response's headers; -1: none yet
+            if remaining >= 0:
+                self.stats.rate_limit_remaining = remaining
+            return result
         except BadCredentialsException as exc:
             raise SourceAccessError(
                 self.config.name,

@@ -32,6 +32,7 @@ from connectors.http import (
     RetryPolicy,
     TransientError,
     call_with_retries,
+    note_rate_limit,
     register_secret,
 )
 from connectors.jira import jql, settings
@@ -168,6 +169,7 @@ class JiraConnector:
             get_server_info=True,
         )
         client._session.hooks["response"].append(_bounded_json)  # the library decodes with response.json()
+        client._session.hooks["response"].append(lambda response, *_, **__: note_rate_limit(self.stats, response.headers))
         return client
 
     def site(self) -> Site:
@@ -185,7 +187,7 @@ class JiraConnector:
                 raise SourceAccessError(self.config.name, f"{exc} at {self.config.base_url}; check threadline.yaml") from None
             if not fields.story_points:
                 log.warning("%s: no story points field found through /field; estimates stay empty", self.config.name)
-            self._site = Site(self.instance, self.config.base_url, fields, self.config.team_of)
+            self._site = Site(self.instance, self.config.site_url or self.config.base_url, fields, self.config.team_of)
         return self._site
 
     def _search(self, query: str, fields: list[str], page_size: int, token: str | None, what: str, container: str) -> dict:

@@ -34,6 +34,11 @@ class JiraSourceConfig(SourceConfig):
     kind: Literal["jira"] = "jira"
     name: str = "jira"
     base_url: str = Field(pattern=r"^https?://", description="the site, e.g. https://acme.atlassian.net")
+    site_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://",
+        description="where people open issues in a browser (item links); defaults to base_url",
+    )
     token_env: str = "JIRA_API_TOKEN"
     email: str | None = Field(default=None, description="the account the API token belongs to")
     email_env: str = Field(default="JIRA_EMAIL", description="env variable with that email, if `email` is not set")

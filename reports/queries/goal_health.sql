@@ -1,7 +1,8 @@
 -- Goal health as the warehouse defines it (marts.goal_health_between), as of the period's end
--- with funding measured over the period.
-SELECT goal_id, parent_id, title, level, owner, period_end, linked_effort, done_effort, progress, elapsed,
-       share, target_share, health, health_reason, days_since_completed, starved,
+-- with funding measured over the period. The report reads health only from here.
+SELECT goal_id, parent_id, title, level, owner, period_start, period_end, weight,
+       linked_effort, done_effort, progress, elapsed,
+       share, target_share, health, health_reason, last_completed_at, days_since_completed, starved,
        goal_depth AS depth, pillar_id
 FROM marts.goal_health_between(CAST($start AS TIMESTAMPTZ), CAST($end AS TIMESTAMPTZ))
 ORDER BY pillar_id, depth, goal_id;

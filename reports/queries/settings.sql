@@ -3,5 +3,5 @@
 SELECT
     (SELECT starved_days FROM meta.metric_settings LIMIT 1) AS starved_days,
     (SELECT underfunded_below FROM meta.metric_settings LIMIT 1) AS underfunded_below,
-    (SELECT coalesce(list(struct_pack(source := source, effort := default_effort) ORDER BY source), [])
+    (SELECT coalesce(list(struct_pack(source := source, effort := default_effort, rate := estimate_rate) ORDER BY source), [])
      FROM meta.effort_defaults) AS effort_defaults;

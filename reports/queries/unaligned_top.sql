@@ -1,6 +1,8 @@
--- The largest pieces of unaligned work touched in the period (completed in it, or still open).
-SELECT key, title, url, source, container, team, reason, effort, status_category, completed_at
+-- The largest pieces of unexplained work completed in the period (planned non-goal work is
+-- left out: it is explained).
+SELECT key, title, url, source, container, team, reason, effort, completed_at
 FROM marts.unaligned_work
-WHERE (completed_at >= $start AND completed_at < $end) OR completed_at IS NULL
-ORDER BY effort DESC, completed_at DESC NULLS LAST, key
+WHERE completed_at >= $start AND completed_at < $end
+  AND reason NOT IN ('ignored_by_rule', 'override_unaligned')
+ORDER BY effort DESC, completed_at DESC, key
 LIMIT $limit;

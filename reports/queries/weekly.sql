@@ -1,5 +1,15 @@
-SELECT week, sum(completed_effort) AS completed_effort, coalesce(sum(aligned_effort), 0) AS aligned_effort
-FROM marts.alignment_weekly
-WHERE week >= date_trunc('week', CAST($start AS TIMESTAMPTZ)) AND week < $end
-GROUP BY week
-ORDER BY week;
+-- Completed effort per week of completion and kind of work (see balance.sql), over the trend
+-- weeks: today's items under today's mapping, so a new install has a trend on day one.
+SELECT
+    completed_week AS week,
+    CASE
+        WHEN goal_id IS NOT NULL AND goal_active THEN 'goal'
+        WHEN goal_id IS NOT NULL THEN 'inactive_goal'
+        WHEN reason IN ('ignored_by_rule', 'override_unaligned') THEN 'planned'
+        ELSE 'unexplained'
+    END AS kind,
+    sum(linked_effort) AS effort
+FROM marts.item_effort
+WHERE is_completed AND completed_at >= $trend_start AND completed_at < $end
+GROUP BY ALL
+ORDER BY week, kind;

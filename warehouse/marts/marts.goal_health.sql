@@ -5,7 +5,9 @@
 --         by: on_track within 10 points, at_risk within 25, else off_track; no_period if the
 --         goal has no start and end.
 -- starved: no completed linked work below the goal in the last starved_days
---         (meta.metric_settings, from report.starved_days).
+--         (meta.metric_settings, from report.starved_days), judged only while the goal's period
+--         covers the day: a programme that ended (or has not begun) is not starved, and the
+--         `starved` column, the report's count and the history say so alike.
 -- under-funded: the goal's share of aligned effort in the window (marts.effort_allocation_between)
 --         is below underfunded_below (default half) of its target_share.
 -- health: no_work (nothing linked), done (progress 100%), else the pace lowered one step
@@ -67,7 +69,7 @@ SELECT
     pillar_id, goal_depth,
     linked_effort, done_effort, progress, elapsed,
     aligned_effort, share, target_share, share / nullif(target_share, 0) AS funded_ratio, underfunded,
-    last_completed_at, days_since_completed, starved,
+    last_completed_at, days_since_completed, starved_now AS starved,
     CASE
         WHEN pace IN ('no_work', 'done') THEN pace
         WHEN risk = 0 THEN pace

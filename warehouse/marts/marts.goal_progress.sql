@@ -1,5 +1,7 @@
 -- Metric 4, goal progress (its health: marts.goal_health).
--- progress: done effort / linked effort for a goal's own items; a parent's progress is the
+-- progress: done effort / linked effort for a goal's own items, leaving out dropped work (closed
+--   without being done: GitHub not_planned/duplicate, PRs closed unmerged), which will never be
+--   done and would keep a goal below 100% for good; a parent's progress is the
 --   weighted mean (goals.yaml `weight`) of its children's progress, its own items counting as
 --   one more child of weight 1. Goals with no linked work anywhere below them are left out of
 --   their parent's mean.
@@ -10,7 +12,8 @@ WITH RECURSIVE own AS (
            sum(linked_effort) AS total,
            sum(linked_effort) FILTER (WHERE is_completed) AS done,
            max(completed_at) AS last_completed_at
-    FROM marts.item_effort WHERE goal_id IS NOT NULL
+    FROM marts.item_effort
+    WHERE goal_id IS NOT NULL AND NOT (status_category = 'done' AND NOT is_completed)
     GROUP BY goal_id
 ),
 subtree AS (
@@ -29,7 +32,7 @@ denominators AS (
     FROM core.goals AS g LEFT JOIN own AS o USING (goal_id)
 ),
 walk(top_id, goal_id, factor, depth) AS (
-    SELECT goal_id, goal_id, 1.0, 0 FROM core.goals
+    SELECT goal_id, goal_id, CAST(1.0 AS DOUBLE), 0 FROM core.goals  -- DOUBLE: a 1.0 literal is DECIMAL(2,1) and rounds every factor
     UNION ALL
     SELECT w.top_id, c.goal_id, w.factor * c.weight / d.denom, w.depth + 1
     FROM walk AS w

@@ -1,0 +1,25 @@
+-- Per goal (its own items) and week: effort of items created and completed that week, under
+-- today's mapping. The report sums these up to each week's end to reconstruct progress, and
+-- reads the weekly completed effort as the goal's trend. Deleted items are not mapped, so
+-- they are not in here. One pass over the items (grouping sets), weeks in UTC.
+WITH own AS (
+    SELECT goal_id,
+           CAST(date_trunc('week', CAST(created_at AS TIMESTAMP)) AS DATE) AS created_week,
+           CASE WHEN completed_at < $end
+                THEN CAST(date_trunc('week', CAST(completed_at AS TIMESTAMP)) AS DATE) END AS completed_week,
+           linked_effort
+    FROM marts.item_effort
+    WHERE goal_id IS NOT NULL AND created_at < $end
+),
+weekly AS (
+    SELECT goal_id, created_week, completed_week, sum(linked_effort) AS effort
+    FROM own
+    GROUP BY GROUPING SETS ((goal_id, created_week), (goal_id, completed_week))
+)
+SELECT goal_id, coalesce(created_week, completed_week) AS week,
+       coalesce(sum(effort) FILTER (WHERE created_week IS NOT NULL), 0) AS created_effort,
+       coalesce(sum(effort) FILTER (WHERE completed_week IS NOT NULL), 0) AS completed_effort
+FROM weekly
+WHERE created_week IS NOT NULL OR completed_week IS NOT NULL  -- the open items' empty completion group
+GROUP BY ALL
+ORDER BY goal_id, week;

@@ -1,0 +1,140 @@
+"""The report's first lines: 3 to 6 sentences, each backed by a number and a link to its section.
+
+They are chosen by rules, in order of what a leader must act on: the direction of alignment,
+goals off track, goals starved of effort against their target, unexplained work, goals with no
+recent work (not named already), and what was set aside on purpose. Text from sources (goal titles, labels)
+stays plain text here; the HTML template escapes it and the Markdown writer escapes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reports.metrics import ReportData
+
+MOST = 6
+UNDER_TARGET = 0.5  # a goal getting less than half its target share is called out
+UNEXPLAINED_WORTH_SAYING = 0.10
+STEADY = 0.01  # alignment moving less than a point "held"
+
+
+@dataclass(frozen=True)
+class Takeaway:
+    text: str
+    section: str  # the id of the report section that backs it
+    severity: str = "info"  # act | watch | info
+
+
+def pct(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _alignment(data: ReportData) -> Takeaway:
+    now, before = data.balance.alignment, data.previous_balance.alignment
+    weeks = round(data.period.days / 7)
+    span = f"the previous {weeks} weeks" if data.period.days % 7 == 0 else f"the previous {data.period.days} days"
+    if now is None:
+        return Takeaway("No work was completed in this period, so there is no alignment to report.", "balance", "watch")
+    if before is None:
+        return Takeaway(
+            f"Alignment is {pct(now)} of completed effort; nothing was completed in {span} to compare with.", "comparison"
+        )
+    if abs(now - before) < STEADY:
+        return Takeaway(f"Alignment held at {pct(now)} versus {span}.", "comparison")
+    verb = "rose" if now > before else "fell"
+    return Takeaway(
+        f"Alignment {verb} from {pct(before)} to {pct(now)} versus {span}.",
+        "comparison",
+        "watch" if verb == "fell" else "info",
+    )
+
+
+def _off_track(data: ReportData) -> list[Takeaway]:
+    goals = sorted(data.off_track, key=lambda g: -((g["elapsed"] or 0) - (g["progress"] or 0)))
+    found = []
+    for goal in goals[:2]:
+        found.append(
+            Takeaway(
+                f"{goal['title']} is off track: {pct(goal['progress'] or 0)} of linked work done "
+                f"with {pct(goal['elapsed'] or 0)} of its period gone.",
+                f"goal-{goal['goal_id']}",
+                "act",
+            )
+        )
+    if len(goals) > 2:
+        found.append(Takeaway(f"{len(goals)} goals are off track in all; see the goal tree.", "goals", "act"))
+    return found[:2]
+
+
+def _under_target(data: ReportData) -> list[Takeaway]:
+    starving = [
+        g
+        for g in data.goals
+        if g.get("target_share") and (g.get("share") or 0) < g["target_share"] * UNDER_TARGET
+    ]
+    starving.sort(key=lambda g: (g.get("share") or 0) - g["target_share"])
+    return [
+        Takeaway(
+            f"{g['title']} got {pct(g.get('share') or 0)} of aligned effort against a {pct(g['target_share'])} target.",
+            f"goal-{g['goal_id']}",
+            "act",
+        )
+        for g in starving[:2]
+    ]
+
+
+def _starved(data: ReportData, named: set[str]) -> list[Takeaway]:
+    # Name the topmost starved goals (a starved parent says its whole subtree is starved) that
+    # no sentence before has named already.
+    starved_ids = {g["goal_id"] for g in data.starved}
+    starved = [
+        g for g in data.starved if g.get("parent_id") not in starved_ids and f"goal-{g['goal_id']}" not in named
+    ]
+    if not starved:
+        return []
+    names = ", ".join(g["title"] for g in starved[:3]) + (" and others" if len(starved) > 3 else "")
+    noun = "goal has" if len(starved) == 1 else "goals have"
+    return [
+        Takeaway(
+            f"{len(starved)} {noun} had nothing completed in {data.starved_days} days: {names}.", "goals", "watch"
+        )
+    ]
+
+
+def _unexplained(data: ReportData) -> list[Takeaway]:
+    share = data.balance.share("unexplained")
+    if share is None or share < UNEXPLAINED_WORTH_SAYING:
+        return []
+    containers = [c for c in data.unaligned_clusters if c["dimension"] == "container"]
+    where = f"; most of it in {containers[0]['value']}" if containers else ""
+    return [
+        Takeaway(
+            f"{pct(share)} of completed effort is unexplained: no goal, and no rule setting it aside{where}.",
+            "unexplained",
+            "watch",
+        )
+    ]
+
+
+def _planned(data: ReportData) -> list[Takeaway]:
+    share = data.balance.share("planned")
+    if not share:
+        return []
+    biggest = max(data.balance.planned_by.items(), key=lambda kv: kv[1], default=None)
+    what = f", mostly {data.planned_label(biggest[0])}" if biggest else ""
+    return [
+        Takeaway(
+            f"{pct(share)} of completed effort was planned non-goal work{what}; "
+            "it is not counted against alignment of unplanned work.",
+            "balance",
+        )
+    ]
+
+
+def takeaways(data: ReportData) -> list[Takeaway]:
+    found = [_alignment(data)]
+    for rule in (_off_track, _under_target, _unexplained):
+        found.extend(rule(data))
+    found.extend(_starved(data, {t.section for t in found}))
+    found.extend(_planned(data))
+    return found[:MOST]
