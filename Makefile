@@ -27,7 +27,7 @@ dev: $(STAMP)
 	@bash scripts/dev.sh
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # kill -9 trials, a fault storm, the bad-input catalogue and a secrets canary (~10 min; not tests).
 # Fewer kills: make chaos CHAOS_KILLS=10

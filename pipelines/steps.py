@@ -81,17 +81,19 @@ def build_connectors(
     return [build_connector(source, sandbox_url=sandbox_url) for source in sources]
 
 
-def effort_defaults(config: ThreadlineConfig) -> dict[str, float]:
-    """Effort of an item without an estimate, per source kind."""
-    return {kind: config.effort.for_source(kind) for kind in sorted({*KINDS, *config.effort.by_source})}
+def effort_defaults(config: ThreadlineConfig) -> dict[str, tuple[float, float | None]]:
+    """Per source kind: the effort of an item without an estimate, and the rate its estimates
+    convert at (None: estimates ignored), as meta.effort_defaults will hold them."""
+    kinds = sorted({*KINDS, *config.effort.by_source})
+    return {kind: (config.effort.for_source(kind), config.effort.rate_for(kind)) for kind in kinds}
 
 
 def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
     """What effort means per source, for marts.item_effort and the report's unit labels."""
     effort = config.effort
     rows = [
-        (kind, default, effort.rate_for(kind), effort.estimate_unit(kind), effort.unit_name)
-        for kind, default in effort_defaults(config).items()
+        (kind, default, rate, effort.estimate_unit(kind), effort.unit_name)
+        for kind, (default, rate) in effort_defaults(config).items()
     ]
     con.execute("DELETE FROM meta.effort_defaults")
     con.executemany(  # a handful of rows: one per tool

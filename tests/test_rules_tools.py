@@ -159,3 +159,26 @@ def test_report_on_a_synced_but_never_mapped_warehouse_refuses(config, tmp_path)
     assert len(result.output.strip().splitlines()) == 1
     assert "never mapped" in result.output and "threadline map" in result.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_rules_diff_and_the_map_guard_count_effort_at_the_configured_rate(config, tmp_path):
+    # GitHub estimates count half a point each: effort is defined once (marts.effort_of), so
+    # `rules diff` and the map guard must agree with the marts.
+    config.write_text(config.read_text() + "effort:\n  estimates:\n    github: {unit: half points, rate: 0.5}\n")
+    assert invoke("map", "-c", str(config)).exit_code == 0
+    result = invoke("rules", "diff", "rules.yaml", "rules.yaml", "-c", str(config))
+    assert result.exit_code == 0, result.output
+    found = lines(result.output)
+    # By hand: speed a#1 (no estimate: 1) + a#2 (3 x 0.5) = 2.5; uptime a#3 1 + PAY-1 1 + PAY-2 1
+    # = 3 (Jira items without estimates); sso a#5 (2 x 0.5) = 1; the Asana goal a#6 (4 x 0.5) = 2.
+    expected = {"speed": (2, 2.5), "uptime": (3, 3.0), "sso": (1, 1.0), ASANA_GOAL: (1, 2.0)}
+    warehouse = query(tmp_path, "SELECT goal_id, count(DISTINCT item_id), sum(linked_effort) FROM marts.item_effort GROUP BY ALL")
+    assert {goal: (items, effort) for goal, items, effort in warehouse} == expected
+    for goal, (items, effort) in expected.items():
+        assert f"{goal} │ {items} │ {items} │ +0 │ {effort:.1f} │ {effort:.1f} │ +0.0" in found
+
+    write(tmp_path / "rules.yaml", "rules: []\n")
+    refused = invoke("map", "-c", str(config))
+    # Aligned 2.5 + 3 + 1 + 2 = 8.5; only a#5 (explicit, 1) keeps its goal: 7.5 (88%) from 6 items.
+    assert refused.exit_code == 5, refused.output
+    assert "map would unalign 7.5 of 8.5 aligned effort (88%, 6 items;" in refused.output

@@ -85,9 +85,19 @@ class UnalignLoss:
         return self.unaligned_effort / self.aligned_effort if self.aligned_effort else 0.0
 
 
-def unalign_loss(con: duckdb.DuckDBPyConnection, effort_defaults: dict[str, float]) -> UnalignLoss:
+def effort_params(effort_defaults: dict[str, tuple[float, float | None]]) -> dict[str, list]:
+    """Bound parameters for a query that counts effort with the configuration's defaults and
+    rates before they are written to meta.effort_defaults (source -> (default, rate))."""
+    return {
+        "sources": list(effort_defaults),
+        "defaults": [default for default, _ in effort_defaults.values()],
+        "rates": [rate for _, rate in effort_defaults.values()],
+    }
+
+
+def unalign_loss(con: duckdb.DuckDBPyConnection, effort_defaults: dict[str, tuple[float, float | None]]) -> UnalignLoss:
     """Inside a guard: what the computed mapping would unalign of the stored one."""
-    params = {"sources": list(effort_defaults), "defaults": list(effort_defaults.values())}
+    params = effort_params(effort_defaults)
     return UnalignLoss(*sql.run(con, "queries/mapping/unalign_loss.sql", params).fetchall()[0])
 
 

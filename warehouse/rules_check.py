@@ -21,7 +21,7 @@ from mapping.goals import GoalTree
 from mapping.overrides import OverrideSet
 from mapping.rules import Rule, RuleSet
 from warehouse import sql
-from warehouse.mapping import compute_mapping, drop_temp_tables
+from warehouse.mapping import compute_mapping, drop_temp_tables, effort_params
 
 SAMPLE_KEYS = 3  # example items shown per finding
 TOP_CONFLICTS = 10
@@ -120,7 +120,7 @@ def diff_rules(
     old: RuleSet,
     new: RuleSet,
     overrides: OverrideSet | None = None,
-    effort_defaults: dict[str, float] | None = None,
+    effort_defaults: dict[str, tuple[float, float | None]] | None = None,
 ) -> DiffReport:
     """The mapping under `old` and under `new`, compared; nothing is written to the warehouse."""
     try:
@@ -128,9 +128,7 @@ def diff_rules(
             compute_mapping(con, goals, rules, overrides)
             con.execute(f"CREATE OR REPLACE TEMP TABLE diff_{side} AS SELECT item_id, goal_id, weight FROM mapping_result")  # noqa: S608
             drop_temp_tables(con)
-        defaults = effort_defaults or {}
-        params = {"sources": list(defaults), "defaults": list(defaults.values())}
-        sql.run(con, "queries/rules_check/diff_effort.sql", params)
+        sql.run(con, "queries/rules_check/diff_effort.sql", effort_params(effort_defaults or {}))
         sql.run(con, "queries/rules_check/diff_changed.sql")
         titles = {g.goal_id: g.title for g in goals.goals.values()}
         goal_rows = sql.run(con, "queries/rules_check/diff_goals.sql").fetchall()

@@ -11,9 +11,9 @@ GitHub's own error bodies (also on every path it does not serve), and the 2026-0
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
-import time
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from connectors.sandbox.github_data import GhIssue, GhMilestone, GhRepo, GitHubData
+from connectors.sandbox.github_index import GitHubIndex
+from connectors.sandbox.quota import Quotas
 
 if TYPE_CHECKING:
     from connectors.sandbox.server import Sandbox, ServiceApp
@@ -61,9 +63,34 @@ class GitHubApi:
     def __init__(self, sandbox: Sandbox, data: GitHubData) -> None:
         self.sandbox = sandbox
         self.data = data
-        self.used = 0
-        self.limit = RATE_LIMIT
-        self.reset_at = int(time.time()) + 3600
+        self.index = GitHubIndex(data)
+        # The primary rate limit, per token as GitHub keeps it; `used`, `limit` and `reset_at`
+        # below are the sandbox token's.
+        self.quotas = Quotas(RATE_LIMIT, sandbox.token)
+
+    @property
+    def used(self) -> int:
+        return self.quotas.default.used
+
+    @used.setter
+    def used(self, value: int) -> None:
+        self.quotas.default.used = value
+
+    @property
+    def limit(self) -> int:
+        return self.quotas.default.limit
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        self.quotas.limit = value
+
+    @property
+    def reset_at(self) -> int:
+        return self.quotas.default.reset_at
+
+    @reset_at.setter
+    def reset_at(self, value: int) -> None:
+        self.quotas.default.reset_at = value
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -71,7 +98,9 @@ class GitHubApi:
         return f"{request.url.scheme}://{request.url.netloc}/github"
 
     @staticmethod
+    @functools.cache
     def user(base: str, login: str) -> dict[str, Any]:
+        """A user object; memoised, so callers must not change it (JSON rendering only reads it)."""
         uid = sum(map(ord, login)) * 97
         return {
             "login": login,
@@ -85,8 +114,7 @@ class GitHubApi:
         }
 
     def milestone(self, base: str, repo: GhRepo, m: GhMilestone) -> dict[str, Any]:
-        items = [i for i in repo.visible() if i.milestone == m.number]
-        closed = sum(1 for i in items if i.state == "closed")
+        opened, closed = self.index.milestone_counts(repo.full_name, m.number)
         return {
             "url": f"{base}/repos/{repo.full_name}/milestones/{m.number}",
             "html_url": f"https://github.com/{repo.full_name}/milestone/{m.number}",
@@ -98,7 +126,7 @@ class GitHubApi:
             "title": m.title,
             "description": f"Everything shipping in {m.title}",
             "creator": self.user(base, "ada"),
-            "open_issues": len(items) - closed,
+            "open_issues": opened,
             "closed_issues": closed,
             "created_at": ts(m.created_at),
             "updated_at": ts(m.created_at),
@@ -151,7 +179,7 @@ class GitHubApi:
             "state_reason": item.state_reason,
         }
         if not item.is_pr:
-            kids = (children if children is not None else self.data.children()).get((repo.full_name, item.number), [])
+            kids = (children if children is not None else self.index.children()).get((repo.full_name, item.number), [])
             body["sub_issues_summary"] = sub_issues_summary(kids)
             parent = self.data.issue(*item.parent) if item.parent else None
             if parent is not None:  # present on sub-issues only, as GitHub sends it
@@ -183,39 +211,37 @@ class GitHubApi:
 
     # --- plumbing -------------------------------------------------------------------------
 
-    def rate_headers(self) -> dict[str, str]:
-        if time.time() >= self.reset_at:
-            self.used, self.reset_at = 0, int(time.time()) + 3600
-        return {
-            "x-ratelimit-limit": str(self.limit),
-            "x-ratelimit-remaining": str(max(0, self.limit - self.used)),
-            "x-ratelimit-used": str(self.used),
-            "x-ratelimit-reset": str(self.reset_at),
-            "x-ratelimit-resource": "core",
-        }
+    def rate_headers(self, request: Request | None = None) -> dict[str, str]:
+        """The primary rate limit of the request's token (the sandbox token's without one)."""
+        quota = self.quotas.of(self.token_of(request) if request is not None else None)
+        return quota.headers()
+
+    @staticmethod
+    def token_of(request: Request) -> str:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        return token if scheme.lower() in ("token", "bearer") else ""
 
     def guard(self, request: Request, *, counts: bool = True) -> Response | None:
         """Auth and primary rate limit, before any handler runs."""
-        auth = request.headers.get("authorization", "")
-        scheme, _, token = auth.partition(" ")
-        if scheme.lower() not in ("token", "bearer") or token != self.sandbox.token:
+        token = self.token_of(request)
+        if token not in self.quotas:
             return error_response(401, self.rate_headers())
         if counts:
-            headers = self.rate_headers()
-            if self.used >= self.limit:
+            quota = self.quotas.of(token)
+            headers = quota.headers()
+            if not quota.spend():
                 return error_response(403, headers)
-            self.used += 1
         return None
 
     def reply(self, request: Request, body: Any, headers: dict[str, str] | None = None) -> Response:
         """200 with an ETag; 304 (not counted against the quota, as GitHub documents) when the
         request's If-None-Match names it."""
-        response = JSONResponse(body, headers={**self.rate_headers(), **(headers or {})})
+        response = JSONResponse(body, headers={**self.rate_headers(request), **(headers or {})})
         etag = 'W/"' + hashlib.sha256(response.body).hexdigest()[:40] + '"'
         wanted = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
         if etag in wanted or etag.removeprefix("W/") in wanted:
-            self.used = max(0, self.used - 1)  # guard() counted it; a 304 is free
-            return Response(status_code=304, headers={**self.rate_headers(), "etag": etag})
+            self.quotas.of(self.token_of(request)).refund()  # guard() counted it; a 304 is free
+            return Response(status_code=304, headers={**self.rate_headers(request), "etag": etag})
         response.headers["etag"] = etag
         return response
 
@@ -240,7 +266,7 @@ class GitHubApi:
         with self.sandbox.lock:
             repo = self.find_repo(request)
             if repo is None:
-                return error_response(404, self.rate_headers())
+                return error_response(404, self.rate_headers(request))
             return self.reply(request, self.repository(self.base(request), repo))
 
     async def list_issues(self, request: Request) -> Response:
@@ -253,25 +279,22 @@ class GitHubApi:
             if since is not None and since.tzinfo is None:
                 since = since.replace(tzinfo=UTC)
         except (ValueError, KeyError):
-            return error_response(422, self.rate_headers())
+            return error_response(422, self.rate_headers(request))
         with self.sandbox.lock:
             repo = self.find_repo(request)
             if repo is None:
-                return error_response(404, self.rate_headers())
-            items = [i for i in repo.visible() if state == "all" or i.state == state]
-            if since is not None:
-                items = [i for i in items if i.updated_at >= since]  # GitHub's since is inclusive
+                return error_response(404, self.rate_headers(request))
+            # Sorted once per change of the data (github_index); `since` is inclusive, as GitHub's.
+            items = self.index.listing(repo.full_name, state, sort, direction).since(sort, since)
             if labels := q.get("labels"):
                 wanted = set(labels.split(","))
                 items = [i for i in items if wanted <= set(i.labels)]
             if (assignee := q.get("assignee")) is not None:
                 items = [i for i in items if i.assignee == assignee]
-            key = {"created": lambda i: (i.created_at, i.number), "updated": lambda i: (i.updated_at, i.number)}
-            items.sort(key=key.get(sort, key["created"]), reverse=direction == "desc")
             last_page = max(1, -(-len(items) // per_page))
             chunk = items[(page - 1) * per_page : page * per_page]
             base = self.base(request)
-            children = self.data.children()
+            children = self.index.children()
             body = [self.for_version(request, self.issue(base, repo, item, children)) for item in chunk]
         return self.reply(request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
 
@@ -305,14 +328,12 @@ class GitHubApi:
                 request.query_params, ("created", "updated", "popularity", "long-running"), "desc"
             )
         except ValueError:
-            return error_response(422, self.rate_headers())
+            return error_response(422, self.rate_headers(request))
         with self.sandbox.lock:
             repo = self.find_repo(request)
             if repo is None:
-                return error_response(404, self.rate_headers())
-            pulls = [i for i in repo.visible() if i.is_pr and (state == "all" or i.state == state)]
-            field = "updated_at" if sort == "updated" else "created_at"
-            pulls.sort(key=lambda i: (getattr(i, field), i.number), reverse=direction == "desc")
+                return error_response(404, self.rate_headers(request))
+            pulls = self.index.listing(repo.full_name, state, sort, direction, pulls=True).items
             last_page = max(1, -(-len(pulls) // per_page))
             base = self.base(request)
             body = [self.pull(base, repo, i) for i in pulls[(page - 1) * per_page : page * per_page]]
@@ -324,7 +345,7 @@ class GitHubApi:
         with self.sandbox.lock:
             repo = self.find_repo(request)
             if repo is None:
-                return error_response(404, self.rate_headers())
+                return error_response(404, self.rate_headers(request))
             base = self.base(request)
             state = request.query_params.get("state", "open")
             body = [self.milestone(base, repo, m) for m in sorted(repo.milestones.values(), key=lambda m: m.due_on)]
@@ -334,8 +355,10 @@ class GitHubApi:
     async def rate_limit(self, request: Request) -> Response:
         if denied := self.guard(request, counts=False):  # this call does not count
             return denied
-        core = {"limit": self.limit, "used": self.used, "remaining": self.limit - self.used, "reset": self.reset_at}
-        search = {"limit": 30, "used": 0, "remaining": 30, "reset": self.reset_at}
+        quota = self.quotas.of(self.token_of(request))
+        quota.headers()  # starts a new window when the old one has passed
+        core = {"limit": quota.limit, "used": quota.used, "remaining": quota.limit - quota.used, "reset": quota.reset_at}
+        search = {"limit": 30, "used": 0, "remaining": 30, "reset": quota.reset_at}
         body: dict[str, Any] = {"resources": {"core": core, "search": search, "graphql": core}}
         if self.api_version(request) < "2026-03-10":  # 2026-03-10 drops the deprecated `rate`
             body["rate"] = core
@@ -354,13 +377,13 @@ class GitHubApi:
         try:
             _, _, _, per_page, page = list_params(request.query_params, ("created",), "desc")
         except ValueError:
-            return error_response(422, self.rate_headers())
+            return error_response(422, self.rate_headers(request))
         with self.sandbox.lock:
             found = self._issue_of(request)
             if found is None:
-                return error_response(404, self.rate_headers())
+                return error_response(404, self.rate_headers(request))
             repo, item = found
-            children = self.data.children()
+            children = self.index.children()
             kids = sorted(children.get((repo.full_name, item.number), []), key=lambda i: i.number)
             last_page = max(1, -(-len(kids) // per_page))
             base = self.base(request)
@@ -378,7 +401,7 @@ class GitHubApi:
             found = self._issue_of(request)
             parent = self.data.issue(*found[1].parent) if found and found[1].parent else None
             if parent is None:
-                return error_response(404, self.rate_headers())
+                return error_response(404, self.rate_headers(request))
             body = self.issue(self.base(request), self.data.repos[parent.repo], parent)
         return self.reply(request, self.for_version(request, body))
 

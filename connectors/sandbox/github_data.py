@@ -7,8 +7,10 @@ the changes a real team would between two syncs: new items, edits, closes, delet
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cache
+from itertools import accumulate
 
 from connectors.sandbox.org import GITHUB_REPOS, HISTORY_DAYS, JIRA_PROJECTS, OrgSpec, random_instant
 from connectors.sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, Theme
@@ -16,6 +18,11 @@ from connectors.sandbox.themes import EXPLICIT_GOAL_LABELS, PEOPLE, THEMES, Them
 TYPE_LABELS = ("bug", "enhancement")
 PR_SHARE = 0.4
 SUB_ISSUE_SHARE = 0.15  # issues filed under an earlier issue (GitHub sub-issues)
+
+# Bumped by every field assignment of any GhIssue (its constructor included): the API's cached
+# views (github_index) compare it to know whether the organisation changed, however it was changed
+# (advance, delete, transfer, or a test setting `item.state = ...` by hand).
+changes = 0
 
 
 @dataclass
@@ -27,7 +34,7 @@ class GhMilestone:
     created_at: datetime
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a million of them in a large sandbox
 class GhIssue:
     repo: str
     number: int
@@ -53,6 +60,11 @@ class GhIssue:
     payload_overrides: dict = field(default_factory=dict)
     payload_removals: tuple[str, ...] = ()
 
+    def __setattr__(self, name: str, value: object) -> None:
+        global changes
+        object.__setattr__(self, name, value)
+        changes += 1
+
     def close(self, at: datetime, rng: random.Random) -> None:
         self.state, self.closed_at, self.updated_at = "closed", at, at
         if self.is_pr:
@@ -69,9 +81,13 @@ class GhRepo:
     team: str
     issues: dict[int, GhIssue] = field(default_factory=dict)
     milestones: dict[int, GhMilestone] = field(default_factory=dict)
+    _top: int = field(default=0, repr=False, compare=False)  # a number known to be taken (numbers are contiguous from 1: nothing is removed)
 
     def next_number(self) -> int:
-        return max(self.issues, default=0) + 1
+        # Resume from the last number seen instead of max() over the repository: linear generation.
+        while self._top + 1 in self.issues:
+            self._top += 1
+        return self._top + 1
 
     def visible(self) -> list[GhIssue]:
         return [issue for issue in self.issues.values() if not issue.deleted]
@@ -105,8 +121,9 @@ class GitHubData:
             )
 
     def _pick_theme(self, rng: random.Random, team: str) -> Theme:
-        candidates = [theme for theme in THEMES if team in theme.teams]
-        return rng.choices(candidates, weights=[theme.weight for theme in candidates])[0]
+        candidates, cumulative = _themes_of(team)
+        # Cumulative weights give the very draw `weights=` gives, without summing per item.
+        return rng.choices(candidates, cum_weights=cumulative)[0]
 
     def _make_item(self, rng: random.Random, repo: GhRepo, created: datetime) -> GhIssue:
         theme = self._pick_theme(rng, repo.team)
@@ -120,7 +137,7 @@ class GitHubData:
         if theme.id in EXPLICIT_GOAL_LABELS and rng.random() < 0.08:
             labels.append(EXPLICIT_GOAL_LABELS[theme.id])
         body = f"Part of the {theme.id} work." if rng.random() < 0.5 else ""
-        jira_keys = [key for key, team in JIRA_PROJECTS.items() if team == repo.team]
+        jira_keys = _jira_keys_of(repo.team)
         branch = None
         if is_pr:
             slug = "-".join(title.lower().split()[:4]).replace(":", "").replace("/", "-")
@@ -228,7 +245,7 @@ class GitHubData:
         item = self.repos[repo].issues[number]
         item.deleted = True
         target = self.repos[to_repo]
-        moved = GhIssue(**{**item.__dict__, "repo": to_repo, "number": target.next_number(), "deleted": False})
+        moved = replace(item, repo=to_repo, number=target.next_number(), deleted=False)
         moved.id, moved.updated_at = self._new_id(), at
         target.issues[moved.number] = moved
         return moved.number
@@ -248,3 +265,14 @@ class GitHubData:
 
     def all_items(self) -> list[GhIssue]:
         return [item for repo in self.repos.values() for item in repo.visible()]
+
+
+@cache
+def _themes_of(team: str) -> tuple[list[Theme], list[float]]:
+    candidates = [theme for theme in THEMES if team in theme.teams]
+    return candidates, list(accumulate(theme.weight for theme in candidates))
+
+
+@cache
+def _jira_keys_of(team: str) -> list[str]:
+    return [key for key, owner in JIRA_PROJECTS.items() if owner == team]

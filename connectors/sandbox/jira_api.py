@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from connectors.sandbox.jira_data import PROJECT_NAMES, STATUSES, JiraData, JiraIssue
 from connectors.sandbox.jira_fields import FIELD_RENDERERS, field_list
+from connectors.sandbox.jira_index import SearchIndex
 from connectors.sandbox.jira_jql import JqlError
 from connectors.sandbox.jira_search import (
     ID_ONLY_FIELDS,
@@ -90,6 +91,7 @@ class JiraApi:
     def __init__(self, sandbox: Sandbox, data: JiraData) -> None:
         self.sandbox = sandbox
         self.data = data
+        self.search_index = SearchIndex(data)  # a search's sorted results, kept between its pages
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -234,7 +236,7 @@ class JiraApi:
                 search = SearchRequest.from_query(request.query_params)
             wanted = wanted_fields(search.fields, self.all_field_ids())
             with self.sandbox.lock:
-                page = find_page(self.data, search, wanted, self.sandbox.clock.now)
+                page = find_page(self.data, search, wanted, self.sandbox.clock.now, self.search_index)
                 base, version = self.base(request), self.version(request)
                 body: dict[str, Any] = {"issues": [self.issue(base, version, i, wanted) for i in page.issues]}
         except JqlError as exc:

@@ -54,6 +54,11 @@ THEME_COMPONENTS = {
 STATUSES = {"To Do": "new", "In Progress": "indeterminate", "In Review": "indeterminate", "Done": "done"}
 
 
+# Bumped by every field assignment of any JiraIssue (its constructor included): the search's
+# cached results (jira_index) compare it to know whether the site changed, however it was changed.
+changes = 0
+
+
 @dataclass
 class JiraIssue:
     id: int
@@ -78,6 +83,11 @@ class JiraIssue:
     severity: str | None = None
     deleted: bool = False
     override: dict | None = None  # served instead of the rendered payload (malformed-record tests)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        global changes
+        object.__setattr__(self, name, value)
+        changes += 1
 
     @property
     def category(self) -> str:

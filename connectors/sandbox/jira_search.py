@@ -17,6 +17,7 @@ from typing import Any
 
 from connectors.sandbox.jira_data import JiraData, JiraIssue
 from connectors.sandbox.jira_fields import jql_fields
+from connectors.sandbox.jira_index import SearchIndex
 from connectors.sandbox.jira_jql import FieldSpec, JqlError, compile_jql
 
 DEFAULT_MAX_RESULTS = 50
@@ -87,7 +88,9 @@ class SearchPage:
     next_token: str | None
 
 
-def find_page(data: JiraData, request: SearchRequest, wanted: list[str], now: datetime) -> SearchPage:
+def find_page(
+    data: JiraData, request: SearchRequest, wanted: list[str], now: datetime, index: SearchIndex | None = None
+) -> SearchPage:
     specs = jql_fields(data)
     query = compile_jql(request.jql, specs, zone=data.time_zone, now=now)
     if query.where is None:
@@ -102,15 +105,25 @@ def find_page(data: JiraData, request: SearchRequest, wanted: list[str], now: da
     limit = min(limit or DEFAULT_MAX_RESULTS, cap)
     order = query.order or [("created", True)]
     key = sort_key(order, specs)
-    matches = [i for i in data.visible() if query.where(i)]
-    matches.sort(key=lambda i: key(i)[-1])  # id, the tiebreak that makes the order total
-    for index in range(len(order) - 1, -1, -1):  # stable sorts, last key first
-        matches.sort(key=lambda i, n=index: key(i)[n], reverse=order[index][1])
+
+    def ordered() -> list[JiraIssue]:
+        matches = [i for i in data.visible() if query.where(i)]
+        matches.sort(key=lambda i: key(i)[-1])  # id, the tiebreak that makes the order total
+        for index in range(len(order) - 1, -1, -1):  # stable sorts, last key first
+            matches.sort(key=lambda i, n=index: key(i)[n], reverse=order[index][1])
+        return matches
+
+    results = index.results(request.jql, now, ordered) if index is not None else None
+    matches = results.issues if results is not None else ordered()
     digest = hashlib.sha1(request.jql.encode()).hexdigest()[:12]
     if request.token:
         after = decode_token(request.token, digest)
-        directions = [desc for _, desc in order] + [False]
-        matches = [i for i in matches if is_after(key(i), after, directions)]
+        start = results.resume_at(after, key) if results is not None else None
+        if start is not None:
+            matches = matches[start:]
+        else:  # the last row returned was edited or left the results: compare every row
+            directions = [desc for _, desc in order] + [False]
+            matches = [i for i in matches if is_after(key(i), after, directions)]
     chunk = matches[:limit]
     last = len(matches) <= limit
     return SearchPage(chunk, None if last else encode_token(key(chunk[-1]), digest))

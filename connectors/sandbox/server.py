@@ -106,8 +106,13 @@ class Sandbox:
         "asana": asana_api.service,
     }
 
-    def __init__(self, spec: OrgSpec | None = None, *, token: str = SANDBOX_TOKEN, port: int = 0) -> None:
+    def __init__(
+        self, spec: OrgSpec | None = None, *, token: str = SANDBOX_TOKEN, port: int = 0, latency: float = 0.0
+    ) -> None:
         self.spec = spec or OrgSpec()
+        # Seconds every vendor request waits before it is answered (a real API's round trip);
+        # awaited, so concurrent requests wait side by side as they would on the internet.
+        self.latency = latency
         self.clock = Clock(self.spec.anchor)
         self.token = token
         self.faults = Faults(self.spec.seed)
@@ -235,6 +240,8 @@ class Sandbox:
             await onward(message)
 
         try:
+            if self.latency > 0:
+                await asyncio.sleep(self.latency)
             if turn is not None and turn.expire:
                 await self._apps[service].expired_cursor()(scope, receive, recording_send)
             elif rule is None:

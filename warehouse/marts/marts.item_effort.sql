@@ -1,6 +1,6 @@
 -- One row per live item and goal link, with the effort that link carries.
--- effort = estimate x the source's estimate_rate (meta.effort_defaults; rate NULL = estimates
---   ignored, every item counts its default), else the source's default effort, else 1;
+-- effort = marts.effort_of: estimate x the source's estimate_rate (meta.effort_defaults; rate
+--   NULL = estimates ignored, every item counts its default), else the source's default, else 1;
 -- linked_effort = effort x weight, so an item split between goals is counted once in total.
 -- goal_active: the goal's period contains the day the item was completed (or today, if open).
 CREATE OR REPLACE VIEW marts.item_effort AS
@@ -10,9 +10,8 @@ SELECT
     w.completed_at IS NOT NULL AS is_completed,
     date_trunc('week', w.completed_at) AS completed_week,
     w.estimate IS NOT NULL AND (d.source IS NULL OR d.estimate_rate IS NOT NULL) AS has_estimate,
-    coalesce(w.estimate * CASE WHEN d.source IS NULL THEN 1.0 ELSE d.estimate_rate END, d.default_effort, 1.0) AS effort,
-    coalesce(w.estimate * CASE WHEN d.source IS NULL THEN 1.0 ELSE d.estimate_rate END, d.default_effort, 1.0)
-        * m.weight AS linked_effort,
+    marts.effort_of(w.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) AS effort,
+    marts.effort_of(w.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) * m.weight AS linked_effort,
     m.goal_id, m.method, m.rule_id, m.via_item_id, m.weight, m.confidence, m.reason, m.evidence,
     g.title AS goal_title,
     gp.pillar_id,
