@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # The stamp is keyed on the lock, so the venv is reused until the pinned set changes.
 STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test dev bench lint lock clean
+.PHONY: demo test dev bench chaos lint lock clean
 
 $(UV):
 	$(PYTHON) -m pip install -qq --disable-pip-version-check --root-user-action=ignore --target .uv 'uv==$(UV_VERSION)'
@@ -45,6 +45,11 @@ dev: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# kill -9 trials, a fault storm, the bad-input catalogue and a secrets canary (~10 min; not tests).
+# Fewer kills: make chaos CHAOS_KILLS=10
+chaos: $(STAMP)
+	CHAOS_KILLS=$(or $(CHAOS_KILLS),50) $(BIN)/python -m chaos
 
 clean:
 	rm -rf $(VENV) .uv threadline.duckdb out .dagster_home .pytest_cache

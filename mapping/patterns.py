@@ -3,7 +3,8 @@ pattern on every item (warehouse/rule_engine.py runs it).
 
 Patterns run in three steps: one combined pattern over all items (pre-filter), a combined
 pattern per bucket of ~sqrt(n) patterns on the candidates, then each pattern only on the items
-its bucket matched. Whole-word searches such as (?i)\\b(sso|saml)\\b need no regex at all on
+its bucket matched. A combined pattern too large for RE2's program size limit is tried as
+several smaller ones (ORed), so any number of rules runs. Whole-word searches such as (?i)\\b(sso|saml)\\b need no regex at all on
 ASCII titles: they become a join on the title's words (queries/mapping/keyword_hits.sql).
 
 The generated text holds our own identifiers and integers; every pattern is a named parameter.
@@ -13,8 +14,13 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+import duckdb
 
 MIN_BUCKETED = 9  # fewer patterns than this are tried one by one on the pre-filtered items
 _WORD = r"[A-Za-z0-9_]+"
@@ -58,6 +64,49 @@ def _any_of(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
+_probe_lock = threading.Lock()
+
+
+@cache
+def _probe() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()
+
+
+def re2_error(pattern: str) -> str | None:
+    """Why DuckDB's RE2 rejects `pattern`, or None: the same probe connection, opened on first use."""
+    with _probe_lock:
+        try:
+            _probe().execute("SELECT regexp_matches('', ?)", [pattern])
+        except duckdb.Error as exc:
+            return str(exc).split("Error: ", 1)[-1]
+    return None
+
+
+def re2_compiles(pattern: str) -> bool:
+    """Whether DuckDB's RE2 compiles `pattern`. Every pattern alone does (rules are validated on
+    load); a union of many may not: RE2 caps a program's size ("pattern too large")."""
+    with _probe_lock:
+        try:
+            _probe().execute("SELECT regexp_matches('', ?)", [pattern])
+        except duckdb.InvalidInputException as exc:
+            if "too large" in str(exc):
+                return False
+            raise
+    return True
+
+
+def fitting_groups(patterns: list[str], compiles: Callable[[str], bool] = re2_compiles) -> list[list[int]]:
+    """Indexes of `patterns` in consecutive groups whose union RE2 compiles: one group almost
+    always, halves (recursively) when the union is too large for RE2."""
+    if not patterns:
+        return []
+    if len(patterns) == 1 or compiles(_any_of(patterns)):
+        return [list(range(len(patterns)))]
+    middle = len(patterns) // 2
+    right = fitting_groups(patterns[middle:], compiles)
+    return [*fitting_groups(patterns[:middle], compiles), *[[middle + i for i in group] for group in right]]
+
+
 def pattern_hits_sql(
     patterns: list[tuple[int, str]],
     *,
@@ -68,6 +117,7 @@ def pattern_hits_sql(
     id_column: str = "n",
     prefilter: list[str] | None = None,
     match_on: str | None = None,
+    compiles: Callable[[str], bool] = re2_compiles,
 ) -> PatternQuery:
     """SQL finding every (item, pattern) hit while trying few patterns per item.
 
@@ -92,22 +142,29 @@ def pattern_hits_sql(
 
     as_regex = prefilter or [p for _, p in patterns]
     match_on = match_on or column
-    everything = bind(setup_params, "all", _any_of(as_regex))
+
+    def matches_any(members: list[int], name: str) -> str:
+        """regexp_matches of the members' union; several ORed when RE2 cannot take it in one."""
+        chosen = [as_regex[i] for i in members]
+        groups = fitting_groups(chosen, compiles)
+        tests = [
+            f"regexp_matches({match_on}, {bind(setup_params, f'{name}_{g}' if len(groups) > 1 else name, _any_of([chosen[i] for i in group]))})"
+            for g, group in enumerate(groups)
+        ]
+        return tests[0] if len(tests) == 1 else "(" + " OR ".join(tests) + ")"
+
+    everything = matches_any(list(range(len(patterns))), "all")
     size = math.ceil(math.sqrt(len(patterns))) if len(patterns) >= MIN_BUCKETED else len(patterns)
     buckets = [list(range(start, min(start + size, len(patterns)))) for start in range(0, len(patterns), size)]
     if len(buckets) == 1:
         bucket = "0 AS bucket"
     else:
-        tests = ", ".join(
-            f"CASE WHEN regexp_matches({match_on}, {bind(setup_params, f'b{b}', _any_of([as_regex[i] for i in members]))}) "
-            f"THEN {b} END"
-            for b, members in enumerate(buckets)
-        )
+        tests = ", ".join(f"CASE WHEN {matches_any(members, f'b{b}')} THEN {b} END" for b, members in enumerate(buckets))
         bucket = f"unnest(list_filter([{tests}], lambda b: b IS NOT NULL)) AS bucket"
     # Only our identifiers and integers are formatted in; every pattern is a parameter.
     setup = (
         f"CREATE OR REPLACE TEMP TABLE {name} AS "  # noqa: S608
-        f"SELECT {id_column} AS id, {column}, {bucket} FROM {source} WHERE regexp_matches({match_on}, {everything})"
+        f"SELECT {id_column} AS id, {column}, {bucket} FROM {source} WHERE {everything}"
     )
     selects = [
         f"SELECT id, {patterns[i][0]} AS atom_id FROM {name} WHERE bucket = {b} AND {exact(i)}"  # noqa: S608

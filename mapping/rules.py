@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-import duckdb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mapping.conditions import COMBINATORS, EXPOSED, Condition
 from mapping.goals import GoalTree
 from mapping.normalize import MAX_CLAUSES, Clause, RuleTooComplex, clauses_of
+from mapping.patterns import re2_error
 from mapping.yamlconf import Locator, load_yaml, validate
 
 RULE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -116,18 +115,10 @@ class RuleSet:
         return self.rules[position - 1]
 
 
-@cache
-def _re2() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB to ask RE2 about a pattern: opened on first use, not at import."""
-    return duckdb.connect()
-
-
 def regex_problem(pattern: str) -> str | None:
     """Why DuckDB's RE2 (which runs the rules) or Python's re (the reference) rejects a pattern."""
-    try:
-        _re2().execute("SELECT regexp_matches('', ?)", [pattern])
-    except duckdb.Error as exc:
-        return str(exc).split("Error: ", 1)[-1]
+    if (problem := re2_error(pattern)) is not None:
+        return problem
     try:
         re.compile(pattern)
     except (re.error, OverflowError) as exc:

@@ -90,17 +90,79 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# Aliases let a small file stand for a huge tree ("billion laughs": 1 KB -> 10^9 values). A file
+# whose aliases expand it past this many values is refused before anything walks the tree.
+MAX_EXPANDED_NODES = 100_000
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        ) from None
+
+
+def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
+    """Values each node stands for once aliases are expanded (by id of the node), without
+    expanding anything: a shared node is counted once and reused. Raises on a recursive alias."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:  # iterative: a 100k-deep document must not exhaust Python's stack either
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else (
+            node.value if isinstance(node, yaml.SequenceNode) else []
+        )
+        if children_done:
+            open_nodes.discard(key)
+            sizes[key] = min(1 + sum(sizes[id(c)] for c in children), MAX_EXPANDED_NODES + 1)
+            continue
+        if key in open_nodes:
+            raise yaml.composer.ComposerError(None, None, "an alias refers to a node that contains it", node.start_mark)
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_nodes:
+                raise yaml.composer.ComposerError(None, None, "an alias refers to a node that contains it", child.start_mark)
+            stack.append((child, False))
+    return sizes
+
+
+def _refuse_alias_bomb(path: Path, root: yaml.Node) -> None:
+    sizes = _expanded_sizes(root)
+    if sizes[id(root)] <= MAX_EXPANDED_NODES:
+        return
+    # Name the first top-level entry that is too big by itself (or the document).
+    line = root.start_mark.line + 1
+    if isinstance(root, yaml.MappingNode):
+        line = next((k.start_mark.line + 1 for k, v in root.value if sizes[id(v)] > MAX_EXPANDED_NODES), line)
+    raise ConfigError(
+        path, line, f"YAML aliases expand this file to more than {MAX_EXPANDED_NODES:,} values; write the values out"
+    )
+
+
 def load_yaml(path: str | Path) -> tuple[Any, Locator]:
     path = Path(path)
     if not path.exists():
         raise ConfigError(path, None, "file not found")
-    text = path.read_text()
+    text = _read_text(path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _refuse_alias_bomb(path, node)
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ConfigError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem}") from None
+    except RecursionError:  # PyYAML composes recursively: thousands of nested [ or {
+        raise ConfigError(path, None, "invalid YAML: nested too deeply") from None
     locator = Locator(display_path(path))
     if node is not None:
         _index(node, (), locator.lines)

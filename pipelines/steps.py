@@ -25,7 +25,7 @@ from pipelines.registry import KINDS, build_connector
 from reports.build import ReportFiles, build_report
 from warehouse import settings
 from warehouse.db import connect
-from warehouse.history import take_snapshot
+from warehouse.history import write_snapshot
 from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary, apply_mapping, unalign_loss
 from warehouse.transaction import transaction
@@ -99,14 +99,14 @@ def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConf
 
 
 def write_metric_settings(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
-    """The thresholds marts.goal_health judges by (starved, under-funded, funding window)."""
-    with transaction(con):
-        settings.write_metric_settings(
-            con,
-            starved_days=config.report.starved_days,
-            underfunded_below=config.report.underfunded_below,
-            window_weeks=config.report.weeks,
-        )
+    """The thresholds marts.goal_health judges by (starved, under-funded, funding window), in the
+    caller's transaction."""
+    settings.write_metric_settings(
+        con,
+        starved_days=config.report.starved_days,
+        underfunded_below=config.report.underfunded_below,
+        window_weeks=config.report.weeks,
+    )
 
 
 class NotMapped(RuntimeError):
@@ -141,14 +141,19 @@ def run_mapping(
     force: bool = False,
 ) -> MappingSummary:
     """Map and snapshot. Unless `force`, refuses (MappingRefused, nothing written: neither the
-    mapping nor today's history snapshot) a run that would unalign too much aligned effort."""
+    mapping nor today's history snapshot) a run that would unalign too much aligned effort.
+    The mapping commits together with the effort defaults and thresholds it used and today's
+    history snapshot: a crash leaves all of them old or all new."""
     now = now or utcnow()
     guard = None if force else unalign_guard(config)
-    summary = apply_mapping(con, mapping.goals, mapping.rules, now, mapping.overrides, guard=guard)
-    write_effort_defaults(con, config)  # after the guard: a refused run writes nothing
-    write_metric_settings(con, config)
-    take_snapshot(con, now)
-    return summary
+    return apply_mapping(
+        con, mapping.goals, mapping.rules, now, mapping.overrides, guard=guard,
+        with_writes=(
+            lambda c: write_effort_defaults(c, config),  # after the guard: a refused run writes nothing
+            lambda c: write_metric_settings(c, config),
+            lambda c: write_snapshot(c, now),
+        ),
+    )  # fmt: skip
 
 
 def planned_notes(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> dict[str, str]:
@@ -171,7 +176,8 @@ def run_report(
 ) -> ReportFiles:
     if not settings.has_mapping(con):
         raise NotMapped("the warehouse has no mapping yet (synced, never mapped); run `threadline map` first")
-    write_metric_settings(con, config)  # the health thresholds of this config, not the last map's
+    with transaction(con):
+        write_metric_settings(con, config)  # the health thresholds of this config, not the last map's
     return build_report(
         con,
         output or config.report.output,

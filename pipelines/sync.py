@@ -172,7 +172,16 @@ def _recorded(
         log.error("%s %s (%s): %s", connector.config.name, result.container, result.stream, result.error)
     finally:
         count()
-        _finish(con, connector, result, run_id)
+        try:
+            _finish(con, connector, result, run_id)
+        except duckdb.Error as exc:
+            if result.error is None:
+                raise
+            # The failure that stopped the stream (a full disk, say) may stop this write too;
+            # it is still what the user must see. The run row stays `running` and the next
+            # sync marks it interrupted.
+            log.error("%s %s (%s): could not record the failure in meta.sync_runs: %s",
+                      connector.config.name, result.container, result.stream, redact(str(exc)))  # fmt: skip
 
 
 def sync_stream(

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from reports import charts
 from reports.balance import KIND_LABELS, KINDS, Comparison
 from reports.metrics import Period, ReportData, collect
+from reports.publish import write_together
 from reports.takeaways import takeaways
 from reports.text import neutral
 
@@ -179,8 +180,8 @@ def build_report(
         planned_notes=planned_notes,
     )
     data.takeaways = takeaways(data)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_html(data))
     markdown = output.with_suffix(".md")
-    markdown.write_text(render_markdown(data))
+    # Both rendered before either is touched, then replaced as one pair (reports/publish.py):
+    # a crash leaves the old pair or the new one, never a 0-byte file or new beside old.
+    write_together({output: render_html(data), markdown: render_markdown(data)})
     return ReportFiles(output, markdown, data)

@@ -1,7 +1,11 @@
 """Faults the sandbox injects: what a flaky vendor API does to a sync.
 
 Rules are matched in order against each request. Tests use targeted rules ("the next 2 requests
-to .../issues answer 429 with Retry-After: 1"); the demo and soak runs use rates.
+to .../issues answer 429 with Retry-After: 1"); the demo and soak runs use rates (`storm`).
+
+Kinds: "status" (an error status with the service's own body, or `body`), "hang" (answer after
+`hang_seconds`), "truncate" (promise more body than is sent: a cut connection mid-body),
+"reset" (abort the TCP connection with an RST before answering: "connection reset by peer").
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Literal
 
-FaultKind = Literal["status", "hang", "truncate"]
+FaultKind = Literal["status", "hang", "truncate", "reset"]
 
 
 @dataclass
@@ -26,6 +30,7 @@ class FaultRule:
     skip: int = 0  # let this many matching requests through first
     rate: float = 1.0  # probability of hitting a matching request
     hang_seconds: float = 3600.0
+    hits: int = 0  # requests it has hit so far
 
     def matches(self, service: str, path: str) -> bool:
         return (self.service in (None, service)) and self.path_contains in path
@@ -51,6 +56,29 @@ class Faults:
         with self._lock:
             self._rules.clear()
 
+    def storm(self, rate: float = 0.1, *, hang_seconds: float = 35.0, service: str | None = None) -> list[FaultRule]:
+        """Mixed faults on about `rate` of all requests, until cleared: rate limits (429 with
+        Retry-After), 5xx, cut bodies, 200s with truncated JSON, hangs and TCP resets."""
+        share = [  # (rule, part of `rate`)
+            (FaultRule(status=429, headers={"Retry-After": "1"}), 0.2),
+            (FaultRule(status=500), 0.1),
+            (FaultRule(status=502), 0.1),
+            (FaultRule(status=503), 0.1),
+            (FaultRule(kind="truncate"), 0.15),
+            (FaultRule(status=200, body='{"truncated": [{"id": 1, "ti', headers={"content-type": "application/json"}), 0.1),
+            (FaultRule(kind="hang", hang_seconds=hang_seconds), 0.1),
+            (FaultRule(kind="reset"), 0.15),
+        ]
+        rules = []
+        taken = 0.0
+        for rule, part in share:
+            # Rules are tried in turn, so each rate is of the requests the earlier rules let pass.
+            rule.service, rule.times = service, None
+            rule.rate = rate * part / (1 - taken)
+            taken += rate * part
+            rules.append(self.add(rule))
+        return rules
+
     def pick(self, service: str, path: str) -> FaultRule | None:
         """The rule that hits this request, if any; consumes one of its `times`."""
         with self._lock:
@@ -62,6 +90,7 @@ class Faults:
                     continue
                 if self._rng.random() >= rule.rate:
                     continue
+                rule.hits += 1
                 if rule.times is not None:
                     rule.times -= 1
                     if rule.times <= 0:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import struct
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -32,6 +34,27 @@ from sandbox.service import RecordedRequest, vendors
 from sandbox.targets import SANDBOX_TOKEN
 
 log = logging.getLogger(__name__)
+
+
+async def _cut_connection(send: Callable[..., Any], *, reset: bool) -> None:
+    """Drop the request's TCP connection: with an RST (SO_LINGER 0) before any answer, so the
+    client's read fails with "connection reset by peer" as when a proxy drops it; or plainly
+    (mid-body, for a cut response). uvicorn's `send` is a method of its per-request cycle,
+    which holds the connection."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None:
+        raise RuntimeError("sandbox: cannot reach the connection to cut it (not served by uvicorn?)")
+    sock = transport.get_extra_info("socket")
+    if reset and sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+    # Let uvicorn see the connection gone, then finish the response into the void (uvicorn drops
+    # it): an app that returns mid-response on a live connection is logged as an error.
+    for _ in range(3):
+        await asyncio.sleep(0)
+    if reset:
+        await send({"type": "http.response.start", "status": 500, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
 
 
 class Sandbox:
@@ -177,8 +200,10 @@ class Sandbox:
                 await self._apps[service].expired_cursor()(scope, receive, recording_send)
             elif rule is None:
                 await self.app(scope, receive, recording_send)
+            elif rule.kind == "reset":
+                await _cut_connection(send, reset=True)
             else:
-                await self._inject(rule, service, scope, receive, recording_send)
+                await self._inject(rule, service, scope, receive, recording_send, raw_send=send)
         finally:
             self.requests.append(
                 RecordedRequest(service, scope["method"], "/" + rest, query, status_holder["status"])
@@ -195,7 +220,7 @@ class Sandbox:
                 turn.edit()
         return turn
 
-    async def _inject(self, rule: FaultRule, service: str, scope, receive, send) -> None:
+    async def _inject(self, rule: FaultRule, service: str, scope, receive, send, raw_send) -> None:
         log.debug("sandbox fault %s on %s", rule.kind, scope["path"])
         if rule.kind == "hang":
             await asyncio.sleep(rule.hang_seconds)
@@ -209,8 +234,8 @@ class Sandbox:
                     "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
                 }
             )
-            await send({"type": "http.response.body", "body": b'[{"id": 1, "tit', "more_body": False})
-            return
+            await send({"type": "http.response.body", "body": b'[{"id": 1, "tit', "more_body": True})
+            return await _cut_connection(raw_send, reset=False)
         if rule.body is not None:
             response: Response = Response(rule.body, rule.status, headers=rule.headers)
         else:

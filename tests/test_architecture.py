@@ -158,8 +158,9 @@ def _code_words(path: Path) -> list[tuple[int, str]]:
 # Where a tool may be named: its own packages, the docs, examples and tests, the registry's one
 # line per tool, and the migrations (applied history: a table's name is what a database holds).
 VENDOR_DIRS = tuple(f"{top}/{kind}/" for top in ("connectors", "sandbox") for kind in KINDS)
-# bench/ fabricates a million items in each tool's shapes: vendor knowledge, like the sandbox.
-ALLOWED = ("docs/", "examples/", "tests/", "warehouse/migrations/", "bench/", ".git/", ".venv/", ".uv/", *VENDOR_DIRS)
+# bench/ fabricates a million items in each tool's shapes, and chaos/ drives each tool's sandbox
+# with faults and hostile records of that tool: vendor knowledge, like the sandbox itself.
+ALLOWED = ("docs/", "examples/", "tests/", "warehouse/migrations/", "bench/", "chaos/", ".git/", ".venv/", ".uv/", *VENDOR_DIRS)
 REGISTRY = "connectors/registry.py"
 KIND_WORD = re.compile(r"\b(" + "|".join(KINDS) + r")\b")
 
@@ -229,3 +230,15 @@ def test_imports_point_one_way(package: str) -> None:
         for path in _python_files(package)
     }
     assert {name: bad for name, bad in offenders.items() if bad} == {}
+
+
+def test_one_transaction_context_manager() -> None:
+    """BEGIN/COMMIT/ROLLBACK are written once, in warehouse/transaction.py; everything else uses it."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}"
+        for path in _python_files(*PACKAGES)
+        if path.relative_to(ROOT) != Path("warehouse/transaction.py")
+        for text in [path.read_text()]
+        for match in re.finditer(r"\.(begin|commit|rollback)\(\)|\b(BEGIN|COMMIT|ROLLBACK)\b", text)
+    ]
+    assert offenders == []

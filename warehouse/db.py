@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.sql import statements
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,29 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in con.execute("SELECT version FROM meta.schema_version").fetchall()}
 
 
+class WarehouseTooNew(WarehouseError):
+    """The warehouse was migrated by a newer Threadline; this one must not write to it."""
+
+    exit_code = 4
+
+
+def refuse_newer_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Stop before any write when the file's schema is ahead of this code's migrations: the
+    older code would write rows in shapes the newer schema no longer means (reads only)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        return
+    stored = con.execute("SELECT max(version) FROM meta.schema_version").fetchall()[0][0]
+    known = max(m.version for m in migrations())
+    if stored is not None and stored > known:
+        raise WarehouseTooNew(
+            f"warehouse schema version {stored} is newer than this Threadline's ({known}); "
+            "upgrade Threadline to use this warehouse (nothing was written)"
+        )
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply every migration not yet applied, each in its own transaction. Never drops data."""
     done = applied_versions(con)
@@ -149,8 +173,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for migration in migrations():
         if migration.version in done:
             continue
-        con.begin()
-        try:
+        with transaction(con):
             for path in migration.files:
                 for statement in statements(resources.files("warehouse").joinpath(path).read_text()):
                     con.execute(statement)
@@ -158,10 +181,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 "INSERT INTO meta.schema_version VALUES (?, ?, ?)",
                 [migration.version, migration.name, datetime.now(UTC)],
             )
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
         log.info("warehouse migrated to version %d (%s)", migration.version, migration.name)
         applied.append(migration.version)
     return applied
@@ -207,6 +226,7 @@ def open_warehouse(path: str | Path, *, read_only: bool = False, create: bool = 
 def prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Bring a connection's schema up to date (for connections opened elsewhere, e.g. Dagster's)."""
     con.execute("SET TimeZone = 'UTC'")
+    refuse_newer_schema(con)
     migrate(con)
     create_marts(con)
     return con

@@ -18,6 +18,7 @@ from connectors.models import ImportedGoal
 from connectors.registry import RAW_GOAL_TABLES  # identifiers cannot be bound parameters
 from mapping.goals import Goal, GoalTree
 from warehouse import sql
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +60,10 @@ def replace_imported_goals(
     now: datetime,
 ) -> int:
     params = {"source": source, "source_name": source_name, "instance": instance, "run_id": run_id, "imported_at": now}
-    con.begin()
     try:
-        con.register("batch_goals", _table(goals))
-        sql.run(con, "queries/goals/replace_imported.sql", params, {"raw_table": RAW_GOAL_TABLES[source]})
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
+        with transaction(con):
+            con.register("batch_goals", _table(goals))
+            sql.run(con, "queries/goals/replace_imported.sql", params, {"raw_table": RAW_GOAL_TABLES[source]})
     finally:
         con.unregister("batch_goals")
     return len(goals)

@@ -21,6 +21,7 @@ from connectors.models import Page, RawRecord, RejectedRecord, WorkItem
 from connectors.payloads import quarantine_json
 from connectors.registry import RAW_TABLES  # identifiers cannot be bound parameters
 from warehouse import sql
+from warehouse.transaction import transaction
 
 TS = pa.timestamp("us", tz="UTC")
 # Stored by the sweep, not by a load: a loaded item is live.
@@ -145,20 +146,16 @@ def load_page(
     """Upsert a page's items and raw payloads, quarantine its rejects and store its cursor, atomically."""
     items, raws = _latest_per_item(page)
     params = {**key.params(), "run_id": run_id, "synced_at": now, "cursor": page.cursor}
-    con.begin()
     try:
-        con.register("batch_items", items_table(items))
-        con.register("batch_raw", raw_table(raws))
-        con.register("batch_rejected", rejected_table(page.rejected))
-        sql.run(con, "queries/load/stage_changed.sql")
-        written = con.execute("SELECT count(*) FROM changed_items").fetchone()[0]
-        sql.run(con, "queries/load/write_items.sql", params, {"raw_table": RAW_TABLES[key.source]})
-        sql.run(con, "queries/load/write_rejected.sql", params)
-        sql.run(con, "queries/load/write_cursor.sql", params)
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
+        with transaction(con):
+            con.register("batch_items", items_table(items))
+            con.register("batch_raw", raw_table(raws))
+            con.register("batch_rejected", rejected_table(page.rejected))
+            sql.run(con, "queries/load/stage_changed.sql")
+            written = con.execute("SELECT count(*) FROM changed_items").fetchone()[0]
+            sql.run(con, "queries/load/write_items.sql", params, {"raw_table": RAW_TABLES[key.source]})
+            sql.run(con, "queries/load/write_rejected.sql", params)
+            sql.run(con, "queries/load/write_cursor.sql", params)
     finally:
         for name in ("batch_items", "batch_raw", "batch_rejected"):
             con.unregister(name)
@@ -192,13 +189,8 @@ def mark_deleted(
         live, gone = sql.run(con, "queries/load/count_gone.sql", key.params()).fetchall()[0]
         if guard is not None:
             guard(gone, live)
-        con.begin()
-        try:
+        with transaction(con):
             sql.run(con, "queries/load/mark_deleted.sql", {**key.params(), "seen_at": now, "run_id": run_id})
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
     finally:
         con.unregister("sweep_ids")
     return gone

@@ -8,7 +8,7 @@ difference against what is stored: running it twice writes nothing the second ti
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +30,7 @@ from warehouse.rule_engine import (
     stage_custom_values,
     stage_rules,
 )
+from warehouse.transaction import transaction
 
 GOAL_COLUMNS = (
     "goal_id",
@@ -178,6 +179,8 @@ def apply_mapping(
     now: datetime,
     overrides: OverrideSet | None = None,
     guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    *,
+    with_writes: Sequence[Callable[[duckdb.DuckDBPyConnection], None]] = (),
 ) -> MappingSummary:
     """Map every live item and write the result; only the writes share one transaction.
 
@@ -186,21 +189,20 @@ def apply_mapping(
 
     The computation fills temp tables outside the transaction (DuckDB builds large temp tables
     markedly slower inside one); the goals, links and goal rows are then replaced together, so
-    a reader sees the old mapping or the new one, never half of each.
+    a reader sees the old mapping or the new one, never half of each. `with_writes` run inside
+    that transaction, after the mapping is written: what must never disagree with it (the
+    effort defaults it was computed with, the history snapshot taken from it).
     """
     try:
         compute_mapping(con, goals, rules, overrides)
         summary = summarize(con)
         if guard is not None:
             guard(con)
-        con.begin()
-        try:
+        with transaction(con):
             write_goals(con, goals, now)
             persist(con, now)
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
+            for write in with_writes:
+                write(con)
     finally:
         drop_temp_tables(con)
     return summary

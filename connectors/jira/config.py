@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from connectors.base import SourceAccessError, SourceConfig, strings_as
-from connectors.jira import settings
+from connectors.jira import jql, settings
 
 PROJECT_KEY = r"^[A-Z][A-Z0-9_]{0,99}$"
 
@@ -62,6 +62,13 @@ class JiraSourceConfig(SourceConfig):
         ge=0,
         description="each incremental sync re-reads this much before its cursor (index lag, clock skew)",
     )
+
+    @field_validator("jql")
+    @classmethod
+    def _only_narrows(cls, value: str | None) -> str | None:
+        if value is not None and (problem := jql.narrowing_problem(value)):
+            raise ValueError(f"{problem}; jql may only narrow each project's issues, e.g. 'issuetype != Epic'")
+        return value
 
     @field_validator("base_url")
     @classmethod

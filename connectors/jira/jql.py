@@ -7,6 +7,7 @@ any user not in UTC; a number of milliseconds is the same instant everywhere.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from connectors.jira import settings
@@ -18,6 +19,32 @@ def quote(value: str) -> str:
 
 def epoch_ms(value: datetime) -> int:
     return int(value.timestamp() * 1000)
+
+
+_STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
+_ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
+
+
+def narrowing_problem(narrowing: str) -> str | None:
+    """Why a configured `jql:` could do more than narrow, if it could.
+
+    It is pasted as `project = "X" AND (<jql>)`; a ')' that closes a parenthesis it did not
+    open (`issuetype != Epic) OR (project = SUP`) would end that group early and OR in other
+    projects, widening the scope instead. Strings are skipped: a ')' inside quotes is text.
+    """
+    outside = _STRING.sub(lambda found: '"' + " " * (len(found[0]) - 2) + '"', narrowing)  # keeps positions
+    if outside.count('"') % 2 or outside.count("'") % 2:
+        return "a quoted string is not closed"
+    depth = 0
+    for position, char in enumerate(outside):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return f"the ')' at character {position + 1} closes a parenthesis the jql did not open"
+    if depth:
+        return "a '(' is not closed"
+    if _ORDER_BY.search(outside):
+        return "ORDER BY is not allowed (Threadline orders the issues itself)"
+    return None
 
 
 def scope(project: str, narrowing: str | None = None) -> str:

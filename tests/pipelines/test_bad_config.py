@@ -1,0 +1,162 @@
+"""Config that used to crash, hang or mislead: each kind has one exact outcome (issue 13, defect 8).
+
+Refused kinds stop with one line naming file:line, exit 2, and no warehouse. Rules whose
+combined regex is too large for RE2 are not a mistake at all: they map as if RE2 had no limit.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from mapping.yamlconf import MAX_EXPANDED_NODES, ConfigError
+from pipelines.cli import app
+from pipelines.config import load_config
+from tests.conftest import EXAMPLES
+from tests.pipelines.test_cli import make_config
+
+runner = CliRunner()
+
+BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9) if previous else ', '.join(['lol'] * 9)}]\n"
+    for previous, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
+)  # 9 levels of 9 aliases each: 9**9 (387 million) values from 300 bytes
+
+
+@dataclass(frozen=True)
+class BadConfig:
+    file: str  # which file of the config folder is bad
+    text: bytes  # what it holds
+    line: int | None
+    message: str
+
+    def expected(self, folder: Path) -> str:
+        where = f"{folder / self.file}:{self.line}" if self.line else f"{folder / self.file}"
+        return f"error: {where}: {self.message}"
+
+
+def jira_config(jql: str) -> bytes:
+    source = {"kind": "jira", "name": "jira", "base_url": "https://acme.atlassian.net", "email": "ops@acme.test",
+              "projects": ["PAY"], "jql": jql}  # fmt: skip
+    return yaml.safe_dump({"organisation": "Bad", "sources": [source]}, sort_keys=False).encode()
+
+
+KINDS = {
+    "non-UTF-8 threadline.yaml": BadConfig(
+        "threadline.yaml", b"organisation: Caf\xe9 Acme\n", 1, "not UTF-8 text (byte 0xe9); save the file as UTF-8"
+    ),
+    "non-UTF-8 rules.yaml": BadConfig(
+        "rules.yaml", b"rules:\n  - id: caf\xe9\n", 2, "not UTF-8 text (byte 0xe9); save the file as UTF-8"
+    ),
+    "YAML alias bomb": BadConfig(
+        "threadline.yaml", BOMB.encode(), 6,  # g: the first entry past the limit (9**7 values)
+        f"YAML aliases expand this file to more than {MAX_EXPANDED_NODES:,} values; write the values out",
+    ),
+    "recursive YAML alias": BadConfig(
+        "threadline.yaml", b"organisation: x\nsources: &s [*s]\n", 2, "invalid YAML: an alias refers to a node that contains it"
+    ),
+    "YAML nested 100k deep": BadConfig(
+        "threadline.yaml", b"organisation: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", None, "invalid YAML: nested too deeply"
+    ),
+    "jql that would widen the scope": BadConfig(
+        "threadline.yaml", jira_config("issuetype != Epic) OR (project = SUP"), 9,
+        "sources.0.jira.jql: the ')' at character 18 closes a parenthesis the jql did not open; "
+        "jql may only narrow each project's issues, e.g. 'issuetype != Epic'",
+    ),
+    "jql with an unclosed string": BadConfig(
+        "threadline.yaml", jira_config('summary ~ "login'), 9,
+        "sources.0.jira.jql: a quoted string is not closed; jql may only narrow each project's issues, e.g. 'issuetype != Epic'",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_bad_config_is_refused_with_one_line(tmp_path: Path, kind: str):
+    bad = KINDS[kind]
+    config = make_config(tmp_path)
+    (tmp_path / bad.file).write_bytes(bad.text)
+    command = "sync" if bad.file == "threadline.yaml" else "map"
+
+    started = time.monotonic()
+    result = runner.invoke(app, [command, "-c", str(config)])
+    elapsed = time.monotonic() - started
+
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [bad.expected(tmp_path)]
+    assert not (tmp_path / "threadline.duckdb").exists()
+    assert elapsed < 5  # refused fast (the alias bomb ran 35 s into a MemoryError)
+
+
+def test_alias_bomb_is_refused_in_bounded_memory(tmp_path: Path):
+    config = make_config(tmp_path)
+    config.write_text(BOMB)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ConfigError, match="YAML aliases expand"):
+            load_config(config)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 2**20  # a few MB at most (it took 1.7 GB before the MemoryError)
+
+
+def test_jql_narrowing_that_stays_inside_the_project_is_accepted(tmp_path: Path):
+    path = tmp_path / "threadline.yaml"
+    path.write_bytes(jira_config('issuetype != Epic AND (summary ~ "a) OR (b" OR labels = x)'))
+    assert load_config(path).sources[0].jql == 'issuetype != Epic AND (summary ~ "a) OR (b" OR labels = x)'
+
+
+# Rules whose regexes each compile in RE2 but whose union (the pre-filter) does not:
+# "pattern too large - compile failed". None matches a sandbox title.
+TOO_LARGE_FOR_ONE_PROGRAM = 400
+
+
+def big_rules(tmp_path: Path) -> str:
+    examples = yaml.safe_load((EXAMPLES / "rules.yaml").read_text())
+    heavy = [
+        {"id": f"heavy-{i}", "goal": "uptime", "when": {"title_matches": rf"(?i)zq{i}\w{{1,200}}qz"}}
+        for i in range(TOO_LARGE_FOR_ONE_PROGRAM)
+    ]
+    examples["rules"] = heavy + examples["rules"]
+    return yaml.safe_dump(examples, sort_keys=False)
+
+
+def test_combined_regex_too_large_for_re2_is_precondition():
+    union = "|".join(rf"(?:(?i)zq{i}\w{{1,200}}qz)" for i in range(TOO_LARGE_FOR_ONE_PROGRAM))
+    with pytest.raises(duckdb.InvalidInputException, match="pattern too large"):
+        duckdb.connect().execute("SELECT regexp_matches('', ?)", [union])
+
+
+def mapping_rows(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(
+            "SELECT item_id, goal_id, method, rule_id, weight FROM core.work_item_goals ORDER BY ALL"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_rules_too_large_for_one_re2_program_map_and_check(sandbox, tmp_path: Path):
+    plain, heavy = tmp_path / "plain", tmp_path / "heavy"
+    plain.mkdir(), heavy.mkdir()
+    plain_config = make_config(plain)
+    heavy_config = make_config(heavy, rules_text=big_rules(heavy))
+    for config in (plain_config, heavy_config):
+        for command in (["sync", "--sandbox", sandbox.url], ["map"]):
+            result = runner.invoke(app, [command[0], "-c", str(config), *command[1:]])
+            assert result.exit_code == 0, result.output
+
+    checked = runner.invoke(app, ["rules", "check", "-c", str(heavy_config)])
+    assert checked.exit_code == 0, checked.output
+    assert f"{TOO_LARGE_FOR_ONE_PROGRAM + len(yaml.safe_load((plain / 'rules.yaml').read_text())['rules'])} rules" in checked.output
+    # The heavy rules match nothing, so every item maps as under the example rules alone.
+    assert mapping_rows(heavy / "threadline.duckdb") == mapping_rows(plain / "threadline.duckdb")
+    assert len(mapping_rows(plain / "threadline.duckdb")) > 0
