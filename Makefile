@@ -34,6 +34,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Re-resolve uv.lock after editing pyproject.toml (new dependency, changed range).
 lock: | $(UV)

@@ -33,16 +33,32 @@ def _sizes(text: str) -> list[int]:
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     env = os.environ.get
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--parts", default=env("BENCH_PARTS", ",".join(PARTS)), help="comma-separated: " + ", ".join(PARTS))
-    parser.add_argument("--sync-sizes", default=env("BENCH_SYNC_SIZES", "50000"), help="GitHub items, e.g. 50000,200000,1000000")
-    parser.add_argument("--rounds", type=int, default=int(env("BENCH_ROUNDS", "2")), help="sync rounds per size")
-    parser.add_argument("--load-size", type=int, default=int(env("BENCH_LOAD_SIZE", "200000")), help="items, e.g. 1000000")
+    parser.add_argument(
+        "--parts", default=env("BENCH_PARTS", ",".join(PARTS)), help="comma-separated: " + ", ".join(PARTS)
+    )
+    parser.add_argument(
+        "--sync-sizes",
+        default=env("BENCH_SYNC_SIZES", "50000"),
+        help="GitHub items, e.g. 50000,200000,1000000",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=int(env("BENCH_ROUNDS", "2")), help="sync rounds per size"
+    )
+    parser.add_argument(
+        "--load-size", type=int, default=int(env("BENCH_LOAD_SIZE", "200000")), help="items, e.g. 1000000"
+    )
     parser.add_argument("--load-page", type=int, default=10_000, help="items per load_page call")
     parser.add_argument("--no-dlt", action="store_true", help="leave dlt out (no .bench-venv)")
-    parser.add_argument("--sizes", default=env("BENCH_MAPPING_SIZES", "100000,1000000"), help="mapping: item counts")
+    parser.add_argument(
+        "--sizes", default=env("BENCH_MAPPING_SIZES", "100000,1000000"), help="mapping: item counts"
+    )
     parser.add_argument("--rules", type=int, default=1000, help="mapping: rules")
-    parser.add_argument("--sample", type=int, default=2000, help="mapping: items the per-item Python evaluation runs on")
-    parser.add_argument("--repeat", type=int, default=5, help="mapping: runs per size of each kind (median reported)")
+    parser.add_argument(
+        "--sample", type=int, default=2000, help="mapping: items the per-item Python evaluation runs on"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="mapping: runs per size of each kind (median reported)"
+    )
     args = parser.parse_args(argv)
     args.parts = [part for part in args.parts.split(",") if part]
     if unknown := set(args.parts) - set(PARTS):
@@ -57,7 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="threadline-bench-") as tmp:
         work = Path(tmp)
         if "sync" in args.parts:
-            competitors = [sync.THREADLINE, sync.BARE] + ([sync.dlt_competitor(dlt_python)] if dlt_python else [])
+            competitors = [sync.THREADLINE, sync.BARE] + (
+                [sync.dlt_competitor(dlt_python)] if dlt_python else []
+            )
             runs, no_changes = [], []
             for size in _sizes(args.sync_sizes):
                 print(f"sync: {size:,} GitHub items, {args.rounds} round(s)", flush=True)

@@ -17,11 +17,22 @@ import pyarrow as pa
 
 SCHEMA = pa.schema(
     [
-        ("id", pa.int64()), ("repo", pa.string()), ("number", pa.int64()), ("title", pa.string()),
-        ("state", pa.string()), ("state_reason", pa.string()), ("body", pa.string()), ("author", pa.string()),
-        ("assignee", pa.string()), ("labels", pa.list_(pa.string())), ("milestone", pa.string()),
-        ("is_pull_request", pa.bool_()), ("created_at", pa.string()), ("updated_at", pa.string()),
-        ("closed_at", pa.string()), ("merged_at", pa.string()),
+        ("id", pa.int64()),
+        ("repo", pa.string()),
+        ("number", pa.int64()),
+        ("title", pa.string()),
+        ("state", pa.string()),
+        ("state_reason", pa.string()),
+        ("body", pa.string()),
+        ("author", pa.string()),
+        ("assignee", pa.string()),
+        ("labels", pa.list_(pa.string())),
+        ("milestone", pa.string()),
+        ("is_pull_request", pa.bool_()),
+        ("created_at", pa.string()),
+        ("updated_at", pa.string()),
+        ("closed_at", pa.string()),
+        ("merged_at", pa.string()),
     ]
 )
 CREATE = """CREATE TABLE IF NOT EXISTS issues (

@@ -70,5 +70,12 @@ def run_child(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] |
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     return ChildRun(
-        argv, process.returncode, wall, usage.ru_utime, usage.ru_stime, peak[0] / 1024, os.getloadavg()[0], output
+        argv,
+        process.returncode,
+        wall,
+        usage.ru_utime,
+        usage.ru_stime,
+        peak[0] / 1024,
+        os.getloadavg()[0],
+        output,
     )

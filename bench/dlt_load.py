@@ -24,14 +24,20 @@ def main() -> None:
     source, database, work_dir = sys.argv[1:4]
     rows = pq.read_table(source).to_pylist()
     pipeline = dlt.pipeline(
-        pipeline_name="bench_load", destination=dlt.destinations.duckdb(database), dataset_name="core",
+        pipeline_name="bench_load",
+        destination=dlt.destinations.duckdb(database),
+        dataset_name="core",
         pipelines_dir=work_dir,
     )
     phases = {}
     for phase in ("load", "reload"):
         started = time.perf_counter()
         pipeline.run(
-            rows, table_name="work_items", write_disposition="merge", primary_key="item_id", loader_file_format="parquet"
+            rows,
+            table_name="work_items",
+            write_disposition="merge",
+            primary_key="item_id",
+            loader_file_format="parquet",
         )
         phases[phase] = time.perf_counter() - started
     with duckdb.connect(database, read_only=True) as con:

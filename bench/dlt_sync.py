@@ -31,13 +31,19 @@ def main() -> None:
             },
             "resource_defaults": {"primary_key": "id", "write_disposition": "merge", "table_name": "issues"},
             "resources": [
-                {"name": "issues_" + repo.replace("/", "_").replace("-", "_"), "endpoint": {"path": f"repos/{repo}/issues", "params": LISTING}}
+                {
+                    "name": "issues_" + repo.replace("/", "_").replace("-", "_"),
+                    "endpoint": {"path": f"repos/{repo}/issues", "params": LISTING},
+                }
                 for repo in repos
             ],
         }
     )
     pipeline = dlt.pipeline(
-        pipeline_name="bench", destination=dlt.destinations.duckdb(database), dataset_name="github", pipelines_dir=work_dir
+        pipeline_name="bench",
+        destination=dlt.destinations.duckdb(database),
+        dataset_name="github",
+        pipelines_dir=work_dir,
     )
     info = pipeline.run(source, loader_file_format="parquet")
     print(info)

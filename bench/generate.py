@@ -53,9 +53,16 @@ class Vocabulary:
         rng = random.Random(seed)
         words = DOMAIN_WORDS + _pseudo_words(rng, 3000, 3)
         rng.shuffle(words)
-        labels = DOMAIN_WORDS[:30] + ["chore", "dependencies", "perf", "security"] + _pseudo_words(rng, 560, 3)
+        labels = (
+            DOMAIN_WORDS[:30] + ["chore", "dependencies", "perf", "security"] + _pseudo_words(rng, 560, 3)
+        )
         rng.shuffle(labels)
-        projects = sorted({"".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(rng.choice((2, 3, 4)))) for _ in range(140)})[:100]
+        projects = sorted(
+            {
+                "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(rng.choice((2, 3, 4))))
+                for _ in range(140)
+            }
+        )[:100]
         return Vocabulary(
             words=words,
             labels=labels,
@@ -76,17 +83,26 @@ class Vocabulary:
 
 def generate_items(con: duckdb.DuckDBPyConnection, n: int, vocabulary: Vocabulary) -> list[str]:
     """Insert n items into core.work_items; returns some epic keys for rules to name."""
-    params = {"n": n, "n_words": len(vocabulary.words), "n_labels": len(vocabulary.labels), **vocabulary.params()}
+    params = {
+        "n": n,
+        "n_words": len(vocabulary.words),
+        "n_labels": len(vocabulary.labels),
+        **vocabulary.params(),
+    }
     for statement in sql.statements(Path(__file__).with_name("items.sql").read_text()):
         code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
         used = {name: params[name] for name in set(re.findall(r"\$([a-z_]+)", code))}
         con.execute(statement, used)
-    epics = con.execute("SELECT key FROM core.work_items WHERE item_type = 'epic' USING SAMPLE 200 ROWS (reservoir, 7)")
+    epics = con.execute(
+        "SELECT key FROM core.work_items WHERE item_type = 'epic' USING SAMPLE 200 ROWS (reservoir, 7)"
+    )
     return sorted(row[0] for row in epics.fetchall())
 
 
 def goals_yaml(count: int = 30) -> str:
-    pillars = [{"id": f"pillar-{p}", "level": "pillar", "title": f"Pillar {p}", "children": []} for p in range(5)]
+    pillars = [
+        {"id": f"pillar-{p}", "level": "pillar", "title": f"Pillar {p}", "children": []} for p in range(5)
+    ]
     for g in range(count):
         pillars[g % 5]["children"].append({"id": f"goal-{g}", "title": f"Goal {g}"})
     return yaml.safe_dump({"goals": pillars}, sort_keys=False)
@@ -102,7 +118,12 @@ def _condition(rng: random.Random, v: Vocabulary, epics: list[str]) -> dict:
     if roll < 0.36:
         return {"labels_all": labels(2)}
     if roll < 0.48:
-        return {"all": [{"container": rng.choice(v.projects + v.repos)}, {"labels_any": labels(rng.randint(1, 2))}]}
+        return {
+            "all": [
+                {"container": rng.choice(v.projects + v.repos)},
+                {"labels_any": labels(rng.randint(1, 2))},
+            ]
+        }
     if roll < 0.56:
         return {
             "team": rng.choice(v.teams),
@@ -122,18 +143,28 @@ def _condition(rng: random.Random, v: Vocabulary, epics: list[str]) -> dict:
     if roll < 0.86:
         return {"any": [{"labels_any": labels(1)}, {"components_any": [rng.choice(v.components)]}]}
     if roll < 0.90:
-        return {"all": [{"team": rng.choice(v.teams)}, {"labels_any": labels(2)}, {"not": {"labels_any": ["chore", "dependencies"]}}]}
+        return {
+            "all": [
+                {"team": rng.choice(v.teams)},
+                {"labels_any": labels(2)},
+                {"not": {"labels_any": ["chore", "dependencies"]}},
+            ]
+        }
     if roll < 0.93:
         return {"epic": rng.sample(epics, 2)}
     if roll < 0.96:
         return {"any": [{"milestone": rng.choice(v.milestones)}, {"assignee": rng.choice(v.assignees)}]}
-    return {"source": "github", "status_category": "done", "title_matches": r"(?i)\b" + rng.choice(v.words) + r"\b"}
+    return {
+        "source": "github",
+        "status_category": "done",
+        "title_matches": r"(?i)\b" + rng.choice(v.words) + r"\b",
+    }
 
 
 def rules_yaml(count: int, vocabulary: Vocabulary, epics: list[str], goals: int = 30, seed: int = 11) -> str:
     rng = random.Random(seed)
     rules = []
-    fallbacks = [{"team": team} for team in vocabulary.teams[: FALLBACK_TEAMS]]
+    fallbacks = [{"team": team} for team in vocabulary.teams[:FALLBACK_TEAMS]]
     for r in range(count):
         rule: dict = {"id": f"rule-{r}"}
         outcome = rng.random()
@@ -145,6 +176,10 @@ def rules_yaml(count: int, vocabulary: Vocabulary, epics: list[str], goals: int 
         else:
             rule["goal"] = f"goal-{rng.randrange(goals)}"
         # The last rules are broad per-team fallbacks, as rule files usually end.
-        rule["when"] = fallbacks[r - (count - len(fallbacks))] if r >= count - len(fallbacks) else _condition(rng, vocabulary, epics)
+        rule["when"] = (
+            fallbacks[r - (count - len(fallbacks))]
+            if r >= count - len(fallbacks)
+            else _condition(rng, vocabulary, epics)
+        )
         rules.append(rule)
     return yaml.safe_dump({"rules": rules}, sort_keys=False, width=1000)

@@ -40,7 +40,9 @@ def write_items(items: int, work_dir: Path) -> Path:
     path = work_dir / f"items-{items}.parquet"
     con = open_warehouse(work_dir / f"source-{items}.duckdb")
     generate_items(con, items, Vocabulary.make())
-    pq.write_table(con.sql("SELECT * FROM core.work_items").to_arrow_table().select(WORK_ITEM_SCHEMA.names), path)
+    pq.write_table(
+        con.sql("SELECT * FROM core.work_items").to_arrow_table().select(WORK_ITEM_SCHEMA.names), path
+    )
     con.close()
     return path
 
@@ -48,10 +50,23 @@ def write_items(items: int, work_dir: Path) -> Path:
 def compare(items: int, page_size: int, dlt_python: Path | None, work_dir: Path) -> list[LoadRun]:
     source = write_items(items, work_dir)
     runs = []
-    threadline = [sys.executable, "-m", "bench.load_threadline", str(source), str(work_dir / "threadline-load.duckdb"), str(page_size)]
+    threadline = [
+        sys.executable,
+        "-m",
+        "bench.load_threadline",
+        str(source),
+        str(work_dir / "threadline-load.duckdb"),
+        str(page_size),
+    ]
     competitors = [(f"Threadline `warehouse.load` ({page_size:,}-item pages)", threadline)]
     if dlt_python is not None:
-        dlt = [str(dlt_python), str(HERE / "dlt_load.py"), str(source), str(work_dir / "dlt-load.duckdb"), str(work_dir / "dlt")]
+        dlt = [
+            str(dlt_python),
+            str(HERE / "dlt_load.py"),
+            str(source),
+            str(work_dir / "dlt-load.duckdb"),
+            str(work_dir / "dlt"),
+        ]
         competitors.append(("dlt, parquet loader, merge on item_id", dlt))
     for name, argv in competitors:
         run = run_child(argv, cwd=HERE.parent).check()
@@ -59,7 +74,10 @@ def compare(items: int, page_size: int, dlt_python: Path | None, work_dir: Path)
         if phases["rows"] != items:
             raise RuntimeError(f"{name} holds {phases['rows']} rows of {items}")
         runs.append(LoadRun(name, items, run, phases))
-        print(f"  {name}: load {phases['load']:.1f} s, re-load {phases['reload']:.1f} s, peak {run.peak_rss_mb:.0f} MB", flush=True)
+        print(
+            f"  {name}: load {phases['load']:.1f} s, re-load {phases['reload']:.1f} s, peak {run.peak_rss_mb:.0f} MB",
+            flush=True,
+        )
     return runs
 
 
@@ -75,6 +93,8 @@ def table(runs: list[LoadRun]) -> str:
             f"| {r.phases['reload']:.1f} s | {r.run.peak_rss_mb:.0f} MB | {r.run.load:.1f} |"
         )
     lines.append("")
-    lines.append("rows/s: items over build + load (dlt normalises the dicts inside its load); re-load: the same items again,")
+    lines.append(
+        "rows/s: items over build + load (dlt normalises the dicts inside its load); re-load: the same items again,"
+    )
     lines.append("unchanged (Threadline's includes building them again, as a re-sync would).")
     return "\n".join(lines)

@@ -76,11 +76,17 @@ def _sample_items(con: duckdb.DuckDBPyConnection, size: int) -> tuple[list, dict
         record["goal_refs"] = tuple(record["goal_refs"])
         items.append(WorkItem(**record))
     wanted = sorted({i for item in items for i in (item.parent_id, item.epic_id) if i})
-    keys = dict(con.execute("SELECT item_id, key FROM core.work_items WHERE item_id IN (SELECT unnest(?))", [wanted]).fetchall())
+    keys = dict(
+        con.execute(
+            "SELECT item_id, key FROM core.work_items WHERE item_id IN (SELECT unnest(?))", [wanted]
+        ).fetchall()
+    )
     return items, keys
 
 
-def _python_per_item(items: list, keys: dict[str, str], rules: RuleSet) -> tuple[float, dict[str, str | None]]:
+def _python_per_item(
+    items: list, keys: dict[str, str], rules: RuleSet
+) -> tuple[float, dict[str, str | None]]:
     started = time.perf_counter()
     chosen = {}
     for item in items:
@@ -129,7 +135,10 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
         remaps.append(time.perf_counter() - started)
         cpus.append(time.process_time() - cpu)
     load = os.getloadavg()[0]
-    print(f"  re-map {', '.join(f'{t:.2f}' for t in remaps)} s (CPU {', '.join(f'{t:.2f}' for t in cpus)} s)", flush=True)
+    print(
+        f"  re-map {', '.join(f'{t:.2f}' for t in remaps)} s (CPU {', '.join(f'{t:.2f}' for t in cpus)} s)",
+        flush=True,
+    )
 
     report_first, report, report_cpu = _time_report(con, workdir, repeat)
     print(f"  report {report_first:.2f} s first, {report:.2f} s after (CPU {report_cpu:.2f} s)", flush=True)
@@ -144,8 +153,20 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
     matches = _matches_per_item(sampled, keys, rules)
     con.close()
     return Result(
-        items, len(rules.rules), statistics.median(firsts), statistics.median(remaps), statistics.median(cpus), load,
-        per_item, len(sampled), agree, matches, aligned, report_first, report, report_cpu,
+        items,
+        len(rules.rules),
+        statistics.median(firsts),
+        statistics.median(remaps),
+        statistics.median(cpus),
+        load,
+        per_item,
+        len(sampled),
+        agree,
+        matches,
+        aligned,
+        report_first,
+        report,
+        report_cpu,
     )
 
 
@@ -163,7 +184,9 @@ def _time_report(con: duckdb.DuckDBPyConnection, workdir: Path, repeat: int) -> 
 
 def _matches_per_item(items: list, keys: dict[str, str], rules: RuleSet) -> float:
     """How many rules match an item on average (how much the first-match rule has to beat)."""
-    total = sum(sum(condition_matches(r.when, ItemView.of(item, keys)) for r in rules.rules) for item in items[:300])
+    total = sum(
+        sum(condition_matches(r.when, ItemView.of(item, keys)) for r in rules.rules) for item in items[:300]
+    )
     return total / min(len(items), 300)
 
 
@@ -188,12 +211,24 @@ def print_table(results: list[Result]) -> None:
             f"| {_seconds(r.report_first)}, then {_seconds(r.report)} ({_seconds(r.report_cpu)}) | {r.load:.1f} |"
         )
     print()
-    print("first map: apply_mapping on a warehouse with no mapping yet (links, overrides, explicit goals, rules,")
-    print("inheritance, and writing every row to core.work_item_goals); re-map: the same with nothing changed;")
-    print("both medians of --repeat runs; CPU: seconds of all threads (wall time grows when other work shares the")
-    print("machine; see load avg). per-item Python: mapping/reference.first_rule per item, timed on a sample, times the items.")
-    print("report: build_report over the last 4 weeks with 12 weeks of trends (queries, charts, HTML and Markdown);")
-    print("the first run in the process (it starts the chart engine), then the median of the next runs and their CPU seconds.")
+    print(
+        "first map: apply_mapping on a warehouse with no mapping yet (links, overrides, explicit goals, rules,"
+    )
+    print(
+        "inheritance, and writing every row to core.work_item_goals); re-map: the same with nothing changed;"
+    )
+    print(
+        "both medians of --repeat runs; CPU: seconds of all threads (wall time grows when other work shares the"
+    )
+    print(
+        "machine; see load avg). per-item Python: mapping/reference.first_rule per item, timed on a sample, times the items."
+    )
+    print(
+        "report: build_report over the last 4 weeks with 12 weeks of trends (queries, charts, HTML and Markdown);"
+    )
+    print(
+        "the first run in the process (it starts the chart engine), then the median of the next runs and their CPU seconds."
+    )
 
 
 def run(sizes: list[int], rules: int, sample: int, repeat: int) -> None:

@@ -63,14 +63,35 @@ def main() -> None:
         work = Path(tmp)
         out = work / "profile.txt"
         sync = threadline_argv(server, work / "sync.duckdb", work)
-        run = run_child([str(BENCH_VENV / "bin" / "py-spy"), "record", "--format", "raw", "-r", str(RATE), "-o", str(out), "--", *sync])
+        run = run_child(
+            [
+                str(BENCH_VENV / "bin" / "py-spy"),
+                "record",
+                "--format",
+                "raw",
+                "-r",
+                str(RATE),
+                "-o",
+                str(out),
+                "--",
+                *sync,
+            ]
+        )
         run.check()
         total, own, inclusive = summarise(out.read_text(), args.lines)
         if args.raw:
             args.raw.write_text(out.read_text())
-    print(f"\nthreadline sync of {args.items:,} items: {run.wall:.1f} s wall, {total / RATE:.1f} s on CPU "
-          f"({total / RATE / run.wall:.0%}), load average {run.load:.1f}")
-    ours = Counter({name: n for name, n in inclusive.items() if re.search(r"\((connectors|warehouse|pipelines|mapping)/", name)})
+    print(
+        f"\nthreadline sync of {args.items:,} items: {run.wall:.1f} s wall, {total / RATE:.1f} s on CPU "
+        f"({total / RATE / run.wall:.0%}), load average {run.load:.1f}"
+    )
+    ours = Counter(
+        {
+            name: n
+            for name, n in inclusive.items()
+            if re.search(r"\((connectors|warehouse|pipelines|mapping)/", name)
+        }
+    )
     for title, counts in (("self", own), ("inclusive, Threadline's own functions", ours)):
         print(f"\ntop {args.top} by {title} time:")
         for name, samples in counts.most_common(args.top):

@@ -23,7 +23,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.serve", description=__doc__.split("\n\n")[0])
     parser.add_argument("--github-items", type=int, default=50_000)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
-    parser.add_argument("--rate-limit", type=int, default=10_000_000, help="GitHub requests per hour per token")
+    parser.add_argument(
+        "--rate-limit", type=int, default=10_000_000, help="GitHub requests per hour per token"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     started = time.perf_counter()

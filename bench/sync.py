@@ -48,7 +48,9 @@ class Server:
 def serve(items: int, latency: float = 0.0) -> Iterator[Server]:
     """A sandbox process serving `items` GitHub items, until the block ends."""
     argv = [sys.executable, "-m", "bench.serve", "--github-items", str(items), "--latency", str(latency)]
-    process = subprocess.Popen(argv, cwd=HERE.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        argv, cwd=HERE.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         line = process.stdout.readline() if process.stdout else ""
         if not line.startswith("READY "):
@@ -91,16 +93,35 @@ def threadline_config(work_dir: Path) -> Path:
 def threadline_argv(server: Server, database: Path, work_dir: Path) -> list[str]:
     threadline = Path(sys.executable).with_name("threadline")
     config = threadline_config(work_dir)
-    return [str(threadline), "-w", str(database), "sync", "-c", str(config), "--sandbox", server.url, "-s", "github"]
+    return [
+        str(threadline),
+        "-w",
+        str(database),
+        "sync",
+        "-c",
+        str(config),
+        "--sandbox",
+        server.url,
+        "-s",
+        "github",
+    ]
 
 
 THREADLINE = Competitor(
-    "Threadline `threadline sync`", threadline_argv, _count("SELECT count(*) FROM core.work_items WHERE source = 'github'")
+    "Threadline `threadline sync`",
+    threadline_argv,
+    _count("SELECT count(*) FROM core.work_items WHERE source = 'github'"),
 )
 BARE = Competitor(
     "bare httpx + pyarrow + DuckDB loop (16 fields)",
     lambda server, database, _: [
-        sys.executable, "-m", "bench.bare_loop", server.github, SANDBOX_TOKEN, str(database), *GITHUB_REPOS
+        sys.executable,
+        "-m",
+        "bench.bare_loop",
+        server.github,
+        SANDBOX_TOKEN,
+        str(database),
+        *GITHUB_REPOS,
     ],
     _count("SELECT count(*) FROM issues"),
 )
@@ -110,7 +131,12 @@ def dlt_competitor(python: Path) -> Competitor:
     return Competitor(
         f"dlt {_dlt_version(python)} `rest_api_source`, parquet loader, merge on id",
         lambda server, database, work_dir: [
-            str(python), str(HERE / "dlt_sync.py"), server.github, SANDBOX_TOKEN, str(database), str(work_dir / "dlt"),
+            str(python),
+            str(HERE / "dlt_sync.py"),
+            server.github,
+            SANDBOX_TOKEN,
+            str(database),
+            str(work_dir / "dlt"),
             *GITHUB_REPOS,
         ],
         _count("SELECT count(*) FROM github.issues"),
@@ -118,7 +144,9 @@ def dlt_competitor(python: Path) -> Competitor:
 
 
 def _dlt_version(python: Path) -> str:
-    found = subprocess.run([str(python), "-c", "import dlt; print(dlt.__version__)"], capture_output=True, text=True)
+    found = subprocess.run(
+        [str(python), "-c", "import dlt; print(dlt.__version__)"], capture_output=True, text=True
+    )
     return found.stdout.strip() or "?"
 
 
@@ -144,7 +172,9 @@ class NoChange:
     wall: float
 
 
-def compare(items: int, rounds: int, competitors: list[Competitor], work_dir: Path) -> tuple[list[SyncRun], NoChange]:
+def compare(
+    items: int, rounds: int, competitors: list[Competitor], work_dir: Path
+) -> tuple[list[SyncRun], NoChange]:
     runs: list[SyncRun] = []
     with serve(items) as server:
         last_threadline: Path | None = None
@@ -159,8 +189,13 @@ def compare(items: int, rounds: int, competitors: list[Competitor], work_dir: Pa
                 rows = competitor.rows(database)
                 if rows != items:
                     raise RuntimeError(f"{competitor.name} loaded {rows} items of {items}")
-                runs.append(SyncRun(competitor.name, items, round_ + 1, run, server.requests() - before, rows))
-                print(f"  {competitor.name}: {run.wall:.1f} s, {rows:,} rows, peak {run.peak_rss_mb:.0f} MB", flush=True)
+                runs.append(
+                    SyncRun(competitor.name, items, round_ + 1, run, server.requests() - before, rows)
+                )
+                print(
+                    f"  {competitor.name}: {run.wall:.1f} s, {rows:,} rows, peak {run.peak_rss_mb:.0f} MB",
+                    flush=True,
+                )
                 if competitor is THREADLINE:
                     last_threadline = database
         no_change = _no_change_sync(server, items, last_threadline, work_dir) if last_threadline else None

@@ -34,8 +34,11 @@ def run_catalogue(folder: Path) -> list[CatalogueResult]:
         report = folder / (Path(file).stem + ".xml")
         subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", file],
-            cwd=ROOT, env=child_env(), capture_output=True, text=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=child_env(),
+            capture_output=True,
+            text=True,
+        )
         suite = ElementTree.parse(report).getroot()
         suite = suite.find("testsuite") if suite.tag == "testsuites" else suite
         total = int(suite.get("tests", 0))

@@ -95,13 +95,19 @@ class CanaryResult:
 
 
 def canary_config(folder: Path, sandboxes: dict[str, Sandbox]) -> Path:
-    config = write_config(folder, warehouse=str(folder / "threadline.duckdb"), report={"output": str(folder / "out" / "report.html")})
+    config = write_config(
+        folder,
+        warehouse=str(folder / "threadline.duckdb"),
+        report={"output": str(folder / "out" / "report.html")},
+    )
     data = yaml.safe_load(config.read_text())
     for source in data["sources"]:
         kind = source["kind"]
         source["base_url"] = sandboxes[kind].url + SANDBOX_PATH[kind]
         source["token_env"] = TOKEN_ENV[kind]
-        source["instance"] = {"github": "github.com", "jira": "acme.atlassian.net", "asana": "app.asana.com"}[kind]
+        source["instance"] = {"github": "github.com", "jira": "acme.atlassian.net", "asana": "app.asana.com"}[
+            kind
+        ]
         if kind == "jira":
             source["email"] = EMAIL
             source.pop("email_env", None)
@@ -109,12 +115,20 @@ def canary_config(folder: Path, sandboxes: dict[str, Sandbox]) -> Path:
     return config
 
 
-def run_scenarios(folder: Path, *, dagster: bool, org: OrgSpec = SMALL_ORG, only: tuple[str, ...] = tuple(SCENARIOS),
-                  progress: Callable[[str], None] = print) -> list[Scenario]:  # fmt: skip
+def run_scenarios(
+    folder: Path,
+    *,
+    dagster: bool,
+    org: OrgSpec = SMALL_ORG,
+    only: tuple[str, ...] = tuple(SCENARIOS),
+    progress: Callable[[str], None] = print,
+) -> list[Scenario]:
     env = child_env({TOKEN_ENV[s]: t for s, t in TOKENS.items()})
     scenarios = []
 
-    def record(scenario: Scenario, label: str, command: list[str], *, kill_after: float | None = None) -> None:
+    def record(
+        scenario: Scenario, label: str, command: list[str], *, kill_after: float | None = None
+    ) -> None:
         run = run_child(command, env=env, kill_after=kill_after)
         logs = folder / scenario.name.replace(" ", "_")
         logs.mkdir(parents=True, exist_ok=True)
@@ -122,8 +136,11 @@ def run_scenarios(folder: Path, *, dagster: bool, org: OrgSpec = SMALL_ORG, only
         (logs / f"{label}.stderr").write_text(run.stderr)
         scenario.runs.append((label, run.returncode))
 
-    with Sandbox(org, token=TOKENS["github"]) as github, Sandbox(org, token=TOKENS["jira"]) as jira, \
-            Sandbox(org, token=TOKENS["asana"]) as asana:  # fmt: skip
+    with (
+        Sandbox(org, token=TOKENS["github"]) as github,
+        Sandbox(org, token=TOKENS["jira"]) as jira,
+        Sandbox(org, token=TOKENS["asana"]) as asana,
+    ):
         sandboxes = {"github": github, "jira": jira, "asana": asana}
         for scenario_name, exit_codes in SCENARIOS.items():
             if scenario_name not in only:
@@ -134,12 +151,19 @@ def run_scenarios(folder: Path, *, dagster: bool, org: OrgSpec = SMALL_ORG, only
             if scenario_name == "unauthorised":
                 for sandbox in sandboxes.values():
                     sandbox.token = "the-right-token-is-another"
-            if scenario_name in ("server error", "source down"):  # retried at once (Retry-After: 0) until given up
+            if scenario_name in (
+                "server error",
+                "source down",
+            ):  # retried at once (Retry-After: 0) until given up
                 for kind, sandbox in sandboxes.items():
                     path = LISTINGS[kind] if scenario_name == "server error" else ""
-                    sandbox.add_fault(status=500, headers={"Retry-After": "0"}, path_contains=path, times=None)
+                    sandbox.add_fault(
+                        status=500, headers={"Retry-After": "0"}, path_contains=path, times=None
+                    )
             if scenario_name == "crash":  # killed while it waits for a page, mid-sync
-                github.add_fault(service="github", path_contains="/issues", kind="hang", skip=2, hang_seconds=6)
+                github.add_fault(
+                    service="github", path_contains="/issues", kind="hang", skip=2, hang_seconds=6
+                )
                 record(scenario, "sync", threadline("-v", "sync", "-c", str(config)), kill_after=4.0)
             else:
                 record(scenario, "sync", threadline("-v", "sync", "-c", str(config)))
@@ -155,9 +179,15 @@ def run_scenarios(folder: Path, *, dagster: bool, org: OrgSpec = SMALL_ORG, only
             scenario = Scenario("dagster", (0,))
             place = folder / "dagster"
             config = canary_config(place, sandboxes)
-            dagster_env = {**env, "DAGSTER_HOME": str(place / "dagster_home"), "THREADLINE_CONFIG": str(config)}
+            dagster_env = {
+                **env,
+                "DAGSTER_HOME": str(place / "dagster_home"),
+                "THREADLINE_CONFIG": str(config),
+            }
             (place / "dagster_home").mkdir(parents=True, exist_ok=True)
-            run = run_child([sys.executable, "-m", "chaos.dagster_run", str(config)], env=dagster_env, timeout=600)
+            run = run_child(
+                [sys.executable, "-m", "chaos.dagster_run", str(config)], env=dagster_env, timeout=600
+            )
             (place / "materialize.stdout").write_text(run.stdout)
             (place / "materialize.stderr").write_text(run.stderr)
             scenario.runs.append(("dagster materialize", run.returncode))
@@ -175,7 +205,9 @@ def search(folder: Path) -> tuple[int, list[str]]:
         hits += [f"{path.relative_to(folder)}: {name}" for name, value in forms.items() if value in body]
         if body[:64].find(b"DUCK") >= 0 and not path.name.endswith(".wal"):
             text = duckdb_as_text(path).encode()
-            hits += [f"{path.relative_to(folder)} (rows): {name}" for name, value in forms.items() if value in text]
+            hits += [
+                f"{path.relative_to(folder)} (rows): {name}" for name, value in forms.items() if value in text
+            ]
     return files, hits
 
 
@@ -195,14 +227,21 @@ def duckdb_as_text(path: Path) -> str:
         con.close()
 
 
-def run_canary(folder: Path, *, dagster: bool = True, org: OrgSpec = SMALL_ORG, only: tuple[str, ...] = tuple(SCENARIOS),
-               progress: Callable[[str], None] = print) -> CanaryResult:  # fmt: skip
+def run_canary(
+    folder: Path,
+    *,
+    dagster: bool = True,
+    org: OrgSpec = SMALL_ORG,
+    only: tuple[str, ...] = tuple(SCENARIOS),
+    progress: Callable[[str], None] = print,
+) -> CanaryResult:
     folder.mkdir(parents=True, exist_ok=True)
     scenarios = run_scenarios(folder, dagster=dagster, org=org, only=only, progress=progress)
     unexpected = [
         f"{s.name}: {label} exited {code}, expected {' or '.join(map(str, s.exit_codes))}"
-        for s in scenarios for label, code in s.runs if code not in s.exit_codes
-    ]  # fmt: skip
+        for s in scenarios
+        for label, code in s.runs
+        if code not in s.exit_codes
+    ]
     files, hits = search(folder)
     return CanaryResult(scenarios, files, hits, unexpected)
-

@@ -33,7 +33,10 @@ MAPPING_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "core.work_item_links": (("from_item_id", "to_item_id", "link_type"), ()),
     "meta.effort_defaults": (("source",), ()),
     "latest.goal_history": (("goal_id",), ("snapshot_date", "taken_at")),
-    "latest.alignment_history": (("live_items",), ("snapshot_date", "taken_at", "completed_effort_28d", "aligned_effort_28d")),
+    "latest.alignment_history": (
+        ("live_items",),
+        ("snapshot_date", "taken_at", "completed_effort_28d", "aligned_effort_28d"),
+    ),
 }
 LATEST = {
     "latest.goal_history": "(FROM core.goal_history WHERE snapshot_date = (SELECT max(snapshot_date) FROM core.goal_history))",
@@ -85,7 +88,9 @@ def read_state(path: Path, tables: dict[str, tuple[tuple[str, ...], tuple[str, .
             rows[table] = Counter(found)
         updated = {}
         if "core.work_items" in tables:
-            updated = dict(con.execute("SELECT item_id, CAST(updated_at AS VARCHAR) FROM core.work_items").fetchall())
+            updated = dict(
+                con.execute("SELECT item_id, CAST(updated_at AS VARCHAR) FROM core.work_items").fetchall()
+            )
     finally:
         con.close()
     return State(rows, updated)
@@ -119,13 +124,19 @@ def difference(trial: State, reference: State) -> Difference:
         extra = sum(1 for k in got_keys if k not in expected_keys)
         duplicated = sum(n - 1 for n in got_keys.values() if n > 1)
         got_versions, expected_versions = _versions(got), _versions(expected)
-        differing = {k for k in got_versions.keys() & expected_versions.keys() if got_versions[k] != expected_versions[k]}
+        differing = {
+            k
+            for k in got_versions.keys() & expected_versions.keys()
+            if got_versions[k] != expected_versions[k]
+        }
         stale = 0
         if table == "core.work_items":
             stale = sum(1 for k in differing if trial.updated.get(k, "") < reference.updated.get(k, ""))
         changed = len(differing) - stale
         if lost or extra or duplicated or differing:
-            result.by_table[table] = f"lost {lost}, extra {extra}, duplicated {duplicated}, stale {stale}, changed {changed}"
+            result.by_table[table] = (
+                f"lost {lost}, extra {extra}, duplicated {duplicated}, stale {stale}, changed {changed}"
+            )
         result.add(Difference(lost, duplicated, stale, extra, changed))
     return result
 
@@ -151,10 +162,16 @@ def invariant_violations(path: Path) -> list[str]:
         ).fetchall()[0][0]
         if not created:
             return []  # killed before the migrations were committed: no data yet
-        duplicated = con.execute("SELECT count(*) - count(DISTINCT item_id) FROM core.work_items").fetchall()[0][0]
+        duplicated = con.execute("SELECT count(*) - count(DISTINCT item_id) FROM core.work_items").fetchall()[
+            0
+        ][0]
         if duplicated:
             problems.append(f"{duplicated} duplicated items")
-        for source, raw in (("github", "raw.github_issues"), ("jira", "raw.jira_issues"), ("asana", "raw.asana_tasks")):
+        for source, raw in (
+            ("github", "raw.github_issues"),
+            ("jira", "raw.jira_issues"),
+            ("asana", "raw.asana_tasks"),
+        ):
             unmatched = con.execute(
                 f"SELECT count(*) FROM core.work_items AS w LEFT JOIN {raw} AS r USING (item_id) "  # noqa: S608 - our own names
                 "WHERE w.source = ? AND (r.item_id IS NULL OR r.updated_at <> w.updated_at)",

@@ -27,12 +27,22 @@ def main(config: str) -> int:
             instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
             source = request.partitions_def_name.removesuffix("_containers")
             for key in request.partition_keys:
-                run = materialize([assets[f"{source}_work_items"]], partition_key=key, instance=instance,
-                                  resources=defs.resources, raise_on_error=False)  # fmt: skip
+                run = materialize(
+                    [assets[f"{source}_work_items"]],
+                    partition_key=key,
+                    instance=instance,
+                    resources=defs.resources,
+                    raise_on_error=False,
+                )
                 ok &= run.success
         rest = [name for name in assets if not name.endswith("_work_items")]
-        run = materialize([*defs.assets, *defs.asset_checks], instance=instance, resources=defs.resources,
-                          selection=AssetSelection.assets(*(assets[n] for n in rest)), raise_on_error=False)  # fmt: skip
+        run = materialize(
+            [*defs.assets, *defs.asset_checks],
+            instance=instance,
+            resources=defs.resources,
+            selection=AssetSelection.assets(*(assets[n] for n in rest)),
+            raise_on_error=False,
+        )
         ok &= run.success
     return 0 if ok else 1
 

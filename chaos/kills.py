@@ -76,8 +76,9 @@ class Trials:
     after_finish: Callable[[Path], list[str]] = lambda _: []
 
 
-def run_trials(trials: Trials, *, kills: int, chain: int, window: tuple[float, float], rng: random.Random,
-               folder: Path) -> KindResult:  # fmt: skip
+def run_trials(
+    trials: Trials, *, kills: int, chain: int, window: tuple[float, float], rng: random.Random, folder: Path
+) -> KindResult:
     result = KindResult(trials.kind)
     warehouse = folder / f"{trials.kind.replace(' ', '_')}.duckdb"
     attempts = 0
@@ -128,7 +129,13 @@ def advance_a_day(sandbox: Sandbox) -> None:
 
 
 def run_kill_trials(
-    folder: Path, *, kills: int, chain: int, seed: int, progress: Callable[[str], None], org: OrgSpec = BIG_ORG,
+    folder: Path,
+    *,
+    kills: int,
+    chain: int,
+    seed: int,
+    progress: Callable[[str], None],
+    org: OrgSpec = BIG_ORG,
     kinds: tuple[str, ...] = KINDS,
 ) -> list[KindResult]:
     rng = random.Random(seed)
@@ -139,12 +146,16 @@ def run_kill_trials(
         config = write_config(folder, warehouse=str(folder / "unused.duckdb"))
 
         def sync(*extra: str) -> Callable[[Path], list[str]]:
-            return lambda wh: threadline("-w", str(wh), "sync", "-c", str(config), "--sandbox", sandbox.url, *extra)
+            return lambda wh: threadline(
+                "-w", str(wh), "sync", "-c", str(config), "--sandbox", sandbox.url, *extra
+            )
 
         def trials(kind: Trials, reference: ChildRun) -> None:
             if kind.kind in kinds:
                 window = (startup, max(startup + 0.1, min(reference.seconds * 0.9, startup + KILL_WINDOW)))
-                results.append(run_trials(kind, kills=kills, chain=chain, window=window, rng=rng, folder=folder))
+                results.append(
+                    run_trials(kind, kills=kills, chain=chain, window=window, rng=rng, folder=folder)
+                )
                 progress(_line(results[-1]))
 
         # A full sync from nothing.
@@ -156,7 +167,9 @@ def run_kill_trials(
         # A day later: incremental syncs, and syncs with a sweep, from the synced warehouse (the
         # swept one is also where map and report start).
         advance_a_day(sandbox)
-        needed = {"sync incremental"} & set(kinds) | ({"sync sweep"} if set(kinds) - {"sync full", "sync incremental"} else set())
+        needed = {"sync incremental"} & set(kinds) | (
+            {"sync sweep"} if set(kinds) - {"sync full", "sync incremental"} else set()
+        )
         for kind, extra in (("sync incremental", ()), ("sync sweep", ("--sweep",))):
             if kind not in needed:
                 continue
@@ -199,7 +212,11 @@ def map_references(folder: Path, synced: Path) -> tuple[Path, Trials, ChildRun]:
             return []
         return [f"neither the old nor the new mapping: {difference(state, new_state).by_table}"]
 
-    return new, Trials("map", map_with(new_config), old, new_state, tables=MAPPING_TABLES, after_kill=old_or_new), run
+    return (
+        new,
+        Trials("map", map_with(new_config), old, new_state, tables=MAPPING_TABLES, after_kill=old_or_new),
+        run,
+    )
 
 
 OLD_ORG, NEW_ORG = "Acme before", "Acme after"
@@ -245,9 +262,14 @@ def report_references(folder: Path, mapped: Path) -> tuple[Trials, ChildRun]:
         return [] if set(states.values()) == {"new"} else [f"after the rerun: {states}"]
 
     report = Trials(
-        "report", lambda wh: threadline("-w", str(wh), "report", "-c", str(new_config)), mapped, None,
-        after_kill=pair_checks, before_chain=restore_old, after_finish=finished_new,
-    )  # fmt: skip
+        "report",
+        lambda wh: threadline("-w", str(wh), "report", "-c", str(new_config)),
+        mapped,
+        None,
+        after_kill=pair_checks,
+        before_chain=restore_old,
+        after_finish=finished_new,
+    )
     return report, run
 
 
@@ -257,6 +279,8 @@ def _without_digits(body: bytes) -> bytes:
 
 def _line(result: KindResult) -> str:
     d = result.difference
-    return (f"{result.kind}: {result.kills} kills, {result.compared} reruns compared, lost {d.lost}, "
-            f"duplicated {d.duplicated}, stale {d.stale}, other {d.extra + d.changed}, "
-            f"violations {len(result.violations)}")  # fmt: skip
+    return (
+        f"{result.kind}: {result.kills} kills, {result.compared} reruns compared, lost {d.lost}, "
+        f"duplicated {d.duplicated}, stale {d.stale}, other {d.extra + d.changed}, "
+        f"violations {len(result.violations)}"
+    )

@@ -59,8 +59,15 @@ def sync_until_done(sandbox: Sandbox, config_path: Path, warehouse: Path) -> int
     return MAX_RUNS + 1
 
 
-def run_storms(folder: Path, *, storms: int, rate: float, seed: int, progress: Callable[[str], None],
-               org: OrgSpec = BIG_ORG) -> list[StormResult]:  # fmt: skip
+def run_storms(
+    folder: Path,
+    *,
+    storms: int,
+    rate: float,
+    seed: int,
+    progress: Callable[[str], None],
+    org: OrgSpec = BIG_ORG,
+) -> list[StormResult]:
     folder.mkdir(parents=True, exist_ok=True)
     config = write_config(folder, "storm.yaml")
     results = []
@@ -76,8 +83,12 @@ def run_storms(folder: Path, *, storms: int, rate: float, seed: int, progress: C
             runs = sync_until_done(sandbox, config, warehouse)
             requests, faults = len(sandbox.requests), sum(rule.hits for rule in rules)
             sandbox.faults.clear()
-            results.append(StormResult(storm, runs, requests, faults, difference(read_state(warehouse), reference)))
+            results.append(
+                StormResult(storm, runs, requests, faults, difference(read_state(warehouse), reference))
+            )
             r = results[-1]
-            progress(f"storm {storm}: {r.faults} faults in {r.requests} requests, {r.runs} run(s), "
-                     f"{'identical' if r.difference.clean else r.difference.by_table}")  # fmt: skip
+            progress(
+                f"storm {storm}: {r.faults} faults in {r.requests} requests, {r.runs} run(s), "
+                f"{'identical' if r.difference.clean else r.difference.by_table}"
+            )
     return results

@@ -68,8 +68,13 @@ class ChildRun:
         return self.returncode == -signal.SIGKILL
 
 
-def run_child(command: list[str], *, kill_after: float | None = None, env: dict[str, str] | None = None,
-              timeout: float = 300) -> ChildRun:  # fmt: skip
+def run_child(
+    command: list[str],
+    *,
+    kill_after: float | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> ChildRun:
     """Run a command; with `kill_after`, SIGKILL it that many seconds after it started (if it
     is still running then: a run that finished first is reported as such)."""
     started = time.monotonic()

@@ -171,8 +171,16 @@ def rejection_reason(exc: BaseException) -> str:
 
 # Everything a normaliser can raise on a payload of an unexpected shape. Anything else is a bug
 # in our code and fails the stream, loudly.
-QUARANTINED = (MalformedPayload, ValidationError, KeyError, TypeError, ValueError, AttributeError,
-               IndexError, RecursionError)  # fmt: skip
+QUARANTINED = (
+    MalformedPayload,
+    ValidationError,
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+)
 
 
 def take_record(
@@ -198,13 +206,17 @@ def take_record(
             check_shapes(payload, shapes)
         item = normalise(payload)
     except QUARANTINED as exc:
-        page.rejected.append(RejectedRecord(_safe_id(native_id, payload), container, rejection_reason(exc), payload))
+        page.rejected.append(
+            RejectedRecord(_safe_id(native_id, payload), container, rejection_reason(exc), payload)
+        )
         return None
     page.items.append(item)
     page.raw.append(RawRecord(item.item_id, item.native_id, item.container, item.updated_at, payload, stored))
     doubts = warnings(item) if warnings else []
     if doubts:  # one row per record, as meta.rejected_records is keyed
-        page.rejected.append(RejectedRecord(item.native_id, container, "; ".join(doubts), payload, severity="warning"))
+        page.rejected.append(
+            RejectedRecord(item.native_id, container, "; ".join(doubts), payload, severity="warning")
+        )
     return item
 
 

@@ -79,8 +79,15 @@ def cut_deep(text: str, max_depth: int) -> str:
 
 Shape = type | tuple[type, ...]
 _MISSING = object()
-_NAMES = {dict: "an object", list: "a list", str: "a string", int: "an integer", float: "a number",
-          bool: "true or false", type(None): "null"}  # fmt: skip
+_NAMES = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    type(None): "null",
+}
 
 
 def _describe(value: Any) -> str:
@@ -89,8 +96,15 @@ def _describe(value: Any) -> str:
     return f"{_NAMES.get(type(value), type(value).__name__)} ({shown})"
 
 
-_SPEC_TYPES = {"object": dict, "list": list, "string": str, "integer": int, "number": float, "bool": bool,
-               "null": type(None)}  # fmt: skip
+_SPEC_TYPES = {
+    "object": dict,
+    "list": list,
+    "string": str,
+    "integer": int,
+    "number": float,
+    "bool": bool,
+    "null": type(None),
+}
 
 
 def shapes(spec: str) -> dict[str, Shape]:
@@ -191,7 +205,9 @@ def storable_json(payload: Any) -> str:
     except UnicodeEncodeError:
         lone = _SURROGATE.search(text)
         where = _first_path(payload, lambda s: _SURROGATE.search(s) is not None)
-        raise MalformedPayload(f"{where} holds a lone UTF-16 surrogate (U+{ord(lone.group()):04X}): not valid Unicode") from None
+        raise MalformedPayload(
+            f"{where} holds a lone UTF-16 surrogate (U+{ord(lone.group()):04X}): not valid Unicode"
+        ) from None
     return strip_userinfo(text)
 
 

@@ -38,7 +38,9 @@ def config_union() -> Any:
     return Annotated[union, Field(discriminator="kind")]
 
 
-def build_connector(config: SourceConfig, *, token: str | None = None, policy: RetryPolicy | None = None) -> Connector:
+def build_connector(
+    config: SourceConfig, *, token: str | None = None, policy: RetryPolicy | None = None
+) -> Connector:
     """A connector for one configured source; the token is read from the config's environment
     variable unless given (the sandbox gives its own)."""
     return SOURCES[config.kind].build(config, token if token is not None else config.token(), policy)

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from connectors.models import GoalImport
 
 
-
 @runtime_checkable
 class GoalSource(Protocol):
     """A connector of a tool that keeps goals (Asana Goals): the optional goal-import capability."""

@@ -46,7 +46,12 @@ CLAUSES_SCHEMA = pa.schema(
     ]
 )
 CLAUSE_LEAVES_SCHEMA = pa.schema(
-    [("clause_id", pa.int32()), ("leaf_id", pa.int32()), ("positive", pa.bool_()), ("any_of_several", pa.bool_())]
+    [
+        ("clause_id", pa.int32()),
+        ("leaf_id", pa.int32()),
+        ("positive", pa.bool_()),
+        ("any_of_several", pa.bool_()),
+    ]
 )
 RULES_SCHEMA = pa.schema(
     [
@@ -89,9 +94,10 @@ class CompiledRules:
     def regexes(self, *, keywords: bool) -> list[tuple[int, str]]:
         """(atom_id, pattern) of the regex atoms that are (or are not) whole-word searches."""
         return [
-            (i, a.value) for i, a in self.atom_ids("regex") if (keyword_alternatives(a.value) is not None) == keywords
+            (i, a.value)
+            for i, a in self.atom_ids("regex")
+            if (keyword_alternatives(a.value) is not None) == keywords
         ]
-
 
     def keyword_words(self) -> dict[bool, list[str]]:
         """ignore case -> the distinct words of the whole-word searches."""
@@ -103,7 +109,14 @@ class CompiledRules:
 
 def compile_rules(rules: RuleSet) -> CompiledRules:
     # Ids in order of first use (rule order): deterministic, and no sorting of a few thousand objects.
-    leaves = list(dict.fromkeys(leaf for rule in rules.rules for clause in rule.clauses for leaf in (*clause.positive, *clause.negative)))
+    leaves = list(
+        dict.fromkeys(
+            leaf
+            for rule in rules.rules
+            for clause in rule.clauses
+            for leaf in (*clause.positive, *clause.negative)
+        )
+    )
     atoms = list(dict.fromkeys(atom for leaf in leaves for atom in leaf.atoms))
     atom_id = {atom: i for i, atom in enumerate(atoms)}
     multi = [leaf for leaf in leaves if len(leaf.atoms) > 1]
@@ -116,21 +129,34 @@ def compile_rules(rules: RuleSet) -> CompiledRules:
             clause_id = len(clause_rows)
             # Atoms every match shows (one-atom leaves, labels_all) are evidence fixed per clause;
             # for an "any of several" leaf the warehouse looks up which atom the item hit.
-            fixed = [atom.describe() for leaf in clause.positive if not _any_of_several(leaf) for atom in leaf.atoms]
+            fixed = [
+                atom.describe()
+                for leaf in clause.positive
+                if not _any_of_several(leaf)
+                for atom in leaf.atoms
+            ]
             negation = clause.describe_negative()
             evidence = " and ".join([*fixed, *([negation] if negation else [])])
             n_any = sum(_any_of_several(leaf) for leaf in clause.positive)
-            matched_rule = f" matched rule {rule.id} ({rule.origin})" + (f": {rule.unaligned}" if rule.unaligned else "")
+            matched_rule = f" matched rule {rule.id} ({rule.origin})" + (
+                f": {rule.unaligned}" if rule.unaligned else ""
+            )
             simple = len(clause.positive) == 1 and not clause.negative and clause.positive[0].need == 1
-            clause_rows.append((clause_id, rule.position, len(clause.positive), n_any, evidence, matched_rule, simple))
+            clause_rows.append(
+                (clause_id, rule.position, len(clause.positive), n_any, evidence, matched_rule, simple)
+            )
             for positive, group in ((True, clause.positive), (False, clause.negative)):
-                clause_leaf_rows.extend((clause_id, leaf_id[leaf], positive, _any_of_several(leaf)) for leaf in group)
+                clause_leaf_rows.extend(
+                    (clause_id, leaf_id[leaf], positive, _any_of_several(leaf)) for leaf in group
+                )
     tables = {
         "rule_atoms": _table(
-            [(i, a.kind, a.attr, a.field, a.value, a.folded, a.describe()) for i, a in enumerate(atoms)], ATOMS_SCHEMA
+            [(i, a.kind, a.attr, a.field, a.value, a.folded, a.describe()) for i, a in enumerate(atoms)],
+            ATOMS_SCHEMA,
         ),
         "rule_leaf_atoms": _table(
-            [(leaf_id[leaf], leaf.need, len(leaf.atoms), atom_id[a]) for leaf in leaves for a in leaf.atoms], LEAF_ATOMS_SCHEMA
+            [(leaf_id[leaf], leaf.need, len(leaf.atoms), atom_id[a]) for leaf in leaves for a in leaf.atoms],
+            LEAF_ATOMS_SCHEMA,
         ),
         "rule_clauses": _table(clause_rows, CLAUSES_SCHEMA),
         "rule_clause_leaves": _table(clause_leaf_rows, CLAUSE_LEAVES_SCHEMA),
@@ -150,7 +176,9 @@ def keywords_table(atoms: list[Atom]) -> pa.Table:
         shape = keyword_alternatives(atom.value) if atom.kind == "regex" else None
         if shape is not None:
             ignore_case, words = shape
-            rows.extend((atom_id, word.lower() if ignore_case else word, ignore_case) for word in sorted(set(words)))
+            rows.extend(
+                (atom_id, word.lower() if ignore_case else word, ignore_case) for word in sorted(set(words))
+            )
     return _table(rows, KEYWORDS_SCHEMA)
 
 
@@ -158,7 +186,9 @@ def rules_table(rules: RuleSet) -> pa.Table:
     rows = []
     for rule in rules.rules:
         for goal_id, weight in rule.goals or ((None, 1.0),):
-            rows.append((rule.position, rule.id, goal_id, weight, rule.confidence, rule.origin, rule.unaligned))
+            rows.append(
+                (rule.position, rule.id, goal_id, weight, rule.confidence, rule.origin, rule.unaligned)
+            )
     return _table(rows, RULES_SCHEMA)
 
 
@@ -177,7 +207,9 @@ def compile_overrides(overrides: OverrideSet) -> CompiledOverrides:
             else:
                 patterns.append((override.position, pattern.regex))
         for goal_id, weight in override.goals or ((None, 1.0),):
-            outcomes.append((override.position, goal_id, weight, override.unaligned, override.note, override.origin))
+            outcomes.append(
+                (override.position, goal_id, weight, override.unaligned, override.note, override.origin)
+            )
     tables = {
         "override_keys": _table(keys, OVERRIDE_KEYS_SCHEMA),
         "override_outcomes": _table(outcomes, OVERRIDE_OUTCOMES_SCHEMA),

@@ -124,11 +124,13 @@ def build_tree(parsed: GoalsFile, locator: Locator, imported: GoalTree | None = 
     for spec, nesting_parent, path in flat:
         if spec.id in goals:
             raise locator.error(
-                (*path, "id"), f"duplicate goal id '{spec.id}' (first defined at line {locator.line(where[spec.id])})"
+                (*path, "id"),
+                f"duplicate goal id '{spec.id}' (first defined at line {locator.line(where[spec.id])})",
             )
         if nesting_parent is not None and spec.parent and spec.parent != nesting_parent.id:
             raise locator.error(
-                (*path, "parent"), f"goal '{spec.id}' is nested under '{nesting_parent.id}' but names parent '{spec.parent}'"
+                (*path, "parent"),
+                f"goal '{spec.id}' is nested under '{nesting_parent.id}' but names parent '{spec.parent}'",
             )
         parent_id = nesting_parent.id if nesting_parent else spec.parent
         goals[spec.id] = Goal(
@@ -158,7 +160,9 @@ def build_tree(parsed: GoalsFile, locator: Locator, imported: GoalTree | None = 
     return merge_imported(GoalTree(goals), imported, where, locator)
 
 
-def merge_imported(yaml_tree: GoalTree, imported: GoalTree, where: dict[str, tuple], locator: Locator) -> GoalTree:
+def merge_imported(
+    yaml_tree: GoalTree, imported: GoalTree, where: dict[str, tuple], locator: Locator
+) -> GoalTree:
     """goals.yaml plus goals imported from a tool (Asana Goals). On a shared id goals.yaml wins
     (the imported goal's children then hang under the YAML goal); each such case is reported.
     The tree rules (known parents, no cycles) hold for the merged tree."""
@@ -168,13 +172,21 @@ def merge_imported(yaml_tree: GoalTree, imported: GoalTree, where: dict[str, tup
             continue
         ours = yaml_tree.goals[goal_id].origin
         if goal.origin != goal_id:  # the source's config mapped the tool's goal onto this id: as asked
-            notes.append(f"{goal.origin} ('{goal.title}') is mapped onto goal '{goal_id}' of {ours}; the goals.yaml definition is kept")
+            notes.append(
+                f"{goal.origin} ('{goal.title}') is mapped onto goal '{goal_id}' of {ours}; the goals.yaml definition is kept"
+            )
         else:
-            conflicts.append(f"goal '{goal_id}' is defined in {ours} and imported from {goal.origin} ('{goal.title}'); the goals.yaml definition is kept")
+            conflicts.append(
+                f"goal '{goal_id}' is defined in {ours} and imported from {goal.origin} ('{goal.title}'); the goals.yaml definition is kept"
+            )
     merged = imported.merged(yaml_tree).goals
     for goal_id, goal in merged.items():
-        if goal.parent_id and goal.parent_id not in merged:  # imports are self-contained; a stale one may not be
-            conflicts.append(f"imported goal '{goal_id}' ({goal.origin}) names unknown parent '{goal.parent_id}'; it becomes a root")
+        if (
+            goal.parent_id and goal.parent_id not in merged
+        ):  # imports are self-contained; a stale one may not be
+            conflicts.append(
+                f"imported goal '{goal_id}' ({goal.origin}) names unknown parent '{goal.parent_id}'; it becomes a root"
+            )
             merged[goal_id] = replace(goal, parent_id=None)
     _check_cycles(merged, where, locator)
     return GoalTree(flow_periods(merged, where, locator, conflicts), tuple(conflicts), tuple(notes))
@@ -240,14 +252,18 @@ def _within_parent(
 
 
 def _check_cycles(goals: dict[str, Goal], where: dict[str, tuple], locator: Locator) -> None:
-    for start in sorted(goals, key=lambda goal_id: goal_id not in where):  # goals.yaml ids first: they have a line
+    for start in sorted(
+        goals, key=lambda goal_id: goal_id not in where
+    ):  # goals.yaml ids first: they have a line
         seen = [start]
         current = goals[start].parent_id
         while current:
             if current in seen:
                 cycle = " -> ".join([*seen[seen.index(current) :], current])
                 if start not in where:
-                    raise ConfigError(locator.file, None, f"cycle in imported goals: {cycle}; fix the parents in the tool")
+                    raise ConfigError(
+                        locator.file, None, f"cycle in imported goals: {cycle}; fix the parents in the tool"
+                    )
                 raise locator.error((*where[start], "parent"), f"cycle in goal tree: {cycle}")
             seen.append(current)
             current = goals[current].parent_id

@@ -76,7 +76,9 @@ def leaves_of(key: str, value) -> list[Leaf]:
     """The leaves one condition key stands for (ANDed; `custom` gives one per field)."""
     if key in EQUALITY_FIELDS:
         attr = EQUALITY_FIELDS[key]
-        return [Leaf.of([Atom("eq", attr, "", v) for v in value], need_all=False, text=f"{key} {_values(value)}")]
+        return [
+            Leaf.of([Atom("eq", attr, "", v) for v in value], need_all=False, text=f"{key} {_values(value)}")
+        ]
     if key in LIST_FIELDS:
         atoms = [Atom("eq", LIST_FIELDS[key], "", v) for v in value]
         return [Leaf.of(atoms, need_all=key == "labels_all", text=f"{key} {_values(value)}")]
@@ -87,7 +89,11 @@ def leaves_of(key: str, value) -> list[Leaf]:
         return [Leaf.of(atoms, need_all=False, text=f"text_contains {_values(value)}")]
     if key == "custom":
         return [
-            Leaf.of([Atom("eq", "custom", name, v) for v in wanted], need_all=False, text=f"custom {name!r} in {_values(wanted)}")
+            Leaf.of(
+                [Atom("eq", "custom", name, v) for v in wanted],
+                need_all=False,
+                text=f"custom {name!r} in {_values(wanted)}",
+            )
             for name, wanted in value.items()
         ]
     raise ValueError(f"unknown condition {key}")

@@ -124,14 +124,17 @@ def build_overrides(parsed: OverridesFile, locator: Locator, goals: GoalTree) ->
     first_line: dict[str, int | None] = {}
     for index, spec in enumerate(parsed.overrides):
         path = ("overrides", index)
-        keyed = [(spec.key, (*path, "key"))] if spec.key is not None else [
-            (k, (*path, "keys", j)) for j, k in enumerate(spec.keys or [])
-        ]
+        keyed = (
+            [(spec.key, (*path, "key"))]
+            if spec.key is not None
+            else [(k, (*path, "keys", j)) for j, k in enumerate(spec.keys or [])]
+        )
         patterns = []
         for text, where in keyed:
             if text in first_line:
                 raise locator.error(
-                    where, f"duplicate key {text!r} (first pinned at line {first_line[text]}); pin each key once"
+                    where,
+                    f"duplicate key {text!r} (first pinned at line {first_line[text]}); pin each key once",
                 )
             first_line[text] = locator.line(where)
             patterns.append(_pattern(text, index + 1, where, locator))
@@ -139,7 +142,9 @@ def build_overrides(parsed: OverridesFile, locator: Locator, goals: GoalTree) ->
             Override(
                 position=index + 1,
                 patterns=tuple(patterns),
-                goals=spec.targets(path, locator, goals, f"override of {', '.join(p.text for p in patterns)}"),
+                goals=spec.targets(
+                    path, locator, goals, f"override of {', '.join(p.text for p in patterns)}"
+                ),
                 unaligned=spec.unaligned,
                 note=spec.note,
                 origin=f"{locator.file}:{locator.line(path)}",

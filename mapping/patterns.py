@@ -24,7 +24,9 @@ import duckdb
 
 MIN_BUCKETED = 9  # fewer patterns than this are tried one by one on the pre-filtered items
 _WORD = r"[A-Za-z0-9_]+"
-KEYWORDS = re.compile(rf"^(?P<ci>\(\?i\))?\\b(?:(?P<one>{_WORD})|\((?:\?:)?(?P<many>{_WORD}(?:\|{_WORD})*)\))\\b$")
+KEYWORDS = re.compile(
+    rf"^(?P<ci>\(\?i\))?\\b(?:(?P<one>{_WORD})|\((?:\?:)?(?P<many>{_WORD}(?:\|{_WORD})*)\))\\b$"
+)
 
 
 @dataclass
@@ -155,11 +157,15 @@ def pattern_hits_sql(
 
     everything = matches_any(list(range(len(patterns))), "all")
     size = math.ceil(math.sqrt(len(patterns))) if len(patterns) >= MIN_BUCKETED else len(patterns)
-    buckets = [list(range(start, min(start + size, len(patterns)))) for start in range(0, len(patterns), size)]
+    buckets = [
+        list(range(start, min(start + size, len(patterns)))) for start in range(0, len(patterns), size)
+    ]
     if len(buckets) == 1:
         bucket = "0 AS bucket"
     else:
-        tests = ", ".join(f"CASE WHEN {matches_any(members, f'b{b}')} THEN {b} END" for b, members in enumerate(buckets))
+        tests = ", ".join(
+            f"CASE WHEN {matches_any(members, f'b{b}')} THEN {b} END" for b, members in enumerate(buckets)
+        )
         bucket = f"unnest(list_filter([{tests}], lambda b: b IS NOT NULL)) AS bucket"
     # Only our identifiers and integers are formatted in; every pattern is a parameter.
     setup = (

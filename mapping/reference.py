@@ -24,7 +24,9 @@ from mapping.rules import Rule, RuleSet
 
 # The linker, from the tools' declarations: whose items name keys, and each keyed tool's pattern.
 MENTIONING = {kind for kind, source in SOURCES.items() if source.names_keys}
-KEY_PATTERNS = {kind: re.compile(source.key_pattern) for kind, source in SOURCES.items() if source.key_pattern}
+KEY_PATTERNS = {
+    kind: re.compile(source.key_pattern) for kind, source in SOURCES.items() if source.key_pattern
+}
 LINK_RANK = {"parent": 1, "epic": 2, "mentions": 3}
 
 
@@ -136,7 +138,13 @@ def _links(live: dict[str, WorkItem]) -> _Links:
             continue
         branch = item.custom.get("branch")
         texts = [item.title, branch if isinstance(branch, str) else None, item.description]
-        named = {(kind, key) for text in texts if text for kind, p in KEY_PATTERNS.items() for key in p.findall(text)}
+        named = {
+            (kind, key)
+            for text in texts
+            if text
+            for kind, p in KEY_PATTERNS.items()
+            for key in p.findall(text)
+        }
         targets = {t.item_id: t for pair in named for t in by_key.get(pair, [])}
         for target in sorted(targets.values(), key=lambda t: t.item_id):
             links.add(item.item_id, target, "mentions")
@@ -148,8 +156,23 @@ def _own_rows(view: ItemView, goals: GoalTree, rules: RuleSet, overrides: Overri
     override = next((o for o in overrides.overrides if any(matches(p, item.key) for p in o.patterns)), None)
     if override is not None:
         if override.unaligned is not None:
-            return [Row(item.item_id, None, "unaligned", None, override.origin, None, 1.0, 1.0, "override_unaligned")]
-        return [Row(item.item_id, g, "override", None, override.origin, None, w, 1.0, None) for g, w in override.goals]
+            return [
+                Row(
+                    item.item_id,
+                    None,
+                    "unaligned",
+                    None,
+                    override.origin,
+                    None,
+                    1.0,
+                    1.0,
+                    "override_unaligned",
+                )
+            ]
+        return [
+            Row(item.item_id, g, "override", None, override.origin, None, w, 1.0, None)
+            for g, w in override.goals
+        ]
     named = {g for g in item.goal_refs if g in goals}
     for label in item.labels:
         for prefix in rules.explicit.label_prefixes:
@@ -158,13 +181,31 @@ def _own_rows(view: ItemView, goals: GoalTree, rules: RuleSet, overrides: Overri
     for name in rules.explicit.custom_fields:
         named |= {g for g in view.custom.get(name, set()) if g in goals}
     if named:
-        return [Row(item.item_id, g, "explicit", None, None, None, 1.0 / len(named), 1.0, None) for g in sorted(named)]
+        return [
+            Row(item.item_id, g, "explicit", None, None, None, 1.0 / len(named), 1.0, None)
+            for g in sorted(named)
+        ]
     rule = first_rule(rules.rules, view)
     if rule is None:
         return []
     if rule.unaligned is not None:
-        return [Row(item.item_id, None, "unaligned", rule.id, rule.origin, None, 1.0, rule.confidence, "ignored_by_rule")]
-    return [Row(item.item_id, g, "rule", rule.id, rule.origin, None, w, rule.confidence, None) for g, w in rule.goals]
+        return [
+            Row(
+                item.item_id,
+                None,
+                "unaligned",
+                rule.id,
+                rule.origin,
+                None,
+                1.0,
+                rule.confidence,
+                "ignored_by_rule",
+            )
+        ]
+    return [
+        Row(item.item_id, g, "rule", rule.id, rule.origin, None, w, rule.confidence, None)
+        for g, w in rule.goals
+    ]
 
 
 def reference_mapping(
@@ -192,7 +233,8 @@ def reference_mapping(
         for item_id, (via, reason) in newly.items():
             if reason is None:
                 rows[item_id] = [
-                    Row(item_id, r.goal_id, "inherited", None, None, via, r.weight, r.confidence, None) for r in rows[via]
+                    Row(item_id, r.goal_id, "inherited", None, None, via, r.weight, r.confidence, None)
+                    for r in rows[via]
                 ]
             else:
                 first = upstream.get(item_id, [None])[0]

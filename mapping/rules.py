@@ -35,12 +35,16 @@ class OutcomeSpec(BaseModel):
     def _one_outcome(self) -> OutcomeSpec:
         outcomes = [name for name in ("goal", "split", "unaligned") if getattr(self, name) is not None]
         if len(outcomes) != 1:
-            raise ValueError(f"needs exactly one of goal, split, unaligned (has {', '.join(outcomes) or 'none'})")
+            raise ValueError(
+                f"needs exactly one of goal, split, unaligned (has {', '.join(outcomes) or 'none'})"
+            )
         if self.split is not None and (not self.split or any(w <= 0 for w in self.split.values())):
             raise ValueError("split weights must be positive numbers")
         return self
 
-    def targets(self, path: tuple, locator: Locator, goals: GoalTree, what: str) -> tuple[tuple[str, float], ...]:
+    def targets(
+        self, path: tuple, locator: Locator, goals: GoalTree, what: str
+    ) -> tuple[tuple[str, float], ...]:
         """(goal_id, weight) pairs whose weights sum to 1; empty for `unaligned`."""
         if self.goal is not None:
             targets = {self.goal: 1.0}
@@ -54,7 +58,8 @@ class OutcomeSpec(BaseModel):
                 field = ("goal",) if self.goal else ("split", goal_id)
                 known = ", ".join(sorted(goals.ids()))
                 raise locator.error(
-                    (*path, *field), f"{what}: unknown goal '{goal_id}'; define it in goals.yaml or use one of: {known}"
+                    (*path, *field),
+                    f"{what}: unknown goal '{goal_id}'; define it in goals.yaml or use one of: {known}",
                 )
         return tuple(targets.items())
 
@@ -148,7 +153,8 @@ def build_rules(parsed: RulesFile, locator: Locator, goals: GoalTree) -> RuleSet
         path = ("rules", index)
         if spec.id in first_line:
             raise locator.error(
-                (*path, "id"), f"duplicate rule id '{spec.id}' (first defined at line {first_line[spec.id]}); ids must be unique"
+                (*path, "id"),
+                f"duplicate rule id '{spec.id}' (first defined at line {first_line[spec.id]}); ids must be unique",
             )
         first_line[spec.id] = locator.line(path)
         targets = spec.targets(path, locator, goals, f"rule '{spec.id}'")

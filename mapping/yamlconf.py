@@ -117,20 +117,26 @@ def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
         key = id(node)
         if key in sizes:
             continue
-        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else (
-            node.value if isinstance(node, yaml.SequenceNode) else []
+        children = (
+            [n for pair in node.value for n in pair]
+            if isinstance(node, yaml.MappingNode)
+            else (node.value if isinstance(node, yaml.SequenceNode) else [])
         )
         if children_done:
             open_nodes.discard(key)
             sizes[key] = min(1 + sum(sizes[id(c)] for c in children), MAX_EXPANDED_NODES + 1)
             continue
         if key in open_nodes:
-            raise yaml.composer.ComposerError(None, None, "an alias refers to a node that contains it", node.start_mark)
+            raise yaml.composer.ComposerError(
+                None, None, "an alias refers to a node that contains it", node.start_mark
+            )
         open_nodes.add(key)
         stack.append((node, True))
         for child in children:
             if id(child) in open_nodes:
-                raise yaml.composer.ComposerError(None, None, "an alias refers to a node that contains it", child.start_mark)
+                raise yaml.composer.ComposerError(
+                    None, None, "an alias refers to a node that contains it", child.start_mark
+                )
             stack.append((child, False))
     return sizes
 
@@ -144,7 +150,9 @@ def _refuse_alias_bomb(path: Path, root: yaml.Node) -> None:
     if isinstance(root, yaml.MappingNode):
         line = next((k.start_mark.line + 1 for k, v in root.value if sizes[id(v)] > MAX_EXPANDED_NODES), line)
     raise ConfigError(
-        path, line, f"YAML aliases expand this file to more than {MAX_EXPANDED_NODES:,} values; write the values out"
+        path,
+        line,
+        f"YAML aliases expand this file to more than {MAX_EXPANDED_NODES:,} values; write the values out",
     )
 
 
@@ -207,7 +215,9 @@ def expand_env(data: Any, locator: Locator, path: Path_ = ()) -> Any:
         value = os.environ.get(name)
         if value is None or (value == "" and default is not None):
             if default is None:
-                raise locator.error(path, f"environment variable {name} is not set; export it or write ${{{name}:-default}}")
+                raise locator.error(
+                    path, f"environment variable {name} is not set; export it or write ${{{name}:-default}}"
+                )
             return default
         return value
 

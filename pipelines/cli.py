@@ -74,14 +74,22 @@ app = typer.Typer(
 )
 sandbox_app = typer.Typer(no_args_is_help=True, help="The local fake Jira/GitHub/Asana servers.")
 app.add_typer(sandbox_app, name="sandbox")
-rules_app = typer.Typer(no_args_is_help=True, help="Check rules against the warehouse, or preview a change to them.")
+rules_app = typer.Typer(
+    no_args_is_help=True, help="Check rules against the warehouse, or preview a change to them."
+)
 app.add_typer(rules_app, name="rules")
 
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="threadline.yaml (default: $THREADLINE_CONFIG or examples/threadline.yaml)")
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="threadline.yaml (default: $THREADLINE_CONFIG or examples/threadline.yaml)"
+    ),
 ]
 SandboxOption = Annotated[
-    str | None, typer.Option("--sandbox", help="Point every source at a sandbox (URL printed by `threadline sandbox serve`)")
+    str | None,
+    typer.Option(
+        "--sandbox", help="Point every source at a sandbox (URL printed by `threadline sandbox serve`)"
+    ),
 ]
 
 
@@ -108,7 +116,9 @@ def handles_errors(fn):
             console.fail(str(exc))
             raise typer.Exit(5) from None
         except SyncFailed as exc:
-            console.fail(str(exc), "Pages loaded before the failure are kept; the next sync resumes from there.")
+            console.fail(
+                str(exc), "Pages loaded before the failure are kept; the next sync resumes from there."
+            )
             raise typer.Exit(1) from None
 
     return wrapper
@@ -127,11 +137,13 @@ def main_options(
     ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging")] = False,
     warehouse: Annotated[
-        Path | None, typer.Option("--warehouse", "-w", help="DuckDB file (overrides the config's `warehouse`)")
+        Path | None,
+        typer.Option("--warehouse", "-w", help="DuckDB file (overrides the config's `warehouse`)"),
     ] = None,
     config: ConfigOption = None,
     _version: Annotated[
-        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit")
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit"),
     ] = False,
 ) -> None:
     console.setup_logging(verbose)
@@ -164,9 +176,13 @@ def load_settings(config_path: Path | None) -> ThreadlineConfig:
 @handles_errors
 def sync(
     config_path: ConfigOption = None,
-    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable)")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable)")
+    ] = None,
     sweep: Annotated[bool, typer.Option(help="Also detect deleted / moved items")] = False,
-    force_sweep: Annotated[bool, typer.Option(help="Let a sweep mark more than half of a container deleted")] = False,
+    force_sweep: Annotated[
+        bool, typer.Option(help="Let a sweep mark more than half of a container deleted")
+    ] = False,
     sandbox: SandboxOption = None,
 ) -> None:
     """Fetch what changed since the last sync and load it into the warehouse."""
@@ -176,7 +192,12 @@ def sync(
     con = open_warehouse(config.warehouse_path)
     try:
         report = run_sync(
-            con, access.ready, sweep=sweep, force_sweep=force_sweep, progress=console.progress, skipped=access.skipped
+            con,
+            access.ready,
+            sweep=sweep,
+            force_sweep=force_sweep,
+            progress=console.progress,
+            skipped=access.skipped,
         )
     finally:
         con.close()
@@ -193,7 +214,9 @@ def sync(
 @handles_errors
 def map_command(
     config_path: ConfigOption = None,
-    force: Annotated[bool, typer.Option(help="Apply even if it unaligns more than map.max_unalign_share of aligned effort")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Apply even if it unaligns more than map.max_unalign_share of aligned effort")
+    ] = False,
 ) -> None:
     """Link every work item to goals, from goals.yaml and rules.yaml."""
     config = load_settings(config_path)
@@ -249,7 +272,10 @@ def check_command(config_path: ConfigOption = None) -> None:
 
 @app.command()
 @handles_errors
-def explain(key: Annotated[str, typer.Argument(help="Item key (PAY-123, acme/api#412) or item id")], config_path: ConfigOption = None) -> None:
+def explain(
+    key: Annotated[str, typer.Argument(help="Item key (PAY-123, acme/api#412) or item id")],
+    config_path: ConfigOption = None,
+) -> None:
     """Show why an item counts toward its goals, or why it is unaligned."""
     from warehouse.explain import explain as explain_item
 
@@ -260,7 +286,10 @@ def explain(key: Annotated[str, typer.Argument(help="Item key (PAY-123, acme/api
     finally:
         con.close()
     if not found:
-        console.fail(f"no item with key or id '{key}' in {config.warehouse_path}", "Check the key, or run `threadline sync`.")
+        console.fail(
+            f"no item with key or id '{key}' in {config.warehouse_path}",
+            "Check the key, or run `threadline sync`.",
+        )
         raise typer.Exit(1)
     for explanation in found:
         console.print_explanation(explanation)
@@ -274,14 +303,19 @@ def query(
     csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout instead of a table")] = False,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Rows shown in the table (CSV has all)")] = 40,
     live: Annotated[
-        bool, typer.Option("--live", help="Read the warehouse itself, not its published copy (a sync waits meanwhile)")
+        bool,
+        typer.Option(
+            "--live", help="Read the warehouse itself, not its published copy (a sync waits meanwhile)"
+        ),
     ] = False,
 ) -> None:
     """Run SQL against the published copy of the warehouse, read-only (nothing can be written)."""
     import duckdb
 
     config = load_settings(config_path)
-    con = open_warehouse(config.warehouse_path if live else _readable_copy(config.warehouse_path), read_only=True)
+    con = open_warehouse(
+        config.warehouse_path if live else _readable_copy(config.warehouse_path), read_only=True
+    )
     try:
         relation = con.sql(sql_text)
         if relation is None:  # a statement with no result (SET, PRAGMA ...)
@@ -293,7 +327,10 @@ def query(
         else:
             relation.show(max_rows=max_rows, max_width=console.out.width)
     except duckdb.Error as exc:
-        console.fail(f"query failed: {str(exc).splitlines()[0]}", "Tables and views are listed in docs/warehouse.md (try: SHOW ALL TABLES).")
+        console.fail(
+            f"query failed: {str(exc).splitlines()[0]}",
+            "Tables and views are listed in docs/warehouse.md (try: SHOW ALL TABLES).",
+        )
         raise typer.Exit(1) from None
     finally:
         con.close()
@@ -313,7 +350,9 @@ def rules_check(config_path: ConfigOption = None) -> None:
         f"{len(mapping.overrides.overrides)} overrides"
     )
     if not config.warehouse_path.exists():
-        console.out.print(f"no warehouse at {console.shown(config.warehouse_path)} yet: sync first to check the rules against items")
+        console.out.print(
+            f"no warehouse at {console.shown(config.warehouse_path)} yet: sync first to check the rules against items"
+        )
         return
     con = open_warehouse(config.warehouse_path, read_only=True)
     try:
@@ -338,10 +377,14 @@ def rules_diff(
     from mapping.rules import load_rules
 
     before = load_mapping_as_map_sees(config, rules_path=old)
-    after = replace(before, rules=load_rules(new, before.goals))  # the same goals, loaded (and warned about) once
+    after = replace(
+        before, rules=load_rules(new, before.goals)
+    )  # the same goals, loaded (and warned about) once
     con = open_warehouse(config.warehouse_path, read_only=True)
     try:
-        report = diff_rules(con, before.goals, before.rules, after.rules, before.overrides, effort_defaults(config))
+        report = diff_rules(
+            con, before.goals, before.rules, after.rules, before.overrides, effort_defaults(config)
+        )
     finally:
         con.close()
     console.print_diff(report)
@@ -351,13 +394,17 @@ def rules_diff(
 @handles_errors
 def demo(
     config_path: ConfigOption = None,
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the demo writes its warehouse and report")] = Path("out"),
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", help="Where the demo writes its warehouse and report")
+    ] = Path("out"),
 ) -> None:
     """Run everything on the example configuration against the local sandbox."""
     from pipelines.demo import run_demo
 
     config = load_settings(config_path)
-    console.err.print("[bold]Threadline demo[/]: starting the sandbox (fake GitHub/Jira/Asana on 127.0.0.1)...")
+    console.err.print(
+        "[bold]Threadline demo[/]: starting the sandbox (fake GitHub/Jira/Asana on 127.0.0.1)..."
+    )
     started = time.monotonic()
     result = run_demo(config, out_dir=out_dir, progress=console.progress)
     data = result.report.data
@@ -380,10 +427,14 @@ def demo(
         console.out.print("  " + escape(line))
     console.out.print()
     me = _program()
-    console.out.print(f"warehouse: {result.warehouse}   (try: {me} -w {result.warehouse} query \"FROM marts.goal_progress\")")
+    console.out.print(
+        f'warehouse: {result.warehouse}   (try: {me} -w {result.warehouse} query "FROM marts.goal_progress")'
+    )
     console.out.print(f"report:    {result.report.html}")
     console.out.print(f"summary:   {result.report.markdown}")
-    console.out.print(f"[dim]done in {time.monotonic() - started:.1f}s; explain an item: {me} -w {result.warehouse} explain acme/api#1[/]")
+    console.out.print(
+        f"[dim]done in {time.monotonic() - started:.1f}s; explain an item: {me} -w {result.warehouse} explain acme/api#1[/]"
+    )
 
 
 def _sweep_requests(report) -> int:
@@ -395,7 +446,9 @@ def _readable_copy(warehouse: Path) -> Path:
     published = published_path(warehouse)
     if published.exists() or not warehouse.exists():
         return published if published.exists() else warehouse
-    console.err.print(f"[dim]no published copy yet ({escape(str(published))}, written by `threadline map`); reading {escape(str(warehouse))}[/]")
+    console.err.print(
+        f"[dim]no published copy yet ({escape(str(published))}, written by `threadline map`); reading {escape(str(warehouse))}[/]"
+    )
     return warehouse
 
 
@@ -425,7 +478,9 @@ def _top_reason(data) -> str:
 def sandbox_serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8765,
     seed: Annotated[int, typer.Option(help="Seed of the generated organisation")] = 7,
-    advance_every: Annotated[float, typer.Option(help="Let an hour of sandbox time pass every N seconds (0: never)")] = 0,
+    advance_every: Annotated[
+        float, typer.Option(help="Let an hour of sandbox time pass every N seconds (0: never)")
+    ] = 0,
 ) -> None:
     """Serve the demo organisation until interrupted."""
     import errno
@@ -437,7 +492,9 @@ def sandbox_serve(
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise
-        console.fail(f"port {port} on 127.0.0.1 is already in use; stop what runs there, or pick another with --port")
+        console.fail(
+            f"port {port} on 127.0.0.1 is already in use; stop what runs there, or pick another with --port"
+        )
         raise typer.Exit(1) from None
     console.out.print(f"sandbox at {sandbox.url}: sync with `threadline sync --sandbox {sandbox.url}`")
     try:

@@ -27,12 +27,21 @@ class ReportConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     output: Path = Path("out/report.html")
-    weeks: int = Field(default=12, ge=1, le=104, description="the period: work completed in the last N weeks, "
-                       "compared with the N weeks before")
+    weeks: int = Field(
+        default=12,
+        ge=1,
+        le=104,
+        description="the period: work completed in the last N weeks, compared with the N weeks before",
+    )
     trend_weeks: int = Field(default=12, ge=2, le=104, description="how far back the weekly trends go")
-    starved_days: int = Field(default=21, ge=1, description="no completed linked work for this long = starved")
+    starved_days: int = Field(
+        default=21, ge=1, description="no completed linked work for this long = starved"
+    )
     underfunded_below: float = Field(
-        default=0.5, gt=0, le=1, description="a goal whose share is below this fraction of its target_share is under-funded"
+        default=0.5,
+        gt=0,
+        le=1,
+        description="a goal whose share is below this fraction of its target_share is under-funded",
     )
 
 
@@ -43,9 +52,11 @@ class MapConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_unalign_share: float = Field(
-        default=0.25, ge=0, le=1,
+        default=0.25,
+        ge=0,
+        le=1,
         description="refuse (unless --force) a mapping that unaligns more than this share of the aligned effort",
-    )  # fmt: skip
+    )
 
 
 class EstimateConfig(BaseModel):
@@ -53,7 +64,9 @@ class EstimateConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    unit: str = Field(default="estimate", min_length=1, description="what the source's estimate counts, e.g. story points")
+    unit: str = Field(
+        default="estimate", min_length=1, description="what the source's estimate counts, e.g. story points"
+    )
     rate: float = Field(default=1.0, gt=0, description="units of effort per estimate unit")
 
 
@@ -67,7 +80,9 @@ class EffortConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     measure: Literal["estimates", "items"] = "estimates"
-    unit: str = Field(default="points", min_length=1, description="what one unit of effort is called in reports")
+    unit: str = Field(
+        default="points", min_length=1, description="what one unit of effort is called in reports"
+    )
     default: float = Field(default=1.0, gt=0)
     by_source: dict[str, float] = Field(default_factory=dict)
     estimates: dict[str, EstimateConfig] = Field(default_factory=dict)
@@ -97,12 +112,16 @@ class AlertsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stale_after_hours: float = Field(
-        default=3, gt=0, description="a container with no successful sync for this long fails its freshness check"
+        default=3,
+        gt=0,
+        description="a container with no successful sync for this long fails its freshness check",
     )
     alignment_drop: float = Field(
-        default=0.05, ge=0, le=1,
+        default=0.05,
+        ge=0,
+        le=1,
         description="warn when the 28-day alignment rate falls by more than this (0.05: 5 points) since the last snapshot",
-    )  # fmt: skip
+    )
 
 
 OWNER = r"^(team:[^\s]+|[^@\s]+@[^@\s]+\.[^@\s]+)$"
@@ -121,7 +140,8 @@ class ThreadlineConfig(BaseModel):
     map: MapConfig = Field(default_factory=MapConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     owners: list[Annotated[str, Field(pattern=OWNER)]] = Field(
-        default_factory=list, description="who runs the pipelines (emails or team:name), shown on Dagster assets and jobs"
+        default_factory=list,
+        description="who runs the pipelines (emails or team:name), shown on Dagster assets and jobs",
     )
     sources: list[SourceEntry] = Field(min_length=1)
 

@@ -34,7 +34,9 @@ def shown(text: object) -> str:
 def setup_logging(verbose: bool) -> None:
     install_log_redaction()
     handler = RichHandler(console=err, show_path=False, show_time=verbose, markup=False)
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], format="%(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], format="%(message)s"
+    )
     vendor_loggers = [name for source in SOURCES.values() for name in source.loggers]
     for noisy in ("urllib3", "httpx", "httpcore", "uvicorn", *vendor_loggers):
         logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
@@ -59,14 +61,47 @@ def progress(result: StreamResult) -> None:
 
 def sync_table(report: SyncReport) -> Table:
     table = Table(title="sync", title_justify="left", show_edge=False)
-    for column in ("source", "container", "stream", "status", "pages", "read", "written", "deleted", "rejected", "requests", "retries"):
-        table.add_column(column, justify="right" if column in ("pages", "read", "written", "deleted", "rejected", "requests", "retries") else "left")
-    for s in [*report.streams, *(StreamResult(k.connector.config.name, "*", "access", "skipped") for k in report.skipped)]:
-        status = "[green]ok[/]" if s.status == "success" else f"[{'yellow' if s.status == 'skipped' else 'red'}]{s.status}[/]"
+    for column in (
+        "source",
+        "container",
+        "stream",
+        "status",
+        "pages",
+        "read",
+        "written",
+        "deleted",
+        "rejected",
+        "requests",
+        "retries",
+    ):
+        table.add_column(
+            column,
+            justify="right"
+            if column in ("pages", "read", "written", "deleted", "rejected", "requests", "retries")
+            else "left",
+        )
+    for s in [
+        *report.streams,
+        *(StreamResult(k.connector.config.name, "*", "access", "skipped") for k in report.skipped),
+    ]:
+        status = (
+            "[green]ok[/]"
+            if s.status == "success"
+            else f"[{'yellow' if s.status == 'skipped' else 'red'}]{s.status}[/]"
+        )
         table.add_row(
-            shown(s.source_name), shown(s.container), s.stream, status, str(s.pages), str(s.items_seen), str(s.items_written),
-            str(s.items_deleted), str(s.rejected), str(s.requests), str(s.retries),
-        )  # fmt: skip
+            shown(s.source_name),
+            shown(s.container),
+            s.stream,
+            status,
+            str(s.pages),
+            str(s.items_seen),
+            str(s.items_written),
+            str(s.items_deleted),
+            str(s.rejected),
+            str(s.requests),
+            str(s.retries),
+        )
     return table
 
 
@@ -106,7 +141,9 @@ def print_explanation(explanation: Explanation, indent: str = "") -> None:
         out.print(f"{indent}     method: {shown(_method(link))}")
         out.print(f"{indent}     evidence: {shown(link['evidence'])}")
     for other in explanation.item_links:
-        out.print(f"{indent}  [dim]{shown(other['link_type'])} {shown(other['to_key'])}: {shown(other['evidence'] or '')}[/]")
+        out.print(
+            f"{indent}  [dim]{shown(other['link_type'])} {shown(other['to_key'])}: {shown(other['evidence'] or '')}[/]"
+        )
     if explanation.loops_back:
         out.print(f"{indent}  [yellow]which loops back to an item above (a cycle)[/]")
     elif explanation.via is not None:
@@ -158,20 +195,35 @@ def print_diff(report: RulesDiff) -> None:
     """`threadline rules diff`: per goal before/after, then the largest moves."""
     out.print(f"{report.changed_items:,} of {report.items:,} items change goals or weights")
     table = Table(show_edge=False, title="per goal", title_justify="left")
-    for column in ("goal", "items before", "items after", "change", "effort before", "effort after", "change"):
+    for column in (
+        "goal",
+        "items before",
+        "items after",
+        "change",
+        "effort before",
+        "effort after",
+        "change",
+    ):
         table.add_column(column, justify="left" if column == "goal" else "right")
     for g in report.goals:
         table.add_row(
-            shown(_goal(g.goal_id)), f"{g.items_before:,}", f"{g.items_after:,}", f"{g.items_after - g.items_before:+,}",
-            f"{g.effort_before:,.1f}", f"{g.effort_after:,.1f}", f"{g.effort_after - g.effort_before:+,.1f}",
-        )  # fmt: skip
+            shown(_goal(g.goal_id)),
+            f"{g.items_before:,}",
+            f"{g.items_after:,}",
+            f"{g.items_after - g.items_before:+,}",
+            f"{g.effort_before:,.1f}",
+            f"{g.effort_after:,.1f}",
+            f"{g.effort_after - g.effort_before:+,.1f}",
+        )
     out.print(table)
     if report.moves:
         moves = Table(show_edge=False, title="moves", title_justify="left")
         for column in ("from", "to", "items", "effort"):
             moves.add_column(column, justify="right" if column in ("items", "effort") else "left")
         for m in report.moves:
-            moves.add_row(shown(_goal(m.from_goal)), shown(_goal(m.to_goal)), f"{m.items:,}", f"{m.effort:,.1f}")
+            moves.add_row(
+                shown(_goal(m.from_goal)), shown(_goal(m.to_goal)), f"{m.items:,}", f"{m.effort:,.1f}"
+            )
         out.print(moves)
 
 

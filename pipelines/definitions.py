@@ -43,8 +43,12 @@ def build_definitions(
     owners = list(config.owners)
     sources = list(config.sources)
     syncs = {source.name: source_asset(source, owners) for source in sources}
-    goal_imports = [goals_asset(source, owners) for source in sources if SOURCES[source.kind].imports_goals(source)]
-    goal_mapping, leadership_report = mapping_assets([a.key for a in [*syncs.values(), *goal_imports]], owners)
+    goal_imports = [
+        goals_asset(source, owners) for source in sources if SOURCES[source.kind].imports_goals(source)
+    ]
+    goal_mapping, leadership_report = mapping_assets(
+        [a.key for a in [*syncs.values(), *goal_imports]], owners
+    )
     checks = [check for source in sources for check in source_checks(source, syncs[source.name])]
     checks += mapping_checks(goal_mapping)
 
@@ -62,7 +66,11 @@ def build_definitions(
         assets=[*syncs.values(), *goal_imports, goal_mapping, leadership_report],
         asset_checks=checks,
         jobs=[remap, *(sync_job(name, a, owners) for name, a in syncs.items())],
-        sensors=[automation_sensor(), config_changed_sensor(resolved_path, remap), partition_sync_sensor(sources)],
+        sensors=[
+            automation_sensor(),
+            config_changed_sensor(resolved_path, remap),
+            partition_sync_sensor(sources),
+        ],
         resources=resources,
         executor=in_process_executor,  # DuckDB takes one writer: steps of a run go one at a time
     )

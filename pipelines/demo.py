@@ -61,4 +61,3 @@ def run_demo(
         finally:
             con.close()
     return DemoResult(warehouse, first, second, mapping, report)
-

@@ -92,10 +92,13 @@ def effort_defaults(config: ThreadlineConfig) -> dict[str, tuple[float, float | 
 def write_effort_defaults(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
     """What effort means per source, for marts.item_effort and the report's unit labels."""
     effort = config.effort
-    settings.write_effort_defaults(con, [
-        settings.EffortDefault(kind, default, rate, effort.estimate_unit(kind), effort.unit_name)
-        for kind, (default, rate) in effort_defaults(config).items()
-    ])
+    settings.write_effort_defaults(
+        con,
+        [
+            settings.EffortDefault(kind, default, rate, effort.estimate_unit(kind), effort.unit_name)
+            for kind, (default, rate) in effort_defaults(config).items()
+        ],
+    )
 
 
 def write_metric_settings(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> None:
@@ -147,13 +150,18 @@ def run_mapping(
     now = now or utcnow()
     guard = None if force else unalign_guard(config)
     return apply_mapping(
-        con, mapping.goals, mapping.rules, now, mapping.overrides, guard=guard,
+        con,
+        mapping.goals,
+        mapping.rules,
+        now,
+        mapping.overrides,
+        guard=guard,
         with_writes=(
             lambda c: write_effort_defaults(c, config),  # after the guard: a refused run writes nothing
             lambda c: write_metric_settings(c, config),
             lambda c: write_snapshot(c, now),
         ),
-    )  # fmt: skip
+    )
 
 
 def planned_notes(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> dict[str, str]:

@@ -116,11 +116,15 @@ def check_access(connectors: list[Connector]) -> Access:
     return access
 
 
-def record_skipped(con: duckdb.DuckDBPyConnection, skipped: list[SkippedSource], run_id: str) -> list[StreamResult]:
+def record_skipped(
+    con: duckdb.DuckDBPyConnection, skipped: list[SkippedSource], run_id: str
+) -> list[StreamResult]:
     """One meta.sync_runs row per skipped source (container '*', stream 'access', status 'skipped')."""
     results = []
     for source in skipped:
-        result = StreamResult(source.connector.config.name, "*", "access", status="skipped", error=source.reason)
+        result = StreamResult(
+            source.connector.config.name, "*", "access", status="skipped", error=source.reason
+        )
         _start(con, source.connector, result, run_id)
         _finish(con, source.connector, result, run_id)
         results.append(result)
@@ -129,16 +133,26 @@ def record_skipped(con: duckdb.DuckDBPyConnection, skipped: list[SkippedSource],
 
 def _start(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
     runs.start_run(
-        con, run_id=run_id, source=connector.source, source_name=connector.config.name,
-        instance=connector.instance, container=result.container, stream=result.stream,
-        started_at=utcnow(), cursor_before=result.cursor_before,
+        con,
+        run_id=run_id,
+        source=connector.source,
+        source_name=connector.config.name,
+        instance=connector.instance,
+        container=result.container,
+        stream=result.stream,
+        started_at=utcnow(),
+        cursor_before=result.cursor_before,
     )
 
 
 def _finish(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
     runs.finish_run(
-        con, run_id=run_id, source_name=connector.config.name, container=result.container,
-        stream=result.stream, finished_at=utcnow(),
+        con,
+        run_id=run_id,
+        source_name=connector.config.name,
+        container=result.container,
+        stream=result.stream,
+        finished_at=utcnow(),
         outcome={name: getattr(result, name) for name in runs.OUTCOME_FIELDS},
     )
 
@@ -180,8 +194,13 @@ def _recorded(
             # The failure that stopped the stream (a full disk, say) may stop this write too;
             # it is still what the user must see. The run row stays `running` and the next
             # sync marks it interrupted.
-            log.error("%s %s (%s): could not record the failure in meta.sync_runs: %s",
-                      connector.config.name, result.container, result.stream, redact(str(exc)))  # fmt: skip
+            log.error(
+                "%s %s (%s): could not record the failure in meta.sync_runs: %s",
+                connector.config.name,
+                result.container,
+                result.stream,
+                redact(str(exc)),
+            )
 
 
 def sync_stream(
@@ -276,8 +295,13 @@ def goals_stream(
         found = connector.import_goals()
         result.items_seen = len(found.goals)
         result.items_written = replace_imported_goals(
-            con, source=connector.source, source_name=connector.config.name, instance=connector.instance,
-            goals=found.goals, run_id=run_id, now=now(),
+            con,
+            source=connector.source,
+            source_name=connector.config.name,
+            instance=connector.instance,
+            goals=found.goals,
+            run_id=run_id,
+            now=now(),
         )
     return result
 

@@ -29,9 +29,13 @@ class Balance:
         self.effort[row["kind"]] += row["effort"] or 0.0
         self.items[row["kind"]] += row["items"]
         if row["planned_by"]:
-            self.planned_by[row["planned_by"]] = self.planned_by.get(row["planned_by"], 0.0) + (row["effort"] or 0.0)
+            self.planned_by[row["planned_by"]] = self.planned_by.get(row["planned_by"], 0.0) + (
+                row["effort"] or 0.0
+            )
         if row["kind"] == "unexplained" and row["reason"]:
-            self.unexplained_by[row["reason"]] = self.unexplained_by.get(row["reason"], 0.0) + (row["effort"] or 0.0)
+            self.unexplained_by[row["reason"]] = self.unexplained_by.get(row["reason"], 0.0) + (
+                row["effort"] or 0.0
+            )
 
     @property
     def completed_effort(self) -> float:

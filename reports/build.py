@@ -118,8 +118,19 @@ def _environment(autoescape: bool) -> Environment:
         finalize=displayed,
     )
     env.globals.update(
-        pct=pct, num=num, amount=amount, ratio=ratio, md=md, days_ago=days_ago, change=change, figure=figure, web_url=web_url,
-        reason_text=reason_text, period_text=period_text, KINDS=KINDS, KIND_LABELS=KIND_LABELS,
+        pct=pct,
+        num=num,
+        amount=amount,
+        ratio=ratio,
+        md=md,
+        days_ago=days_ago,
+        change=change,
+        figure=figure,
+        web_url=web_url,
+        reason_text=reason_text,
+        period_text=period_text,
+        KINDS=KINDS,
+        KIND_LABELS=KIND_LABELS,
     )
     return env
 
@@ -153,7 +164,9 @@ def render_html(data: ReportData) -> str:
         for dimension in ("reason", "container", "label")
     }
     low_confidence = any((t["low_confidence_effort"] or 0) > 0 for t in data.trust)
-    return template.render(data=data, clusters=clusters, charts=render_charts(data), low_confidence=low_confidence)
+    return template.render(
+        data=data, clusters=clusters, charts=render_charts(data), low_confidence=low_confidence
+    )
 
 
 def render_markdown(data: ReportData) -> str:

@@ -87,7 +87,9 @@ def _accessible(svg: str, title: str, description: str) -> str:
 
 
 def _both(build: Any, title: str, description: str) -> Rendered:
-    return Rendered(to_svg(build(WIDE), title, description), to_svg(build(NARROW), title, description, font_size=13))
+    return Rendered(
+        to_svg(build(WIDE), title, description), to_svg(build(NARROW), title, description, font_size=13)
+    )
 
 
 def _short(value: float) -> str:
@@ -104,36 +106,57 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
         if week not in by_week or not row["effort"]:
             continue
         by_week[week] += row["effort"]
-        rows.append({"week": week.strftime("%d %b"), "kind": KIND_LABELS[row["kind"]], "effort": row["effort"],
-                     "order": KINDS.index(row["kind"])})
+        rows.append(
+            {
+                "week": week.strftime("%d %b"),
+                "kind": KIND_LABELS[row["kind"]],
+                "effort": row["effort"],
+                "order": KINDS.index(row["kind"]),
+            }
+        )
     if not rows:
         return None
     totals = [{"week": w.strftime("%d %b"), "total": t, "label": _short(t)} for w, t in by_week.items() if t]
     y_title = f"Completed effort ({unit})"
 
     def build(width: int) -> alt.LayerChart:
-        x = alt.X("week:O", sort=labels, title="Week starting", axis=alt.Axis(labelAngle=-45 if width < 400 else 0))
-        bars = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-            x=x,
-            y=alt.Y("sum(effort):Q", title=y_title, scale=alt.Scale(zero=True)),
-            color=alt.Color(
-                "kind:N",
-                title="Kind of work",
-                scale=alt.Scale(domain=[KIND_LABELS[k] for k in KINDS], range=[KIND_COLOURS[k] for k in KINDS]),
-            ),
-            order=alt.Order("order:Q"),
+        x = alt.X(
+            "week:O", sort=labels, title="Week starting", axis=alt.Axis(labelAngle=-45 if width < 400 else 0)
         )
-        labels_on_top = alt.Chart(alt.Data(values=totals)).mark_text(dy=-6, fontSize=10, color="#3e4c59").encode(
-            x=alt.X("week:O", sort=labels), y=alt.Y("total:Q"), text="label:N"
+        bars = (
+            alt.Chart(alt.Data(values=rows))
+            .mark_bar()
+            .encode(
+                x=x,
+                y=alt.Y("sum(effort):Q", title=y_title, scale=alt.Scale(zero=True)),
+                color=alt.Color(
+                    "kind:N",
+                    title="Kind of work",
+                    scale=alt.Scale(
+                        domain=[KIND_LABELS[k] for k in KINDS], range=[KIND_COLOURS[k] for k in KINDS]
+                    ),
+                ),
+                order=alt.Order("order:Q"),
+            )
+        )
+        labels_on_top = (
+            alt.Chart(alt.Data(values=totals))
+            .mark_text(dy=-6, fontSize=10, color="#3e4c59")
+            .encode(x=alt.X("week:O", sort=labels), y=alt.Y("total:Q"), text="label:N")
         )
         return (bars + labels_on_top).properties(width=width, height=200 if width >= 400 else 180)
 
-    return _both(build, f"Completed effort per week ({unit}), by kind of work",
-                 "Stacked bars per week: goal work, planned non-goal work, work on goals outside their period, "
-                 "unexplained work; the number on each bar is the week's total.")
+    return _both(
+        build,
+        f"Completed effort per week ({unit}), by kind of work",
+        "Stacked bars per week: goal work, planned non-goal work, work on goals outside their period, "
+        "unexplained work; the number on each bar is the week's total.",
+    )
 
 
-def alignment_trend(weekly: list[dict[str, Any]], weeks: list[date], snapshots: list[dict[str, Any]]) -> Rendered | None:
+def alignment_trend(
+    weekly: list[dict[str, Any]], weeks: list[date], snapshots: list[dict[str, Any]]
+) -> Rendered | None:
     """Alignment per week (reconstructed under today's mapping) and dated 28-day snapshots."""
     totals: dict[date, list[float]] = {w: [0.0, 0.0] for w in weeks}
     for row in weekly:
@@ -145,12 +168,22 @@ def alignment_trend(weekly: list[dict[str, Any]], weeks: list[date], snapshots: 
     reconstructed = "weekly, reconstructed (today's mapping)"
     snapshot = "28 days to snapshot (mapping of that day)"
     rows = [
-        {"date": w.isoformat(), "alignment": goal / total, "series": reconstructed, "label": f"{goal / total:.0%}"}
+        {
+            "date": w.isoformat(),
+            "alignment": goal / total,
+            "series": reconstructed,
+            "label": f"{goal / total:.0%}",
+        }
         for w, (goal, total) in totals.items()
         if total
     ]
     rows += [
-        {"date": s["snapshot_date"].isoformat(), "alignment": s["alignment_28d"], "series": snapshot, "label": ""}
+        {
+            "date": s["snapshot_date"].isoformat(),
+            "alignment": s["alignment_28d"],
+            "series": snapshot,
+            "label": "",
+        }
         for s in snapshots
         if s["alignment_28d"] is not None
     ]
@@ -159,19 +192,36 @@ def alignment_trend(weekly: list[dict[str, Any]], weeks: list[date], snapshots: 
 
     def build(width: int) -> alt.LayerChart:
         base = alt.Chart(alt.Data(values=rows)).encode(
-            x=alt.X("date:T", title="Week starting", scale=alt.Scale(type="utc"),
-                    axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", labelOverlap=True, tickCount=6)),
-            y=alt.Y("alignment:Q", title="Alignment (% of completed effort)", scale=alt.Scale(domain=[0, 1]),
-                    axis=alt.Axis(format="%")),
-            color=alt.Color("series:N", title="Series", scale=alt.Scale(domain=[reconstructed, snapshot],
-                                                                        range=[SHARE, TARGET])),
+            x=alt.X(
+                "date:T",
+                title="Week starting",
+                scale=alt.Scale(type="utc"),
+                axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", labelOverlap=True, tickCount=6),
+            ),
+            y=alt.Y(
+                "alignment:Q",
+                title="Alignment (% of completed effort)",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color(
+                "series:N",
+                title="Series",
+                scale=alt.Scale(domain=[reconstructed, snapshot], range=[SHARE, TARGET]),
+            ),
         )
         lines = base.mark_line(point=True)
-        text = base.transform_filter(alt.datum.label != "").mark_text(dy=-9, fontSize=10).encode(text="label:N")
+        text = (
+            base.transform_filter(alt.datum.label != "").mark_text(dy=-9, fontSize=10).encode(text="label:N")
+        )
         return (lines + text).properties(width=width, height=170)
 
-    return _both(build, "Alignment per week", "Share of each week's completed effort that went to active goals, "
-                 "reconstructed from item dates under today's mapping, with dated snapshots where they exist.")
+    return _both(
+        build,
+        "Alignment per week",
+        "Share of each week's completed effort that went to active goals, "
+        "reconstructed from item dates under today's mapping, with dated snapshots where they exist.",
+    )
 
 
 def _goal_labels(goals: list[dict[str, Any]]) -> list[str]:
@@ -202,17 +252,30 @@ def allocation(goals: list[dict[str, Any]], unit: str) -> Rendered | None:
         if goal.get("target_share"):
             rows.append({"goal": label, "value": goal["target_share"], "series": target_series, "label": ""})
     top = max(r["value"] for r in rows)
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=[share_series, target_series], range=[SHARE, TARGET]))
+    colour = alt.Color(
+        "series:N", title=None, scale=alt.Scale(domain=[share_series, target_series], range=[SHARE, TARGET])
+    )
 
     def build(width: int) -> alt.LayerChart:
         limit = 250 if width >= 400 else 150
-        y = alt.Y("goal:N", sort=labels, title=None, axis=alt.Axis(
-            labelLimit=limit, labelAlign="left", labelPadding=limit + 6,
-            # children start with a dot (see _goal_labels); pillars are bold
-            labelFontWeight=alt.ExprRef(expr="indexof(datum.value, '\u00b7 ') == 0 ? 'normal' : 'bold'"),
-        ))
-        x = alt.X("value:Q", title=f"Share of aligned effort ({unit})", axis=alt.Axis(format="%"),
-                  scale=alt.Scale(domain=[0, min(1.0, top * 1.45 + 0.02)], zero=True))
+        y = alt.Y(
+            "goal:N",
+            sort=labels,
+            title=None,
+            axis=alt.Axis(
+                labelLimit=limit,
+                labelAlign="left",
+                labelPadding=limit + 6,
+                # children start with a dot (see _goal_labels); pillars are bold
+                labelFontWeight=alt.ExprRef(expr="indexof(datum.value, '\u00b7 ') == 0 ? 'normal' : 'bold'"),
+            ),
+        )
+        x = alt.X(
+            "value:Q",
+            title=f"Share of aligned effort ({unit})",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, min(1.0, top * 1.45 + 0.02)], zero=True),
+        )
         base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x, color=colour)
         bars = base.transform_filter(alt.datum.series == share_series).mark_bar(height=12)
         ticks = base.transform_filter(alt.datum.series == target_series).mark_tick(thickness=3, size=18)
@@ -224,8 +287,11 @@ def allocation(goals: list[dict[str, Any]], unit: str) -> Rendered | None:
         )
         return (bars + ticks + text).properties(width=width - limit - 10, height=22 * len(shown))
 
-    return _both(build, f"Share of aligned effort per goal against its target ({unit})",
-                 "One bar per goal, children indented under their parent; the tick is the goal's target share.")
+    return _both(
+        build,
+        f"Share of aligned effort per goal against its target ({unit})",
+        "One bar per goal, children indented under their parent; the tick is the goal's target share.",
+    )
 
 
 def balance(current: dict[str, float], previous: dict[str, float], unit: str) -> Rendered | None:
@@ -239,25 +305,36 @@ def balance(current: dict[str, float], previous: dict[str, float], unit: str) ->
         for period, values, total in ((this, current, total_now), (before, previous, total_before)):
             value = values.get(kind, 0.0)
             share = f" ({value / total:.0%})" if total else ""
-            rows.append({"kind": KIND_LABELS[kind], "period": period, "effort": value, "label": _short(value) + share})
+            rows.append(
+                {"kind": KIND_LABELS[kind], "period": period, "effort": value, "label": _short(value) + share}
+            )
     order = [KIND_LABELS[k] for k in KINDS]
 
     top = max(r["effort"] for r in rows) or 1
 
     def build(width: int) -> alt.LayerChart:
         y = alt.Y("kind:N", sort=order, title=None, axis=alt.Axis(labelLimit=230 if width >= 400 else 150))
-        x = alt.X("effort:Q", title=f"Completed effort ({unit})", scale=alt.Scale(domain=[0, top * 1.5], zero=True),
-                  axis=alt.Axis(tickCount=5))
+        x = alt.X(
+            "effort:Q",
+            title=f"Completed effort ({unit})",
+            scale=alt.Scale(domain=[0, top * 1.5], zero=True),
+            axis=alt.Axis(tickCount=5),
+        )
         offset = alt.YOffset("period:N", sort=[this, before])
-        colour = alt.Color("period:N", title=None, scale=alt.Scale(domain=[this, before], range=[SHARE, PREVIOUS]))
+        colour = alt.Color(
+            "period:N", title=None, scale=alt.Scale(domain=[this, before], range=[SHARE, PREVIOUS])
+        )
         base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x, yOffset=offset)
         bars = base.mark_bar().encode(color=colour)
         text = base.mark_text(align="left", dx=4, fontSize=11, color="#3e4c59").encode(text="label:N")
         return (bars + text).properties(width=width - (190 if width >= 400 else 150), height=4 * 44)
 
-    return _both(build, f"Investment balance: completed effort by kind of work ({unit})",
-                 "Goal work, planned non-goal work, work on goals outside their period and unexplained work, "
-                 "this period beside the previous period of equal length, with each kind's share.")
+    return _both(
+        build,
+        f"Investment balance: completed effort by kind of work ({unit})",
+        "Goal work, planned non-goal work, work on goals outside their period and unexplained work, "
+        "this period beside the previous period of equal length, with each kind's share.",
+    )
 
 
 def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
@@ -266,8 +343,11 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
     if not total:
         return None
     rows = [
-        {"method": t["method"], "effort": t["effort"] or 0.0,
-         "label": f"{(t['effort'] or 0) / total:.0%} · {t['items']:,} items"}
+        {
+            "method": t["method"],
+            "effort": t["effort"] or 0.0,
+            "label": f"{(t['effort'] or 0) / total:.0%} · {t['items']:,} items",
+        }
         for t in trust
     ]
     order = [r["method"] for r in rows]
@@ -275,16 +355,25 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
 
     def build(width: int) -> alt.LayerChart:
         y = alt.Y("method:N", sort=order, title=None)
-        x = alt.X("effort:Q", title=f"Completed effort ({unit})", scale=alt.Scale(domain=[0, top * 1.6], zero=True))
-        colour = alt.Color("method:N", legend=None, scale=alt.Scale(domain=list(METHOD_COLOURS),
-                                                                   range=list(METHOD_COLOURS.values())))
+        x = alt.X(
+            "effort:Q", title=f"Completed effort ({unit})", scale=alt.Scale(domain=[0, top * 1.6], zero=True)
+        )
+        colour = alt.Color(
+            "method:N",
+            legend=None,
+            scale=alt.Scale(domain=list(METHOD_COLOURS), range=list(METHOD_COLOURS.values())),
+        )
         base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x)
-        return (base.mark_bar(height=14).encode(color=colour)
-                + base.mark_text(align="left", dx=4, fontSize=11, color="#3e4c59").encode(text="label:N")
-                ).properties(width=width - (90 if width >= 400 else 40), height=26 * len(rows))
+        return (
+            base.mark_bar(height=14).encode(color=colour)
+            + base.mark_text(align="left", dx=4, fontSize=11, color="#3e4c59").encode(text="label:N")
+        ).properties(width=width - (90 if width >= 400 else 40), height=26 * len(rows))
 
-    return _both(build, f"How completed work got its goals ({unit} per method)",
-                 "Effort completed in the period per mapping method, with its share and item count.")
+    return _both(
+        build,
+        f"How completed work got its goals ({unit} per method)",
+        "Effort completed in the period per mapping method, with its share and item count.",
+    )
 
 
 TREND_SERIES = ["progress, reconstructed", "progress, snapshot"]
@@ -295,21 +384,48 @@ def _trend_vega(unit: str, weeks: int) -> str:
     """The goal trend chart compiled to Vega once per report, as JSON with named, empty data sets:
     every goal's chart is this spec with its own values (building and compiling 30 specs
     through altair and Vega-Lite would cost more than drawing them)."""
-    x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"),
-              axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", tickCount=3, labelFontSize=9))
-    bars = alt.Chart(alt.NamedData("effort")).mark_bar(color="#9db8e8", width=8).encode(
-        x=x,
-        y=alt.Y("effort:Q", title=unit, scale=alt.Scale(zero=True, nice=True),
-                axis=alt.Axis(tickCount=2, labelFontSize=9, titleFontSize=9)),
+    x = alt.X(
+        "date:T",
+        title=None,
+        scale=alt.Scale(type="utc"),
+        axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", tickCount=3, labelFontSize=9),
     )
-    line = alt.Chart(alt.NamedData("progress")).mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2).encode(
-        x=x,
-        y=alt.Y("progress:Q", title="progress", scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%", tickCount=2, labelFontSize=9, titleFontSize=9, orient="right")),
-        color=alt.Color("series:N", legend=None, scale=alt.Scale(domain=TREND_SERIES, range=["#1f2933", TARGET])),
-        strokeOpacity=alt.condition(alt.datum.series == TREND_SERIES[1], alt.value(0), alt.value(1)),
+    bars = (
+        alt.Chart(alt.NamedData("effort"))
+        .mark_bar(color="#9db8e8", width=8)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "effort:Q",
+                title=unit,
+                scale=alt.Scale(zero=True, nice=True),
+                axis=alt.Axis(tickCount=2, labelFontSize=9, titleFontSize=9),
+            ),
+        )
     )
-    spec = alt.layer(bars, line).resolve_scale(y="independent").properties(width=200, height=56).to_dict(validate=False)
+    line = (
+        alt.Chart(alt.NamedData("progress"))
+        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "progress:Q",
+                title="progress",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%", tickCount=2, labelFontSize=9, titleFontSize=9, orient="right"),
+            ),
+            color=alt.Color(
+                "series:N", legend=None, scale=alt.Scale(domain=TREND_SERIES, range=["#1f2933", TARGET])
+            ),
+            strokeOpacity=alt.condition(alt.datum.series == TREND_SERIES[1], alt.value(0), alt.value(1)),
+        )
+    )
+    spec = (
+        alt.layer(bars, line)
+        .resolve_scale(y="independent")
+        .properties(width=200, height=56)
+        .to_dict(validate=False)
+    )
     spec["config"] = _config(9)
     return json.dumps(vl_convert.vegalite_to_vega(spec))
 
@@ -318,13 +434,19 @@ def goal_trend(title: str, trend: GoalTrend, unit: str) -> str:
     """Small multiple for one goal: effort completed per week (bars) and progress at each week's
     end (line, reconstructed; dots: dated snapshots)."""
     values = {
-        "effort": [{"date": w.isoformat(), "effort": c} for w, c in zip(trend.weeks, trend.completed, strict=True)],
+        "effort": [
+            {"date": w.isoformat(), "effort": c} for w, c in zip(trend.weeks, trend.completed, strict=True)
+        ],
         "progress": [
             {"date": w.isoformat(), "progress": p, "series": TREND_SERIES[0]}
             for w, p in zip(trend.weeks, trend.progress, strict=True)
             if p is not None
         ]
-        + [{"date": d.isoformat(), "progress": p, "series": TREND_SERIES[1]} for d, p in trend.snapshots if p is not None],
+        + [
+            {"date": d.isoformat(), "progress": p, "series": TREND_SERIES[1]}
+            for d, p in trend.snapshots
+            if p is not None
+        ],
     }
     spec = json.loads(_trend_vega(unit, len(trend.weeks)))
     for dataset in spec["data"]:

@@ -123,14 +123,25 @@ class ReportData:
             "unlinked_effort": self.balance.effort["planned"] + self.balance.effort["unexplained"],
         }
 
-    def comparisons(self, current: Balance | None = None, previous: Balance | None = None) -> list[Comparison]:
+    def comparisons(
+        self, current: Balance | None = None, previous: Balance | None = None
+    ) -> list[Comparison]:
         now, before = current or self.balance, previous or self.previous_balance
         return [
             Comparison("alignment (goal work / all completed)", now.alignment, before.alignment, "rate"),
-            Comparison("alignment of unplanned work", now.alignment_of_unplanned, before.alignment_of_unplanned, "rate"),
-            Comparison(f"completed effort ({self.unit})", now.completed_effort, before.completed_effort, better=0),
+            Comparison(
+                "alignment of unplanned work",
+                now.alignment_of_unplanned,
+                before.alignment_of_unplanned,
+                "rate",
+            ),
+            Comparison(
+                f"completed effort ({self.unit})", now.completed_effort, before.completed_effort, better=0
+            ),
             Comparison("completed items", now.completed_items, before.completed_items, better=0),
-            Comparison("unexplained share", now.share("unexplained"), before.share("unexplained"), "rate", better=-1),
+            Comparison(
+                "unexplained share", now.share("unexplained"), before.share("unexplained"), "rate", better=-1
+            ),
         ]
 
     @property
@@ -168,7 +179,11 @@ def _balances(rows: list[dict[str, Any]]) -> tuple[Balance, Balance, dict[str, t
         company[row["period"]].add(row)
         teams.setdefault(row["team"], {"current": Balance(), "previous": Balance()})[row["period"]].add(row)
     ordered = sorted(teams.items(), key=lambda kv: -kv[1]["current"].completed_effort)
-    return company["current"], company["previous"], {team: (b["current"], b["previous"]) for team, b in ordered}
+    return (
+        company["current"],
+        company["previous"],
+        {team: (b["current"], b["previous"]) for team, b in ordered},
+    )
 
 
 def _goal_rows(

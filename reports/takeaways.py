@@ -32,12 +32,19 @@ def pct(value: float) -> str:
 def _alignment(data: ReportData) -> Takeaway:
     now, before = data.balance.alignment, data.previous_balance.alignment
     weeks = round(data.period.days / 7)
-    span = f"the previous {weeks} weeks" if data.period.days % 7 == 0 else f"the previous {data.period.days} days"
+    span = (
+        f"the previous {weeks} weeks"
+        if data.period.days % 7 == 0
+        else f"the previous {data.period.days} days"
+    )
     if now is None:
-        return Takeaway("No work was completed in this period, so there is no alignment to report.", "balance", "watch")
+        return Takeaway(
+            "No work was completed in this period, so there is no alignment to report.", "balance", "watch"
+        )
     if before is None:
         return Takeaway(
-            f"Alignment is {pct(now)} of completed effort; nothing was completed in {span} to compare with.", "comparison"
+            f"Alignment is {pct(now)} of completed effort; nothing was completed in {span} to compare with.",
+            "comparison",
         )
     if abs(now - before) < STEADY:
         return Takeaway(f"Alignment held at {pct(now)} versus {span}.", "comparison")
@@ -88,7 +95,9 @@ def _starved(data: ReportData, named: set[str]) -> list[Takeaway]:
     # no sentence before has named already.
     starved_ids = {g["goal_id"] for g in data.starved}
     starved = [
-        g for g in data.starved if g.get("parent_id") not in starved_ids and f"goal-{g['goal_id']}" not in named
+        g
+        for g in data.starved
+        if g.get("parent_id") not in starved_ids and f"goal-{g['goal_id']}" not in named
     ]
     if not starved:
         return []
@@ -96,7 +105,9 @@ def _starved(data: ReportData, named: set[str]) -> list[Takeaway]:
     noun = "goal has" if len(starved) == 1 else "goals have"
     return [
         Takeaway(
-            f"{len(starved)} {noun} had nothing completed in {data.starved_days} days: {names}.", "goals", "watch"
+            f"{len(starved)} {noun} had nothing completed in {data.starved_days} days: {names}.",
+            "goals",
+            "watch",
         )
     ]
 

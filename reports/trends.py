@@ -54,7 +54,9 @@ def rolled_progress(
 
     def linked_below(goal: str) -> float:
         if goal not in subtree_linked:
-            subtree_linked[goal] = own.get(goal, OwnTotals()).linked + sum(linked_below(c) for c in children.get(goal, []))
+            subtree_linked[goal] = own.get(goal, OwnTotals()).linked + sum(
+                linked_below(c) for c in children.get(goal, [])
+            )
         return subtree_linked[goal]
 
     result: dict[str, float | None] = {}

@@ -56,7 +56,9 @@ class Faults:
         with self._lock:
             self._rules.clear()
 
-    def storm(self, rate: float = 0.1, *, hang_seconds: float = 35.0, service: str | None = None) -> list[FaultRule]:
+    def storm(
+        self, rate: float = 0.1, *, hang_seconds: float = 35.0, service: str | None = None
+    ) -> list[FaultRule]:
         """Mixed faults on about `rate` of all requests, until cleared: rate limits (429 with
         Retry-After), 5xx, cut bodies, 200s with truncated JSON, hangs and TCP resets."""
         share = [  # (rule, part of `rate`)
@@ -65,7 +67,14 @@ class Faults:
             (FaultRule(status=502), 0.1),
             (FaultRule(status=503), 0.1),
             (FaultRule(kind="truncate"), 0.15),
-            (FaultRule(status=200, body='{"truncated": [{"id": 1, "ti', headers={"content-type": "application/json"}), 0.1),
+            (
+                FaultRule(
+                    status=200,
+                    body='{"truncated": [{"id": 1, "ti',
+                    headers={"content-type": "application/json"},
+                ),
+                0.1,
+            ),
             (FaultRule(kind="hang", hang_seconds=hang_seconds), 0.1),
             (FaultRule(kind="reset"), 0.15),
         ]

@@ -38,6 +38,7 @@ class Raw:
 DEEP = Raw("[" * 100_000 + "]" * 100_000)
 LONE_SURROGATE = Raw('"Fix the login \\ud800 flow"')
 
+
 @dataclass(frozen=True)
 class Patch:
     service: str
@@ -47,7 +48,9 @@ class Patch:
 
     def applies_to(self, service: str, path: str) -> bool:
         vendor_ = vendor(service)
-        return service == self.service and vendor_.record_path in path and vendor_.locate(self.item)[0] in path
+        return (
+            service == self.service and vendor_.record_path in path and vendor_.locate(self.item)[0] in path
+        )
 
     def matches(self, record: dict) -> bool:
         vendor_ = vendor(self.service)

@@ -102,7 +102,11 @@ class Sandbox:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", self._port))
         config = uvicorn.Config(
-            self._asgi, interface="asgi3", log_level="warning", access_log=False, lifespan="off",
+            self._asgi,
+            interface="asgi3",
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
             timeout_graceful_shutdown=1,
             date_header=False,  # every vendor's Date is the sandbox clock's (see _asgi)
         )

@@ -60,8 +60,6 @@ class RecordedRequest:
         return next((value for key, value in self.query if key == name), None)
 
 
-
-
 @dataclass(frozen=True)
 class Vendor:
     """One fake vendor API: what the server mounts, and how a source config is pointed at it."""
@@ -84,7 +82,9 @@ def vendors() -> tuple[Vendor, ...]:
     """Every sub-package's VENDOR, in rank order."""
     here = str(Path(__file__).parent)
     found = [
-        importlib.import_module(f"sandbox.{info.name}").VENDOR for info in pkgutil.iter_modules([here]) if info.ispkg
+        importlib.import_module(f"sandbox.{info.name}").VENDOR
+        for info in pkgutil.iter_modules([here])
+        if info.ispkg
     ]
     return tuple(sorted(found, key=lambda vendor: vendor.rank))
 

@@ -74,7 +74,12 @@ THEMES: tuple[Theme, ...] = (
         "cost",
         1.0,
         ("cost", "finops"),
-        ("Rightsize {thing}", "Cut spend on {thing}", "Move {thing} to spot instances", "Delete unused {thing}"),
+        (
+            "Rightsize {thing}",
+            "Cut spend on {thing}",
+            "Move {thing} to spot instances",
+            "Delete unused {thing}",
+        ),
         ("build runners", "staging cluster", "log storage", "GPU nodes", "snapshots"),
         ("platform", "data"),
     ),

@@ -56,5 +56,7 @@ def github_config(sandbox: Sandbox, repos: list[str] | None = None, **overrides)
     )
 
 
-def github_connector(sandbox: Sandbox, repos: list[str] | None = None, token: str = SANDBOX_TOKEN, **overrides):
+def github_connector(
+    sandbox: Sandbox, repos: list[str] | None = None, token: str = SANDBOX_TOKEN, **overrides
+):
     return GitHubConnector(github_config(sandbox, repos, **overrides), token, policy=FAST_RETRIES)

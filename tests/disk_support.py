@@ -30,7 +30,9 @@ def can_mount() -> bool:
     return os.geteuid() == 0 and shutil.which("unshare") is not None and shutil.which("mount") is not None
 
 
-def run_on_small_disk(command: list[str], disk: Path, keep: Path, *, env: dict[str, str], timeout: float = 120) -> DiskRun:
+def run_on_small_disk(
+    command: list[str], disk: Path, keep: Path, *, env: dict[str, str], timeout: float = 120
+) -> DiskRun:
     """Run `command` (which writes into `disk`), then copy what it left in `disk` into `keep`."""
     disk.mkdir(parents=True, exist_ok=True)
     keep.mkdir(parents=True, exist_ok=True)
@@ -39,9 +41,25 @@ def run_on_small_disk(command: list[str], disk: Path, keep: Path, *, env: dict[s
             f'mount -t tmpfs -o size={DISK_BYTES} tmpfs "$1" || exit 99; shift 2; "$@"; rc=$?; '
             'cp -a "$DISK"/. "$KEEP"/; exit $rc'
         )
-        wrapped = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", str(disk), "--", *command]
+        wrapped = [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            "sh",
+            str(disk),
+            "--",
+            *command,
+        ]
         proc = subprocess.run(
-            wrapped, capture_output=True, text=True, timeout=timeout, env={**env, "DISK": str(disk), "KEEP": str(keep)}
+            wrapped,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**env, "DISK": str(disk), "KEEP": str(keep)},
         )
         assert proc.returncode != 99, f"could not mount a tmpfs: {proc.stderr}"
         return DiskRun(proc.returncode, proc.stdout, proc.stderr, "No space left on device")
@@ -50,7 +68,12 @@ def run_on_small_disk(command: list[str], disk: Path, keep: Path, *, env: dict[s
         resource.setrlimit(resource.RLIMIT_FSIZE, (DISK_BYTES, DISK_BYTES))
 
     proc = subprocess.run(
-        command, capture_output=True, text=True, timeout=timeout, env=env, preexec_fn=limit_file_size  # noqa: PLW1509
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        preexec_fn=limit_file_size,  # noqa: PLW1509
     )
     shutil.copytree(disk, keep, dirs_exist_ok=True)
     return DiskRun(proc.returncode, proc.stdout, proc.stderr, "File too large")

@@ -122,7 +122,8 @@ class HandmadeCompany:
 def _github_routes(company: HandmadeCompany) -> list:
     def not_found() -> JSONResponse:
         return JSONResponse(
-            {"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}, 404
+            {"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"},
+            404,
         )
 
     async def rate_limit(request: Request) -> JSONResponse:
@@ -142,7 +143,10 @@ def _github_routes(company: HandmadeCompany) -> list:
             items = [i for i in items if _github_time(i["updated_at"]) >= _github_time(since)]
         if request.query_params.get("state", "open") == "open":
             items = [i for i in items if i["state"] == "open"]
-        items.sort(key=lambda i: (i["updated_at"], i["number"]), reverse=request.query_params.get("direction") == "desc")
+        items.sort(
+            key=lambda i: (i["updated_at"], i["number"]),
+            reverse=request.query_params.get("direction") == "desc",
+        )
         return paged(request, items)
 
     async def pulls(request: Request) -> JSONResponse:
@@ -247,10 +251,25 @@ def _jira_routes(company: HandmadeCompany, base: list[str]) -> list:
 
 def _asana_routes(company: HandmadeCompany) -> list:
     def error(status: int, message: str, **extra: Any) -> JSONResponse:
-        return JSONResponse({"errors": [{"message": message, "help": "For more information on API status codes and how to handle them, read the docs on errors: https://developers.asana.com/docs/errors"}], **extra}, status)  # noqa: E501
+        return JSONResponse(
+            {
+                "errors": [
+                    {
+                        "message": message,
+                        "help": "For more information on API status codes and how to handle them, read the docs on errors: https://developers.asana.com/docs/errors",
+                    }
+                ],
+                **extra,
+            },
+            status,
+        )  # noqa: E501
 
     def compact(task: dict[str, Any]) -> dict[str, Any]:
-        return {k: task[k] for k in ("gid", "resource_type", "name", "resource_subtype", "num_subtasks") if k in task}
+        return {
+            k: task[k]
+            for k in ("gid", "resource_type", "name", "resource_subtype", "num_subtasks")
+            if k in task
+        }
 
     def data(value: Any, paged: bool = False) -> JSONResponse:
         return JSONResponse({"data": value, "next_page": None} if paged else {"data": value})
@@ -261,7 +280,9 @@ def _asana_routes(company: HandmadeCompany) -> list:
                 "gid": "1200000000000501",
                 "resource_type": "user",
                 "name": "QA Robot",
-                "workspaces": [{"gid": "1200000000000001", "resource_type": "workspace", "name": "Acme Inc."}],
+                "workspaces": [
+                    {"gid": "1200000000000001", "resource_type": "workspace", "name": "Acme Inc."}
+                ],
             }
         )
 
@@ -273,14 +294,18 @@ def _asana_routes(company: HandmadeCompany) -> list:
         gid = request.path_params["gid"]
         if gid not in company.asana_projects:
             return error(404, "project: Unknown object: " + gid)
-        members = [t for t in company.asana if gid in {m["project"]["gid"] for m in t.get("memberships") or []}]
+        members = [
+            t for t in company.asana if gid in {m["project"]["gid"] for m in t.get("memberships") or []}
+        ]
         return data([compact(t) for t in members], paged=True)
 
     async def tasks(request: Request) -> JSONResponse:
         gid = request.query_params.get("project")
         if gid not in company.asana_projects:
             return error(400, "project: Not a recognized ID: " + str(gid))
-        members = [t for t in company.asana if gid in {m["project"]["gid"] for m in t.get("memberships") or []}]
+        members = [
+            t for t in company.asana if gid in {m["project"]["gid"] for m in t.get("memberships") or []}
+        ]
         if since := request.query_params.get("modified_since"):
             members = [t for t in members if _github_time(t["modified_at"]) >= _github_time(since)]
         return data(copy.deepcopy(members), paged=True)
@@ -301,7 +326,11 @@ def _asana_routes(company: HandmadeCompany) -> list:
         newest = len(company.asana_events)
         token = request.query_params.get("sync")
         if not token:  # documented: no token yet -> 412 with one to start from
-            return error(412, "Sync token invalid or too old. If you are attempting to keep resources in sync, you must fetch the full dataset for this query now and use the new sync token for the next sync.", sync=f"seq-{newest}")  # noqa: E501
+            return error(
+                412,
+                "Sync token invalid or too old. If you are attempting to keep resources in sync, you must fetch the full dataset for this query now and use the new sync token for the next sync.",
+                sync=f"seq-{newest}",
+            )  # noqa: E501
         since = int(token.removeprefix("seq-"))
         found = []
         for _, event in company.asana_events[since:]:
@@ -342,7 +371,9 @@ def build_app(company: HandmadeCompany, base: list[str]):
     async def authenticated(scope, receive, send) -> None:
         """Record each request; without credentials every vendor answers 401."""
         if scope["type"] == "http":
-            company.requests.append(f"{scope['method']} {scope['path']}?{scope.get('query_string', b'').decode()}")
+            company.requests.append(
+                f"{scope['method']} {scope['path']}?{scope.get('query_string', b'').decode()}"
+            )
             if not dict(scope["headers"]).get(b"authorization"):
                 return await JSONResponse({"message": "Requires authentication"}, 401)(scope, receive, send)
         await app(scope, receive, send)
@@ -356,7 +387,9 @@ def serve(company: HandmadeCompany) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     base = [f"http://127.0.0.1:{sock.getsockname()[1]}"]
-    config = uvicorn.Config(build_app(company, base), interface="asgi3", log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(
+        build_app(company, base), interface="asgi3", log_level="warning", access_log=False, lifespan="off"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

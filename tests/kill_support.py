@@ -45,12 +45,19 @@ class KillPoint:
         return f"{self.event} #{self.nth} of *{self.path_contains}*"
 
 
-def run_until_killed(args: list[str], point: KillPoint, *, env: dict[str, str] | None = None, timeout: float = 120):
+def run_until_killed(
+    args: list[str], point: KillPoint, *, env: dict[str, str] | None = None, timeout: float = 120
+):
     """Run `threadline ARGS`; returns the CompletedProcess (returncode -9 when the kill happened)."""
     event = "open" if point.event == "read" else point.event
-    child_env = {**(env or os.environ), "THREADLINE_KILL_AT": json.dumps([event, point.path_contains, point.nth])}
+    child_env = {
+        **(env or os.environ),
+        "THREADLINE_KILL_AT": json.dumps([event, point.path_contains, point.nth]),
+    }
     if point.event == "read":  # any open, read or write
         script = CHILD.replace('not any(m in str(args[1]) for m in "wax+")', "False")
     else:
         script = CHILD
-    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=child_env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, env=child_env, timeout=timeout
+    )

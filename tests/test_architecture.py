@@ -23,7 +23,9 @@ KINDS = ("github", "jira", "asana")
 
 
 def _python_files(*packages: str) -> list[Path]:
-    return sorted(p for package in packages if (ROOT / package).is_dir() for p in (ROOT / package).rglob("*.py"))
+    return sorted(
+        p for package in packages if (ROOT / package).is_dir() for p in (ROOT / package).rglob("*.py")
+    )
 
 
 def _module_name(path: Path) -> str:
@@ -46,7 +48,12 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
     tree = ast.parse(path.read_text(), filename=str(path))
     this = _module_name(path)
     package = this if path.name == "__init__.py" else this.rpartition(".")[0]
-    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and _is_type_checking(node) for n in ast.walk(node)}
+    skipped = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and _is_type_checking(node)
+        for n in ast.walk(node)
+    }
     found: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in skipped:
@@ -121,7 +128,9 @@ def test_pipelines_leave_sql_and_transactions_to_the_warehouse() -> None:
     for path in _python_files("pipelines"):
         text = path.read_text()
         name = path.relative_to(ROOT)
-        if "warehouse.sql" in _imports(path, {"warehouse.sql"}) or re.search(r"from warehouse import .*\bsql\b", text):
+        if "warehouse.sql" in _imports(path, {"warehouse.sql"}) or re.search(
+            r"from warehouse import .*\bsql\b", text
+        ):
             offenders.append(f"{name}: imports warehouse.sql")
         for pattern in (r"\.execute(many)?\(", r"\.(begin|commit|rollback)\(\)", r"queries/"):
             for match in re.finditer(pattern, text):
@@ -148,7 +157,10 @@ def _code_words(path: Path) -> list[tuple[int, str]]:
     }
     words = []
     for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        if token.type in (tokenize.NAME, tokenize.STRING) or getattr(tokenize, "FSTRING_MIDDLE", -1) == token.type:
+        if (
+            token.type in (tokenize.NAME, tokenize.STRING)
+            or getattr(tokenize, "FSTRING_MIDDLE", -1) == token.type
+        ):
             if token.type == tokenize.STRING and token.start[0] in docstrings:
                 continue
             words.append((token.start[0], token.string))
@@ -160,7 +172,18 @@ def _code_words(path: Path) -> list[tuple[int, str]]:
 VENDOR_DIRS = tuple(f"{top}/{kind}/" for top in ("connectors", "sandbox") for kind in KINDS)
 # bench/ fabricates a million items in each tool's shapes, and chaos/ drives each tool's sandbox
 # with faults and hostile records of that tool: vendor knowledge, like the sandbox itself.
-ALLOWED = ("docs/", "examples/", "tests/", "warehouse/migrations/", "bench/", "chaos/", ".git/", ".venv/", ".uv/", *VENDOR_DIRS)
+ALLOWED = (
+    "docs/",
+    "examples/",
+    "tests/",
+    "warehouse/migrations/",
+    "bench/",
+    "chaos/",
+    ".git/",
+    ".venv/",
+    ".uv/",
+    *VENDOR_DIRS,
+)
 REGISTRY = "connectors/registry.py"
 KIND_WORD = re.compile(r"\b(" + "|".join(KINDS) + r")\b")
 

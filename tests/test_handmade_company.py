@@ -113,8 +113,16 @@ class Threadline:
         return {key: (effort, done) for key, effort, done in rows}
 
     def totals(self, start: datetime | None = None, end: datetime | None = None) -> dict[str, float]:
-        names = ("completed_effort", "aligned_effort", "inactive_goal_effort", "unlinked_effort", "alignment_rate")
-        row = self.query(f"SELECT {', '.join(names)} FROM marts.effort_totals_between($s, $e)", {"s": start, "e": end})
+        names = (
+            "completed_effort",
+            "aligned_effort",
+            "inactive_goal_effort",
+            "unlinked_effort",
+            "alignment_rate",
+        )
+        row = self.query(
+            f"SELECT {', '.join(names)} FROM marts.effort_totals_between($s, $e)", {"s": start, "e": end}
+        )
         return dict(zip(names, row[0], strict=True))
 
     def allocation(self) -> dict[str, tuple]:
@@ -126,7 +134,12 @@ class Threadline:
         return dict(self.query("SELECT goal_id, progress FROM marts.goal_progress"))
 
     def elapsed(self, as_of: datetime) -> dict[str, float | None]:
-        return dict(self.query("SELECT goal_id, elapsed FROM marts.goal_health_between($s, $e)", {"s": as_of - WINDOW, "e": as_of}))
+        return dict(
+            self.query(
+                "SELECT goal_id, elapsed FROM marts.goal_health_between($s, $e)",
+                {"s": as_of - WINDOW, "e": as_of},
+            )
+        )
 
     def health(self, as_of: datetime) -> dict[str, tuple]:
         """goal -> (health, health_reason, share over the window, underfunded, starved), as of `as_of`."""
@@ -195,7 +208,14 @@ DAY_1_ITEMS = {
     "OPS-2": (None, "unaligned", "ignored_by_rule", None, 1, True),  # label chore
     "OPS-3": ("retire-oracle", "rule", None, None, 1, False),  # "Oracle" in its ADF description
     # GitHub acme/web (estimate from a `points:N` label, else 1)
-    "acme/web#11": ("fewer-errors", "inherited", None, "PAY-5", 2, True),  # PR; branch fix/PAY-5-...; points:2
+    "acme/web#11": (
+        "fewer-errors",
+        "inherited",
+        None,
+        "PAY-5",
+        2,
+        True,
+    ),  # PR; branch fix/PAY-5-...; points:2
     "acme/web#12": ("one-click", "rule", None, None, 1, True),
     "acme/web#13": ("sso", "override", None, None, 1, True),  # label chore, but overrides.yaml pins it
     "acme/web#14": ("one-click", "rule", None, None, 1, False),  # closed as not planned: not completed
@@ -226,7 +246,10 @@ def test_day_one_numbers_by_hand(threadline):
     assert_items(threadline, DAY_1_ITEMS)
 
     # Periods flow down: a key result without dates has its pillar's period.
-    periods = dict((g, (str(s), str(e))) for g, s, e in threadline.query("SELECT goal_id, period_start, period_end FROM core.goals"))
+    periods = dict(
+        (g, (str(s), str(e)))
+        for g, s, e in threadline.query("SELECT goal_id, period_start, period_end FROM core.goals")
+    )
     assert periods["retire-oracle"] == periods["migrate"] == ("2025-01-01", "2025-12-31")
     assert periods["one-click"] == periods["sso"] == periods["failover"] == ("2026-07-01", "2027-06-30")
 
@@ -275,12 +298,18 @@ def test_day_one_numbers_by_hand(threadline):
     ) == {"github": (7, 5), "jira": (27, 21), "asana": (8, 5)}
     # Completed work that is not aligned, and why (marts.unaligned_work): 5 + 6 = 11.
     assert set(
-        threadline.query("SELECT key, effort, reason FROM marts.unaligned_work WHERE completed_at IS NOT NULL")
+        threadline.query(
+            "SELECT key, effort, reason FROM marts.unaligned_work WHERE completed_at IS NOT NULL"
+        )
     ) == {
-        ("PAY-7", 3, "goal_inactive"), ("1200000000002005", 2, "goal_inactive"),
-        ("PAY-8", 2, "no_rule_matched"), ("acme/web#15", 1, "no_rule_matched"), (ASANA_C, 1, "no_rule_matched"),
-        ("OPS-2", 1, "ignored_by_rule"), ("acme/infra#22", 1, "ignored_by_rule"),
-    }  # fmt: skip
+        ("PAY-7", 3, "goal_inactive"),
+        ("1200000000002005", 2, "goal_inactive"),
+        ("PAY-8", 2, "no_rule_matched"),
+        ("acme/web#15", 1, "no_rule_matched"),
+        (ASANA_C, 1, "no_rule_matched"),
+        ("OPS-2", 1, "ignored_by_rule"),
+        ("acme/infra#22", 1, "ignored_by_rule"),
+    }
 
     # Over the report's 12 weeks (from 28 Aug 12:00): OPS-1 (20 July, failover, 5) falls out.
     assert threadline.totals(DAY_1 - WINDOW, DAY_1) == {
@@ -294,16 +323,25 @@ def test_day_one_numbers_by_hand(threadline):
     # --- shares (marts.effort_allocation): over active aligned effort, 31 ----------------------
     allocation = threadline.allocation()
     expected_effort = {
-        "one-click": 7, "fewer-errors": 4, "checkout": 7 + 4,
-        "sso": 9, "enterprise": 5 + 9,  # its own Asana items and sso's
+        "one-click": 7,
+        "fewer-errors": 4,
+        "checkout": 7 + 4,
+        "sso": 9,
+        "enterprise": 5 + 9,  # its own Asana items and sso's
         "grow": 11 + 14,
-        "failover": 6, "uptime": 6, "reliable": 6,
-        "retire-oracle": 0, "migrate": 0, "legacy": 0,
-    }  # fmt: skip
+        "failover": 6,
+        "uptime": 6,
+        "reliable": 6,
+        "retire-oracle": 0,
+        "migrate": 0,
+        "legacy": 0,
+    }
     for goal, effort in expected_effort.items():
         assert allocation[goal][0] == approx(effort), goal
         assert allocation[goal][1] == approx(effort / 31), goal
-    assert allocation["grow"][1] + allocation["reliable"][1] + allocation["legacy"][1] == approx(1)  # 25 + 6 + 0 = 31
+    assert allocation["grow"][1] + allocation["reliable"][1] + allocation["legacy"][1] == approx(
+        1
+    )  # 25 + 6 + 0 = 31
     # Inactive-goal effort apart, on its own line, in no share.
     assert allocation["legacy"][2] == allocation["retire-oracle"][2] == approx(inactive)
     assert allocation["grow"][2] == allocation["reliable"][2] == 0
@@ -326,11 +364,19 @@ def test_day_one_numbers_by_hand(threadline):
     grow = (2 * checkout + 1 * enterprise) / 3
     uptime = (0 / 1 + 6 / 6) / 2
     expected_progress = {
-        "one-click": one_click, "fewer-errors": fewer_errors, "checkout": checkout,  # 0.538, 0.571, 0.555
-        "sso": sso, "enterprise": enterprise, "grow": grow,  # 0.818, 0.909, 0.673
-        "failover": 1.0, "uptime": uptime, "reliable": uptime,  # 1, 0.5, 0.5
-        "retire-oracle": 5 / 6, "migrate": 5 / 6, "legacy": 5 / 6,
-    }  # fmt: skip
+        "one-click": one_click,
+        "fewer-errors": fewer_errors,
+        "checkout": checkout,  # 0.538, 0.571, 0.555
+        "sso": sso,
+        "enterprise": enterprise,
+        "grow": grow,  # 0.818, 0.909, 0.673
+        "failover": 1.0,
+        "uptime": uptime,
+        "reliable": uptime,  # 1, 0.5, 0.5
+        "retire-oracle": 5 / 6,
+        "migrate": 5 / 6,
+        "legacy": 5 / 6,
+    }
     assert threadline.progress() == {goal: approx(value) for goal, value in expected_progress.items()}
 
     # --- health (marts.goal_health), as of day 1, funding over the last 12 weeks ------------
@@ -338,23 +384,38 @@ def test_day_one_numbers_by_hand(threadline):
     health = threadline.health(DAY_1)
     # checkout: 55.5% >= 39% - 10 points: on track; last done web#12 on 14 Nov (6 days);
     # share 11/26 = 42% against a 40% target: funded.
-    assert health["checkout"][:4] == ("on_track", "progress 55% with 39% of the period gone", approx(11 / 26), False)
+    assert health["checkout"][:4] == (
+        "on_track",
+        "progress 55% with 39% of the period gone",
+        approx(11 / 26),
+        False,
+    )
     # fewer-errors: on pace (57%), but nothing done since web#11 on 22 Oct, 29 days > 21: starved,
     # one step down.
     assert health["fewer-errors"][:2] == (
-        "at_risk", "progress 57% with 39% of the period gone; starved: nothing completed in 29 days (limit 21)"
-    )  # fmt: skip
+        "at_risk",
+        "progress 57% with 39% of the period gone; starved: nothing completed in 29 days (limit 21)",
+    )
     # uptime: on pace (50%), not starved (infra#21 on 17 Nov), but its window share is
     # infra#21 1 / 26 = 3.8%, below half of its 20% target: under-funded, one step down.
     assert health["uptime"] == (
-        "at_risk", "progress 50% with 39% of the period gone; under-funded: 4% of aligned effort against a 20% target",
-        approx(1 / 26), True, False,
-    )  # fmt: skip
+        "at_risk",
+        "progress 50% with 39% of the period gone; under-funded: 4% of aligned effort against a 20% target",
+        approx(1 / 26),
+        True,
+        False,
+    )
     assert threadline.elapsed(DAY_1)["uptime"] == approx(ELAPSED_DAY_1)
     # legacy: its period is over (elapsed 100%); 83% done is behind pace by 17 points: at risk.
     # Starvation and funding are not judged outside the period: nothing done on it since PAY-7
     # on 15 Oct (36 days) is expected of an ended programme, so it is not starved.
-    assert health["legacy"] == ("at_risk", "progress 83% with 100% of the period gone", approx(0), False, False)
+    assert health["legacy"] == (
+        "at_risk",
+        "progress 83% with 100% of the period gone",
+        approx(0),
+        False,
+        False,
+    )
     starved = sorted(goal for goal, row in health.items() if row[4])
     assert starved == ["fewer-errors"]
 
@@ -389,10 +450,12 @@ def change_the_company(company: HandmadeCompany) -> None:
     pay3 = company.jira_issue("PAY-3")["fields"]
     done = company.jira_issue("PAY-2")["fields"]
     pay3.update(
-        status=done["status"], resolution=done["resolution"],
-        resolutiondate="2026-11-21T09:00:00.000+0000", statuscategorychangedate="2026-11-21T09:00:00.000+0000",
+        status=done["status"],
+        resolution=done["resolution"],
+        resolutiondate="2026-11-21T09:00:00.000+0000",
+        statuscategorychangedate="2026-11-21T09:00:00.000+0000",
         updated="2026-11-21T09:00:00.000+0000",
-    )  # fmt: skip
+    )
     # 2. PAY-8 (done on 1 Nov, 2 points, unaligned) moves to the platform team's project: Jira
     #    gives it a new key, OPS-4, and keeps its id. Now rule platform-stories takes it (uptime).
     pay8 = company.jira_issue("PAY-8")
@@ -402,9 +465,16 @@ def change_the_company(company: HandmadeCompany) -> None:
     # 3. acme/web#15 (done, 1, unaligned) is labelled goal:checkout.
     web15 = company.github_item("acme/web", 15)
     web15["labels"] = [
-        {"id": 321, "node_id": "LA_goal_checkout", "url": "https://api.github.com/repos/acme/web/labels/goal:checkout",
-         "name": "goal:checkout", "description": None, "color": "0e8a16", "default": False}
-    ]  # fmt: skip
+        {
+            "id": 321,
+            "node_id": "LA_goal_checkout",
+            "url": "https://api.github.com/repos/acme/web/labels/goal:checkout",
+            "name": "goal:checkout",
+            "description": None,
+            "color": "0e8a16",
+            "default": False,
+        }
+    ]
     web15["updated_at"] = "2026-11-21T08:00:00Z"
     # 4. Asana task C (done, 1, unaligned) is deleted.
     company.delete_asana_task(ASANA_C)
@@ -448,11 +518,17 @@ def test_a_day_of_changes_by_hand(threadline, company):
     # --- shares over 37 ----------------------------------------------------------------------
     allocation = threadline.allocation()
     expected_effort = {
-        "one-click": 7 + 3, "fewer-errors": 4, "checkout": 10 + 4 + 1,  # web#15 directly on checkout
-        "sso": 9, "enterprise": 14, "grow": 15 + 14,
-        "failover": 6, "uptime": 6 + 2, "reliable": 8,
+        "one-click": 7 + 3,
+        "fewer-errors": 4,
+        "checkout": 10 + 4 + 1,  # web#15 directly on checkout
+        "sso": 9,
+        "enterprise": 14,
+        "grow": 15 + 14,
+        "failover": 6,
+        "uptime": 6 + 2,
+        "reliable": 8,
         "legacy": 0,
-    }  # fmt: skip
+    }
     for goal, effort in expected_effort.items():
         assert allocation[goal][:2] == (approx(effort), approx(effort / 37)), goal
     assert allocation["grow"][1] + allocation["reliable"][1] == approx(1)  # (29 + 8) / 37
@@ -475,14 +551,22 @@ def test_a_day_of_changes_by_hand(threadline, company):
     # --- health as of day 2: 143 of 364 days gone (39%); window aligned = 37 - OPS-1 5 = 32 --
     health = threadline.health(DAY_2)
     # checkout: 78% against 39%, PAY-3 done today, share 15/32 = 47% of a 40% target: on track.
-    assert health["checkout"][:4] == ("on_track", "progress 78% with 39% of the period gone", approx(15 / 32), False)
+    assert health["checkout"][:4] == (
+        "on_track",
+        "progress 78% with 39% of the period gone",
+        approx(15 / 32),
+        False,
+    )
     # fewer-errors: still nothing since 22 Oct: 30 days.
     assert health["fewer-errors"][:2] == (
-        "at_risk", "progress 57% with 39% of the period gone; starved: nothing completed in 30 days (limit 21)"
-    )  # fmt: skip
+        "at_risk",
+        "progress 57% with 39% of the period gone; starved: nothing completed in 30 days (limit 21)",
+    )
     # uptime: infra#21 1 + OPS-4 2 = 3 of 32 = 9.4%, still below half of 20%: under-funded.
     assert health["uptime"][:4] == (
-        "at_risk", "progress 83% with 39% of the period gone; under-funded: 9% of aligned effort against a 20% target",
-        approx(3 / 32), True,
-    )  # fmt: skip
+        "at_risk",
+        "progress 83% with 39% of the period gone; under-funded: 9% of aligned effort against a 20% target",
+        approx(3 / 32),
+        True,
+    )
     assert threadline.elapsed(DAY_2)["checkout"] == approx(ELAPSED_DAY_2)

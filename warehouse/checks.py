@@ -24,21 +24,31 @@ class CheckResult:
 def unique_item_ids(con: duckdb.DuckDBPyConnection, source_name: str, kind: str) -> CheckResult:
     duplicates = sql.run(con, "queries/checks/duplicate_items.sql", {"source": kind}).fetchone()[0]
     return CheckResult(
-        "unique_item_ids", source_name, duplicates == 0, False,
+        "unique_item_ids",
+        source_name,
+        duplicates == 0,
+        False,
         f"{duplicates} item id(s) stored twice" if duplicates else "every item id once",
         {"duplicate_item_ids": duplicates},
     )
 
 
-def fresh(con: duckdb.DuckDBPyConnection, source_name: str, containers: list[str], limit_hours: float) -> CheckResult:
+def fresh(
+    con: duckdb.DuckDBPyConnection, source_name: str, containers: list[str], limit_hours: float
+) -> CheckResult:
     """Every container synced successfully within `limit_hours`."""
     rows = sql.run(
         con, "queries/checks/container_freshness.sql", {"source_name": source_name, "containers": containers}
     ).fetchall()
     stale = {container: hours for container, _, hours in rows if hours is None or hours > limit_hours}
     return CheckResult(
-        "fresh", source_name, not stale, True,
-        ("stale: " + ", ".join(sorted(stale))) if stale else f"every container synced within {limit_hours:g} h",
+        "fresh",
+        source_name,
+        not stale,
+        True,
+        ("stale: " + ", ".join(sorted(stale)))
+        if stale
+        else f"every container synced within {limit_hours:g} h",
         {
             "stale_containers": ", ".join(sorted(stale)) or "none",
             **{f"hours_since_sync[{c}]": round(h, 2) if h is not None else -1.0 for c, _, h in rows},
@@ -49,7 +59,10 @@ def fresh(con: duckdb.DuckDBPyConnection, source_name: str, containers: list[str
 def every_item_mapped(con: duckdb.DuckDBPyConnection) -> CheckResult:
     unmapped, bad_weights = sql.run(con, "queries/checks/unmapped_items.sql").fetchone()
     return CheckResult(
-        "every_item_mapped", "mapping", unmapped == 0 and bad_weights == 0, False,
+        "every_item_mapped",
+        "mapping",
+        unmapped == 0 and bad_weights == 0,
+        False,
         f"{unmapped} live item(s) unmapped, {bad_weights} with weights not summing to 1",
         {"unmapped_items": unmapped, "items_with_weights_not_summing_to_1": bad_weights},
     )
@@ -60,7 +73,10 @@ def alignment_drop(con: duckdb.DuckDBPyConnection, allowed: float) -> CheckResul
     latest, previous = sql.run(con, "queries/checks/alignment_change.sql").fetchone()
     drop = (previous - latest) if latest is not None and previous is not None else 0.0
     return CheckResult(
-        "alignment_drop", "mapping", drop <= allowed, True,
+        "alignment_drop",
+        "mapping",
+        drop <= allowed,
+        True,
         f"alignment rate fell by {drop:.1%} (allowed {allowed:.1%})",
         {
             "alignment_rate": latest if latest is not None else -1.0,

@@ -66,7 +66,9 @@ def _refuse_unopenable(path: Path, read_only: bool) -> None:
     with path.open("rb") as head:
         magic = head.read(12)[8:12]
     if magic and magic != DUCKDB_MAGIC:
-        raise NotAWarehouse(f"{path}: not a DuckDB database; point `warehouse:` or -w at a .duckdb file (or a new path)")
+        raise NotAWarehouse(
+            f"{path}: not a DuckDB database; point `warehouse:` or -w at a .duckdb file (or a new path)"
+        )
     # Write bits, not os.access: root may write anything, but a file marked read-only (such as
     # the published copy) is never to be opened for writing.
     if not read_only and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
@@ -81,7 +83,9 @@ def _holder(exc: Exception) -> str:
     return f"process {found[1]}" if found else "another process"
 
 
-def connect(path: str | Path, *, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path, *, read_only: bool = False, wait: float | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file, waiting (visibly, for a bounded time) for another writer to finish."""
     path = Path(path)
     _refuse_unopenable(path, read_only)
@@ -95,9 +99,13 @@ def connect(path: str | Path, *, read_only: bool = False, wait: float | None = N
         except duckdb.IOException as exc:
             text = str(exc)
             if "permission denied" in text.lower():
-                raise WarehouseReadOnly(f"{path}: no permission to open it{'' if read_only else ' for writing'}") from exc
+                raise WarehouseReadOnly(
+                    f"{path}: no permission to open it{'' if read_only else ' for writing'}"
+                ) from exc
             if "not a valid DuckDB database" in text:
-                raise NotAWarehouse(f"{path}: not a DuckDB database; point `warehouse:` or -w at a .duckdb file") from exc
+                raise NotAWarehouse(
+                    f"{path}: not a DuckDB database; point `warehouse:` or -w at a .duckdb file"
+                ) from exc
             if "lock" not in text.lower():
                 raise
             if time.monotonic() >= deadline:
@@ -139,7 +147,9 @@ def migrations() -> list[Migration]:
 
 def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    con.execute(resources.files("warehouse").joinpath("migrations/0001_init/meta.schema_version.sql").read_text())
+    con.execute(
+        resources.files("warehouse").joinpath("migrations/0001_init/meta.schema_version.sql").read_text()
+    )
     return {row[0] for row in con.execute("SELECT version FROM meta.schema_version").fetchall()}
 
 
@@ -207,7 +217,9 @@ def create_marts(con: duckdb.DuckDBPyConnection) -> None:
         pending = {name: pending[name] for name in errors}
 
 
-def open_warehouse(path: str | Path, *, read_only: bool = False, create: bool = True) -> duckdb.DuckDBPyConnection:
+def open_warehouse(
+    path: str | Path, *, read_only: bool = False, create: bool = True
+) -> duckdb.DuckDBPyConnection:
     """Connect and make sure the schema is current (migrations + marts).
 
     Only `sync` should bring a warehouse into being: readers (read_only) and the steps that work

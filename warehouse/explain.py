@@ -12,9 +12,19 @@ import duckdb
 from warehouse import sql
 
 ITEM_KEYS = (
-    "item_id", "key", "title", "source", "container", "team", "status", "status_category",
-    "is_deleted", "parent_id", "epic_id", "labels",
-)  # fmt: skip
+    "item_id",
+    "key",
+    "title",
+    "source",
+    "container",
+    "team",
+    "status",
+    "status_category",
+    "is_deleted",
+    "parent_id",
+    "epic_id",
+    "labels",
+)
 
 
 @dataclass
@@ -30,11 +40,15 @@ class Explanation:
         return any(link["method"] is not None for link in self.links)
 
 
-def _explain_one(con: duckdb.DuckDBPyConnection, record_rows: list[dict[str, Any]], seen: set[str]) -> Explanation:
+def _explain_one(
+    con: duckdb.DuckDBPyConnection, record_rows: list[dict[str, Any]], seen: set[str]
+) -> Explanation:
     first = record_rows[0]
     explanation = Explanation({k: first[k] for k in ITEM_KEYS})
     explanation.links = [
-        {k: v for k, v in row.items() if k not in ITEM_KEYS} for row in record_rows if row["method"] is not None
+        {k: v for k, v in row.items() if k not in ITEM_KEYS}
+        for row in record_rows
+        if row["method"] is not None
     ]
     cursor = sql.run(con, "queries/explain_links.sql", {"item_id": first["item_id"]})
     columns = [d[0] for d in cursor.description]

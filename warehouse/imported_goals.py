@@ -45,7 +45,9 @@ def _table(goals: list[ImportedGoal]) -> pa.Table:
     for goal in goals:
         for name in GOALS_SCHEMA.names:
             value = getattr(goal, name)
-            columns[name].append(json.dumps(value, default=str, sort_keys=True) if name == "payload" else value)
+            columns[name].append(
+                json.dumps(value, default=str, sort_keys=True) if name == "payload" else value
+            )
     return pa.table(columns, schema=GOALS_SCHEMA)
 
 
@@ -59,7 +61,13 @@ def replace_imported_goals(
     run_id: str,
     now: datetime,
 ) -> int:
-    params = {"source": source, "source_name": source_name, "instance": instance, "run_id": run_id, "imported_at": now}
+    params = {
+        "source": source,
+        "source_name": source_name,
+        "instance": instance,
+        "run_id": run_id,
+        "imported_at": now,
+    }
     try:
         with transaction(con):
             con.register("batch_goals", _table(goals))
@@ -80,7 +88,14 @@ def read_imported_goals(con: duckdb.DuckDBPyConnection) -> GoalTree | None:
     for row in sql.run(con, "queries/goals/read_imported.sql").fetchall():
         goal_id, parent_id, level, title, description, owner, team, start, end, origin, source_name = row
         if goal_id in goals:
-            log.warning("goal '%s' is imported by two sources; keeping %s, leaving out %s", goal_id, goals[goal_id].origin, origin)
+            log.warning(
+                "goal '%s' is imported by two sources; keeping %s, leaving out %s",
+                goal_id,
+                goals[goal_id].origin,
+                origin,
+            )
             continue
-        goals[goal_id] = Goal(goal_id, parent_id, level, title, description, owner, team, start, end, None, 1.0, origin)
+        goals[goal_id] = Goal(
+            goal_id, parent_id, level, title, description, owner, team, start, end, None, 1.0, origin
+        )
     return GoalTree(goals) if goals else None

@@ -44,7 +44,11 @@ def _arrow_type(annotation: Any) -> pa.DataType:
 
 
 WORK_ITEM_SCHEMA = pa.schema(
-    [(name, _arrow_type(field.annotation)) for name, field in WorkItem.model_fields.items() if name not in NOT_LOADED]
+    [
+        (name, _arrow_type(field.annotation))
+        for name, field in WorkItem.model_fields.items()
+        if name not in NOT_LOADED
+    ]
 )
 RAW_SCHEMA = pa.schema(
     [
@@ -131,7 +135,12 @@ class StreamKey:
     stream: str = "items"
 
     def params(self) -> dict[str, str]:
-        return {"source": self.source, "instance": self.instance, "container": self.container, "stream": self.stream}
+        return {
+            "source": self.source,
+            "instance": self.instance,
+            "container": self.container,
+            "stream": self.stream,
+        }
 
 
 @dataclass(frozen=True)

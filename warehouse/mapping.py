@@ -47,15 +47,50 @@ GOAL_COLUMNS = (
     "origin",
 )
 TEMP_TABLES = (
-    "mapping_goals", "mapping_custom_values", "mapping_links", "explicit_hits",
-    "override_keys", "override_outcomes", "override_pattern_hits", "override_winners",
-    "rule_atoms", "rule_leaf_atoms", "rule_clauses", "rule_clause_leaves", "rule_outcomes",
-    "rule_keywords", "keyword_candidates", "regex_candidates", "text_candidates", "override_candidates",
-    "atom_hits", "clause_drivers", "clause_driver_atoms", "clause_checks", "simple_best", "complex_best", "first_match",
-    "clause_hits", "rule_rows", "rule_evidence", "rule_matches",
-    "goal_rows", "undecided", "mapping_upstream", "upstream_rows", "resolved", "pending", "next_up", "newly", "settled",
-    "mapping_new_rows", "mapping_row_changes", "mapping_changed_rows", "links_new_rows", "links_old_rows",
-)  # fmt: skip
+    "mapping_goals",
+    "mapping_custom_values",
+    "mapping_links",
+    "explicit_hits",
+    "override_keys",
+    "override_outcomes",
+    "override_pattern_hits",
+    "override_winners",
+    "rule_atoms",
+    "rule_leaf_atoms",
+    "rule_clauses",
+    "rule_clause_leaves",
+    "rule_outcomes",
+    "rule_keywords",
+    "keyword_candidates",
+    "regex_candidates",
+    "text_candidates",
+    "override_candidates",
+    "atom_hits",
+    "clause_drivers",
+    "clause_driver_atoms",
+    "clause_checks",
+    "simple_best",
+    "complex_best",
+    "first_match",
+    "clause_hits",
+    "rule_rows",
+    "rule_evidence",
+    "rule_matches",
+    "goal_rows",
+    "undecided",
+    "mapping_upstream",
+    "upstream_rows",
+    "resolved",
+    "pending",
+    "next_up",
+    "newly",
+    "settled",
+    "mapping_new_rows",
+    "mapping_row_changes",
+    "mapping_changed_rows",
+    "links_new_rows",
+    "links_old_rows",
+)
 
 
 def goals_table(tree: GoalTree) -> pa.Table:
@@ -96,7 +131,9 @@ def effort_params(effort_defaults: dict[str, tuple[float, float | None]]) -> dic
     }
 
 
-def unalign_loss(con: duckdb.DuckDBPyConnection, effort_defaults: dict[str, tuple[float, float | None]]) -> UnalignLoss:
+def unalign_loss(
+    con: duckdb.DuckDBPyConnection, effort_defaults: dict[str, tuple[float, float | None]]
+) -> UnalignLoss:
     """Inside a guard: what the computed mapping would unalign of the stored one."""
     params = effort_params(effort_defaults)
     return UnalignLoss(*sql.run(con, "queries/mapping/unalign_loss.sql", params).fetchall()[0])
@@ -116,7 +153,9 @@ def _stage_overrides(con: duckdb.DuckDBPyConnection, overrides: OverrideSet) -> 
         create_temp_table(con, name, table)
     con.execute("CREATE OR REPLACE TEMP TABLE override_pattern_hits (n BIGINT, position INTEGER)")
     if compiled.patterns:
-        query = pattern_hits_sql(compiled.patterns, column="key", source="mapping_items", test="regex", name="override_candidates")
+        query = pattern_hits_sql(
+            compiled.patterns, column="key", source="mapping_items", test="regex", name="override_candidates"
+        )
         run_pattern_query(con, query, "override_pattern_hits")
     sql.run(con, "queries/mapping/override_winners.sql")
 
@@ -153,7 +192,10 @@ def compute_mapping(
     sql.run(
         con,
         "queries/mapping/explicit.sql",
-        {"label_prefixes": list(rules.explicit.label_prefixes), "custom_fields": list(rules.explicit.custom_fields)},
+        {
+            "label_prefixes": list(rules.explicit.label_prefixes),
+            "custom_fields": list(rules.explicit.custom_fields),
+        },
     )
     _stage_overrides(con, overrides or OverrideSet())
     evaluate_rules(con, compiled, all_matches=all_matches)
@@ -228,6 +270,8 @@ def summarize(con: duckdb.DuckDBPyConnection) -> MappingSummary:
     """Items per method, from the computed mapping (every row of an item has the same method)."""
     # An item's rows share one method and their weights sum to 1, so the weights of a method add
     # up to its number of items: one cheap scan instead of counting distinct items.
-    rows = con.execute("SELECT method, CAST(round(sum(weight)) AS BIGINT) FROM goal_rows GROUP BY method").fetchall()
+    rows = con.execute(
+        "SELECT method, CAST(round(sum(weight)) AS BIGINT) FROM goal_rows GROUP BY method"
+    ).fetchall()
     by_method = dict(rows)
     return MappingSummary(sum(by_method.values()), by_method)

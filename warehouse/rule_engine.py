@@ -21,8 +21,10 @@ from warehouse import sql
 NON_ASCII_TITLES = "(SELECT n, title FROM mapping_items WHERE strlen(title) <> length(title))"
 # text_contains searches title + ' ' + description, lower-cased. The pre-filter needs no lower()
 # on ASCII text: (?i) finds exactly its ASCII case variants; other text is lower-cased first.
-TEXT = "(SELECT n, text, CASE WHEN strlen(text) = length(text) THEN text ELSE lower(text) END AS searched FROM " \
+TEXT = (
+    "(SELECT n, text, CASE WHEN strlen(text) = length(text) THEN text ELSE lower(text) END AS searched FROM "
     "(SELECT n, title || ' ' || coalesce(description, '') AS text FROM mapping_items))"
+)
 
 
 def create_temp_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -48,14 +50,21 @@ def json_pointer(name: str) -> str:
 
 def stage_custom_values(con: duckdb.DuckDBPyConnection, explicit_fields: list[str]) -> None:
     """Only the fields some rule or explicit link reads: extracting them costs a JSON parse per item."""
-    rule_fields = [row[0] for row in con.execute("SELECT DISTINCT field FROM rule_atoms WHERE attr = 'custom'").fetchall()]
+    rule_fields = [
+        row[0]
+        for row in con.execute("SELECT DISTINCT field FROM rule_atoms WHERE attr = 'custom'").fetchall()
+    ]
     fields = sorted({*rule_fields, *explicit_fields})
     if fields:
         sql.run(
-            con, "queries/mapping/custom_values.sql", {"fields": fields, "pointers": [json_pointer(f) for f in fields]}
+            con,
+            "queries/mapping/custom_values.sql",
+            {"fields": fields, "pointers": [json_pointer(f) for f in fields]},
         )
     else:
-        con.execute("CREATE OR REPLACE TEMP TABLE mapping_custom_values (n BIGINT, field VARCHAR, value VARCHAR)")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE mapping_custom_values (n BIGINT, field VARCHAR, value VARCHAR)"
+        )
 
 
 def run_pattern_query(con: duckdb.DuckDBPyConnection, query: PatternQuery, into: str) -> None:
@@ -71,28 +80,40 @@ def _add_pattern_hits(con: duckdb.DuckDBPyConnection, compiled: CompiledRules) -
         for ignore_case, words in compiled.keyword_words().items():
             pattern = ("(?i)" if ignore_case else "") + r"\b(?:" + "|".join(words) + r")\b"
             sql.run(con, "queries/mapping/keyword_hits.sql", {"pattern": pattern, "ignore_case": ignore_case})
-        query = pattern_hits_sql(keywords, column="title", source=NON_ASCII_TITLES, test="regex", name="keyword_candidates")
+        query = pattern_hits_sql(
+            keywords, column="title", source=NON_ASCII_TITLES, test="regex", name="keyword_candidates"
+        )
         run_pattern_query(con, query, "atom_hits")
     regexes = compiled.regexes(keywords=False)
     if regexes:
-        query = pattern_hits_sql(regexes, column="title", source="mapping_items", test="regex", name="regex_candidates")
+        query = pattern_hits_sql(
+            regexes, column="title", source="mapping_items", test="regex", name="regex_candidates"
+        )
         run_pattern_query(con, query, "atom_hits")
     needles = compiled.atom_ids("text")
     if needles:
         # Fold the needles with DuckDB's own lower(), the function that folds the text.
         folded = con.execute(
-            "SELECT list_transform(CAST($values AS VARCHAR[]), lambda v: lower(v))", {"values": [a.value for _, a in needles]}
+            "SELECT list_transform(CAST($values AS VARCHAR[]), lambda v: lower(v))",
+            {"values": [a.value for _, a in needles]},
         ).fetchone()[0]
         patterns = [(atom_id, value) for (atom_id, _), value in zip(needles, folded, strict=True)]
         prefilter = [f"(?i){re2_literal(value)}" for value in folded]
         query = pattern_hits_sql(
-            patterns, column="text", source=TEXT, test="contains_folded", name="text_candidates", prefilter=prefilter,
+            patterns,
+            column="text",
+            source=TEXT,
+            test="contains_folded",
+            name="text_candidates",
+            prefilter=prefilter,
             match_on="searched",
         )
         run_pattern_query(con, query, "atom_hits")
 
 
-def evaluate_rules(con: duckdb.DuckDBPyConnection, compiled: CompiledRules, *, all_matches: bool = False) -> None:
+def evaluate_rules(
+    con: duckdb.DuckDBPyConnection, compiled: CompiledRules, *, all_matches: bool = False
+) -> None:
     """Fill first_match (each item's first matching clause) and rule_rows (the rows the winning
     rules give), and rule_matches (every rule that matches each item) when asked.
 

@@ -126,7 +126,9 @@ def diff_rules(
     try:
         for side, rules in (("old", old), ("new", new)):
             compute_mapping(con, goals, rules, overrides)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE diff_{side} AS SELECT item_id, goal_id, weight FROM mapping_result")  # noqa: S608
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE diff_{side} AS SELECT item_id, goal_id, weight FROM mapping_result"  # noqa: S608
+            )
             drop_temp_tables(con)
         sql.run(con, "queries/rules_check/diff_effort.sql", effort_params(effort_defaults or {}))
         sql.run(con, "queries/rules_check/diff_changed.sql")

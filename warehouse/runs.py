@@ -11,8 +11,16 @@ from warehouse import sql
 
 # What a finished run reports, besides its key (the columns finish.sql sets).
 OUTCOME_FIELDS = (
-    "status", "cursor_after", "pages", "items_seen", "items_written", "items_deleted",
-    "rejected", "requests", "retries", "error",
+    "status",
+    "cursor_after",
+    "pages",
+    "items_seen",
+    "items_written",
+    "items_deleted",
+    "rejected",
+    "requests",
+    "retries",
+    "error",
 )
 
 
@@ -28,10 +36,20 @@ def start_run(
     started_at: datetime,
     cursor_before: str | None,
 ) -> None:
-    sql.run(con, "queries/runs/start.sql", {
-        "run_id": run_id, "source": source, "source_name": source_name, "instance": instance,
-        "container": container, "stream": stream, "started_at": started_at, "cursor_before": cursor_before,
-    })
+    sql.run(
+        con,
+        "queries/runs/start.sql",
+        {
+            "run_id": run_id,
+            "source": source,
+            "source_name": source_name,
+            "instance": instance,
+            "container": container,
+            "stream": stream,
+            "started_at": started_at,
+            "cursor_before": cursor_before,
+        },
+    )
 
 
 def finish_run(
@@ -46,7 +64,9 @@ def finish_run(
 ) -> None:
     """Close the run's row with `outcome` (every name in OUTCOME_FIELDS)."""
     params = {name: outcome[name] for name in OUTCOME_FIELDS}
-    params.update(run_id=run_id, source_name=source_name, container=container, stream=stream, finished_at=finished_at)
+    params.update(
+        run_id=run_id, source_name=source_name, container=container, stream=stream, finished_at=finished_at
+    )
     sql.run(con, "queries/runs/finish.sql", params)
 
 
@@ -62,4 +82,6 @@ def hours_since_sweep(con: duckdb.DuckDBPyConnection, source_name: str, containe
 
 
 def synced_containers(con: duckdb.DuckDBPyConnection, source_name: str) -> list[str]:
-    return [row[0] for row in sql.run(con, "queries/runs/containers.sql", {"source_name": source_name}).fetchall()]
+    return [
+        row[0] for row in sql.run(con, "queries/runs/containers.sql", {"source_name": source_name}).fetchall()
+    ]

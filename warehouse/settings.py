@@ -28,7 +28,11 @@ def write_effort_defaults(con: duckdb.DuckDBPyConnection, defaults: list[EffortD
 def write_metric_settings(
     con: duckdb.DuckDBPyConnection, *, starved_days: int, underfunded_below: float, window_weeks: int
 ) -> None:
-    params = {"starved_days": starved_days, "underfunded_below": underfunded_below, "window_weeks": window_weeks}
+    params = {
+        "starved_days": starved_days,
+        "underfunded_below": underfunded_below,
+        "window_weeks": window_weeks,
+    }
     sql.run(con, "queries/settings/metric_settings.sql", params)
 
 

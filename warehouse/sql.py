@@ -62,7 +62,11 @@ def run(
 
 
 def rows(
-    con: duckdb.DuckDBPyConnection, path: str, params: dict[str, Any] | None = None, *, package: str = "warehouse"
+    con: duckdb.DuckDBPyConnection,
+    path: str,
+    params: dict[str, Any] | None = None,
+    *,
+    package: str = "warehouse",
 ) -> list[dict[str, Any]]:
     """The result of a .sql file's last statement, as one dict per row."""
     cursor = run(con, path, params, package=package)

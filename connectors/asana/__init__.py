@@ -7,6 +7,10 @@ from connectors.source import SourceDeclaration
 
 # kind, display name, config model, connector class, raw table; then what differs.
 SOURCE = SourceDeclaration(
-    "asana", "Asana", AsanaSourceConfig, "connectors.asana.client:AsanaConnector", "raw.asana_tasks",
+    "asana",
+    "Asana",
+    AsanaSourceConfig,
+    "connectors.asana.client:AsanaConnector",
+    "raw.asana_tasks",
     raw_goal_table="raw.asana_goals",
 )

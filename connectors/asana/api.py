@@ -64,13 +64,19 @@ def fields(names: Sequence[str]) -> str:
 
 
 class AsanaApi:
-    def __init__(self, base_url: str, token: str, *, policy: RetryPolicy, stats: RequestStats, page_size: int) -> None:
+    def __init__(
+        self, base_url: str, token: str, *, policy: RetryPolicy, stats: RequestStats, page_size: int
+    ) -> None:
         self.policy = policy
         self.stats = stats
         self.page_size = page_size
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"),
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": "threadline"},
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json",
+                "User-Agent": "threadline",
+            },
             timeout=policy.timeout,
             event_hooks={"response": [lambda response: note_rate_limit(self.stats, response.headers)]},
         )
@@ -110,7 +116,12 @@ class AsanaApi:
                 if "offset" not in query or not stale_offset(exc) or restarts >= MAX_LISTING_RESTARTS:
                     raise
                 restarts += 1
-                log.warning("%s: %s; listing again from the start, skipping the %d records read", what, exc.message, len(yielded))
+                log.warning(
+                    "%s: %s; listing again from the start, skipping the %d records read",
+                    what,
+                    exc.message,
+                    len(yielded),
+                )
                 query = {k: v for k, v in query.items() if k != "offset"}
                 continue
             data = body["data"]

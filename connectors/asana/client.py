@@ -60,7 +60,9 @@ class AsanaConnector(ConnectorBase):
     def __init__(self, config: AsanaSourceConfig, token: str, *, policy: RetryPolicy | None = None) -> None:
         super().__init__(config, token, policy=policy)
         self.config: AsanaSourceConfig = config
-        self.api = AsanaApi(config.base_url, token, policy=self.policy, stats=self.stats, page_size=config.page_size)
+        self.api = AsanaApi(
+            config.base_url, token, policy=self.policy, stats=self.stats, page_size=config.page_size
+        )
         self._projects: dict[str, ProjectRef] | None = None
 
     # --- errors ---------------------------------------------------------------------------
@@ -77,7 +79,11 @@ class AsanaConnector(ConnectorBase):
         explain = settings.ERROR_HINTS.get(exc.status, "")
         if exc.status == 400 and "Not a recognized ID" in exc.message:  # an unknown gid in a query parameter
             explain = settings.ERROR_HINTS[404]
-        return SourceError(self.config.name, where, f"Asana answered {exc.status} ({exc.message})" + (f": {explain}" if explain else ""))
+        return SourceError(
+            self.config.name,
+            where,
+            f"Asana answered {exc.status} ({exc.message})" + (f": {explain}" if explain else ""),
+        )
 
     @contextmanager
     def _errors(self, container: str = "") -> Iterator[None]:
@@ -105,7 +111,9 @@ class AsanaConnector(ConnectorBase):
 
     def _check_access(self) -> None:
         with self._errors():
-            me = self.api.get("/users/me", {"opt_fields": fields(settings.ME_FIELDS)}, what="asana users/me")["data"]
+            me = self.api.get("/users/me", {"opt_fields": fields(settings.ME_FIELDS)}, what="asana users/me")[
+                "data"
+            ]
         if self.config.workspace not in {w.get("gid") for w in me.get("workspaces") or []}:
             raise SourceAccessError(
                 self.config.name,
@@ -116,12 +124,16 @@ class AsanaConnector(ConnectorBase):
 
     def _project_name(self, gid: str) -> str:
         try:
-            return self.api.get(f"/projects/{gid}", {"opt_fields": "name"}, what=f"asana project {gid}")["data"]["name"]
+            return self.api.get(f"/projects/{gid}", {"opt_fields": "name"}, what=f"asana project {gid}")[
+                "data"
+            ]["name"]
         except AsanaHttpError as exc:
             if exc.status == 401:
                 raise
             # Keep the stream: it fails on its own with the clear message, the others still run.
-            log.warning("%s: project %s: Asana answered %s (%s)", self.config.name, gid, exc.status, exc.message)
+            log.warning(
+                "%s: project %s: Asana answered %s (%s)", self.config.name, gid, exc.status, exc.message
+            )
             return gid
 
     def projects(self) -> dict[str, ProjectRef]:
@@ -139,7 +151,10 @@ class AsanaConnector(ConnectorBase):
                     unique.append(ref)
             # Two projects of one name would share a container and each other's sweeps.
             counts = Counter(ref.container for ref in unique)
-            unique = [replace(r, container=f"{r.container} ({r.gid})") if counts[r.container] > 1 else r for r in unique]
+            unique = [
+                replace(r, container=f"{r.container} ({r.gid})") if counts[r.container] > 1 else r
+                for r in unique
+            ]
             self._projects = {ref.container: ref for ref in unique}
         return self._projects
 
@@ -197,15 +212,23 @@ class AsanaConnector(ConnectorBase):
         if state.events and full:
             log.warning(
                 "%s %s: the event stream's sync token expired (over 24 h since the last sync); reading the project in full",
-                self.config.name, ref.container,
-            )  # fmt: skip
+                self.config.name,
+                ref.container,
+            )
         listing: dict[str, Any] = {"project": ref.gid, "opt_fields": TASK_FIELDS}
         if not full and state.modified_since is not None:
             since = state.modified_since - timedelta(minutes=self.config.overlap_minutes)
-            listing["modified_since"] = since.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            listing["modified_since"] = (
+                since.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            )
         seen: set[str] = set()
         builder = PageBuilder(
-            ref.container, cursor, state.modified_since, updated=_modified_of, native_id=_gid_of, shapes=TASK_SHAPES
+            ref.container,
+            cursor,
+            state.modified_since,
+            updated=_modified_of,
+            native_id=_gid_of,
+            shapes=TASK_SHAPES,
         )
         for payloads in self.api.pages("/tasks", listing, what=what):
             parents = []
@@ -251,7 +274,9 @@ class AsanaConnector(ConnectorBase):
 
         self._walk_subtasks(parents, TASK_FIELDS, what, visit)
 
-    def _walk_subtasks(self, parents: list[str], opt_fields: str, what: str, visit: Callable[[Any], bool]) -> None:
+    def _walk_subtasks(
+        self, parents: list[str], opt_fields: str, what: str, visit: Callable[[Any], bool]
+    ) -> None:
         """Breadth-first down the subtask trees under `parents`, at most MAX_SUBTASK_DEPTH levels;
         `visit(payload)` handles one subtask and says whether it is new (then its own are read)."""
         level = 1
@@ -301,7 +326,12 @@ class AsanaConnector(ConnectorBase):
     def import_goals(self) -> GoalImport:
         with self._errors("goals"):
             goals, parents = fetch_goals(self.api, self.config.workspace, what="asana goals")
-        found = build_goals(goals, parents, goal_ids=self.config.goal_ids, team_names={t.gid: t.team for t in self.config.teams})
+        found = build_goals(
+            goals,
+            parents,
+            goal_ids=self.config.goal_ids,
+            team_names={t.gid: t.team for t in self.config.teams},
+        )
         for note in found.notes:  # how Asana's goal graph became a tree: for the record, not a fault
             log.info("%s goals: %s", self.config.name, note)
         return found
@@ -315,7 +345,9 @@ def _in_project(payload: dict[str, Any], project_gid: str) -> bool:
     memberships = payload.get("memberships")
     if not isinstance(memberships, list) or not all(isinstance(m, dict) for m in memberships):
         return True
-    member = any(isinstance(m.get("project"), dict) and m["project"].get("gid") == project_gid for m in memberships)
+    member = any(
+        isinstance(m.get("project"), dict) and m["project"].get("gid") == project_gid for m in memberships
+    )
     return member or bool(payload.get("parent"))
 
 

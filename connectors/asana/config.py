@@ -24,7 +24,8 @@ class AsanaProjectConfig(BaseModel):
     gid: str = Field(pattern=GID)
     team: str | None = None
     name: str | None = Field(
-        default=None, description="container name for its items; pins it across renames (default: Asana's name)"
+        default=None,
+        description="container name for its items; pins it across renames (default: Asana's name)",
     )
 
     @field_validator("gid", mode="before")
@@ -57,7 +58,9 @@ class AsanaSourceConfig(SourceConfig):
     projects: list[AsanaProjectConfig] = Field(default_factory=list)
     teams: list[AsanaTeamConfig] = Field(default_factory=list)
     page_size: int = Field(default=settings.PAGE_SIZE, ge=1, le=100)
-    overlap_minutes: float = Field(default=settings.OVERLAP_MINUTES, ge=0, description="re-read window of incremental syncs")
+    overlap_minutes: float = Field(
+        default=settings.OVERLAP_MINUTES, ge=0, description="re-read window of incremental syncs"
+    )
     estimate_field: str | None = Field(default=None, description="number custom field holding the estimate")
     milestones_as_work: bool = Field(
         default=False,
@@ -65,9 +68,12 @@ class AsanaSourceConfig(SourceConfig):
     )
     goal_field: str | None = Field(default=None, description="custom field whose value names goal ids")
     in_progress_sections: tuple[str, ...] = settings.IN_PROGRESS_SECTIONS
-    import_goals: bool = Field(default=False, description="import the workspace's Asana Goals into core.goals")
+    import_goals: bool = Field(
+        default=False, description="import the workspace's Asana Goals into core.goals"
+    )
     goal_ids: dict[str, str] = Field(
-        default_factory=dict, description="Asana goal gid -> goal id (a goals.yaml goal it is, or a friendlier id)"
+        default_factory=dict,
+        description="Asana goal gid -> goal id (a goals.yaml goal it is, or a friendlier id)",
     )
 
     @field_validator("workspace", mode="before")
@@ -89,13 +95,17 @@ class AsanaSourceConfig(SourceConfig):
             if not re.match(GID, gid):
                 raise ValueError(f"goal_ids: '{gid}' is not an Asana gid (digits only)")
             if not re.match(settings.GOAL_ID_PATTERN, goal_id):
-                raise ValueError(f"goal_ids: '{goal_id}' is not a valid goal id (lower case, digits, . _ : -)")
+                raise ValueError(
+                    f"goal_ids: '{goal_id}' is not a valid goal id (lower case, digits, . _ : -)"
+                )
         return value
 
     @model_validator(mode="after")
     def _has_projects(self) -> AsanaSourceConfig:
         if not self.projects and not self.teams:
-            raise ValueError("name at least one project (projects: [{gid: ...}]) or team (teams: [{gid: ..., team: ...}])")
+            raise ValueError(
+                "name at least one project (projects: [{gid: ...}]) or team (teams: [{gid: ..., team: ...}])"
+            )
         return self
 
     def team_of(self, project_gid: str) -> str | None:

@@ -33,5 +33,9 @@ class StreamCursor:
         return cls(parse_time(data.get("modified_since")), data.get("events"))
 
     def text(self) -> str:
-        since = self.modified_since.astimezone(UTC).isoformat(timespec="milliseconds") if self.modified_since else None
+        since = (
+            self.modified_since.astimezone(UTC).isoformat(timespec="milliseconds")
+            if self.modified_since
+            else None
+        )
         return json.dumps({"modified_since": since, "events": self.events}, sort_keys=True)

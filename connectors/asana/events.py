@@ -40,7 +40,11 @@ class Changes:
                 self.tasks.add(gid)
                 if action == "added" and parent.get("resource_type") == "project":
                     self.added.add(gid)
-        elif resource.get("resource_type") == "story" and parent.get("resource_type") == "task" and parent.get("gid"):
+        elif (
+            resource.get("resource_type") == "story"
+            and parent.get("resource_type") == "task"
+            and parent.get("gid")
+        ):
             if parent["gid"] not in self.deleted:
                 self.tasks.add(parent["gid"])
 

@@ -22,10 +22,20 @@ from connectors.models import GoalImport, ImportedGoal
 
 def fetch_goals(api: AsanaApi, workspace: str, *, what: str) -> tuple[list[dict], dict[str, list[dict]]]:
     """The workspace's goals, and each one's parent goals (compact)."""
-    goals = [g for page in api.pages("/goals", {"workspace": workspace, "opt_fields": fields(settings.GOAL_FIELDS)}, what=what) for g in page]
+    goals = [
+        g
+        for page in api.pages(
+            "/goals", {"workspace": workspace, "opt_fields": fields(settings.GOAL_FIELDS)}, what=what
+        )
+        for g in page
+    ]
     parents = {}
     for goal in goals:
-        body = api.get(f"/goals/{goal['gid']}/parentGoals", {"opt_fields": fields(settings.PARENT_GOAL_FIELDS)}, what=what)
+        body = api.get(
+            f"/goals/{goal['gid']}/parentGoals",
+            {"opt_fields": fields(settings.PARENT_GOAL_FIELDS)},
+            what=what,
+        )
         parents[goal["gid"]] = body.get("data") or []
     return goals, parents
 
@@ -62,7 +72,9 @@ def build_goals(
             )
         hidden = [p for p in listed if p not in by_gid]
         if hidden and not visible:
-            found.notes.append(f"{label(gid)} supports goal(s) {', '.join(hidden)} that the token cannot see; it becomes a root")
+            found.notes.append(
+                f"{label(gid)} supports goal(s) {', '.join(hidden)} that the token cannot see; it becomes a root"
+            )
         parent_of[gid] = visible[0] if visible else None
 
     def depth(gid: str) -> int:
@@ -76,7 +88,9 @@ def build_goals(
     for gid, payload in by_gid.items():
         goal_id = id_of(gid)
         if goal_id in taken:
-            found.notes.append(f"{label(gid)} maps to '{goal_id}' like {label(taken[goal_id])}; only the first is kept")
+            found.notes.append(
+                f"{label(gid)} maps to '{goal_id}' like {label(taken[goal_id])}; only the first is kept"
+            )
             continue
         taken[goal_id] = gid
         period = payload.get("time_period") or {}

@@ -102,8 +102,10 @@ class TaskContext:
                 log.warning(
                     "asana project '%s': the estimate field '%s' is a %s field, not a number field; "
                     "its tasks get no estimate (point estimate_field at a number field)",
-                    self.container, self.estimate_field, kind,
-                )  # fmt: skip
+                    self.container,
+                    self.estimate_field,
+                    kind,
+                )
             self.estimate_problems[kind] += 1
             return None
         return None

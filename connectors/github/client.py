@@ -11,7 +11,6 @@ Listings are fetched through PyGithub's requester as text and decoded here, for 
 and so that one record nested 100k levels deep costs only itself (connectors.payloads.loads).
 """
 
-
 from __future__ import annotations
 
 import json
@@ -97,12 +96,16 @@ class GitHubConnector(ConnectorBase):
             ) from exc
         except UnknownObjectException as exc:
             raise SourceError(
-                self.config.name, container, "not found (404): check the repository name and the token's access"
+                self.config.name,
+                container,
+                "not found (404): check the repository name and the token's access",
             ) from exc
         except GithubException as exc:
             failure = adapt(exc)
             raise SourceError(
-                self.config.name, container or self.config.base_url, f"GitHub answered {exc.status}: {failure.message}"
+                self.config.name,
+                container or self.config.base_url,
+                f"GitHub answered {exc.status}: {failure.message}",
             ) from exc
 
     def check_access(self) -> None:
@@ -123,7 +126,9 @@ class GitHubConnector(ConnectorBase):
     def containers(self) -> list[str]:
         return [repo.name for repo in self.config.repos]
 
-    def _list(self, path: str, params: dict[str, object], what: str, container: str) -> tuple[list, datetime | None]:
+    def _list(
+        self, path: str, params: dict[str, object], what: str, container: str
+    ) -> tuple[list, datetime | None]:
         """One page of a list endpoint: the raw payloads and the server's time (its Date header)."""
         requester = self.gh.requester
 
@@ -131,12 +136,16 @@ class GitHubConnector(ConnectorBase):
             status, headers, body = requester.requestJson("GET", path, parameters=params)
             data = _decoded(body)
             if status >= 400:
-                raise requester.createException(status, headers, data if isinstance(data, dict) else {"data": data})
+                raise requester.createException(
+                    status, headers, data if isinstance(data, dict) else {"data": data}
+                )
             return data, headers
 
         data, headers = self._call(fetch, what, container)
         if not isinstance(data, list):
-            raise SourceError(self.config.name, container, f"{what}: GitHub answered {type(data).__name__}, not a list")
+            raise SourceError(
+                self.config.name, container, f"{what}: GitHub answered {type(data).__name__}, not a list"
+            )
         return data, server_time(headers)
 
     def _issue_pages(self, repo_name: str, since: datetime | None) -> Iterator[tuple[list, datetime | None]]:
@@ -148,7 +157,9 @@ class GitHubConnector(ConnectorBase):
                 params["since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             if page_index:
                 params["page"] = page_index + 1
-            payloads_, server_now = self._list(f"/repos/{repo_name}/issues", params, f"github {repo_name} issues", repo_name)
+            payloads_, server_now = self._list(
+                f"/repos/{repo_name}/issues", params, f"github {repo_name} issues", repo_name
+            )
             yield payloads_, server_now
             if len(payloads_) < self.config.per_page:
                 return
@@ -172,15 +183,23 @@ class GitHubConnector(ConnectorBase):
         if since is not None and since > utcnow():
             # Stored by a version without the clock bound: edits since it was poisoned are
             # unknown, so the only safe cursor is none (one full read; nothing is rewritten).
-            log.warning("%s %s: stored cursor %s is in the future; reading the repository in full",
-                        self.config.name, container, cursor)  # fmt: skip
+            log.warning(
+                "%s %s: stored cursor %s is in the future; reading the repository in full",
+                self.config.name,
+                container,
+                cursor,
+            )
             since = None
         team = self.config.team_of(container)
         branches = self._branch_finder(container)
         for payloads_, server_now in self._issue_pages(container, since):
             local_now = utcnow()
             builder = PageBuilder(
-                container, cursor, since, updated=_updated_of, native_id=partial(_native_id_of, container=container),
+                container,
+                cursor,
+                since,
+                updated=_updated_of,
+                native_id=partial(_native_id_of, container=container),
                 shapes=ISSUE_SHAPES,
             )
             # Branches only for pull requests that changed: the boundary item repeated by an
@@ -188,8 +207,11 @@ class GitHubConnector(ConnectorBase):
             changed_prs = {
                 p["number"]: t
                 for p in payloads_
-                if isinstance(p, dict) and "pull_request" in p and isinstance(p.get("number"), int)
-                and (t := watermark_time(p.get("updated_at"))) and (since is None or t > since)
+                if isinstance(p, dict)
+                and "pull_request" in p
+                and isinstance(p.get("number"), int)
+                and (t := watermark_time(p.get("updated_at")))
+                and (since is None or t > since)
             }
             branch_of = branches.lookup(changed_prs) if changed_prs else {}
             normalise = self._normaliser(container, team, branch_of)
@@ -204,7 +226,9 @@ class GitHubConnector(ConnectorBase):
                 since = builder.newest  # the next page of this run still follows the listing's order
             yield page
 
-    def _normaliser(self, container: str, team: str | None, branch_of: dict[int, str]) -> Callable[[dict], WorkItem]:
+    def _normaliser(
+        self, container: str, team: str | None, branch_of: dict[int, str]
+    ) -> Callable[[dict], WorkItem]:
         def normalise(payload: dict) -> WorkItem:
             return normalize_issue(
                 payload,

@@ -82,7 +82,9 @@ def normalize_issue(
     branch: str | None = None,
 ) -> WorkItem:
     is_pr = "pull_request" in payload
-    labels = [label["name"] if isinstance(label, dict) else str(label) for label in payload.get("labels") or []]
+    labels = [
+        label["name"] if isinstance(label, dict) else str(label) for label in payload.get("labels") or []
+    ]
     status, category, completed = _status(payload, is_pr)
     nid = native_id(repo, int(payload["number"]))
     parent = parent_native_id(payload)

@@ -9,6 +9,11 @@ KEY = r"[A-Z][A-Z0-9]+-[0-9]+"  # PAY-123: items of other tools that name one li
 
 # kind, display name, config model, connector class, raw table; then what differs.
 SOURCE = SourceDeclaration(
-    "jira", "Jira", JiraSourceConfig, "connectors.jira.client:JiraConnector", "raw.jira_issues",
-    key_pattern=KEY, loggers=("jira", "requests_oauthlib"),
+    "jira",
+    "Jira",
+    JiraSourceConfig,
+    "connectors.jira.client:JiraConnector",
+    "raw.jira_issues",
+    key_pattern=KEY,
+    loggers=("jira", "requests_oauthlib"),
 )

@@ -128,7 +128,8 @@ class JiraConnector(ConnectorBase):
             )
         if exc.status_code == 403:
             return SourceAccessError(
-                self.config.name, f"Jira at {site} refused access (403: {exc.text}); check the account's permissions"
+                self.config.name,
+                f"Jira at {site} refused access (403: {exc.text}); check the account's permissions",
             )
         where = f"project {container}" if container else site
         detail = f"Jira at {site} answered {exc.status_code}: {exc.text}"
@@ -142,7 +143,8 @@ class JiraConnector(ConnectorBase):
                 client = self._call(lambda: self._connect(email), "jira serverInfo")
             except KeyError as exc:  # serverInfo without versionNumbers: not a Jira site
                 raise SourceAccessError(
-                    self.config.name, f"{self.config.base_url} does not answer like Jira Cloud (serverInfo has no {exc})"
+                    self.config.name,
+                    f"{self.config.base_url} does not answer like Jira Cloud (serverInfo has no {exc})",
                 ) from None
             if client.deploymentType != "Cloud":
                 raise SourceAccessError(
@@ -164,7 +166,9 @@ class JiraConnector(ConnectorBase):
             get_server_info=True,
         )
         client._session.hooks["response"].append(_bounded_json)  # the library decodes with response.json()
-        client._session.hooks["response"].append(lambda response, *_, **__: note_rate_limit(self.stats, response.headers))
+        client._session.hooks["response"].append(
+            lambda response, *_, **__: note_rate_limit(self.stats, response.headers)
+        )
         return client
 
     def site(self) -> Site:
@@ -179,13 +183,21 @@ class JiraConnector(ConnectorBase):
                     custom=self.config.custom_fields,
                 )
             except UnknownField as exc:
-                raise SourceAccessError(self.config.name, f"{exc} at {self.config.base_url}; check threadline.yaml") from None
+                raise SourceAccessError(
+                    self.config.name, f"{exc} at {self.config.base_url}; check threadline.yaml"
+                ) from None
             if not fields.story_points:
-                log.warning("%s: no story points field found through /field; estimates stay empty", self.config.name)
-            self._site = Site(self.instance, self.config.site_url or self.config.base_url, fields, self.config.team_of)
+                log.warning(
+                    "%s: no story points field found through /field; estimates stay empty", self.config.name
+                )
+            self._site = Site(
+                self.instance, self.config.site_url or self.config.base_url, fields, self.config.team_of
+            )
         return self._site
 
-    def _search(self, query: str, fields: list[str], page_size: int, token: str | None, what: str, container: str) -> dict:
+    def _search(
+        self, query: str, fields: list[str], page_size: int, token: str | None, what: str, container: str
+    ) -> dict:
         client = self._client()
         return self._call(
             lambda: client.enhanced_search_issues(
@@ -236,7 +248,9 @@ class JiraConnector(ConnectorBase):
         newest, token, restarts = since, None, 0
         while True:
             try:
-                body = self._search(query, fields, self.config.page_size, token, f"jira {container} search", container)
+                body = self._search(
+                    query, fields, self.config.page_size, token, f"jira {container} search", container
+                )
             except SiteError as exc:
                 if token is None or not exc.stale_page_token or restarts >= settings.MAX_SEARCH_RESTARTS:
                     raise
@@ -244,11 +258,18 @@ class JiraConnector(ConnectorBase):
                 # read (same upper bound). The order is by `updated`, so nothing is skipped; rows
                 # read twice are dropped by the loader's (id, updated) check.
                 restarts += 1
-                log.warning("%s %s: %s; searching again from %s", self.config.name, container, exc.detail,
-                            format_cursor(newest) if newest else "the start of the window")  # fmt: skip
+                log.warning(
+                    "%s %s: %s; searching again from %s",
+                    self.config.name,
+                    container,
+                    exc.detail,
+                    format_cursor(newest) if newest else "the start of the window",
+                )
                 query, token = jql.updated_window(container, self.config.jql, newest or lower, upper), None
                 continue
-            builder = PageBuilder(container, cursor, newest, updated=_updated_of, native_id=_native_id_of, shapes=ISSUE_SHAPES)
+            builder = PageBuilder(
+                container, cursor, newest, updated=_updated_of, native_id=_native_id_of, shapes=ISSUE_SHAPES
+            )
             for payload in body.get("issues") or []:
                 builder.see(payload)
                 builder.take(payload, partial(normalize_issue, site=site))
@@ -266,7 +287,12 @@ class JiraConnector(ConnectorBase):
         while True:
             try:
                 body = self._search(
-                    query, list(settings.SWEEP_FIELDS), self.config.sweep_page_size, token, f"jira {container} sweep", container
+                    query,
+                    list(settings.SWEEP_FIELDS),
+                    self.config.sweep_page_size,
+                    token,
+                    f"jira {container} sweep",
+                    container,
                 )
             except SiteError as exc:
                 if token is None or not exc.stale_page_token or restarts >= settings.MAX_SEARCH_RESTARTS:

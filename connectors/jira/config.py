@@ -41,7 +41,9 @@ class JiraSourceConfig(SourceConfig):
     )
     token_env: str = "JIRA_API_TOKEN"
     email: str | None = Field(default=None, description="the account the API token belongs to")
-    email_env: str = Field(default="JIRA_EMAIL", description="env variable with that email, if `email` is not set")
+    email_env: str = Field(
+        default="JIRA_EMAIL", description="env variable with that email, if `email` is not set"
+    )
     team: str | None = Field(default=None, description="team for projects that name none")
     projects: Annotated[list[JiraProjectConfig], strings_as("key")] = Field(min_length=1)
     jql: str | None = Field(
@@ -53,8 +55,12 @@ class JiraSourceConfig(SourceConfig):
         description="name or id of the story points field, or a list tried in order per issue "
         "(sites with team- and company-managed projects have two); found through /field when unset",
     )
-    custom_fields: list[str] = Field(default_factory=list, description="custom fields kept in `custom`, by name")
-    goal_field: str | None = Field(default=None, description="custom field naming goal ids (becomes goal_refs)")
+    custom_fields: list[str] = Field(
+        default_factory=list, description="custom fields kept in `custom`, by name"
+    )
+    goal_field: str | None = Field(
+        default=None, description="custom field naming goal ids (becomes goal_refs)"
+    )
     page_size: int = Field(default=settings.PAGE_SIZE, ge=1, le=100)
     sweep_page_size: int = Field(default=settings.SWEEP_PAGE_SIZE, ge=1, le=5000)
     overlap_minutes: float = Field(
@@ -67,7 +73,9 @@ class JiraSourceConfig(SourceConfig):
     @classmethod
     def _only_narrows(cls, value: str | None) -> str | None:
         if value is not None and (problem := jql.narrowing_problem(value)):
-            raise ValueError(f"{problem}; jql may only narrow each project's issues, e.g. 'issuetype != Epic'")
+            raise ValueError(
+                f"{problem}; jql may only narrow each project's issues, e.g. 'issuetype != Epic'"
+            )
         return value
 
     @field_validator("base_url")
@@ -83,6 +91,7 @@ class JiraSourceConfig(SourceConfig):
         value = self.email or os.environ.get(self.email_env, "")
         if not value:
             raise SourceAccessError(
-                self.name, f"environment variable {self.email_env} is not set; export the email the API token belongs to"
+                self.name,
+                f"environment variable {self.email_env} is not set; export the email the API token belongs to",
             )
         return value

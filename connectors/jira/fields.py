@@ -13,7 +13,9 @@ from connectors.jira import settings
 
 class UnknownField(LookupError):
     def __init__(self, wanted: str, purpose: str) -> None:
-        super().__init__(f"no field named {wanted!r} for {purpose} on the site (or the account cannot see it)")
+        super().__init__(
+            f"no field named {wanted!r} for {purpose} on the site (or the account cannot see it)"
+        )
         self.wanted = wanted
 
 
@@ -55,7 +57,9 @@ class FieldCatalog:
         """
         by_name = [found for name in settings.STORY_POINTS_NAMES if (found := self.find(name)) is not None]
         by_schema = sorted(
-            fid for fid, f in self.fields.items() if (f.get("schema") or {}).get("custom") == settings.STORY_POINTS_SCHEMA
+            fid
+            for fid, f in self.fields.items()
+            if (f.get("schema") or {}).get("custom") == settings.STORY_POINTS_SCHEMA
         )
         return tuple(dict.fromkeys([*by_name, *by_schema]))
 

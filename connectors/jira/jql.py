@@ -53,7 +53,9 @@ def scope(project: str, narrowing: str | None = None) -> str:
     return f"{clause} AND ({narrowing})" if narrowing else clause
 
 
-def updated_window(project: str, narrowing: str | None, lower: datetime | None, upper: datetime | None) -> str:
+def updated_window(
+    project: str, narrowing: str | None, lower: datetime | None, upper: datetime | None
+) -> str:
     """Issues of the scope updated in [lower, upper], oldest first, ties broken by id."""
     clauses = [scope(project, narrowing)]
     if lower is not None:

@@ -69,7 +69,9 @@ def item_type(issuetype: dict[str, Any]) -> str:
         return "epic"
     if level <= settings.SUBTASK_LEVEL:
         return "subtask"
-    return settings.STANDARD_TYPE_MAP.get(str(issuetype.get("name", "")).lower(), settings.DEFAULT_STANDARD_TYPE)
+    return settings.STANDARD_TYPE_MAP.get(
+        str(issuetype.get("name", "")).lower(), settings.DEFAULT_STANDARD_TYPE
+    )
 
 
 def custom_value(value: Any) -> Any:
@@ -161,7 +163,11 @@ def normalize_issue(payload: dict[str, Any], site: Site) -> WorkItem:
     category = status_category(status)
     project = (fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0]
     parent_id, epic_id = _parent_links(fields, site)
-    custom = {name: custom_value(fields[fid]) for fid, name in site.fields.custom.items() if fields.get(fid) is not None}
+    custom = {
+        name: custom_value(fields[fid])
+        for fid, name in site.fields.custom.items()
+        if fields.get(fid) is not None
+    }
     return WorkItem(
         item_id=site.item_id(nid),
         source="jira",
@@ -188,4 +194,3 @@ def normalize_issue(payload: dict[str, Any], site: Site) -> WorkItem:
         custom=custom,
         goal_refs=goal_refs(fields.get(site.fields.goal)) if site.fields.goal else (),
     )
-

@@ -37,7 +37,12 @@ MAX_SEARCH_RESTARTS = 5
 STATUS_CATEGORY_MAP = {"new": "todo", "undefined": "todo", "indeterminate": "in_progress", "done": "done"}
 # Every category has a fixed colour on every site; it names the category when the key does not
 # (the vendor's own examples use made-up keys: `in-flight`, `completed`).
-STATUS_CATEGORY_COLOURS = {"blue-gray": "todo", "medium-gray": "todo", "yellow": "in_progress", "green": "done"}
+STATUS_CATEGORY_COLOURS = {
+    "blue-gray": "todo",
+    "medium-gray": "todo",
+    "yellow": "in_progress",
+    "green": "done",
+}
 
 # issuetype.hierarchyLevel: 1 epic (2+ are levels above epics, e.g. Initiative on Premium),
 # 0 the standard level, -1 subtasks. The standard level is told apart by the type's name.

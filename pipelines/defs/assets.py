@@ -81,14 +81,20 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
         for skipped in check_access([connector]).skipped:
             raise Failure(description=skipped.line())
         if container not in connector.containers():
-            raise Failure(f"{source.name}: '{container}' is no longer configured; its partition is retired shortly")
+            raise Failure(
+                f"{source.name}: '{container}' is no longer configured; its partition is retired shortly"
+            )
         with context.resources.duckdb.get_connection() as con:
             prepare(con)
             sweep = config.sweep or sweep_due(con, source.name, container)
             report = sync_container(
-                con, connector, container, sweep=sweep, force_sweep=config.force_sweep,
+                con,
+                connector,
+                container,
+                sweep=sweep,
+                force_sweep=config.force_sweep,
                 progress=lambda r: context.log.info(r.progress_line()),
-            )  # fmt: skip
+            )
         metadata = partition_metadata(report)
         if report.failed:
             errors = "; ".join(f"{s.stream}: {s.error}" for s in report.failed)
@@ -119,7 +125,9 @@ def goals_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
             report = import_goals(con, connector)
         if report.failed:
             raise Failure(description=f"{source.name} goals: {report.failed[0].error}")
-        return MaterializeResult(metadata={"goals": report.total("items_written"), "requests": report.total("requests")})
+        return MaterializeResult(
+            metadata={"goals": report.total("items_written"), "requests": report.total("requests")}
+        )
 
     return goals
 
@@ -174,7 +182,10 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
                 "goals_with_work": len(files.data.goals_with_work),
                 # marts.goal_health, as the report shows it: on_track / at_risk / off_track / ...
                 **{f"goals_{health}": count for health, count in files.data.health_counts().items()},
-                "stale_containers": ", ".join(f"{s['source_name']} {s['container']}" for s in files.data.stale) or "none",
+                "stale_containers": ", ".join(
+                    f"{s['source_name']} {s['container']}" for s in files.data.stale
+                )
+                or "none",
             }
         )
 

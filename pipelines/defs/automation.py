@@ -48,7 +48,9 @@ MAPPING_CONDITION = (
     & ~AutomationCondition.in_progress()
 ).with_label("after any source partition synced")
 REPORT_CONDITION = AutomationCondition.eager()
-FRESHNESS_CHECK_CONDITION = AutomationCondition.cron_tick_passed("30 * * * *") & ~AutomationCondition.in_progress()
+FRESHNESS_CHECK_CONDITION = (
+    AutomationCondition.cron_tick_passed("30 * * * *") & ~AutomationCondition.in_progress()
+)
 
 
 def default_status() -> DefaultSensorStatus:

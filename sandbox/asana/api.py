@@ -59,7 +59,9 @@ EVENTS_PER_RESPONSE = 100
 SYNC_TOKEN_TTL = timedelta(hours=24)
 
 
-def error_response(status: int, headers: dict[str, str] | None = None, message: str | None = None) -> Response:
+def error_response(
+    status: int, headers: dict[str, str] | None = None, message: str | None = None
+) -> Response:
     error: dict[str, str] = {"message": message or MESSAGES.get(status, "Error")}
     if status != 401:  # the documented 401 body is the bare message
         error["help"] = HELP
@@ -132,7 +134,9 @@ class AsanaApi:
                 raise BadRequest(OFFSET_INVALID)
             rows = [row for row in rows if int(row.gid) > int(after["after"])]
         if limit is None and len(rows) > MAX_UNPAGED:
-            raise BadRequest("The result is too large. You should use pagination (may require specifying a workspace)!")
+            raise BadRequest(
+                "The result is too large. You should use pagination (may require specifying a workspace)!"
+            )
         chunk = rows[:limit] if limit else rows
         fields = self.fields(request)
         body: dict[str, Any] = {"data": [select(render(row), fields, compact) for row in chunk]}
@@ -180,7 +184,9 @@ class AsanaApi:
 
     def workspace_projects(self, request: Request) -> Response:
         if request.path_params["workspace"] != self.data.workspace:
-            return error_response(404, message=f"workspace: Not a recognized ID: {request.path_params['workspace']}")
+            return error_response(
+                404, message=f"workspace: Not a recognized ID: {request.path_params['workspace']}"
+            )
         return self._projects(request, list(self.data.projects.values()))
 
     def team_projects(self, request: Request) -> Response:
@@ -212,7 +218,9 @@ class AsanaApi:
 
     # --- tasks ----------------------------------------------------------------------------
 
-    def _task_filters(self, request: Request, rows: list[AsTask], *, modified_since: bool = True) -> list[AsTask]:
+    def _task_filters(
+        self, request: Request, rows: list[AsTask], *, modified_since: bool = True
+    ) -> list[AsTask]:
         q = request.query_params
         if modified_since and "modified_since" in q:
             since = _time("modified_since", q["modified_since"])
@@ -285,7 +293,9 @@ class AsanaApi:
         chunk = pending[:EVENTS_PER_RESPONSE]
         has_more = len(pending) > len(chunk)
         next_state = {**fresh, "s": chunk[-1].seq} if has_more else fresh
-        return JSONResponse({"data": [self.render.event(e) for e in chunk], "sync": _token(next_state), "has_more": has_more})
+        return JSONResponse(
+            {"data": [self.render.event(e) for e in chunk], "sync": _token(next_state), "has_more": has_more}
+        )
 
     # --- goals ----------------------------------------------------------------------------
 
@@ -295,11 +305,20 @@ class AsanaApi:
         if "team" in q:
             rows = [g for g in rows if g.spec.team == q["team"]]
         elif q.get("workspace") != self.data.workspace:
-            raise BadRequest("workspace: Missing input" if "workspace" not in q else f"workspace: Not a recognized ID: {q['workspace']}")
+            raise BadRequest(
+                "workspace: Missing input"
+                if "workspace" not in q
+                else f"workspace: Not a recognized ID: {q['workspace']}"
+            )
         if "is_workspace_level" in q:
             wanted = q["is_workspace_level"] == "true"
             rows = [g for g in rows if (g.spec.team is None) == wanted]
-        return self.listing(request, [_Gid(g.spec.gid, g) for g in rows], lambda row: self.render.goal(row.item), ("gid", "resource_type", "name", "owner"))
+        return self.listing(
+            request,
+            [_Gid(g.spec.gid, g) for g in rows],
+            lambda row: self.render.goal(row.item),
+            ("gid", "resource_type", "name", "owner"),
+        )
 
     def _goal(self, gid: str):
         return next((g for g in self.data.goals if g.spec.gid == gid), None)
@@ -316,7 +335,15 @@ class AsanaApi:
             return error_response(404, message=f"goal: Not a recognized ID: {request.path_params['gid']}")
         parents = [self._goal(gid) for gid in goal.spec.parents]
         fields = self.fields(request)
-        return JSONResponse({"data": [select(self.render.goal(p), fields, ("gid", "resource_type", "name", "owner")) for p in parents if p]})
+        return JSONResponse(
+            {
+                "data": [
+                    select(self.render.goal(p), fields, ("gid", "resource_type", "name", "owner"))
+                    for p in parents
+                    if p
+                ]
+            }
+        )
 
 
 class _Gid:

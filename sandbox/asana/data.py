@@ -72,10 +72,16 @@ class AsanaData:
         self.fields = {
             ESTIMATE_FIELD: AsField(ESTIMATE_FIELD, "Estimate", "number"),
             GOAL_FIELD: AsField(
-                GOAL_FIELD, "Goal", "enum", {str(1_200_000_000_000_400 + i): v for i, v in enumerate(goal_values)}
+                GOAL_FIELD,
+                "Goal",
+                "enum",
+                {str(1_200_000_000_000_400 + i): v for i, v in enumerate(goal_values)},
             ),
             PRIORITY_FIELD: AsField(
-                PRIORITY_FIELD, "Priority", "enum", {str(1_200_000_000_000_500 + i): p for i, p in enumerate(PRIORITIES)}
+                PRIORITY_FIELD,
+                "Priority",
+                "enum",
+                {str(1_200_000_000_000_500 + i): p for i, p in enumerate(PRIORITIES)},
             ),
         }
         history_start = spec.anchor - timedelta(days=HISTORY_DAYS)
@@ -212,7 +218,10 @@ class AsanaData:
             task = self._new_task(rng, project, created)
             age_days = (anchor - created).total_seconds() / 86400
             if rng.random() < 0.15 + 0.75 * age_days / HISTORY_DAYS:
-                self._complete(task, random_instant(rng, created, min(anchor, created + timedelta(days=min(age_days, 21)))))
+                self._complete(
+                    task,
+                    random_instant(rng, created, min(anchor, created + timedelta(days=min(age_days, 21)))),
+                )
             elif rng.random() < 0.5:
                 task.sections[project.gid] = project.section_named("In progress")
                 task.modified_at = random_instant(rng, created, anchor)
@@ -234,15 +243,27 @@ class AsanaData:
     def _generate_subtasks(self, rng: random.Random, parent: AsTask, anchor: datetime) -> None:
         latest = min(anchor, parent.completed_at or parent.created_at + timedelta(days=3))
         for _ in range(rng.randint(1, 3)):
-            sub = self._new_subtask(rng, parent, random_instant(rng, parent.created_at, max(latest, parent.created_at)))
+            sub = self._new_subtask(
+                rng, parent, random_instant(rng, parent.created_at, max(latest, parent.created_at))
+            )
             if parent.completed_at is not None and rng.random() < 0.9:
-                self._complete(sub, random_instant(rng, sub.created_at, max(parent.completed_at, sub.created_at)))
+                self._complete(
+                    sub, random_instant(rng, sub.created_at, max(parent.completed_at, sub.created_at))
+                )
             elif rng.random() < 0.3:
                 self._complete(sub, random_instant(rng, sub.created_at, anchor))
 
     # --- events ---------------------------------------------------------------------------
 
-    def _emit(self, task: AsTask, at: datetime, action: str, *, change: str | None = None, parent: dict | None = None) -> None:
+    def _emit(
+        self,
+        task: AsTask,
+        at: datetime,
+        action: str,
+        *,
+        change: str | None = None,
+        parent: dict | None = None,
+    ) -> None:
         """Record one change in the event stream of every project that sees the task."""
         user = {"gid": task.creator, "resource_type": "user"}
         for project in self.home_projects(task):
@@ -254,8 +275,17 @@ class AsanaData:
             else:
                 # A change deep inside the project shows up as a story added to the subtask.
                 self._next_story += 1
-                story = {"gid": str(self._next_story), "resource_type": "story", "resource_subtype": f"{change}_changed"}
-                body.update(resource=story, parent={"gid": task.gid, "resource_type": "task"}, change=None, type="story")
+                story = {
+                    "gid": str(self._next_story),
+                    "resource_type": "story",
+                    "resource_subtype": f"{change}_changed",
+                }
+                body.update(
+                    resource=story,
+                    parent={"gid": task.gid, "resource_type": "task"},
+                    change=None,
+                    type="story",
+                )
             seq = len(self.events) + 1
             self.events.append(AsEvent(seq, project, body))
 
@@ -274,8 +304,15 @@ class AsanaData:
         self._emit(task, at, "added", parent={"gid": parent.gid, "resource_type": "task"})
         return task
 
-    def edit(self, gid: str, at: datetime, *, name: str | None = None, tags: list[str] | None = None,
-             values: dict[str, Any] | None = None) -> AsTask:  # fmt: skip
+    def edit(
+        self,
+        gid: str,
+        at: datetime,
+        *,
+        name: str | None = None,
+        tags: list[str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> AsTask:
         """Change a task as a person would in the app (tests use this to set up exact cases)."""
         task = self.tasks[gid]
         if name is not None:
@@ -306,9 +343,16 @@ class AsanaData:
         return gone
 
     def advance(
-        self, start: datetime, end: datetime, *, creates: int = 5, updates: int = 5, closes: int = 5,
-        deletes: int = 1, **_: int,
-    ) -> dict[str, list[str]]:  # fmt: skip
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        creates: int = 5,
+        updates: int = 5,
+        closes: int = 5,
+        deletes: int = 1,
+        **_: int,
+    ) -> dict[str, list[str]]:
         """Make changes stamped inside (start, end]; return the task gids touched, per kind."""
         self._step += 1
         rng = self.spec.rng("asana", "advance", self._step)
@@ -327,7 +371,9 @@ class AsanaData:
         open_parents = [task for task in existing if task.parent is None and not task.completed]
         if creates and open_parents:  # a new step under work already under way
             parent = rng.choice(open_parents)
-            touched["created"].append(self.create_subtask(parent.gid, random_instant(rng, start, end), rng).gid)
+            touched["created"].append(
+                self.create_subtask(parent.gid, random_instant(rng, start, end), rng).gid
+            )
         for task in rng.sample(existing, min(updates, len(existing))):
             self._update(rng, task, random_instant(rng, start, end))
             touched["updated"].append(task.gid)
@@ -346,7 +392,9 @@ class AsanaData:
         if kind == "move" and not task.completed:
             project = self.projects[task.projects[0]]
             current = project.sections[task.sections[project.gid]]
-            task.sections[project.gid] = project.section_named("In progress" if current == "Backlog" else "Backlog")
+            task.sections[project.gid] = project.section_named(
+                "In progress" if current == "Backlog" else "Backlog"
+            )
         elif kind == "tag":
             theme = next(theme for theme in ASANA_THEMES if theme.id == task.theme)
             extra = [tag for tag in theme.labels if tag not in task.tags]

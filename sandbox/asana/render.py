@@ -102,15 +102,24 @@ class Renderer:
             "display_value": None,
         }
         if spec.subtype == "number":
-            body.update(number_value=value, precision=0, display_value=None if value is None else f"{value:g}")
+            body.update(
+                number_value=value, precision=0, display_value=None if value is None else f"{value:g}"
+            )
         else:
             options = [
-                {"gid": gid, "resource_type": "enum_option", "name": name, "enabled": True,
-                 "color": ENUM_COLOURS[i % len(ENUM_COLOURS)]}
+                {
+                    "gid": gid,
+                    "resource_type": "enum_option",
+                    "name": name,
+                    "enabled": True,
+                    "color": ENUM_COLOURS[i % len(ENUM_COLOURS)],
+                }
                 for i, (gid, name) in enumerate(spec.options.items())
-            ]  # fmt: skip
+            ]
             chosen = next((option for option in options if option["gid"] == value), None)
-            body.update(enum_options=options, enum_value=chosen, display_value=chosen["name"] if chosen else None)
+            body.update(
+                enum_options=options, enum_value=chosen, display_value=chosen["name"] if chosen else None
+            )
         return body
 
     def compact_task(self, task: AsTask) -> dict[str, Any]:
@@ -125,11 +134,19 @@ class Renderer:
             memberships.append(
                 {
                     "project": {"gid": gid, "resource_type": "project", "name": project.name},
-                    "section": {"gid": section, "resource_type": "section", "name": project.sections[section]},
+                    "section": {
+                        "gid": section,
+                        "resource_type": "section",
+                        "name": project.sections[section],
+                    },
                 }
             )
         # Custom fields come with project membership: a subtask outside any project has none.
-        fields = [self.custom_field(spec, task.values.get(gid)) for gid, spec in data.fields.items()] if task.projects else []
+        fields = (
+            [self.custom_field(spec, task.values.get(gid)) for gid, spec in data.fields.items()]
+            if task.projects
+            else []
+        )
         parent = data.tasks[task.parent] if task.parent else None
         where = f"project/{task.projects[0]}/task" if task.projects else "task"
         body: dict[str, Any] = {
@@ -162,7 +179,10 @@ class Renderer:
             "num_subtasks": data.num_subtasks(task.gid),
             "parent": self.compact_task(parent) if parent else None,
             "permalink_url": f"{APP}/1/{data.workspace}/{where}/{task.gid}",
-            "projects": [{"gid": gid, "resource_type": "project", "name": data.projects[gid].name} for gid in task.projects],
+            "projects": [
+                {"gid": gid, "resource_type": "project", "name": data.projects[gid].name}
+                for gid in task.projects
+            ],
             "start_at": None,
             "start_on": None,
             "tags": [{"gid": data.tags[name], "resource_type": "tag", "name": name} for name in task.tags],

@@ -21,7 +21,12 @@ ASANA_THEMES: tuple[Theme, ...] = (
         "campaign",
         3.0,
         ("campaign", "demand-gen"),
-        ("Launch {thing} campaign", "Landing page for {thing}", "Email nurture for {thing}", "Paid social for {thing}"),
+        (
+            "Launch {thing} campaign",
+            "Landing page for {thing}",
+            "Email nurture for {thing}",
+            "Paid social for {thing}",
+        ),
         ("spring sale", "SSO launch", "mobile app", "partner webinar", "holiday promo"),
         ("marketing",),
     ),
@@ -37,7 +42,12 @@ ASANA_THEMES: tuple[Theme, ...] = (
         "pipeline",
         3.0,
         ("pipeline", "outbound"),
-        ("Prospect list: {thing}", "Outbound sequence for {thing}", "Qualify leads from {thing}", "Discovery calls with {thing}"),
+        (
+            "Prospect list: {thing}",
+            "Outbound sequence for {thing}",
+            "Qualify leads from {thing}",
+            "Discovery calls with {thing}",
+        ),
         ("fintech accounts", "mid-market retail", "EMEA enterprise", "webinar attendees", "trade show leads"),
         ("sales",),
     ),
@@ -117,7 +127,13 @@ class AsanaGoalSpec:
 
 ASANA_GOALS: tuple[AsanaGoalSpec, ...] = (
     AsanaGoalSpec("1200000000000901", "Grow revenue", (), None, "ada"),
-    AsanaGoalSpec("1200000000000902", "Build a $12M qualified pipeline", ("1200000000000901",), "1200000000000013", "grace"),
+    AsanaGoalSpec(
+        "1200000000000902",
+        "Build a $12M qualified pipeline",
+        ("1200000000000901",),
+        "1200000000000013",
+        "grace",
+    ),
     AsanaGoalSpec(
         "1200000000000903",
         "Launch the partner referral program",
@@ -125,12 +141,24 @@ ASANA_GOALS: tuple[AsanaGoalSpec, ...] = (
         "1200000000000013",
         "linus",
     ),
-    AsanaGoalSpec("1200000000000904", "Net revenue retention of 115%", ("1200000000000901",), "1200000000000013", "grace"),
+    AsanaGoalSpec(
+        "1200000000000904",
+        "Net revenue retention of 115%",
+        ("1200000000000901",),
+        "1200000000000013",
+        "grace",
+    ),
     AsanaGoalSpec("1200000000000905", "Run a lean operation", (), None, "margaret"),
-    AsanaGoalSpec("1200000000000906", "Close the books in 5 days", ("1200000000000905",), "1200000000000012", "ken"),
-    AsanaGoalSpec("1200000000000907", "Cut vendor spend by 15%", ("1200000000000905",), "1200000000000012", "ken"),
+    AsanaGoalSpec(
+        "1200000000000906", "Close the books in 5 days", ("1200000000000905",), "1200000000000012", "ken"
+    ),
+    AsanaGoalSpec(
+        "1200000000000907", "Cut vendor spend by 15%", ("1200000000000905",), "1200000000000012", "ken"
+    ),
     AsanaGoalSpec("1200000000000908", "Be known for great content", (), "1200000000000011", "barbara"),
-    AsanaGoalSpec("1200000000000909", "Double organic sign-ups", ("1200000000000908",), "1200000000000011", "barbara"),
+    AsanaGoalSpec(
+        "1200000000000909", "Double organic sign-ups", ("1200000000000908",), "1200000000000011", "barbara"
+    ),
 )
 
 # The "Goal" custom field: enum options named by goal id, as a team would set them up. Ids of

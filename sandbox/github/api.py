@@ -52,11 +52,17 @@ def ts(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
-def error_response(status: int, headers: dict[str, str] | None = None, message: str | None = None) -> Response:
+def error_response(
+    status: int, headers: dict[str, str] | None = None, message: str | None = None
+) -> Response:
     if status == 429 and not any(k.lower() == "retry-after" for k in headers or {}):
         # A secondary rate limit says when to retry; PyGithub does not retry a 429 without it.
         headers = {**(headers or {}), "retry-after": str(DEFAULT_RETRY_AFTER)}
-    body = {"message": message or ERROR_MESSAGES.get(status, "Error"), "documentation_url": DOCS, "status": str(status)}
+    body = {
+        "message": message or ERROR_MESSAGES.get(status, "Error"),
+        "documentation_url": DOCS,
+        "status": str(status),
+    }
     return JSONResponse(body, status, headers=headers)
 
 
@@ -136,7 +142,11 @@ class GitHubApi:
         }
 
     def issue(
-        self, base: str, repo: GhRepo, item: GhIssue, children: dict[tuple[str, int], list[GhIssue]] | None = None
+        self,
+        base: str,
+        repo: GhRepo,
+        item: GhIssue,
+        children: dict[tuple[str, int], list[GhIssue]] | None = None,
     ) -> dict[str, Any]:
         api = f"{base}/repos/{repo.full_name}"
         kind = "pull" if item.is_pr else "issues"
@@ -168,7 +178,9 @@ class GitHubApi:
             ],
             "assignee": self.user(base, item.assignee) if item.assignee else None,
             "assignees": [self.user(base, item.assignee)] if item.assignee else [],
-            "milestone": self.milestone(base, repo, repo.milestones[item.milestone]) if item.milestone else None,
+            "milestone": self.milestone(base, repo, repo.milestones[item.milestone])
+            if item.milestone
+            else None,
             "locked": False,
             "active_lock_reason": None,
             "comments": 0,
@@ -180,7 +192,9 @@ class GitHubApi:
             "state_reason": item.state_reason,
         }
         if not item.is_pr:
-            kids = (children if children is not None else self.index.children()).get((repo.full_name, item.number), [])
+            kids = (children if children is not None else self.index.children()).get(
+                (repo.full_name, item.number), []
+            )
             body["sub_issues_summary"] = sub_issues_summary(kids)
             parent = self.data.issue(*item.parent) if item.parent else None
             if parent is not None:  # present on sub-issues only, as GitHub sends it
@@ -275,7 +289,9 @@ class GitHubApi:
             return denied
         q = request.query_params
         try:
-            state, sort, direction, per_page, page = list_params(q, ("created", "updated", "comments"), "desc")
+            state, sort, direction, per_page, page = list_params(
+                q, ("created", "updated", "comments"), "desc"
+            )
             since = datetime.fromisoformat(q["since"].replace("Z", "+00:00")) if "since" in q else None
             if since is not None and since.tzinfo is None:
                 since = since.replace(tzinfo=UTC)
@@ -297,11 +313,17 @@ class GitHubApi:
             base = self.base(request)
             children = self.index.children()
             body = [self.for_version(request, self.issue(base, repo, item, children)) for item in chunk]
-        return self.reply(request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
+        return self.reply(
+            request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None
+        )
 
     def pull(self, base: str, repo: GhRepo, item: GhIssue) -> dict[str, Any]:
         api = f"{base}/repos/{repo.full_name}"
-        ref = {"label": f"{repo.full_name.split('/')[0]}:{item.branch}", "ref": item.branch, "sha": f"{item.id:040x}"}
+        ref = {
+            "label": f"{repo.full_name.split('/')[0]}:{item.branch}",
+            "ref": item.branch,
+            "sha": f"{item.id:040x}",
+        }
         return {
             "url": f"{api}/pulls/{item.number}",
             "id": item.id + 7_000_000,
@@ -338,7 +360,9 @@ class GitHubApi:
             last_page = max(1, -(-len(pulls) // per_page))
             base = self.base(request)
             body = [self.pull(base, repo, i) for i in pulls[(page - 1) * per_page : page * per_page]]
-        return self.reply(request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
+        return self.reply(
+            request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None
+        )
 
     async def list_milestones(self, request: Request) -> Response:
         if denied := self.guard(request):
@@ -349,7 +373,10 @@ class GitHubApi:
                 return error_response(404, self.rate_headers(request))
             base = self.base(request)
             state = request.query_params.get("state", "open")
-            body = [self.milestone(base, repo, m) for m in sorted(repo.milestones.values(), key=lambda m: m.due_on)]
+            body = [
+                self.milestone(base, repo, m)
+                for m in sorted(repo.milestones.values(), key=lambda m: m.due_on)
+            ]
             body = [m for m in body if state == "all" or m["state"] == state]
         return self.reply(request, body)
 
@@ -358,7 +385,12 @@ class GitHubApi:
             return denied
         quota = self.quotas.of(self.token_of(request))
         quota.headers()  # starts a new window when the old one has passed
-        core = {"limit": quota.limit, "used": quota.used, "remaining": quota.limit - quota.used, "reset": quota.reset_at}
+        core = {
+            "limit": quota.limit,
+            "used": quota.used,
+            "remaining": quota.limit - quota.used,
+            "reset": quota.reset_at,
+        }
         search = {"limit": 30, "used": 0, "remaining": 30, "reset": quota.reset_at}
         body: dict[str, Any] = {"resources": {"core": core, "search": search, "graphql": core}}
         if self.api_version(request) < "2026-03-10":  # 2026-03-10 drops the deprecated `rate`
@@ -392,7 +424,9 @@ class GitHubApi:
                 self.for_version(request, self.issue(base, self.data.repos[k.repo], k, children))
                 for k in kids[(page - 1) * per_page : page * per_page]
             ]
-        return self.reply(request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None)
+        return self.reply(
+            request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None
+        )
 
     async def get_parent(self, request: Request) -> Response:
         """GET /repos/{owner}/{repo}/issues/{n}/parent: 404 when the issue is no sub-issue."""
@@ -409,7 +443,11 @@ class GitHubApi:
 
 def sub_issues_summary(children: list[GhIssue]) -> dict[str, int]:
     done = sum(1 for c in children if c.state == "closed" and c.state_reason == "completed")
-    return {"total": len(children), "completed": done, "percent_completed": 100 * done // len(children) if children else 0}
+    return {
+        "total": len(children),
+        "completed": done,
+        "percent_completed": 100 * done // len(children) if children else 0,
+    }
 
 
 def list_params(q, sorts: tuple[str, ...], default_direction: str) -> tuple[str, str, str, int, int]:

@@ -81,7 +81,9 @@ class GhRepo:
     team: str
     issues: dict[int, GhIssue] = field(default_factory=dict)
     milestones: dict[int, GhMilestone] = field(default_factory=dict)
-    _top: int = field(default=0, repr=False, compare=False)  # a number known to be taken (numbers are contiguous from 1: nothing is removed)
+    _top: int = field(
+        default=0, repr=False, compare=False
+    )  # a number known to be taken (numbers are contiguous from 1: nothing is removed)
 
     def next_number(self) -> int:
         # Resume from the last number seen instead of max() over the repository: linear generation.
@@ -188,7 +190,9 @@ class GitHubData:
             repo.issues[item.number] = item
             age_days = (anchor - created).total_seconds() / 86400
             if rng.random() < 0.15 + 0.75 * age_days / HISTORY_DAYS:
-                closed = random_instant(rng, created, min(anchor, created + timedelta(days=min(age_days, 21))))
+                closed = random_instant(
+                    rng, created, min(anchor, created + timedelta(days=min(age_days, 21)))
+                )
                 item.close(closed, rng)
             elif rng.random() < 0.4:
                 item.updated_at = random_instant(rng, created, anchor)

@@ -82,7 +82,8 @@ class GitHubIndex:
         key = (repo, state, sort, direction, pulls)
         if key not in self._listings:
             chosen = [
-                i for i in self.data.repos[repo].visible()
+                i
+                for i in self.data.repos[repo].visible()
                 if (state == "all" or i.state == state) and (i.is_pr or not pulls)
             ]
             order = ORDER.get(sort, ORDER["created"])

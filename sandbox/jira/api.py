@@ -75,7 +75,11 @@ def rate_limited_headers(given: dict[str, str]) -> dict[str, str]:
     reset = datetime.now(UTC) + timedelta(seconds=wait)
     # Minutes only: round up, so the reset is never before the Retry-After moment.
     reset = (reset + timedelta(seconds=59)).replace(second=0, microsecond=0)
-    return {"Retry-After": retry_after, "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%MZ"), **RATE_LIMIT_HEADERS}
+    return {
+        "Retry-After": retry_after,
+        "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%MZ"),
+        **RATE_LIMIT_HEADERS,
+    }
 
 
 def error_response(status: int, headers: dict[str, str] | None = None, *messages: str) -> Response:
@@ -104,7 +108,9 @@ class JiraApi:
         if value is None:
             return None
         local = value.astimezone(ZoneInfo(self.data.time_zone))
-        return local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}" + local.strftime("%z")
+        return (
+            local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}" + local.strftime("%z")
+        )
 
     def user(self, base: str, name: str) -> dict[str, Any]:
         account = hashlib.sha1(name.encode()).hexdigest()[:24]
@@ -137,7 +143,12 @@ class JiraApi:
         }
 
     def custom_ids(self) -> set[str]:
-        return {self.data.story_points_field, self.data.company_points_field, self.data.goal_field, self.data.severity_field}
+        return {
+            self.data.story_points_field,
+            self.data.company_points_field,
+            self.data.goal_field,
+            self.data.severity_field,
+        }
 
     def all_field_ids(self) -> list[str]:
         return [*FIELD_RENDERERS, *sorted(self.custom_ids())]
@@ -250,6 +261,7 @@ class JiraApi:
             body["names"] = {f: names.get(f, f) for f in wanted}
         return JSONResponse(body)
 
+
 class Render:
     """What a field renderer needs: the base URL, the API version, timestamps, users."""
 
@@ -271,7 +283,11 @@ class Render:
         if value is None:
             return None
         option = int(hashlib.sha1(value.encode()).hexdigest()[:5], 16)
-        return {"self": f"{self.base}/rest/api/3/customFieldOption/{option}", "value": value, "id": str(option)}
+        return {
+            "self": f"{self.base}/rest/api/3/customFieldOption/{option}",
+            "value": value,
+            "id": str(option),
+        }
 
     def issue_by_id(self, issue_id: int) -> JiraIssue:
         return self.data.issues[issue_id]

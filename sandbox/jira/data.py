@@ -173,7 +173,9 @@ class JiraData:
     def _project_issues(self, project: str) -> tuple[list[JiraIssue], list[JiraIssue]]:
         """(epics, standard issues) of a project: the parents a new issue can have."""
         existing = [i for i in self.visible() if i.project == project]
-        return [i for i in existing if i.type == "Epic"], [i for i in existing if i.type in ("Story", "Task", "Bug")]
+        return [i for i in existing if i.type == "Epic"], [
+            i for i in existing if i.type in ("Story", "Task", "Bug")
+        ]
 
     def _make(
         self,
@@ -246,7 +248,9 @@ class JiraData:
                 issue = self._add(self._make(rng, project, created, parents))
                 age_days = (anchor - created).total_seconds() / 86400
                 if rng.random() < 0.15 + 0.7 * age_days / HISTORY_DAYS and issue.type != "Epic":
-                    issue.resolve(random_instant(rng, created, min(anchor, created + timedelta(days=21))), rng)
+                    issue.resolve(
+                        random_instant(rng, created, min(anchor, created + timedelta(days=21))), rng
+                    )
                 elif rng.random() < 0.5:
                     issue.status = rng.choice(("In Progress", "In Progress", "In Review"))
                     issue.status_changed = issue.updated = random_instant(rng, created, anchor)
@@ -269,7 +273,9 @@ class JiraData:
         """Make changes stamped inside (start, end]; return the keys touched, per kind."""
         self._step += 1
         rng = self.spec.rng("jira", "advance", self._step)
-        touched: dict[str, list[str]] = {k: [] for k in ("created", "updated", "closed", "deleted", "moved", "moved_out")}
+        touched: dict[str, list[str]] = {
+            k: [] for k in ("created", "updated", "closed", "deleted", "moved", "moved_out")
+        }
         in_scope = [self.projects[key] for key in JIRA_PROJECTS]
         for _ in range(creates):
             project = rng.choice(in_scope)
@@ -279,19 +285,29 @@ class JiraData:
         existing = [i for i in self.visible() if i.created <= start and i.project in JIRA_PROJECTS]
         for issue in rng.sample(existing, min(updates, len(existing))):
             self.touch(issue, random_instant(rng, start, end))
-            issue.summary = issue.summary if issue.summary.endswith("(revised)") else f"{issue.summary} (revised)"
+            issue.summary = (
+                issue.summary if issue.summary.endswith("(revised)") else f"{issue.summary} (revised)"
+            )
             touched["updated"].append(issue.key)
         open_items = [i for i in existing if i.status != "Done" and i.type != "Epic"]
         for issue in rng.sample(open_items, min(closes, len(open_items))):
             issue.resolve(random_instant(rng, start, end), rng)
             touched["closed"].append(issue.key)
-        movable = [i for i in self.visible() if i.type in ("Story", "Task", "Bug") and i.project in JIRA_PROJECTS]
+        movable = [
+            i for i in self.visible() if i.type in ("Story", "Task", "Bug") and i.project in JIRA_PROJECTS
+        ]
         for issue in rng.sample(movable, min(deletes, len(movable))):
             touched["deleted"].extend(self.delete(issue.id))
         for kind, count in (("moved", moves), ("moved_out", moves_out)):
-            movable = [i for i in self.visible() if i.type in ("Story", "Task", "Bug") and i.project in JIRA_PROJECTS]
+            movable = [
+                i for i in self.visible() if i.type in ("Story", "Task", "Bug") and i.project in JIRA_PROJECTS
+            ]
             for issue in rng.sample(movable, min(count, len(movable))):
-                targets = [p for p in (JIRA_PROJECTS if kind == "moved" else OUT_OF_SCOPE_PROJECTS) if p != issue.project]
+                targets = [
+                    p
+                    for p in (JIRA_PROJECTS if kind == "moved" else OUT_OF_SCOPE_PROJECTS)
+                    if p != issue.project
+                ]
                 old_key = issue.key
                 self.move(issue.id, rng.choice(targets), random_instant(rng, start, end))
                 touched[kind].append(old_key)

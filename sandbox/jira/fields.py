@@ -104,7 +104,11 @@ def project(issue: JiraIssue, ctx: Render) -> dict[str, Any]:
 
 def components(issue: JiraIssue, ctx: Render) -> list[dict[str, Any]]:
     return [
-        {"self": f"{ctx.base}/rest/api/{ctx.version}/component/{sum(map(ord, name))}", "id": str(sum(map(ord, name))), "name": name}
+        {
+            "self": f"{ctx.base}/rest/api/{ctx.version}/component/{sum(map(ord, name))}",
+            "id": str(sum(map(ord, name))),
+            "name": name,
+        }
         for name in issue.components
     ]
 
@@ -113,7 +117,12 @@ def resolution(issue: JiraIssue, ctx: Render) -> dict[str, Any] | None:
     if issue.resolution is None:
         return None
     rid = RESOLUTION_IDS[issue.resolution]
-    return {"self": f"{ctx.base}/rest/api/{ctx.version}/resolution/{rid}", "id": rid, "description": "", "name": issue.resolution}
+    return {
+        "self": f"{ctx.base}/rest/api/{ctx.version}/resolution/{rid}",
+        "id": rid,
+        "description": "",
+        "name": issue.resolution,
+    }
 
 
 def description(issue: JiraIssue, ctx: Render) -> Any:
@@ -146,17 +155,29 @@ SYSTEM_FIELDS: dict[str, tuple[str, list[str], dict[str, Any]]] = {
     "summary": ("Summary", ["summary"], {"type": "string", "system": "summary"}),
     "description": ("Description", ["description"], {"type": "string", "system": "description"}),
     "status": ("Status", ["status"], {"type": "status", "system": "status"}),
-    "statuscategorychangedate": ("Status Category Changed", ["statusCategoryChangedDate"], {"type": "datetime", "system": "statuscategorychangedate"}),
+    "statuscategorychangedate": (
+        "Status Category Changed",
+        ["statusCategoryChangedDate"],
+        {"type": "datetime", "system": "statuscategorychangedate"},
+    ),
     "issuetype": ("Issue Type", ["issuetype", "type"], {"type": "issuetype", "system": "issuetype"}),
     "parent": ("Parent", ["parent"], {"type": "issuelink", "system": "parent"}),
     "project": ("Project", ["project"], {"type": "project", "system": "project"}),
     "labels": ("Labels", ["labels"], {"type": "array", "items": "string", "system": "labels"}),
-    "components": ("Components", ["component"], {"type": "array", "items": "component", "system": "components"}),
+    "components": (
+        "Components",
+        ["component"],
+        {"type": "array", "items": "component", "system": "components"},
+    ),
     "assignee": ("Assignee", ["assignee"], {"type": "user", "system": "assignee"}),
     "reporter": ("Reporter", ["reporter"], {"type": "user", "system": "reporter"}),
     "priority": ("Priority", ["priority"], {"type": "priority", "system": "priority"}),
     "resolution": ("Resolution", ["resolution"], {"type": "resolution", "system": "resolution"}),
-    "resolutiondate": ("Resolved", ["resolutiondate", "resolved"], {"type": "datetime", "system": "resolutiondate"}),
+    "resolutiondate": (
+        "Resolved",
+        ["resolutiondate", "resolved"],
+        {"type": "datetime", "system": "resolutiondate"},
+    ),
     "created": ("Created", ["created", "createdDate"], {"type": "datetime", "system": "created"}),
     "updated": ("Updated", ["updated", "updatedDate"], {"type": "datetime", "system": "updated"}),
 }
@@ -180,7 +201,11 @@ def field_list(data: JiraData) -> list[dict[str, Any]]:
         for fid, (name, clauses, schema) in SYSTEM_FIELDS.items()
     ]
     custom = [
-        (data.story_points_field, "Story point estimate", {"type": "number", "custom": "com.pyxis.greenhopper.jira:jsw-story-points"}),
+        (
+            data.story_points_field,
+            "Story point estimate",
+            {"type": "number", "custom": "com.pyxis.greenhopper.jira:jsw-story-points"},
+        ),
         (data.company_points_field, "Story Points", {"type": "number", "custom": FLOAT}),
         (data.goal_field, "Goal", {"type": "option", "custom": SELECT}),
         (data.severity_field, "Severity", {"type": "option", "custom": SELECT}),

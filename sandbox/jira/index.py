@@ -42,7 +42,11 @@ class SearchIndex:
         self._results: dict[str, Results] = {}
 
     def results(self, jql: str, now: datetime, compute: Callable[[], list[JiraIssue]]) -> Results:
-        state = (jira_data.changes, now, self.data.time_zone)  # read first: a change meanwhile shows next time
+        state = (
+            jira_data.changes,
+            now,
+            self.data.time_zone,
+        )  # read first: a change meanwhile shows next time
         if state != self._seen:
             self._results.clear()
             self._seen = state

@@ -64,7 +64,9 @@ def tokenize(text: str) -> list[Token]:
     while position < len(text):
         match = TOKEN.match(text, position)
         if not match or match.end() == position:
-            raise JqlError(f"Error in the JQL Query: The character '{text[position]}' is a reserved JQL character. (line 1, character {position + 1})")
+            raise JqlError(
+                f"Error in the JQL Query: The character '{text[position]}' is a reserved JQL character. (line 1, character {position + 1})"
+            )
         kind = match.lastgroup or "word"
         value = match.group(kind)
         if kind == "string":
@@ -96,7 +98,9 @@ class Parser:
 
     def accept(self, keyword: str) -> bool:
         token = self.peek()
-        if token is not None and (token.keyword == keyword or (token.kind == "punct" and token.text == keyword)):
+        if token is not None and (
+            token.keyword == keyword or (token.kind == "punct" and token.text == keyword)
+        ):
             self.index += 1
             return True
         return False
@@ -128,7 +132,9 @@ class Parser:
             if len(order) > 7:
                 raise JqlError("The ORDER BY clause can have at most 7 fields.")
         if (extra := self.peek()) is not None:
-            raise JqlError(f"Error in the JQL Query: Expecting either 'OR' or 'AND' but got '{extra.text}'. (line 1, character {extra.position + 1})")
+            raise JqlError(
+                f"Error in the JQL Query: Expecting either 'OR' or 'AND' but got '{extra.text}'. (line 1, character {extra.position + 1})"
+            )
         return Query(where, order)
 
     def expression(self) -> Callable[[Any], bool]:
@@ -180,7 +186,9 @@ class Parser:
             raise JqlError("Error in the JQL Query: Expecting 'IN' after 'NOT'.")
         op = self.take()
         if op.kind != "op":
-            raise JqlError(f"Error in the JQL Query: Expecting operator but got '{op.text}'. (line 1, character {op.position + 1})")
+            raise JqlError(
+                f"Error in the JQL Query: Expecting operator but got '{op.text}'. (line 1, character {op.position + 1})"
+            )
         if op.text in ("~", "!~") and spec.kind not in ("text", "list"):
             raise JqlError(f"The operator '{op.text}' is not supported by the '{name}' field.")
         if op.text in (">", ">=", "<", "<=") and spec.kind in ("text", "list"):

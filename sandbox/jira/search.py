@@ -25,8 +25,16 @@ MAX_RESULTS = 100  # with issue fields
 MAX_RESULTS_IDS = 5000  # when only ids / keys are asked for
 ID_ONLY_FIELDS = {"id", "key", "issuekey"}
 BODY_KEYS = {
-    "jql", "nextPageToken", "maxResults", "fields", "expand", "properties", "fieldsByKeys", "reconcileIssues", "failFast",
-}  # fmt: skip
+    "jql",
+    "nextPageToken",
+    "maxResults",
+    "fields",
+    "expand",
+    "properties",
+    "fieldsByKeys",
+    "reconcileIssues",
+    "failFast",
+}
 # Jira's 400 for a nextPageToken it no longer knows (tokens expire; a site may drop them sooner).
 TOKEN_EXPIRED = "The provided next page token is invalid or expired."
 INVALID_BODY = "Invalid request payload. Refer to the REST API documentation and try again."
@@ -64,7 +72,13 @@ class SearchRequest:
     @classmethod
     def from_query(cls, query) -> SearchRequest:
         """GET: `fields` repeated or comma-separated."""
-        return cls(query.get("jql", ""), query.get("nextPageToken"), query.get("maxResults"), query.getlist("fields"), query.get("expand", ""))
+        return cls(
+            query.get("jql", ""),
+            query.get("nextPageToken"),
+            query.get("maxResults"),
+            query.getlist("fields"),
+            query.get("expand", ""),
+        )
 
 
 def wanted_fields(requested: list[str], all_ids: list[str]) -> list[str]:
@@ -94,7 +108,9 @@ def find_page(
     specs = jql_fields(data)
     query = compile_jql(request.jql, specs, zone=data.time_zone, now=now)
     if query.where is None:
-        raise JqlError("Unbounded JQL queries are not allowed here. Please add a search restriction to your query.")
+        raise JqlError(
+            "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
+        )
     try:
         limit = int(request.max_results) if request.max_results not in (None, "") else DEFAULT_MAX_RESULTS
     except (TypeError, ValueError):

@@ -29,8 +29,12 @@ def test_child_peak_rss_and_cpu_are_that_childs():
 
 
 def test_sync_comparison_counts_rows_requests_and_quota(tmp_path):
-    repos = GitHubData(OrgSpec(seed=7, anchor=ANCHOR, github_items=ITEMS, jira_items=0, asana_items=0)).repos.values()
-    least_pages = sum(max(1, ceil(len(repo.issues) / 100)) for repo in repos)  # 100 a page, one even when empty
+    repos = GitHubData(
+        OrgSpec(seed=7, anchor=ANCHOR, github_items=ITEMS, jira_items=0, asana_items=0)
+    ).repos.values()
+    least_pages = sum(
+        max(1, ceil(len(repo.issues) / 100)) for repo in repos
+    )  # 100 a page, one even when empty
 
     runs, no_change = sync.compare(ITEMS, 1, [sync.THREADLINE, sync.BARE], tmp_path)
 

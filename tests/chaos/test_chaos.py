@@ -23,8 +23,15 @@ TINY_ORG = OrgSpec(seed=7, anchor=ANCHOR, github_items=200, jira_items=100, asan
 
 @pytest.mark.subprocess
 def test_killed_full_syncs_resume_to_the_reference_and_the_comparison_sees_loss(tmp_path: Path):
-    [result] = run_kill_trials(tmp_path, kills=2, chain=2, seed=random.randrange(1000), progress=lambda _: None,
-                               org=TINY_ORG, kinds=("sync full",))  # fmt: skip
+    [result] = run_kill_trials(
+        tmp_path,
+        kills=2,
+        chain=2,
+        seed=random.randrange(1000),
+        progress=lambda _: None,
+        org=TINY_ORG,
+        kinds=("sync full",),
+    )
     assert result.kills == 2
     assert result.compared >= 1 and result.violations == []
     assert result.difference.clean, result.difference.by_table
@@ -34,10 +41,15 @@ def test_killed_full_syncs_resume_to_the_reference_and_the_comparison_sees_loss(
     reference = tmp_path / "reference_full.duckdb"
     damaged = copy_warehouse(reference, tmp_path / "damaged.duckdb")
     con = duckdb.connect(str(damaged))
-    lost, twice, older = [row[0] for row in con.execute("SELECT item_id FROM core.work_items ORDER BY item_id LIMIT 3").fetchall()]
+    lost, twice, older = [
+        row[0]
+        for row in con.execute("SELECT item_id FROM core.work_items ORDER BY item_id LIMIT 3").fetchall()
+    ]
     con.execute("DELETE FROM core.work_items WHERE item_id = ?", [lost])
     con.execute("INSERT INTO core.work_items SELECT * FROM core.work_items WHERE item_id = ?", [twice])
-    con.execute("UPDATE core.work_items SET updated_at = updated_at - INTERVAL 1 DAY WHERE item_id = ?", [older])
+    con.execute(
+        "UPDATE core.work_items SET updated_at = updated_at - INTERVAL 1 DAY WHERE item_id = ?", [older]
+    )
     con.close()
     found = difference(read_state(damaged), read_state(reference))
     assert (found.lost, found.duplicated, found.stale, found.changed) == (1, 1, 1, 0)
@@ -54,7 +66,9 @@ def test_small_fault_storm_ends_identical_to_a_clean_sync(tmp_path: Path):
 
 @pytest.mark.subprocess
 def test_canary_finds_no_token_after_success_and_failures(tmp_path: Path):
-    result = run_canary(tmp_path, dagster=False, org=TINY_ORG, only=("success", "unauthorised"), progress=lambda _: None)
+    result = run_canary(
+        tmp_path, dagster=False, org=TINY_ORG, only=("success", "unauthorised"), progress=lambda _: None
+    )
     assert result.unexpected == []
     assert [(s.name, s.runs) for s in result.scenarios] == [
         ("success", [("sync", 0), ("map", 0), ("report", 0)]),
@@ -66,12 +80,15 @@ def test_canary_finds_no_token_after_success_and_failures(tmp_path: Path):
 
 def test_canary_search_finds_planted_tokens_in_any_form(tmp_path: Path):
     (tmp_path / "app.log").write_text(
-        "GET /rest/api/3/myself Authorization: Basic " + base64.b64encode(f"{EMAIL}:{TOKENS['jira']}".encode()).decode()
+        "GET /rest/api/3/myself Authorization: Basic "
+        + base64.b64encode(f"{EMAIL}:{TOKENS['jira']}".encode()).decode()
     )
     con = duckdb.connect(str(tmp_path / "w.duckdb"))  # compressed storage: found through its rows
     con.execute("CREATE TABLE t AS SELECT 'token=' || ? AS v FROM range(1000)", [TOKENS["asana"]])
     con.close()
-    (tmp_path / "url.txt").write_text("https://x/?t=" + TOKENS["github"].replace("/", "%2F").replace("+", "%2B").replace("=", "%3D"))
+    (tmp_path / "url.txt").write_text(
+        "https://x/?t=" + TOKENS["github"].replace("/", "%2F").replace("+", "%2B").replace("=", "%3D")
+    )
 
     files, hits = search(tmp_path)
     assert files == 3

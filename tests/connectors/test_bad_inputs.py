@@ -66,7 +66,11 @@ VENDORS = {
 
 SURROGATE = "holds a lone UTF-16 surrogate (U+D800): not valid Unicode"
 QUARANTINED = [
-    ("github", "updated_at_naive", "invalid updated_at: Value error, naive datetime: every timestamp must carry its time zone"),
+    (
+        "github",
+        "updated_at_naive",
+        "invalid updated_at: Value error, naive datetime: every timestamp must carry its time zone",
+    ),
     ("github", "updated_at_integer", "updated_at is an integer (1794300000), expected a string"),
     ("github", "title_lone_surrogate", f"title {SURROGATE}"),
     ("github", "body_deep_nesting", "body is nested deeper than 100 levels"),
@@ -82,8 +86,12 @@ QUARANTINED = [
 ]
 
 
-@pytest.mark.parametrize(("vendor", "kind", "reason"), QUARANTINED, ids=[f"{v}-{k}" for v, k, _ in QUARANTINED])
-def test_a_malformed_record_is_quarantined_with_its_reason_while_the_rest_loads(sandbox, con, vendor, kind, reason):
+@pytest.mark.parametrize(
+    ("vendor", "kind", "reason"), QUARANTINED, ids=[f"{v}-{k}" for v, k, _ in QUARANTINED]
+)
+def test_a_malformed_record_is_quarantined_with_its_reason_while_the_rest_loads(
+    sandbox, con, vendor, kind, reason
+):
     victim_of, connector_of, container = VENDORS[vendor]
     victim, every_id = victim_of(sandbox)
     sandbox.malform(vendor, victim, kind)
@@ -92,7 +100,9 @@ def test_a_malformed_record_is_quarantined_with_its_reason_while_the_rest_loads(
 
     assert not report.failed, report.failed[0].error
     assert report.total("rejected") == 1
-    rejected = con.execute("SELECT source, container, native_id, severity, reason FROM meta.rejected_records").fetchall()
+    rejected = con.execute(
+        "SELECT source, container, native_id, severity, reason FROM meta.rejected_records"
+    ).fetchall()
     assert rejected == [(vendor, container, victim, "error", reason)]
     loaded = {row[0] for row in con.execute("SELECT native_id FROM core.work_items").fetchall()}
     assert loaded == every_id - {victim} and len(loaded) == len(every_id) - 1
@@ -123,9 +133,10 @@ def test_a_future_updated_at_is_kept_with_a_warning_and_later_edits_still_arrive
 
     cursor = get_cursor(con, StreamKey("github", "github.com", "acme/api"))
     assert cursor == "2026-11-19T23:58:00Z"  # the server's Date (the sandbox clock) minus 2 minutes
-    assert con.execute(
-        "SELECT updated_at FROM core.work_items WHERE native_id = 'acme/api#2'"
-    ).fetchone()[0] == future
+    assert (
+        con.execute("SELECT updated_at FROM core.work_items WHERE native_id = 'acme/api#2'").fetchone()[0]
+        == future
+    )
     assert con.execute("SELECT native_id, severity, reason FROM meta.rejected_records").fetchall() == [
         (
             "acme/api#2",
@@ -138,7 +149,9 @@ def test_a_future_updated_at_is_kept_with_a_warning_and_later_edits_still_arrive
     changes = sandbox.advance(hours=24, creates=3, updates=4, closes=3)["github"]
     run_sync(con, [connector])
 
-    touched = {k for k in changes["created"] + changes["updated"] + changes["closed"] if k.startswith("acme/api#")}
+    touched = {
+        k for k in changes["created"] + changes["updated"] + changes["closed"] if k.startswith("acme/api#")
+    }
     assert touched, "the sandbox changed nothing in acme/api; pick another seed"
     stored = dict(con.execute("SELECT native_id, updated_at FROM core.work_items").fetchall())
     assert stored == {native_id("acme/api", i.number): i.updated_at for i in repo.visible()}
@@ -182,8 +195,12 @@ def test_a_future_timestamp_served_by_the_api_is_a_warning_not_a_rejection(sandb
     sandbox.malform("github", "acme/api#2", "updated_at_future")
     report = run_sync(con, [github_connector(sandbox, ["acme/api"])])
     assert not report.failed and report.total("rejected") == 0
-    assert con.execute("SELECT native_id, severity FROM meta.rejected_records").fetchall() == [("acme/api#2", "warning")]
-    assert con.execute("SELECT count(*) FROM core.work_items WHERE native_id = 'acme/api#2'").fetchone()[0] == 1
+    assert con.execute("SELECT native_id, severity FROM meta.rejected_records").fetchall() == [
+        ("acme/api#2", "warning")
+    ]
+    assert (
+        con.execute("SELECT count(*) FROM core.work_items WHERE native_id = 'acme/api#2'").fetchone()[0] == 1
+    )
     assert get_cursor(con, StreamKey("github", "github.com", "acme/api")) == "2026-11-19T23:58:00Z"
 
 
@@ -196,15 +213,33 @@ def three_source_config(tmp_path: Path, **github_overrides) -> Path:
     shutil.copy(EXAMPLES / "goals.yaml", tmp_path / "goals.yaml")
     shutil.copy(EXAMPLES / "rules.yaml", tmp_path / "rules.yaml")
     sources = [
-        {"kind": "github", "name": "github", "instance": "github.com", "repos": [{"name": "acme/api", "team": "payments"}],
-         **github_overrides},
-        {"kind": "jira", "name": "jira", "base_url": "https://acme.atlassian.net", "email_env": "JIRA_EMAIL",
-         "projects": [{"key": "PAY", "team": "payments"}]},
-        {"kind": "asana", "name": "asana", "workspace": "1200000000000001",
-         "projects": [{"gid": ASANA_PROJECT, "team": "marketing"}]},
-    ]  # fmt: skip
-    config = {"organisation": "Acme", "warehouse": str(tmp_path / "threadline.duckdb"),
-              "report": {"output": str(tmp_path / "report.html")}, "sources": sources}  # fmt: skip
+        {
+            "kind": "github",
+            "name": "github",
+            "instance": "github.com",
+            "repos": [{"name": "acme/api", "team": "payments"}],
+            **github_overrides,
+        },
+        {
+            "kind": "jira",
+            "name": "jira",
+            "base_url": "https://acme.atlassian.net",
+            "email_env": "JIRA_EMAIL",
+            "projects": [{"key": "PAY", "team": "payments"}],
+        },
+        {
+            "kind": "asana",
+            "name": "asana",
+            "workspace": "1200000000000001",
+            "projects": [{"gid": ASANA_PROJECT, "team": "marketing"}],
+        },
+    ]
+    config = {
+        "organisation": "Acme",
+        "warehouse": str(tmp_path / "threadline.duckdb"),
+        "report": {"output": str(tmp_path / "report.html")},
+        "sources": sources,
+    }
     path = tmp_path / "threadline.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
@@ -232,15 +267,22 @@ def test_a_source_that_is_down_is_skipped_with_one_line_and_the_others_sync(sand
     lines = [line for line in result.output.splitlines() if "skipped this run" in line]
     assert lines == [
         f"warning: source '{down}': {{}} answered {status} after 6 attempts; skipped this run, the other sources "
-        "were synced".format({"github": f"GitHub at {sandbox.url}/github", "jira": f"Jira at {sandbox.url}/jira",
-                              "asana": f"Asana at {sandbox.url}/asana/api/1.0"}[down])
-    ]  # fmt: skip
+        "were synced".format(
+            {
+                "github": f"GitHub at {sandbox.url}/github",
+                "jira": f"Jira at {sandbox.url}/jira",
+                "asana": f"Asana at {sandbox.url}/asana/api/1.0",
+            }[down]
+        )
+    ]
     synced = items_per_source(tmp_path / "threadline.duckdb")
     assert set(synced) == {"github", "jira", "asana"} - {down}
     import duckdb
 
     with duckdb.connect(str(tmp_path / "threadline.duckdb"), read_only=True) as db:
-        runs = db.execute("SELECT source_name, container, stream, status FROM meta.sync_runs WHERE status <> 'success'").fetchall()
+        runs = db.execute(
+            "SELECT source_name, container, stream, status FROM meta.sync_runs WHERE status <> 'success'"
+        ).fetchall()
     assert runs == [(down, "*", "access", "skipped")]
 
 
@@ -250,7 +292,10 @@ def test_a_source_that_times_out_is_unavailable_not_a_credentials_error(sandbox)
     connector = GitHubConnector(github_config(sandbox, ["acme/api"]), sandbox.token, policy=policy)
     access = check_access([connector])
     assert access.ready == [] and len(access.skipped) == 1
-    assert access.skipped[0].reason.startswith("source 'github': GitHub at ") and "did not answer" in access.skipped[0].reason
+    assert (
+        access.skipped[0].reason.startswith("source 'github': GitHub at ")
+        and "did not answer" in access.skipped[0].reason
+    )
     with pytest.raises(SourceUnavailable):
         connector.check_access()
 
@@ -273,9 +318,11 @@ def test_credentials_in_base_url_are_refused_with_one_line_naming_the_token_vari
     config = three_source_config(tmp_path)
     data = yaml.safe_load(config.read_text())
     source = next(s for s in data["sources"] if s["kind"] == kind)
-    source["base_url"] = {"github": f"https://bot:{SECRET}@ghe.example.com/api/v3",
-                          "jira": f"https://ops%40acme.example:{SECRET}@acme.atlassian.net",
-                          "asana": f"https://{SECRET}@app.asana.com/api/1.0"}[kind]  # fmt: skip
+    source["base_url"] = {
+        "github": f"https://bot:{SECRET}@ghe.example.com/api/v3",
+        "jira": f"https://ops%40acme.example:{SECRET}@acme.atlassian.net",
+        "asana": f"https://{SECRET}@app.asana.com/api/1.0",
+    }[kind]
     config.write_text(yaml.safe_dump(data, sort_keys=False))
 
     result = runner.invoke(app, ["sync", "-c", str(config)])

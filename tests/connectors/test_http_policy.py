@@ -46,7 +46,12 @@ def test_wait_hints_from_retry_after_and_resets():
     assert server_wait_hint({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010"}, now=1000) == 11
     assert server_wait_hint({"x-ratelimit-remaining": "5", "x-ratelimit-reset": "1010"}, now=1000) is None
     # Jira sends an ISO minute; 2024-01-01T00:01Z is 60 s after 2024-01-01T00:00Z (epoch 1704067200)
-    assert server_wait_hint({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2024-01-01T00:01Z"}, now=1704067200) == 61
+    assert (
+        server_wait_hint(
+            {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2024-01-01T00:01Z"}, now=1704067200
+        )
+        == 61
+    )
     assert server_wait_hint({}) is None
 
 
@@ -78,11 +83,15 @@ def test_gives_up_after_max_attempts_and_never_retries_client_errors():
     stats = RequestStats()
     policy = RetryPolicy(max_attempts=3, base_delay=0.001, max_backoff=0.01)
     with pytest.raises(Boom):
-        call_with_retries(lambda: (_ for _ in ()).throw(Boom(502)), adapt=adapt, policy=policy, stats=stats, what="t")
+        call_with_retries(
+            lambda: (_ for _ in ()).throw(Boom(502)), adapt=adapt, policy=policy, stats=stats, what="t"
+        )
     assert stats.requests == 3
     stats = RequestStats()
     with pytest.raises(Boom):
-        call_with_retries(lambda: (_ for _ in ()).throw(Boom(404)), adapt=adapt, policy=policy, stats=stats, what="t")
+        call_with_retries(
+            lambda: (_ for _ in ()).throw(Boom(404)), adapt=adapt, policy=policy, stats=stats, what="t"
+        )
     assert stats.requests == 1
 
 

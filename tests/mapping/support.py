@@ -94,12 +94,18 @@ def overrides(tmp_path: Path, text: str) -> OverrideSet:
 
 
 def run(
-    con, tmp_path: Path, rules_text: str = "rules: []\n", overrides_text: str | None = None, now: datetime = NOW
+    con,
+    tmp_path: Path,
+    rules_text: str = "rules: []\n",
+    overrides_text: str | None = None,
+    now: datetime = NOW,
 ) -> MappingSummary:
     """Write the config files into tmp_path, load them as the pipeline does, and map."""
     tree = goals(tmp_path)
     ruleset = load_rules(write(tmp_path / "rules.yaml", rules_text), tree)
-    pinned = load_overrides(write(tmp_path / "overrides.yaml", overrides_text), tree) if overrides_text else None
+    pinned = (
+        load_overrides(write(tmp_path / "overrides.yaml", overrides_text), tree) if overrides_text else None
+    )
     return apply_mapping(con, tree, ruleset, now, pinned)
 
 

@@ -118,9 +118,14 @@ def test_explain_prints_the_whole_chain(config):
     result = invoke("explain", "a#4", "-c", str(config))
     assert result.exit_code == 0, result.output
     found = lines(result.output)
-    assert found[found.index("method: inherited via PAY-2") + 1] == "evidence: inherited from PAY-2 (title names PAY-2)"
+    assert (
+        found[found.index("method: inherited via PAY-2") + 1]
+        == "evidence: inherited from PAY-2 (title names PAY-2)"
+    )
     assert "mentions PAY-2: title names PAY-2" in found
     assert "evidence: inherited from parent PAY-1" in found
     assert "method: rule perf-again (rules.yaml:5)" in found
     assert "evidence: label 'performance' matched rule perf-again (rules.yaml:5)" in found
-    assert [line for line in found if line.startswith("which counts because")] == ["which counts because:"] * 2
+    assert [line for line in found if line.startswith("which counts because")] == [
+        "which counts because:"
+    ] * 2

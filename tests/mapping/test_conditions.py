@@ -10,26 +10,57 @@ from warehouse.db import open_warehouse
 
 ITEMS = (
     jira(
-        "PAY-1", item_type="epic", team="payments", labels=("Checkout", "perf"), components=("Billing",),
-        status_category="in_progress", assignee="dana", title="Checkout epic", description="Make checkout faster",
+        "PAY-1",
+        item_type="epic",
+        team="payments",
+        labels=("Checkout", "perf"),
+        components=("Billing",),
+        status_category="in_progress",
+        assignee="dana",
+        title="Checkout epic",
+        description="Make checkout faster",
         custom={"Area": "checkout", "Points": 5, "Flag": True, "Tags": ["a", "b"]},
     ),
     jira(
-        "PAY-2", item_type="story", team="payments", epic_id=iid("PAY-1", "jira"), labels=("perf",),
-        status_category="done", title="Cart page: one-click", custom={"Area": "search"},
+        "PAY-2",
+        item_type="story",
+        team="payments",
+        epic_id=iid("PAY-1", "jira"),
+        labels=("perf",),
+        status_category="done",
+        title="Cart page: one-click",
+        custom={"Area": "search"},
     ),
     jira("PAY-3", item_type="subtask", team="payments", parent_id=iid("PAY-2", "jira"), title="Write tests"),
     jira("PAY-4", labels=("Dup", "dup"), title="One label, two spellings"),
     item(
-        "acme/api#1", container="acme/api", team="platform", labels=("bug", "PERF"), milestone="v1.2", assignee="lee",
-        title="Fix slow cache", description="The cache is SLOW when cold",
+        "acme/api#1",
+        container="acme/api",
+        team="platform",
+        labels=("bug", "PERF"),
+        milestone="v1.2",
+        assignee="lee",
+        title="Fix slow cache",
+        description="The cache is SLOW when cold",
     ),
     item(
-        "acme/api#2", item_type="pull_request", container="acme/api", team="platform", labels=("chore",),
-        title="Bump deps", custom={"branch": "chore/deps"},
+        "acme/api#2",
+        item_type="pull_request",
+        container="acme/api",
+        team="platform",
+        labels=("chore",),
+        title="Bump deps",
+        custom={"branch": "chore/deps"},
     ),
-    item("1001", source="asana", container="Launch", team="growth", title="Plan launch", custom={"Squad": "alpha"}),
-)  # fmt: skip
+    item(
+        "1001",
+        source="asana",
+        container="Launch",
+        team="growth",
+        title="Plan launch",
+        custom={"Squad": "alpha"},
+    ),
+)
 
 CASES = {
     # equality conditions: exact values, a list means any of them
@@ -49,7 +80,15 @@ CASES = {
     "labels_all: [perf, bug]": {"acme/api#1"},
     "labels_all: [dup]": {"PAY-4"},
     "labels_all: [dup, checkout]": set(),  # 'Dup' and 'dup' are one label, not two
-    "not: {labels_all: [dup, perf]}": {"PAY-1", "PAY-2", "PAY-3", "PAY-4", "acme/api#1", "acme/api#2", "1001"},
+    "not: {labels_all: [dup, perf]}": {
+        "PAY-1",
+        "PAY-2",
+        "PAY-3",
+        "PAY-4",
+        "acme/api#1",
+        "acme/api#2",
+        "1001",
+    },
     "components_any: [billing]": {"PAY-1"},
     # regexes search the title (RE2): whole-word searches, and any other pattern
     "title_matches: '(?i)\\bcache\\b'": {"acme/api#1"},
@@ -75,9 +114,18 @@ CASES = {
     "not: {source: jira}": {"acme/api#1", "acme/api#2", "1001"},
     "all: [{team: platform}, {not: {labels_any: [chore]}}]": {"acme/api#1"},
     "not: {any: [{source: jira}, {team: platform}]}": {"1001"},
-    "not: {all: [{source: jira}, {not: {labels_any: [perf]}}]}": {"PAY-1", "PAY-2", "acme/api#1", "acme/api#2", "1001"},
+    "not: {all: [{source: jira}, {not: {labels_any: [perf]}}]}": {
+        "PAY-1",
+        "PAY-2",
+        "acme/api#1",
+        "acme/api#2",
+        "1001",
+    },
     "all: [{labels_any: [perf]}, {labels_all: [checkout, perf]}]": {"PAY-1"},
-    "any: [{all: [{source: github}, {labels_any: [chore]}]}, {custom: {Squad: alpha}}]": {"acme/api#2", "1001"},
+    "any: [{all: [{source: github}, {labels_any: [chore]}]}, {custom: {Squad: alpha}}]": {
+        "acme/api#2",
+        "1001",
+    },
 }
 
 

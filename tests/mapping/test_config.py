@@ -63,7 +63,10 @@ def test_bad_overrides_give_one_clear_line(tmp_path, text, message):
             "rules:\n  - id: r\n    goal: speed\n    when: {title_matches: '(?<=x)y'}\n",
             "rules.yaml:4: bad regex '(?<=x)y'",
         ),
-        ("rules:\n  - id: r\n    goal: speed\n    when: {label_any: [x]}\n", "rules.yaml:4: rules.0.when.label_any: unknown field"),
+        (
+            "rules:\n  - id: r\n    goal: speed\n    when: {label_any: [x]}\n",
+            "rules.yaml:4: rules.0.when.label_any: unknown field",
+        ),
         (
             "rules:\n  - id: r\n    goal: speed\n    when: {team: a}\n  - id: r\n    goal: speed\n    when: {team: b}\n",
             "rules.yaml:5: duplicate rule id 'r' (first defined at line 2)",
@@ -86,7 +89,9 @@ def test_bad_rules_give_one_clear_line(tmp_path, text, message):
 
 
 def test_a_valid_overrides_file_loads_keys_and_patterns(tmp_path):
-    pinned = overrides(tmp_path, "overrides:\n  - keys: [PAY-1, 'PAY-2*']\n    split: {uptime: 1, speed: 3}\n")
+    pinned = overrides(
+        tmp_path, "overrides:\n  - keys: [PAY-1, 'PAY-2*']\n    split: {uptime: 1, speed: 3}\n"
+    )
     (override,) = pinned.overrides
     assert [(p.text, p.regex) for p in override.patterns] == [("PAY-1", None), ("PAY-2*", "^(?:PAY-2.*)$")]
     assert override.goals == (("uptime", 0.25), ("speed", 0.75))

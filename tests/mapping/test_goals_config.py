@@ -30,11 +30,23 @@ def test_example_goals_form_a_tree_with_inherited_periods():
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("goals:\n  - id: a\n    title: A\n  - id: a\n    title: again\n", 4, "duplicate goal id 'a' (first defined at line 2)"),
+        (
+            "goals:\n  - id: a\n    title: A\n  - id: a\n    title: again\n",
+            4,
+            "duplicate goal id 'a' (first defined at line 2)",
+        ),
         ("goals:\n  - id: a\n    title: A\n    parent: nowhere\n", 4, "unknown parent 'nowhere'"),
-        ("goals:\n  - id: a\n    title: A\n    parent: b\n  - id: b\n    title: B\n    parent: a\n", 4, "cycle in goal tree: a -> b -> a"),
+        (
+            "goals:\n  - id: a\n    title: A\n    parent: b\n  - id: b\n    title: B\n    parent: a\n",
+            4,
+            "cycle in goal tree: a -> b -> a",
+        ),
         ("goals:\n  - id: a\n    title: A\n    start: 2026-12-01\n    end: 2026-01-01\n", 2, "is after end"),
-        ("goals:\n  - id: a\n    title: A\n    target_share: 140%\n", 4, "target_share must be between 0 and 1"),
+        (
+            "goals:\n  - id: a\n    title: A\n    target_share: 140%\n",
+            4,
+            "target_share must be between 0 and 1",
+        ),
         ("goals:\n  - id: Not Valid\n    title: A\n", 2, "should match pattern"),
         ("goals:\n  - id: a\n    titel: A\n", 3, "unknown field 'titel'"),
         ("goals:\n  - id: a\n    title: A\n  - id: a\n  title: [\n", 5, "invalid YAML"),

@@ -15,6 +15,7 @@ def _config_folder(tmp_path, monkeypatch):
     """Run beside the config files, so origins read rules.yaml:N as a user would see them."""
     monkeypatch.chdir(tmp_path)
 
+
 RULES = """\
 rules:
   - id: perf-label
@@ -84,7 +85,9 @@ def test_unaligned_reason_codes(con, tmp_path):
     evidence = dict(con.execute("SELECT item_id, evidence FROM core.work_item_goals").fetchall())
     assert evidence[iid("a#2")] == "label 'chore' matched rule chores (rules.yaml:6): maintenance, on purpose"
     assert evidence[iid("a#3")] == "key 'a#3' pinned by override (overrides.yaml:2): frozen project"
-    assert evidence[iid("a#5")] == f"no rule matched; its parent or epic {iid('gone')} is not in the warehouse"
+    assert (
+        evidence[iid("a#5")] == f"no rule matched; its parent or epic {iid('gone')} is not in the warehouse"
+    )
 
 
 def test_a_deleted_parent_makes_an_orphan_and_deleted_items_are_not_mapped(con, tmp_path):
@@ -153,13 +156,17 @@ def test_inheritance_runs_down_a_jira_hierarchy_and_into_github(con, tmp_path):
         assert found[key] == {(g, "inherited", None, w, via, None) for g, w in split}
     assert found["21"] == {("speed", "inherited", None, 1.0, "20", None)}
     evidence = dict(
-        con.execute("SELECT w.key, m.evidence FROM core.work_item_goals m JOIN core.work_items w USING (item_id) "
-                    "WHERE m.goal_id = 'speed'").fetchall()  # fmt: skip
+        con.execute(
+            "SELECT w.key, m.evidence FROM core.work_item_goals m JOIN core.work_items w USING (item_id) "
+            "WHERE m.goal_id = 'speed'"
+        ).fetchall()
     )
     assert evidence["PAY-2"] == "inherited from epic PAY-1"
     assert evidence["PAY-3"] == "inherited from parent PAY-2"
     assert evidence["a#9"] == "inherited from PAY-3 (branch 'feature/PAY-3-tests' names PAY-3)"
-    assert evidence["PAY-1"] == "title matches /(?i)\\bcheckout\\b/ matched rule checkout-split (rules.yaml:10)"
+    assert (
+        evidence["PAY-1"] == "title matches /(?i)\\bcheckout\\b/ matched rule checkout-split (rules.yaml:10)"
+    )
 
 
 def test_linker_finds_jira_keys_in_title_branch_and_description(con, tmp_path):
@@ -196,11 +203,18 @@ def test_linker_rewrites_only_its_own_links(con, tmp_path):
     """Parent and epic stay the items' own fields; the linker writes 'mentions' and leaves link
     types other code writes alone. A mention that no longer holds goes."""
     load(con, jira("PAY-1"), jira("PAY-2", parent_id=iid("PAY-1", "jira")), item("a#1", title="PAY-1 fix"))
-    con.execute("INSERT INTO core.work_item_links VALUES (?, ?, 'blocks', 'from Jira')", [iid("PAY-2", "jira"), iid("PAY-1", "jira")])
+    con.execute(
+        "INSERT INTO core.work_item_links VALUES (?, ?, 'blocks', 'from Jira')",
+        [iid("PAY-2", "jira"), iid("PAY-1", "jira")],
+    )
     run(con, tmp_path, RULES)
     load(con, item("a#1", title="now about PAY-2", updated_at=NOW.replace(hour=1)))
     run(con, tmp_path, RULES)
-    links = set(con.execute("SELECT from_item_id, to_item_id, link_type, evidence FROM core.work_item_links").fetchall())
+    links = set(
+        con.execute(
+            "SELECT from_item_id, to_item_id, link_type, evidence FROM core.work_item_links"
+        ).fetchall()
+    )
     assert links == {
         (iid("PAY-2", "jira"), iid("PAY-1", "jira"), "blocks", "from Jira"),
         (iid("a#1"), iid("PAY-2", "jira"), "mentions", "title names PAY-2"),
@@ -219,18 +233,34 @@ def test_weights_of_an_item_sum_to_one(con, tmp_path):
     summary = run(con, tmp_path, RULES, "overrides:\n  - keys: [a#4]\n    split: {sso: 1, uptime: 1}\n")
     assert summary.by_method == {"rule": 1, "explicit": 2, "override": 1, "inherited": 1}  # items, not rows
     assert by_key(con) == {
-        "a#1": {("checkout", "rule", "checkout-split", 0.75, None, None), ("speed", "rule", "checkout-split", 0.25, None, None)},
+        "a#1": {
+            ("checkout", "rule", "checkout-split", 0.75, None, None),
+            ("speed", "rule", "checkout-split", 0.25, None, None),
+        },
         "a#2": {("uptime", "explicit", None, 0.5, None, None), ("speed", "explicit", None, 0.5, None, None)},
-        "a#3": {("checkout", "explicit", None, 0.5, None, None), ("uptime", "explicit", None, 0.5, None, None)},
+        "a#3": {
+            ("checkout", "explicit", None, 0.5, None, None),
+            ("uptime", "explicit", None, 0.5, None, None),
+        },
         "a#4": {("sso", "override", None, 0.5, None, None), ("uptime", "override", None, 0.5, None, None)},
-        "a#5": {("checkout", "inherited", None, 0.75, "a#1", None), ("speed", "inherited", None, 0.25, "a#1", None)},
+        "a#5": {
+            ("checkout", "inherited", None, 0.75, "a#1", None),
+            ("speed", "inherited", None, 0.25, "a#1", None),
+        },
     }
-    sums = con.execute("SELECT item_id, round(sum(weight), 9) FROM core.work_item_goals GROUP BY item_id").fetchall()
+    sums = con.execute(
+        "SELECT item_id, round(sum(weight), 9) FROM core.work_item_goals GROUP BY item_id"
+    ).fetchall()
     assert {s for _, s in sums} == {1.0}
 
 
 def test_explicit_goal_from_a_configured_custom_field(con, tmp_path):
-    load(con, jira("PAY-1", custom={"Goal": "uptime"}), jira("PAY-2", custom={"Goal": ["sso", "speed"]}), jira("PAY-3"))
+    load(
+        con,
+        jira("PAY-1", custom={"Goal": "uptime"}),
+        jira("PAY-2", custom={"Goal": ["sso", "speed"]}),
+        jira("PAY-3"),
+    )
     run(con, tmp_path, "explicit:\n  custom_fields: [Goal]\nrules: []\n")
     assert by_key(con) == {
         "PAY-1": {("uptime", "explicit", None, 1.0, None, None)},

@@ -42,7 +42,16 @@ WORDS = ["perf", "Perf", "chore", "bug", "cart", "checkout", "fix", "slow", "PAY
 VALUES = WORDS + HOSTILE
 GOAL_IDS = ["checkout", "sso", "uptime", "speed"]
 TEAMS = ["payments", "platform", "it's"]
-SAFE_REGEX = [r"(?i:\bperf\b)", r"^fix", r"e$", r"[0-9]+", r"(?i:cart|checkout)", r"PAY-[0-9]", r"\bbug\b", r"."]
+SAFE_REGEX = [
+    r"(?i:\bperf\b)",
+    r"^fix",
+    r"e$",
+    r"[0-9]+",
+    r"(?i:cart|checkout)",
+    r"PAY-[0-9]",
+    r"\bbug\b",
+    r".",
+]
 WHOLE_WORDS = [r"(?i)\bperf\b", r"(?i)\b(cart|checkout|fix)\b", r"\bPerf\b", r"(?i)\b(?:it|s)\b"]
 
 text = st.lists(st.sampled_from(VALUES), min_size=1, max_size=4).map(" ".join)
@@ -50,20 +59,38 @@ values = st.lists(st.sampled_from(VALUES + TEAMS), min_size=1, max_size=3)
 regex = st.one_of(
     st.sampled_from(SAFE_REGEX + WHOLE_WORDS),
     st.sampled_from(VALUES).map(re.escape),
-    st.tuples(st.sampled_from(VALUES).map(re.escape), st.sampled_from(SAFE_REGEX)).map(lambda p: f"{p[0]}|{p[1]}"),
-    st.tuples(st.sampled_from(VALUES), st.sampled_from(VALUES)).map(lambda p: f"(?i){re.escape(p[0])}.*{re.escape(p[1])}"),
+    st.tuples(st.sampled_from(VALUES).map(re.escape), st.sampled_from(SAFE_REGEX)).map(
+        lambda p: f"{p[0]}|{p[1]}"
+    ),
+    st.tuples(st.sampled_from(VALUES), st.sampled_from(VALUES)).map(
+        lambda p: f"(?i){re.escape(p[0])}.*{re.escape(p[1])}"
+    ),
 )
 leaf = st.one_of(
-    st.builds(lambda k, v: {k: v}, st.sampled_from(["source", "container", "item_type", "status_category"]), values),
+    st.builds(
+        lambda k, v: {k: v}, st.sampled_from(["source", "container", "item_type", "status_category"]), values
+    ),
     st.builds(lambda v: {"team": v}, st.lists(st.sampled_from(TEAMS), min_size=1, max_size=2)),
-    st.builds(lambda v: {"milestone": v}, st.lists(st.sampled_from(["v1", "v2"] + HOSTILE), min_size=1, max_size=2)),
-    st.builds(lambda v: {"assignee": v}, st.lists(st.sampled_from(["dana", "lee"] + HOSTILE), min_size=1, max_size=2)),
-    st.builds(lambda k, v: {k: v}, st.sampled_from(["epic", "parent"]), st.lists(st.sampled_from(["PAY-1", "PAY-2", "PLAT-3", "it's"]), min_size=1, max_size=2)),  # noqa: E501
+    st.builds(
+        lambda v: {"milestone": v}, st.lists(st.sampled_from(["v1", "v2"] + HOSTILE), min_size=1, max_size=2)
+    ),
+    st.builds(
+        lambda v: {"assignee": v},
+        st.lists(st.sampled_from(["dana", "lee"] + HOSTILE), min_size=1, max_size=2),
+    ),
+    st.builds(
+        lambda k, v: {k: v},
+        st.sampled_from(["epic", "parent"]),
+        st.lists(st.sampled_from(["PAY-1", "PAY-2", "PLAT-3", "it's"]), min_size=1, max_size=2),
+    ),  # noqa: E501
     st.builds(lambda k, v: {k: v}, st.sampled_from(["labels_any", "labels_all", "components_any"]), values),
     st.builds(lambda p: {"title_matches": p}, regex),
     st.builds(lambda v: {"text_contains": v}, values),
     st.builds(lambda f, v: {"custom": {f: v}}, st.sampled_from(["Area", "Tags", "it's"]), values),
-    st.builds(lambda v: {"custom": {"Points": {"in": v}}}, st.lists(st.sampled_from([5, 8, "5"]), min_size=1, max_size=2)),
+    st.builds(
+        lambda v: {"custom": {"Points": {"in": v}}},
+        st.lists(st.sampled_from([5, 8, "5"]), min_size=1, max_size=2),
+    ),
 )
 condition = st.recursive(
     leaf,
@@ -126,15 +153,27 @@ def work_items(draw) -> list:
                 description=draw(st.none() | text),
                 container=draw(st.sampled_from(["acme/api", "PAY", "it's"])),
                 team=draw(st.none() | st.sampled_from(TEAMS)),
-                item_type=draw(st.sampled_from(["epic", "story", "task", "bug", "subtask", "issue", "pull_request"])),
+                item_type=draw(
+                    st.sampled_from(["epic", "story", "task", "bug", "subtask", "issue", "pull_request"])
+                ),
                 status_category=draw(st.sampled_from(["todo", "in_progress", "done"])),
                 milestone=draw(st.none() | st.sampled_from(["v1", "v2", "it's"])),
                 assignee=draw(st.none() | st.sampled_from(["dana", "lee"])),
-                labels=tuple(draw(st.lists(st.sampled_from(VALUES + ["goal:uptime", "GOAL:Speed", "goal:nope"]), max_size=3, unique=True))),  # noqa: E501
+                labels=tuple(
+                    draw(
+                        st.lists(
+                            st.sampled_from(VALUES + ["goal:uptime", "GOAL:Speed", "goal:nope"]),
+                            max_size=3,
+                            unique=True,
+                        )
+                    )
+                ),  # noqa: E501
                 components=tuple(draw(st.lists(st.sampled_from(VALUES), max_size=2, unique=True))),
                 parent_id=draw(st.none() | st.sampled_from(ids)),
                 epic_id=draw(st.none() | st.sampled_from(ids)),
-                goal_refs=tuple(draw(st.lists(st.sampled_from(GOAL_IDS + ["nope"]), max_size=2, unique=True))),
+                goal_refs=tuple(
+                    draw(st.lists(st.sampled_from(GOAL_IDS + ["nope"]), max_size=2, unique=True))
+                ),
                 custom=custom,
             )
         )
@@ -144,7 +183,11 @@ def work_items(draw) -> list:
 @st.composite
 def overrides_file(draw, keys: list[str]) -> dict:
     entries = []
-    patterns = draw(st.lists(st.sampled_from(keys + ["PAY-*", "acme/api#[0-4]", "10?", "nothing"]), max_size=3, unique=True))
+    patterns = draw(
+        st.lists(
+            st.sampled_from(keys + ["PAY-*", "acme/api#[0-4]", "10?", "nothing"]), max_size=3, unique=True
+        )
+    )
     for pattern in patterns:
         entries.append({"key": pattern, **draw(outcome())})
     return {"overrides": entries}
@@ -163,7 +206,13 @@ class _Warehouse:
     def fresh(self):
         if self.con is None:
             self.con = open_warehouse(self.folder / "threadline.duckdb")
-        for table in ("core.work_items", "core.work_item_goals", "core.work_item_links", "raw.github_issues", "meta.sync_state"):
+        for table in (
+            "core.work_items",
+            "core.work_item_goals",
+            "core.work_item_links",
+            "raw.github_issues",
+            "meta.sync_state",
+        ):
             self.con.execute(f"DELETE FROM {table}")
         return self.con
 
@@ -183,12 +232,24 @@ def _engine_rows(con) -> set[tuple]:
 
 def _reference_rows(rows) -> set[tuple]:
     return {
-        (r.item_id, r.goal_id, r.method, r.rule_id, r.rule_origin, r.via_item_id, round(r.weight, 9), round(r.confidence, 9), r.reason)
+        (
+            r.item_id,
+            r.goal_id,
+            r.method,
+            r.rule_id,
+            r.rule_origin,
+            r.via_item_id,
+            round(r.weight, 9),
+            round(r.confidence, 9),
+            r.reason,
+        )
         for r in rows
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(data=st.data())
 def test_sql_engine_agrees_with_the_per_item_reference(data):
     items = data.draw(work_items())
@@ -203,7 +264,10 @@ def test_sql_engine_agrees_with_the_per_item_reference(data):
     overrides = load_overrides(folder / "overrides.yaml", goals)
     con = WAREHOUSE.fresh()
     load(con, *items)
-    con.execute("UPDATE core.work_items SET is_deleted = TRUE, deleted_at = ? WHERE item_id IN (SELECT unnest(?))", [NOW, list(gone)])
+    con.execute(
+        "UPDATE core.work_items SET is_deleted = TRUE, deleted_at = ? WHERE item_id IN (SELECT unnest(?))",
+        [NOW, list(gone)],
+    )
     apply_mapping(con, goals, rules, NOW, overrides)
     engine = _engine_rows(con)
     known = [i.model_copy(update={"is_deleted": i.item_id in gone}) for i in items]

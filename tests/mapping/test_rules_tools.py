@@ -52,17 +52,32 @@ def config(tmp_path, monkeypatch):
         item("a#1", labels=("perf",), title="Slow page"),  # perf, perf-again, slow-things: rule perf wins
         item("a#2", labels=("perf",), estimate=3),  # perf, perf-again
         item("a#3", title="slow query"),  # slow-things
-        item("a#5", labels=("perf", "goal:sso"), title="slow login", estimate=2),  # explicit: no rule decides it
+        item(
+            "a#5", labels=("perf", "goal:sso"), title="slow login", estimate=2
+        ),  # explicit: no rule decides it
         jira("PAY-1", title="Epic", labels=("performance",)),  # perf-again
         jira("PAY-2", parent_id=iid("PAY-1", "jira")),  # inherits uptime
         item("a#6", labels=("campaign",), estimate=4),  # campaigns: the imported Asana goal
     )
     # The goals import of an Asana sync, as the sync writes it: a goal under goals.yaml's growth.
     replace_imported_goals(
-        con, source="asana", source_name="asana", instance="app.asana.com", run_id="sync-1", now=NOW,
-        goals=[ImportedGoal(goal_id=ASANA_GOAL, parent_id="growth", title="Spring campaign", level="objective",
-                            origin="asana:1200000000000777", native_id="1200000000000777")],
-    )  # fmt: skip
+        con,
+        source="asana",
+        source_name="asana",
+        instance="app.asana.com",
+        run_id="sync-1",
+        now=NOW,
+        goals=[
+            ImportedGoal(
+                goal_id=ASANA_GOAL,
+                parent_id="growth",
+                title="Spring campaign",
+                level="objective",
+                origin="asana:1200000000000777",
+                native_id="1200000000000777",
+            )
+        ],
+    )
     con.close()
     return tmp_path / "threadline.yaml"
 
@@ -109,7 +124,9 @@ def test_rules_diff_of_a_file_with_itself_moves_nothing_and_gives_the_warehouses
     )
     # By hand: speed a#1 (1) + a#2 (3); uptime a#3, PAY-1, PAY-2 (inherited) 1 each; sso a#5 (2);
     # the Asana goal a#6 (4). Nothing is unaligned.
-    assert sorted(warehouse) == sorted([("speed", 2, 4.0), ("uptime", 3, 3.0), ("sso", 1, 2.0), (ASANA_GOAL, 1, 4.0)])
+    assert sorted(warehouse) == sorted(
+        [("speed", 2, 4.0), ("uptime", 3, 3.0), ("sso", 1, 2.0), (ASANA_GOAL, 1, 4.0)]
+    )
     for goal, items, effort in warehouse:
         assert f"{goal} │ {items} │ {items} │ +0 │ {effort:.1f} │ {effort:.1f} │ +0.0" in found
 
@@ -133,7 +150,10 @@ def test_map_refuses_to_unalign_most_of_the_work_unless_forced(config, tmp_path)
     # 11 of 13 (85%) from 6 items would be unaligned.
     assert result.exit_code == 5, result.output
     assert len(result.output.strip().splitlines()) == 1
-    assert "map would unalign 11.0 of 13.0 aligned effort (85%, 6 items; limit map.max_unalign_share 25%)" in result.output
+    assert (
+        "map would unalign 11.0 of 13.0 aligned effort (85%, 6 items; limit map.max_unalign_share 25%)"
+        in result.output
+    )
     assert "threadline rules diff" in result.output and "--force" in result.output
     assert stored(tmp_path) == before  # mapping, goals and today's snapshot untouched
 
@@ -164,7 +184,9 @@ def test_report_on_a_synced_but_never_mapped_warehouse_refuses(config, tmp_path)
 def test_rules_diff_and_the_map_guard_count_effort_at_the_configured_rate(config, tmp_path):
     # GitHub estimates count half a point each: effort is defined once (marts.effort_of), so
     # `rules diff` and the map guard must agree with the marts.
-    config.write_text(config.read_text() + "effort:\n  estimates:\n    github: {unit: half points, rate: 0.5}\n")
+    config.write_text(
+        config.read_text() + "effort:\n  estimates:\n    github: {unit: half points, rate: 0.5}\n"
+    )
     assert invoke("map", "-c", str(config)).exit_code == 0
     result = invoke("rules", "diff", "rules.yaml", "rules.yaml", "-c", str(config))
     assert result.exit_code == 0, result.output
@@ -172,7 +194,10 @@ def test_rules_diff_and_the_map_guard_count_effort_at_the_configured_rate(config
     # By hand: speed a#1 (no estimate: 1) + a#2 (3 x 0.5) = 2.5; uptime a#3 1 + PAY-1 1 + PAY-2 1
     # = 3 (Jira items without estimates); sso a#5 (2 x 0.5) = 1; the Asana goal a#6 (4 x 0.5) = 2.
     expected = {"speed": (2, 2.5), "uptime": (3, 3.0), "sso": (1, 1.0), ASANA_GOAL: (1, 2.0)}
-    warehouse = query(tmp_path, "SELECT goal_id, count(DISTINCT item_id), sum(linked_effort) FROM marts.item_effort GROUP BY ALL")
+    warehouse = query(
+        tmp_path,
+        "SELECT goal_id, count(DISTINCT item_id), sum(linked_effort) FROM marts.item_effort GROUP BY ALL",
+    )
     assert {goal: (items, effort) for goal, items, effort in warehouse} == expected
     for goal, (items, effort) in expected.items():
         assert f"{goal} │ {items} │ {items} │ +0 │ {effort:.1f} │ {effort:.1f} │ +0.0" in found

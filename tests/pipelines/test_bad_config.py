@@ -43,35 +43,56 @@ class BadConfig:
 
 
 def jira_config(jql: str) -> bytes:
-    source = {"kind": "jira", "name": "jira", "base_url": "https://acme.atlassian.net", "email": "ops@acme.test",
-              "projects": ["PAY"], "jql": jql}  # fmt: skip
+    source = {
+        "kind": "jira",
+        "name": "jira",
+        "base_url": "https://acme.atlassian.net",
+        "email": "ops@acme.test",
+        "projects": ["PAY"],
+        "jql": jql,
+    }
     return yaml.safe_dump({"organisation": "Bad", "sources": [source]}, sort_keys=False).encode()
 
 
 KINDS = {
     "non-UTF-8 threadline.yaml": BadConfig(
-        "threadline.yaml", b"organisation: Caf\xe9 Acme\n", 1, "not UTF-8 text (byte 0xe9); save the file as UTF-8"
+        "threadline.yaml",
+        b"organisation: Caf\xe9 Acme\n",
+        1,
+        "not UTF-8 text (byte 0xe9); save the file as UTF-8",
     ),
     "non-UTF-8 rules.yaml": BadConfig(
         "rules.yaml", b"rules:\n  - id: caf\xe9\n", 2, "not UTF-8 text (byte 0xe9); save the file as UTF-8"
     ),
     "YAML alias bomb": BadConfig(
-        "threadline.yaml", BOMB.encode(), 6,  # g: the first entry past the limit (9**7 values)
+        "threadline.yaml",
+        BOMB.encode(),
+        6,  # g: the first entry past the limit (9**7 values)
         f"YAML aliases expand this file to more than {MAX_EXPANDED_NODES:,} values; write the values out",
     ),
     "recursive YAML alias": BadConfig(
-        "threadline.yaml", b"organisation: x\nsources: &s [*s]\n", 2, "invalid YAML: an alias refers to a node that contains it"
+        "threadline.yaml",
+        b"organisation: x\nsources: &s [*s]\n",
+        2,
+        "invalid YAML: an alias refers to a node that contains it",
     ),
     "YAML nested 100k deep": BadConfig(
-        "threadline.yaml", b"organisation: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", None, "invalid YAML: nested too deeply"
+        "threadline.yaml",
+        b"organisation: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
+        None,
+        "invalid YAML: nested too deeply",
     ),
     "jql that would widen the scope": BadConfig(
-        "threadline.yaml", jira_config("issuetype != Epic) OR (project = SUP"), 9,
+        "threadline.yaml",
+        jira_config("issuetype != Epic) OR (project = SUP"),
+        9,
         "sources.0.jira.jql: the ')' at character 18 closes a parenthesis the jql did not open; "
         "jql may only narrow each project's issues, e.g. 'issuetype != Epic'",
     ),
     "jql with an unclosed string": BadConfig(
-        "threadline.yaml", jira_config('summary ~ "login'), 9,
+        "threadline.yaml",
+        jira_config('summary ~ "login'),
+        9,
         "sources.0.jira.jql: a quoted string is not closed; jql may only narrow each project's issues, e.g. 'issuetype != Epic'",
     ),
 }
@@ -156,7 +177,10 @@ def test_rules_too_large_for_one_re2_program_map_and_check(sandbox, tmp_path: Pa
 
     checked = runner.invoke(app, ["rules", "check", "-c", str(heavy_config)])
     assert checked.exit_code == 0, checked.output
-    assert f"{TOO_LARGE_FOR_ONE_PROGRAM + len(yaml.safe_load((plain / 'rules.yaml').read_text())['rules'])} rules" in checked.output
+    assert (
+        f"{TOO_LARGE_FOR_ONE_PROGRAM + len(yaml.safe_load((plain / 'rules.yaml').read_text())['rules'])} rules"
+        in checked.output
+    )
     # The heavy rules match nothing, so every item maps as under the example rules alone.
     assert mapping_rows(heavy / "threadline.duckdb") == mapping_rows(plain / "threadline.duckdb")
     assert len(mapping_rows(plain / "threadline.duckdb")) > 0

@@ -12,19 +12,28 @@ from tests.conftest import EXAMPLES
 from warehouse.db import open_warehouse
 
 
-def test_check_passes_on_a_mapped_warehouse_and_fails_on_a_duplicate_item(sandbox, tmp_path: Path, monkeypatch):
+def test_check_passes_on_a_mapped_warehouse_and_fails_on_a_duplicate_item(
+    sandbox, tmp_path: Path, monkeypatch
+):
     monkeypatch.setenv("COLUMNS", "200")
     config_dir = tmp_path / "config"
     shutil.copytree(EXAMPLES, config_dir)
     config = config_dir / "threadline.yaml"
     warehouse = tmp_path / "w.duckdb"
     runner = CliRunner()
-    assert runner.invoke(app, ["-w", str(warehouse), "sync", "-c", str(config), "--sandbox", sandbox.url]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["-w", str(warehouse), "sync", "-c", str(config), "--sandbox", sandbox.url]
+        ).exit_code
+        == 0
+    )
     assert runner.invoke(app, ["-w", str(warehouse), "map", "-c", str(config)]).exit_code == 0
 
     ok = runner.invoke(app, ["-w", str(warehouse), "check", "-c", str(config)])
     assert ok.exit_code == 0, ok.output
-    assert "FAILED" not in ok.output and ok.output.count(" ok ") >= 2 * 3 + 1  # 3 sources x 2 checks + mapping
+    assert (
+        "FAILED" not in ok.output and ok.output.count(" ok ") >= 2 * 3 + 1
+    )  # 3 sources x 2 checks + mapping
 
     con = open_warehouse(warehouse)
     con.execute("INSERT INTO core.work_items SELECT * FROM core.work_items WHERE source = 'jira' LIMIT 1")

@@ -18,11 +18,22 @@ runner = CliRunner()
 def make_config(tmp_path: Path, rules_text: str | None = None, **source_overrides) -> Path:
     """A config folder: the example goals, and the example rules unless `rules_text` is given."""
     shutil.copy(EXAMPLES / "goals.yaml", tmp_path / "goals.yaml")
-    (tmp_path / "rules.yaml").write_text(rules_text if rules_text is not None else (EXAMPLES / "rules.yaml").read_text())
-    source = {"kind": "github", "name": "github", "instance": "github.com",
-              "repos": [{"name": "acme/api", "team": "payments"}, {"name": "acme/web", "team": "growth"}], **source_overrides}  # fmt: skip
-    config = {"organisation": "CLI test", "warehouse": str(tmp_path / "threadline.duckdb"),
-              "report": {"output": str(tmp_path / "report.html")}, "sources": [source]}  # fmt: skip
+    (tmp_path / "rules.yaml").write_text(
+        rules_text if rules_text is not None else (EXAMPLES / "rules.yaml").read_text()
+    )
+    source = {
+        "kind": "github",
+        "name": "github",
+        "instance": "github.com",
+        "repos": [{"name": "acme/api", "team": "payments"}, {"name": "acme/web", "team": "growth"}],
+        **source_overrides,
+    }
+    config = {
+        "organisation": "CLI test",
+        "warehouse": str(tmp_path / "threadline.duckdb"),
+        "report": {"output": str(tmp_path / "report.html")},
+        "sources": [source],
+    }
     path = tmp_path / "threadline.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
@@ -185,10 +196,18 @@ def test_query_reads_the_warehouse_and_cannot_write_to_it(synced: Path, tmp_path
 
     assert invoke("map", "-c", str(synced)).exit_code == 0
     with duckdb.connect(str(tmp_path / "threadline.duckdb"), read_only=True) as con:
-        expected = dict(con.execute("SELECT container, count(*) FROM core.work_items GROUP BY ALL").fetchall())
+        expected = dict(
+            con.execute("SELECT container, count(*) FROM core.work_items GROUP BY ALL").fetchall()
+        )
     assert len(expected) == 2  # the two configured repositories
 
-    result = invoke("query", "-c", str(synced), "--csv", "SELECT container, count(*) AS n FROM core.work_items GROUP BY ALL")
+    result = invoke(
+        "query",
+        "-c",
+        str(synced),
+        "--csv",
+        "SELECT container, count(*) AS n FROM core.work_items GROUP BY ALL",
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {r["container"]: int(r["n"]) for r in rows} == expected
@@ -203,4 +222,7 @@ def test_query_reads_the_warehouse_and_cannot_write_to_it(synced: Path, tmp_path
     assert refused.exit_code == 1
     assert refused.stderr.startswith("error: query failed:") and "read-only" in refused.stderr
     with duckdb.connect(str(tmp_path / "threadline.duckdb"), read_only=True) as con:
-        assert dict(con.execute("SELECT container, count(*) FROM core.work_items GROUP BY ALL").fetchall()) == expected
+        assert (
+            dict(con.execute("SELECT container, count(*) FROM core.work_items GROUP BY ALL").fetchall())
+            == expected
+        )

@@ -31,10 +31,15 @@ def write_config(tmp_path: Path) -> Path:
         "goals": str(EXAMPLES / "goals.yaml"),
         "rules": str(EXAMPLES / "rules.yaml"),
         "sources": [
-            {"kind": "github", "name": "github", "instance": "github.com", "per_page": PER_PAGE,
-             "repos": [{"name": REPO, "team": "payments"}]},
+            {
+                "kind": "github",
+                "name": "github",
+                "instance": "github.com",
+                "per_page": PER_PAGE,
+                "repos": [{"name": REPO, "team": "payments"}],
+            },
         ],
-    }  # fmt: skip
+    }
     path = tmp_path / "threadline.yaml"
     path.write_text(yaml.safe_dump(config))
     return path
@@ -51,7 +56,9 @@ def snapshot(path: Path) -> dict[str, list]:
                 "SELECT item_id, updated_at, payload FROM raw.github_issues ORDER BY item_id"
             ).fetchall(),
             "cursor": con.execute("SELECT source, container, stream, cursor FROM meta.sync_state").fetchall(),
-            "rejected": con.execute("SELECT * EXCLUDE (run_id, rejected_at) FROM meta.rejected_records").fetchall(),
+            "rejected": con.execute(
+                "SELECT * EXCLUDE (run_id, rejected_at) FROM meta.rejected_records"
+            ).fetchall(),
         }
     finally:
         con.close()
@@ -72,7 +79,18 @@ def test_killed_sync_resumes_to_the_same_warehouse(sandbox: Sandbox, tmp_path: P
     # Let two pages through, then hold the third request until we have killed the process.
     sandbox.add_fault(service="github", path_contains="/issues", kind="hang", skip=2, hang_seconds=60)
     child = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "-w", str(interrupted), "sync", "-c", str(config), "--sandbox", sandbox.url],
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "-w",
+            str(interrupted),
+            "sync",
+            "-c",
+            str(config),
+            "--sandbox",
+            sandbox.url,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -93,7 +111,9 @@ def test_killed_sync_resumes_to_the_same_warehouse(sandbox: Sandbox, tmp_path: P
     con = open_warehouse(interrupted)
     try:
         report = run_sync(con, [github_connector(sandbox, [REPO], per_page=PER_PAGE)])
-        statuses = [row[0] for row in con.execute("SELECT status FROM meta.sync_runs ORDER BY started_at").fetchall()]
+        statuses = [
+            row[0] for row in con.execute("SELECT status FROM meta.sync_runs ORDER BY started_at").fetchall()
+        ]
     finally:
         con.close()
     assert not report.failed
@@ -107,4 +127,3 @@ def test_killed_sync_resumes_to_the_same_warehouse(sandbox: Sandbox, tmp_path: P
         con.close()
 
     assert snapshot(interrupted) == snapshot(uninterrupted)
-

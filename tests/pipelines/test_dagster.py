@@ -55,7 +55,9 @@ def test_a_failing_repository_fails_its_partition_only_and_the_report_names_it(s
     good = ["acme/api", "acme/web"]
     repos = [*good, "acme/renamed"]  # not on the sandbox: GitHub answers 404
     warehouse, report = tmp_path / "w.duckdb", tmp_path / "report.html"
-    defs = build_definitions(github_only(tmp_path, repos), sandbox_url=sandbox.url, warehouse=warehouse, report_output=report)
+    defs = build_definitions(
+        github_only(tmp_path, repos), sandbox_url=sandbox.url, warehouse=warehouse, report_output=report
+    )
     assets = {a.key.to_user_string(): a for a in defs.assets}
     with DagsterInstance.ephemeral() as instance:
         follow_config(defs, instance)
@@ -63,12 +65,19 @@ def test_a_failing_repository_fails_its_partition_only_and_the_report_names_it(s
 
         runs = {
             repo: materialize(
-                [assets["github_work_items"]], partition_key=repo, instance=instance,
-                resources=defs.resources, raise_on_error=False,
+                [assets["github_work_items"]],
+                partition_key=repo,
+                instance=instance,
+                resources=defs.resources,
+                raise_on_error=False,
             )
             for repo in repos
-        }  # fmt: skip
-        assert {repo: run.success for repo, run in runs.items()} == {"acme/api": True, "acme/web": True, "acme/renamed": False}
+        }
+        assert {repo: run.success for repo, run in runs.items()} == {
+            "acme/api": True,
+            "acme/web": True,
+            "acme/renamed": False,
+        }
         metadata = runs["acme/api"].get_asset_materialization_events()[0].materialization.metadata
         expected = len(sandbox.github.repos["acme/api"].visible())
         assert metadata["items_read"].value == expected and metadata["items_written"].value == expected
@@ -76,9 +85,11 @@ def test_a_failing_repository_fails_its_partition_only_and_the_report_names_it(s
         assert metadata["requests"].value >= 1 and metadata["rate_limit_remaining"].value >= 0
 
         after = materialize(
-            [*defs.assets, *defs.asset_checks], resources=defs.resources, instance=instance,
+            [*defs.assets, *defs.asset_checks],
+            resources=defs.resources,
+            instance=instance,
             selection=AssetSelection.assets(assets["goal_mapping"], assets["leadership_report"]),
-        )  # fmt: skip
+        )
     assert after.success
     materialized = {e.asset_key.to_user_string() for e in after.get_asset_materialization_events()}
     assert materialized == {"goal_mapping", "leadership_report"}
@@ -89,10 +100,24 @@ def test_a_failing_repository_fails_its_partition_only_and_the_report_names_it(s
     assert "acme/renamed (last good sync never)" in stale and "acme/api" not in stale
     assert (tmp_path / "w.published.duckdb").exists()
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        health = dict(con.execute("SELECT 'goals_' || health, count(*) FROM marts.goal_health GROUP BY health").fetchall())
-    report_event = next(e for e in after.get_asset_materialization_events() if e.asset_key.to_user_string() == "leadership_report")
-    shown = {k: v.value for k, v in report_event.materialization.metadata.items() if k.startswith("goals_") and k != "goals_with_work"}
-    assert shown == health and sum(health.values()) > 0  # Dagster shows the warehouse's one definition of health
+        health = dict(
+            con.execute(
+                "SELECT 'goals_' || health, count(*) FROM marts.goal_health GROUP BY health"
+            ).fetchall()
+        )
+    report_event = next(
+        e
+        for e in after.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "leadership_report"
+    )
+    shown = {
+        k: v.value
+        for k, v in report_event.materialization.metadata.items()
+        if k.startswith("goals_") and k != "goals_with_work"
+    }
+    assert (
+        shown == health and sum(health.values()) > 0
+    )  # Dagster shows the warehouse's one definition of health
 
 
 def test_automation_is_on_in_fresh_definitions_and_mapping_follows_any_partition(tmp_path: Path):
@@ -114,7 +139,9 @@ def test_automation_is_on_in_fresh_definitions_and_mapping_follows_any_partition
     }
     for asset in defs.assets:
         assert asset.automation_conditions_by_key[asset.key] is not None
-        assert asset.owners_by_key[asset.key] == ["team:data-platform"] and asset.descriptions_by_key[asset.key]
+        assert (
+            asset.owners_by_key[asset.key] == ["team:data-platform"] and asset.descriptions_by_key[asset.key]
+        )
     assert all(check.description for check in defs.asset_checks for check in check.check_specs)
     assert all(job.description and job.owners == ["team:data-platform"] for job in defs.jobs)
 
@@ -123,13 +150,17 @@ def test_automation_is_on_in_fresh_definitions_and_mapping_follows_any_partition
     with DagsterInstance.ephemeral() as instance:
         instance.add_dynamic_partitions("github_containers", ["acme/api", "acme/web"])
         first = evaluate_automation_conditions(defs, instance, evaluation_time=start)
-        hourly = evaluate_automation_conditions(defs, instance, evaluation_time=start + timedelta(hours=1), cursor=first.cursor)
+        hourly = evaluate_automation_conditions(
+            defs, instance, evaluation_time=start + timedelta(hours=1), cursor=first.cursor
+        )
         assert hourly.get_requested_partitions(github) == {"acme/api", "acme/web"}
         assert hourly.get_num_requested(mapping) == 0  # nothing synced yet
         # One repository syncs, the other never does: mapping still runs.
         instance.report_runless_asset_event(AssetMaterialization(github, partition="acme/api"))
         later = start + timedelta(hours=1, minutes=1)
-        after_sync = evaluate_automation_conditions(defs, instance, evaluation_time=later, cursor=hourly.cursor)
+        after_sync = evaluate_automation_conditions(
+            defs, instance, evaluation_time=later, cursor=hourly.cursor
+        )
         assert after_sync.get_num_requested(mapping) == 1
 
 
@@ -161,7 +192,11 @@ def test_alerts_name_stale_containers_and_warn_on_an_alignment_drop(tmp_path: Pa
     warehouse = tmp_path / "w.duckdb"
     now = datetime.now(UTC)
     con = open_warehouse(warehouse)
-    for container, hours_ago, status in [("acme/api", 1, "success"), ("acme/web", 5, "success"), ("acme/web", 0.5, "failed")]:
+    for container, hours_ago, status in [
+        ("acme/api", 1, "success"),
+        ("acme/web", 5, "success"),
+        ("acme/web", 0.5, "failed"),
+    ]:
         at = now - timedelta(hours=hours_ago)
         con.execute(
             "INSERT INTO meta.sync_runs (run_id, source, source_name, instance, container, stream, status, started_at, finished_at) "
@@ -175,7 +210,9 @@ def test_alerts_name_stale_containers_and_warn_on_an_alignment_drop(tmp_path: Pa
         )
     con.close()
 
-    path = github_only(tmp_path, ["acme/api", "acme/web", "acme/infra"])  # stale_after_hours 3, alignment_drop 0.05
+    path = github_only(
+        tmp_path, ["acme/api", "acme/web", "acme/infra"]
+    )  # stale_after_hours 3, alignment_drop 0.05
     defs = build_definitions(path, warehouse=warehouse)
     checks = {spec.name: check for check in defs.asset_checks for spec in check.check_specs}
     resources = {key: defs.resources[key] for key in ("duckdb", "threadline")}  # no token needed

@@ -14,7 +14,9 @@ from tests.conftest import ANCHOR, EXAMPLES
 
 def test_demo_leaves_a_warehouse_and_a_report_with_numbers_from_the_sandbox(tmp_path: Path, caplog):
     caplog.set_level(logging.INFO)
-    result = run_demo(load_config(EXAMPLES / "threadline.yaml"), out_dir=tmp_path, spec=OrgSpec(anchor=ANCHOR))
+    result = run_demo(
+        load_config(EXAMPLES / "threadline.yaml"), out_dir=tmp_path, spec=OrgSpec(anchor=ANCHOR)
+    )
     data = result.report.data
 
     # The example config asks for what it gets (Asana goals mapped onto goals.yaml goals): no warnings.
@@ -32,7 +34,11 @@ def test_demo_leaves_a_warehouse_and_a_report_with_numbers_from_the_sandbox(tmp_
     # The incremental run made more requests than the first only because it also swept.
     second = result.second_sync
     sweep_requests = sum(s.requests for s in second.streams if s.stream == "sweep")
-    assert second.total("requests") - sweep_requests < result.first_sync.total("requests") < second.total("requests")
+    assert (
+        second.total("requests") - sweep_requests
+        < result.first_sync.total("requests")
+        < second.total("requests")
+    )
     assert result.mapping.by_method.get("rule", 0) > 0 and result.mapping.by_method.get("unaligned", 0) > 0
 
 
@@ -41,7 +47,9 @@ def test_demo_summary_says_which_requests_were_the_sweep(tmp_path: Path):
 
     from pipelines.cli import app
 
-    result = CliRunner().invoke(app, ["demo", "-c", str(EXAMPLES / "threadline.yaml"), "--out-dir", str(tmp_path)])
+    result = CliRunner().invoke(
+        app, ["demo", "-c", str(EXAMPLES / "threadline.yaml"), "--out-dir", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     line = next(line for line in result.stdout.splitlines() if "a day later" in line)
     total, sweep = map(int, re.search(r"in (\d+) requests, (\d+) of them for the sweep", line).groups())

@@ -46,11 +46,20 @@ def session_members(sid: int) -> list[int]:
 
 
 def start(tmp_path: Path, ui: int, sandbox: int) -> subprocess.Popen:
-    env = {**os.environ, "DAGSTER_PORT": str(ui), "SANDBOX_PORT": str(sandbox), "DAGSTER_HOME": str(tmp_path / "home")}
+    env = {
+        **os.environ,
+        "DAGSTER_PORT": str(ui),
+        "SANDBOX_PORT": str(sandbox),
+        "DAGSTER_HOME": str(tmp_path / "home"),
+    }
     return subprocess.Popen(
-        ["bash", str(SCRIPT)], env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        ["bash", str(SCRIPT)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_sigterm_stops_everything_make_dev_started(tmp_path: Path):

@@ -29,7 +29,9 @@ def chromium_path() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise RuntimeError("no chromium on PATH: install Debian's package (apt-get install -y chromium); .ci/run does")
+    raise RuntimeError(
+        "no chromium on PATH: install Debian's package (apt-get install -y chromium); .ci/run does"
+    )
 
 
 @dataclass
@@ -127,20 +129,34 @@ class Browser:
         if method == "Network.requestWillBeSent":
             self.events.requests.append(params["request"]["url"])
         elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            self.events.console_errors.append(" ".join(str(a.get("value", a.get("description"))) for a in params["args"]))
+            self.events.console_errors.append(
+                " ".join(str(a.get("value", a.get("description"))) for a in params["args"])
+            )
         elif method == "Runtime.exceptionThrown":
             self.events.console_errors.append(params["exceptionDetails"].get("text", "exception"))
         elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
             self.events.console_errors.append(params["entry"]["text"])
         elif method == "Page.javascriptDialogOpening":
             self.events.dialogs.append(params.get("message", ""))
-            self._socket.send(json.dumps({"id": next(self._ids), "method": "Page.handleJavaScriptDialog",
-                                          "params": {"accept": False}}))
+            self._socket.send(
+                json.dumps(
+                    {
+                        "id": next(self._ids),
+                        "method": "Page.handleJavaScriptDialog",
+                        "params": {"accept": False},
+                    }
+                )
+            )
 
     def open(self, path: Path, width: int, height: int = 900) -> None:
         """Load a local file at a viewport width, and wait until it has loaded."""
-        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
-                  mobile=width < 600)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
         self.send("Page.navigate", url=path.resolve().as_uri())
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
@@ -163,8 +179,12 @@ class Browser:
         width, height = self.evaluate(
             "[document.documentElement.clientWidth, Math.ceil(document.documentElement.scrollHeight)]"
         )
-        shot = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                         clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1})
+        shot = self.send(
+            "Page.captureScreenshot",
+            format="png",
+            captureBeyondViewport=True,
+            clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(shot["data"]))
         return path

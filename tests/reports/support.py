@@ -80,23 +80,50 @@ def done(**fields):
 def load_org(con: duckdb.DuckDBPyConnection, tmp_path: Path, *, hostile: bool = False) -> None:
     """Items, goals and rules; the hostile variant puts markup and script URLs in every text."""
     bad = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
-    names = {"growth": f"Grow {bad}" if hostile else "Grow", "checkout": f"Checkout | *conv* {bad}" if hostile else "Checkout conversion"}
-    goals = load_goals(write(tmp_path / "goals.yaml", GOALS.format(**{k: _yaml(v) for k, v in names.items()})))
+    names = {
+        "growth": f"Grow {bad}" if hostile else "Grow",
+        "checkout": f"Checkout | *conv* {bad}" if hostile else "Checkout conversion",
+    }
+    goals = load_goals(
+        write(tmp_path / "goals.yaml", GOALS.format(**{k: _yaml(v) for k, v in names.items()}))
+    )
     rules = load_rules(write(tmp_path / "rules.yaml", RULES), goals)
-    title = (lambda key: f"{key} {bad} [x](javascript:alert(1))") if hostile else (lambda key: f"work on {key}")
-    url = (lambda key: "javascript:alert(document.domain)") if hostile else (lambda key: f"https://example.test/{key}")
+    title = (
+        (lambda key: f"{key} {bad} [x](javascript:alert(1))") if hostile else (lambda key: f"work on {key}")
+    )
+    url = (
+        (lambda key: "javascript:alert(document.domain)")
+        if hostile
+        else (lambda key: f"https://example.test/{key}")
+    )
     extra = [f"<b onmouseover=alert(1)>{bad}"] if hostile else []
     created = day(9, 1)
 
     def gh(key: str, labels: list[str], completed: datetime | None, **more):
         state = done(completed_at=completed) if completed else {}
-        return item(key, title=title(key), url=url(key), labels=[*labels, *extra], team="web", created_at=created,
-                    **state, **more)
+        return item(
+            key,
+            title=title(key),
+            url=url(key),
+            labels=[*labels, *extra],
+            team="web",
+            created_at=created,
+            **state,
+            **more,
+        )
 
     def jr(key: str, labels: list[str], points: float, completed: datetime | None):
         state = done(completed_at=completed) if completed else {}
-        return jira(key, title=title(key), url=url(key), labels=[*labels, *extra], team="payments", estimate=points,
-                    created_at=created, **state)
+        return jira(
+            key,
+            title=title(key),
+            url=url(key),
+            labels=[*labels, *extra],
+            team="payments",
+            estimate=points,
+            created_at=created,
+            **state,
+        )
 
     load(
         con,
@@ -131,4 +158,9 @@ def _yaml(text: str) -> str:
 
 
 def _github_source() -> dict:
-    return {"kind": "github", "name": "github", "base_url": "https://api.github.com", "repos": [{"name": "acme/api"}]}
+    return {
+        "kind": "github",
+        "name": "github",
+        "base_url": "https://api.github.com",
+        "repos": [{"name": "acme/api"}],
+    }

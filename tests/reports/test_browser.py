@@ -71,7 +71,9 @@ SCRIPT_TRACES = """
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo")
-    return run_demo(load_config(EXAMPLES / "threadline.yaml"), out_dir=out, spec=OrgSpec(anchor=ANCHOR)).report.html
+    return run_demo(
+        load_config(EXAMPLES / "threadline.yaml"), out_dir=out, spec=OrgSpec(anchor=ANCHOR)
+    ).report.html
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +97,12 @@ def test_demo_report_in_chromium(demo_report: Path, browser: Browser, width: int
     assert browser.evaluate(SMALLEST_CHART_TEXT) >= 7.5  # readable on a phone too
     links = browser.evaluate(SCRIPT_TRACES)["links"]
     item_links = [link for link in links if not link.startswith("#")]
-    assert item_links and all(link.startswith(("https://acme.atlassian.net/browse/", "https://github.com/",
-                                               "https://app.asana.com/")) for link in item_links), item_links
+    assert item_links and all(
+        link.startswith(
+            ("https://acme.atlassian.net/browse/", "https://github.com/", "https://app.asana.com/")
+        )
+        for link in item_links
+    ), item_links
     shot = browser.screenshot(SCREENSHOTS / f"demo-report-{width}.png")
     assert shot.stat().st_size > 10_000
 
@@ -110,7 +116,9 @@ def test_demo_report_prints(demo_report: Path, browser: Browser):
             "[...document.querySelectorAll('figure.chart .wide, figure.chart .narrow')]"
             ".map(e => e.className + ':' + getComputedStyle(e).display)"
         )
-        assert shown and all(s.endswith(":block") if s.startswith("wide") else s.endswith(":none") for s in shown)
+        assert shown and all(
+            s.endswith(":block") if s.startswith("wide") else s.endswith(":none") for s in shown
+        )
         assert browser.evaluate("getComputedStyle(document.querySelector('#balance')).breakBefore") == "page"
         pdf = browser.send("Page.printToPDF", printBackground=True)["data"]
         (SCREENSHOTS / "demo-report.pdf").write_bytes(base64.b64decode(pdf))
@@ -121,8 +129,13 @@ def test_demo_report_prints(demo_report: Path, browser: Browser):
 
 def test_hostile_report_runs_no_script(con, tmp_path: Path, browser: Browser):
     load_org(con, tmp_path, hostile=True)
-    files = build_report(con, tmp_path / "hostile.html", organisation='Acme <script>window.__pwned=3</script>',
-                         end=END, weeks=2)
+    files = build_report(
+        con,
+        tmp_path / "hostile.html",
+        organisation="Acme <script>window.__pwned=3</script>",
+        end=END,
+        weeks=2,
+    )
     browser.events.dialogs.clear()
     browser.events.console_errors.clear()
     for width in WIDTHS:

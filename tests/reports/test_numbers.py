@@ -16,8 +16,15 @@ from tests.reports.support import END, load_org
 @pytest.fixture
 def report(con, tmp_path: Path):
     load_org(con, tmp_path)
-    return build_report(con, tmp_path / "out" / "report.html", organisation="Acme", end=END, weeks=2, trend_weeks=4,
-                        planned_notes={"maintenance": "maintenance work"})
+    return build_report(
+        con,
+        tmp_path / "out" / "report.html",
+        organisation="Acme",
+        end=END,
+        weeks=2,
+        trend_weeks=4,
+        planned_notes={"maintenance": "maintenance work"},
+    )
 
 
 def test_investment_balance_splits_completed_effort_by_kind(report):
@@ -31,7 +38,10 @@ def test_investment_balance_splits_completed_effort_by_kind(report):
 
 def test_period_comparison_against_the_previous_period_of_equal_length(report):
     data = report.data
-    assert (data.period.previous.start, data.period.previous.end) == (data.period.start - (END - data.period.start), data.period.start)
+    assert (data.period.previous.start, data.period.previous.end) == (
+        data.period.start - (END - data.period.start),
+        data.period.start,
+    )
     before = data.previous_balance
     assert before.effort == {"goal": 3.0, "planned": 0.0, "inactive_goal": 0.0, "unexplained": 1.0}
     assert before.completed_items == 3
@@ -41,7 +51,11 @@ def test_period_comparison_against_the_previous_period_of_equal_length(report):
     assert (effort.current, effort.previous, change(effort)) == (14.0, 4.0, "▲ 10")
     assert (items.current, items.previous) == (8, 3)
     assert unexplained.previous == 0.25
-    assert (alignment.tone, effort.tone, unexplained.tone) == ("bad", "", "bad")  # 29% unexplained, up from 25%
+    assert (alignment.tone, effort.tone, unexplained.tone) == (
+        "bad",
+        "",
+        "bad",
+    )  # 29% unexplained, up from 25%
 
     payments_now, payments_before = data.team_balances["payments"]
     assert payments_now.effort == {"goal": 4.0, "planned": 2.0, "inactive_goal": 0.0, "unexplained": 3.0}
@@ -55,8 +69,16 @@ def test_effort_units_are_named_and_converted(report):
     data = report.data
     assert data.unit == "points"
     units = {u["source"]: u for u in data.units}
-    assert (units["jira"]["items"], units["jira"]["estimated_items"], units["jira"]["effort"]) == (3, 3, 9.0)  # (8+4+6)/2
-    assert (units["github"]["items"], units["github"]["estimated_items"], units["github"]["effort"]) == (5, 0, 5.0)
+    assert (units["jira"]["items"], units["jira"]["estimated_items"], units["jira"]["effort"]) == (
+        3,
+        3,
+        9.0,
+    )  # (8+4+6)/2
+    assert (units["github"]["items"], units["github"]["estimated_items"], units["github"]["effort"]) == (
+        5,
+        0,
+        5.0,
+    )
     html = report.html.read_text()
     assert "1 story points = 0.5 points" in html
     assert "Completed effort (points)" in html  # chart axes name the unit
@@ -69,15 +91,30 @@ def test_takeaways_say_what_to_act_on_with_numbers_and_links(report):
     assert sentences[0] == ("Alignment fell from 75% to 43% versus the previous 2 weeks.", "comparison")
     # shares are of aligned effort on active goals: checkout 5 of 6, mobile 1 of 6 (17% < half of 40%)
     assert ("Mobile orders got 17% of aligned effort against a 40% target.", "goal-mobile") in sentences
-    assert ("29% of completed effort is unexplained: no goal, and no rule setting it aside; most of it in PAY.",
-            "unexplained") in sentences  # 4 of 14 points; PAY-3 (3 points) outweighs acme/api's g4
-    assert ("21% of completed effort was planned non-goal work, mostly maintenance work; it is not counted "
-            "against alignment of unplanned work.", "balance") in sentences
-    assert ("Ship SSO is off track: 0% of linked work done with 79% of its period gone.", "goal-sso") in sentences
+    assert (
+        "29% of completed effort is unexplained: no goal, and no rule setting it aside; most of it in PAY.",
+        "unexplained",
+    ) in sentences  # 4 of 14 points; PAY-3 (3 points) outweighs acme/api's g4
+    assert (
+        "21% of completed effort was planned non-goal work, mostly maintenance work; it is not counted "
+        "against alignment of unplanned work.",
+        "balance",
+    ) in sentences
+    assert (
+        "Ship SSO is off track: 0% of linked work done with 79% of its period gone.",
+        "goal-sso",
+    ) in sentences
     # starved: SSO (named above already) and Partner programme, which has no work at all
     assert ("1 goal has had nothing completed in 21 days: Partner programme.", "goals") in sentences
     # in the rules' order: alignment, off track, under target, unexplained, starved, planned; six at most
-    assert [s for _, s in sentences] == ["comparison", "goal-sso", "goal-mobile", "unexplained", "goals", "balance"]
+    assert [s for _, s in sentences] == [
+        "comparison",
+        "goal-sso",
+        "goal-mobile",
+        "unexplained",
+        "goals",
+        "balance",
+    ]
     html = report.html.read_text()
     for _, section in sentences:
         assert f'id="{section}"' in html  # every takeaway links to a section that exists
@@ -86,10 +123,18 @@ def test_takeaways_say_what_to_act_on_with_numbers_and_links(report):
 def test_goal_tree_orders_by_effort_and_lists_top_items_with_their_method(report):
     goals = report.data.goals
     assert [(g["goal_id"], g["depth"]) for g in goals] == [
-        ("growth", 0), ("checkout", 1), ("mobile", 1), ("partners", 1), ("sso", 1), ("old", 0)
-    ]  # fmt: skip  (largest effort first; partners and sso, with none, as the warehouse lists them)
+        ("growth", 0),
+        ("checkout", 1),
+        ("mobile", 1),
+        ("partners", 1),
+        ("sso", 1),
+        ("old", 0),
+    ]  # largest effort first; partners and sso, with none, as the warehouse lists them
     checkout = goals[1]
-    assert [(i["key"], i["effort"], i["method"]) for i in checkout["top_items"]] == [("PAY-1", 4.0, "rule"), ("g1", 1.0, "rule")]
+    assert [(i["key"], i["effort"], i["method"]) for i in checkout["top_items"]] == [
+        ("PAY-1", 4.0, "rule"),
+        ("g1", 1.0, "rule"),
+    ]
     assert checkout["top_items"][0]["url"] == "https://example.test/PAY-1"
     assert '<a href="https://example.test/PAY-1"' in report.html.read_text()
 
@@ -111,7 +156,9 @@ def test_markdown_summary_is_commonmark_with_tables_that_end(report):
 
 def test_hostile_text_stays_text_in_both_files(con, tmp_path: Path):
     load_org(con, tmp_path, hostile=True)
-    files = build_report(con, tmp_path / "report.html", organisation="Acme <script>x</script>", end=END, weeks=2)
+    files = build_report(
+        con, tmp_path / "report.html", organisation="Acme <script>x</script>", end=END, weeks=2
+    )
     html = files.html.read_text()
     assert not re.search(r"<(script|img)[\s>]|<b on", html)
     assert "javascript:" not in re.sub(r"\[x\]\(javascript:alert\(1\)\)", "", html.replace("&#34;", '"'))
@@ -127,7 +174,9 @@ def test_counting_items_instead_of_estimates(con, tmp_path: Path):
     from tests.reports.support import _github_source
 
     load_org(con, tmp_path)
-    config = ThreadlineConfig(effort=EffortConfig(measure="items"), report=ReportConfig(weeks=2), sources=[_github_source()])
+    config = ThreadlineConfig(
+        effort=EffortConfig(measure="items"), report=ReportConfig(weeks=2), sources=[_github_source()]
+    )
     write_effort_defaults(con, config)
     files = build_report(con, tmp_path / "r.html", organisation="Acme", end=END, weeks=2)
     balance = files.data.balance
@@ -144,7 +193,14 @@ def test_data_freshness_names_containers_whose_last_sync_failed(con, tmp_path: P
         ("r1", "acme/api", "success", "2026-11-20 08:00", "2026-11-20 08:01", None),
         ("r1", "acme/web", "success", "2026-11-20 08:00", "2026-11-20 08:02", None),
         ("r2", "acme/api", "success", "2026-11-21 08:00", "2026-11-21 08:01", None),
-        ("r2", "acme/web", "failed", "2026-11-21 08:00", "2026-11-21 08:03", "403 Forbidden: token lacks access"),
+        (
+            "r2",
+            "acme/web",
+            "failed",
+            "2026-11-21 08:00",
+            "2026-11-21 08:03",
+            "403 Forbidden: token lacks access",
+        ),
     ]
     for run, container, status, started, finished, error in runs:
         con.execute(
@@ -153,7 +209,10 @@ def test_data_freshness_names_containers_whose_last_sync_failed(con, tmp_path: P
             [run, container, status, started + "+00", finished + "+00", error],
         )
     files = build_report(con, tmp_path / "r.html", organisation="Acme", end=END, weeks=2)
-    stale = [(f["container"], f["last_status"], f["last_success"].strftime("%d %b %H:%M")) for f in files.data.stale]
+    stale = [
+        (f["container"], f["last_status"], f["last_success"].strftime("%d %b %H:%M"))
+        for f in files.data.stale
+    ]
     assert stale == [("acme/web", "failed", "20 Nov 08:02")]
     html = files.html.read_text()
     assert "1 container did not sync on the last run" in html and "403 Forbidden: token lacks access" in html

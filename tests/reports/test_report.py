@@ -24,7 +24,9 @@ def test_report_numbers_come_from_the_warehouse_and_source_text_is_escaped(sandb
     goals = load_goals(EXAMPLES / "goals.yaml")
     apply_mapping(con, goals, load_rules(EXAMPLES / "rules.yaml", goals), ANCHOR)
 
-    files = build_report(con, tmp_path / "r.html", organisation="Acme <Inc>", end=ANCHOR + timedelta(days=1), weeks=12)
+    files = build_report(
+        con, tmp_path / "r.html", organisation="Acme <Inc>", end=ANCHOR + timedelta(days=1), weeks=12
+    )
     html = files.html.read_text()
 
     assert "<script>" not in html and "<img" not in html

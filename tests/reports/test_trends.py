@@ -46,7 +46,12 @@ def done_at(when: datetime) -> dict:
 
 
 def test_week_starts_are_the_mondays_up_to_the_end():
-    assert week_starts(END, 4) == [date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 19), date(2026, 10, 26)]
+    assert week_starts(END, 4) == [
+        date(2026, 10, 5),
+        date(2026, 10, 12),
+        date(2026, 10, 19),
+        date(2026, 10, 26),
+    ]
     # an end in the middle of a week includes that week
     assert week_starts(datetime(2026, 11, 4, 15, tzinfo=UTC), 2) == [date(2026, 10, 26), date(2026, 11, 2)]
 
@@ -66,8 +71,10 @@ def test_goal_trend_is_rebuilt_week_by_week_from_item_dates(con, tmp_path: Path)
         item("E", labels=["checkout"], estimate=5, created_at=at(11, 3)),
     )
     apply_mapping(con, goals, load_rules(write(tmp_path / "rules.yaml", RULES), goals), END)
-    con.execute("INSERT INTO core.goal_history (snapshot_date, goal_id, linked_effort, done_effort, progress, elapsed, "
-                "health, starved, taken_at) VALUES (DATE '2026-10-20', 'checkout', 3, 2, 0.66, 0.3, 'on_track', false, now())")
+    con.execute(
+        "INSERT INTO core.goal_history (snapshot_date, goal_id, linked_effort, done_effort, progress, elapsed, "
+        "health, starved, taken_at) VALUES (DATE '2026-10-20', 'checkout', 3, 2, 0.66, 0.3, 'on_track', false, now())"
+    )
 
     data = collect(con, organisation="t", period=Period.last_weeks(END, 4), generated_at=END, trend_weeks=4)
     trends = {g["goal_id"]: g["trend"] for g in data.goals}
@@ -85,7 +92,12 @@ def test_goal_trend_is_rebuilt_week_by_week_from_item_dates(con, tmp_path: Path)
     # The pillar: its children's weighted mean (checkout 1, mobile 3), as marts.goal_progress rolls up.
     growth = trends["growth"]
     assert growth.completed == [0, 2, 1, 1]
-    assert growth.progress == [0, pytest.approx((2 / 3 + 3 * 0) / 4), pytest.approx((0.5 + 3) / 4), pytest.approx((0.75 + 3) / 4)]
+    assert growth.progress == [
+        0,
+        pytest.approx((2 / 3 + 3 * 0) / 4),
+        pytest.approx((0.5 + 3) / 4),
+        pytest.approx((0.75 + 3) / 4),
+    ]
 
 
 def test_reconstructed_progress_of_the_last_week_matches_the_warehouse_today(con, tmp_path: Path):

@@ -28,7 +28,11 @@ def test_next_page_only_with_limit_null_on_the_last_page_and_offsets_are_opaque(
         if body["next_page"] is None:
             break
         next_page = body["next_page"]
-        assert next_page["path"].startswith("/tasks?") and "project=" in next_page["path"] and "limit=10" in next_page["path"]
+        assert (
+            next_page["path"].startswith("/tasks?")
+            and "project=" in next_page["path"]
+            and "limit=10" in next_page["path"]
+        )
         assert next_page["uri"].endswith(next_page["path"]) and next_page["offset"] not in everything
         body = httpx.get(next_page["uri"], headers=AUTH).json()
     assert seen == everything and len(seen) > 10
@@ -39,12 +43,26 @@ def test_next_page_only_with_limit_null_on_the_last_page_and_offsets_are_opaque(
 
 def test_compact_tasks_by_default_and_opt_fields_honoured(sandbox):
     compact = get(sandbox, "/tasks", project=PROJECT, limit=1).json()["data"][0]
-    assert set(compact) == {"gid", "resource_type", "name", "resource_subtype"} and compact["resource_type"] == "task"
-    chosen = get(sandbox, "/tasks", project=PROJECT, limit=1, opt_fields="name,assignee,memberships.section.name,modified_at").json()["data"][0]
+    assert (
+        set(compact) == {"gid", "resource_type", "name", "resource_subtype"}
+        and compact["resource_type"] == "task"
+    )
+    chosen = get(
+        sandbox,
+        "/tasks",
+        project=PROJECT,
+        limit=1,
+        opt_fields="name,assignee,memberships.section.name,modified_at",
+    ).json()["data"][0]
     assert set(chosen) == {"gid", "name", "assignee", "memberships", "modified_at"}
-    assert chosen["assignee"] is None or set(chosen["assignee"]) == {"gid", "resource_type"}  # nested: compact
+    assert chosen["assignee"] is None or set(chosen["assignee"]) == {
+        "gid",
+        "resource_type",
+    }  # nested: compact
     assert set(chosen["memberships"][0]["section"]) == {"gid", "name"}
-    assert chosen["modified_at"].endswith("Z") and len(chosen["modified_at"]) == len("2012-02-22T02:06:58.147Z")
+    assert chosen["modified_at"].endswith("Z") and len(chosen["modified_at"]) == len(
+        "2012-02-22T02:06:58.147Z"
+    )
 
 
 def test_tasks_need_a_project_and_errors_have_asanas_shape(sandbox):
@@ -52,9 +70,16 @@ def test_tasks_need_a_project_and_errors_have_asanas_shape(sandbox):
     assert missing.status_code == 400
     error = missing.json()["errors"][0]
     assert error["message"] == "project: Missing input" and error["help"].startswith("For more information")
-    assert get(sandbox, "/tasks", assignee="1200000000001000").json()["errors"][0]["message"] == "workspace: Missing input"
-    assert get(sandbox, "/tasks", assignee="1200000000001000", workspace="1200000000000001").status_code == 200
-    denied = httpx.get(asana_url(sandbox) + "/tasks", params={"project": PROJECT}, headers={"Authorization": "Bearer nope"})
+    assert (
+        get(sandbox, "/tasks", assignee="1200000000001000").json()["errors"][0]["message"]
+        == "workspace: Missing input"
+    )
+    assert (
+        get(sandbox, "/tasks", assignee="1200000000001000", workspace="1200000000000001").status_code == 200
+    )
+    denied = httpx.get(
+        asana_url(sandbox) + "/tasks", params={"project": PROJECT}, headers={"Authorization": "Bearer nope"}
+    )
     assert denied.status_code == 401 and denied.json() == {"errors": [{"message": "Not Authorized"}]}
     assert get(sandbox, "/projects/1200000000000666").status_code == 404
 
@@ -82,11 +107,15 @@ def test_modified_since_and_a_subtask_edit_that_leaves_its_parent_unmodified(san
     assert parent.modified_at == before
     # ...but the project's event stream saw it, as a story on the subtask.
     token = get(sandbox, "/events", resource=PROJECT)
-    assert token.status_code == 412 and token.json()["errors"][0]["message"].startswith("Sync token invalid or too old")
+    assert token.status_code == 412 and token.json()["errors"][0]["message"].startswith(
+        "Sync token invalid or too old"
+    )
     data.complete(subtask.gid, start + timedelta(minutes=10))
     events = get(sandbox, "/events", resource=PROJECT, sync=token.json()["sync"]).json()
     assert events["has_more"] is False and events["sync"]
-    assert [(e["resource"]["resource_type"], e["parent"]["gid"]) for e in events["data"]] == [("story", subtask.gid)]
+    assert [(e["resource"]["resource_type"], e["parent"]["gid"]) for e in events["data"]] == [
+        ("story", subtask.gid)
+    ]
 
 
 def test_event_tokens_expire_after_a_day(sandbox):
@@ -112,12 +141,18 @@ def test_users_me_and_projects(sandbox):
     assert me["workspaces"][0]["gid"] == sandbox.asana.workspace
     team = get(sandbox, "/teams/1200000000000013/projects", opt_fields="name").json()["data"]
     assert {p["name"] for p in team} == {"Enterprise pipeline", "Partners and renewals"}
-    assert len(get(sandbox, "/workspaces/1200000000000001/projects").json()["data"]) == len(sandbox.asana.projects)
+    assert len(get(sandbox, "/workspaces/1200000000000001/projects").json()["data"]) == len(
+        sandbox.asana.projects
+    )
 
 
 def test_same_seed_same_workspace_and_advance_is_deterministic(org_spec):
     first, second = AsanaData(org_spec), AsanaData(org_spec)
-    shape = [(t.gid, t.name, t.parent, t.modified_at, t.completed_at, tuple(t.tags)) for t in first.tasks.values()]
-    assert shape == [(t.gid, t.name, t.parent, t.modified_at, t.completed_at, tuple(t.tags)) for t in second.tasks.values()]
+    shape = [
+        (t.gid, t.name, t.parent, t.modified_at, t.completed_at, tuple(t.tags)) for t in first.tasks.values()
+    ]
+    assert shape == [
+        (t.gid, t.name, t.parent, t.modified_at, t.completed_at, tuple(t.tags)) for t in second.tasks.values()
+    ]
     end = org_spec.anchor + timedelta(hours=6)
     assert first.advance(org_spec.anchor, end) == second.advance(org_spec.anchor, end)

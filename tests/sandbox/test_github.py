@@ -11,7 +11,9 @@ AUTH = {"Authorization": f"token {SANDBOX_TOKEN}"}
 
 def test_link_pagination_repeats_every_query_parameter(sandbox):
     url = sandbox.service_url("github") + "/repos/acme/api/issues"
-    first = httpx.get(url, params={"state": "all", "per_page": 5, "sort": "updated", "labels": "bug"}, headers=AUTH)
+    first = httpx.get(
+        url, params={"state": "all", "per_page": 5, "sort": "updated", "labels": "bug"}, headers=AUTH
+    )
     assert first.status_code == 200
     links = first.headers["link"]
     assert 'rel="next"' in links and 'rel="last"' in links and 'rel="prev"' not in links
@@ -49,11 +51,21 @@ def test_pull_requests_are_in_the_issues_list_and_since_is_inclusive(sandbox):
 def test_rate_limit_headers_and_error_bodies(sandbox):
     url = sandbox.service_url("github") + "/repos/acme/api/issues"
     ok = httpx.get(url, headers=AUTH)
-    for header in ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-used", "x-ratelimit-reset", "x-ratelimit-resource"):
+    for header in (
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-used",
+        "x-ratelimit-reset",
+        "x-ratelimit-resource",
+    ):
         assert header in ok.headers
     denied = httpx.get(url, headers={"Authorization": "token nope"})
     assert denied.status_code == 401
-    assert denied.json() == {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}
+    assert denied.json() == {
+        "message": "Bad credentials",
+        "documentation_url": "https://docs.github.com/rest",
+        "status": "401",
+    }
     missing = httpx.get(sandbox.service_url("github") + "/repos/acme/nothing/issues", headers=AUTH)
     assert missing.status_code == 404 and missing.json()["message"] == "Not Found"
     invalid = httpx.get(url, params={"state": "sideways"}, headers=AUTH)

@@ -12,7 +12,9 @@ from jira import JIRA
 from sandbox import SANDBOX_TOKEN
 from sandbox.jira.data import JiraData
 
-AUTH = {"Authorization": "Basic " + base64.b64encode(f"anyone@acme.example:{SANDBOX_TOKEN}".encode()).decode()}
+AUTH = {
+    "Authorization": "Basic " + base64.b64encode(f"anyone@acme.example:{SANDBOX_TOKEN}".encode()).decode()
+}
 
 
 def api(sandbox, path: str, version: str = "3") -> str:
@@ -23,7 +25,12 @@ def test_search_pages_with_next_page_token_absent_on_the_last_page(sandbox):
     jql = "project in (PAY, MOB) ORDER BY updated ASC, id ASC"
     seen, token, pages = [], None, 0
     while True:
-        params = {"jql": jql, "maxResults": 40, "fields": "updated", **({"nextPageToken": token} if token else {})}
+        params = {
+            "jql": jql,
+            "maxResults": 40,
+            "fields": "updated",
+            **({"nextPageToken": token} if token else {}),
+        }
         body = httpx.get(api(sandbox, "/search/jql"), params=params, headers=AUTH).json()
         pages += 1
         assert "total" not in body and "startAt" not in body and "maxResults" not in body
@@ -40,11 +47,19 @@ def test_search_pages_with_next_page_token_absent_on_the_last_page(sandbox):
 
 
 def test_post_search_matches_get_and_rejects_unknown_keys(sandbox):
-    body = {"jql": "project = PLAT AND issuetype = Epic ORDER BY id ASC", "fields": ["summary"], "maxResults": 50,
-            "expand": None, "properties": None, "reconcileIssues": []}  # fmt: skip
+    body = {
+        "jql": "project = PLAT AND issuetype = Epic ORDER BY id ASC",
+        "fields": ["summary"],
+        "maxResults": 50,
+        "expand": None,
+        "properties": None,
+        "reconcileIssues": [],
+    }
     posted = httpx.post(api(sandbox, "/search/jql"), json=body, headers=AUTH).json()
     got = httpx.get(
-        api(sandbox, "/search/jql"), params={"jql": body["jql"], "fields": "summary", "maxResults": 50}, headers=AUTH
+        api(sandbox, "/search/jql"),
+        params={"jql": body["jql"], "fields": "summary", "maxResults": 50},
+        headers=AUTH,
     ).json()
     assert posted == got and posted["issues"]
     assert {i.key for i in sandbox.jira.visible() if i.project == "PLAT" and i.type == "Epic"} == {
@@ -87,13 +102,17 @@ def test_dates_in_jql_are_the_users_local_time_but_epoch_ms_is_absolute(sandbox)
 
 
 def test_errors_look_like_jira_cloud(sandbox):
-    denied = httpx.get(api(sandbox, "/myself"), headers={"Authorization": "Basic " + base64.b64encode(b"a@b:nope").decode()})
+    denied = httpx.get(
+        api(sandbox, "/myself"), headers={"Authorization": "Basic " + base64.b64encode(b"a@b:nope").decode()}
+    )
     assert denied.status_code == 401 and denied.headers["content-type"].startswith("text/plain")
     assert denied.text == "Client must be authenticated to access this resource."
     for version in ("2", "3"):
         removed = httpx.get(api(sandbox, "/search", version), params={"jql": "project = PAY"}, headers=AUTH)
         assert removed.status_code == 410 and "/rest/api/3/search/jql" in removed.json()["errorMessages"][0]
-    bad = httpx.get(api(sandbox, "/search/jql"), params={"jql": "project = PAY AND updated >> 3"}, headers=AUTH)
+    bad = httpx.get(
+        api(sandbox, "/search/jql"), params={"jql": "project = PAY AND updated >> 3"}, headers=AUTH
+    )
     assert bad.status_code == 400 and set(bad.json()) == {"errorMessages", "errors"}
     unknown = httpx.get(api(sandbox, "/search/jql"), params={"jql": "project = NOPE"}, headers=AUTH)
     assert unknown.json()["errorMessages"] == ["The value 'NOPE' does not exist for the field 'project'."]
@@ -114,7 +133,9 @@ def test_the_jira_library_works_on_v3_and_v2(sandbox):
             max_retries=0,
         )
         assert client.deploymentType == "Cloud"
-        found = client.enhanced_search_issues("project = MOB ORDER BY id ASC", maxResults=5, fields=["summary", "description"])
+        found = client.enhanced_search_issues(
+            "project = MOB ORDER BY id ASC", maxResults=5, fields=["summary", "description"]
+        )
         assert len(found) == 5 and found.nextPageToken
         assert isinstance(found[0].raw["fields"]["description"], description_type)
         rest = client.enhanced_search_issues("project = MOB ORDER BY id ASC", maxResults=0, fields=["id"])
@@ -128,4 +149,7 @@ def test_same_seed_same_site_and_the_keys_pull_requests_name_exist(org_spec):
     ]
     for project in ("PAY", "PLAT", "MOB"):
         assert all(first.by_key(f"{project}-{n}") for n in range(1, 61))
-    assert first.story_points_field.startswith("customfield_") and first.story_points_field != "customfield_10016"
+    assert (
+        first.story_points_field.startswith("customfield_")
+        and first.story_points_field != "customfield_10016"
+    )

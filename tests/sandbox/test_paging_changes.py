@@ -16,7 +16,9 @@ def no_duplicates(con, raw_table: str, source: str) -> None:
     raw = con.execute(f"SELECT count(*), count(DISTINCT item_id) FROM {raw_table}").fetchone()
     assert raw[0] == raw[1]
     assert con.execute("SELECT count(*) FROM meta.rejected_records").fetchone()[0] == 0
-    items = con.execute("SELECT count(*), count(DISTINCT item_id) FROM core.work_items WHERE source = ?", [source]).fetchone()
+    items = con.execute(
+        "SELECT count(*), count(DISTINCT item_id) FROM core.work_items WHERE source = ?", [source]
+    ).fetchone()
     assert items[0] == items[1]
 
 
@@ -27,7 +29,10 @@ def test_an_expired_jira_page_token_mid_sync_loses_nothing(sandbox, con):
     already_read, not_yet_read = order[0], order[-5]
 
     def edit_between_pages() -> None:
-        for issue, title in ((already_read, "Read, then edited mid-sync"), (not_yet_read, "Edited before its page")):
+        for issue, title in (
+            (already_read, "Read, then edited mid-sync"),
+            (not_yet_read, "Edited before its page"),
+        ):
             issue.summary = title
             data.touch(issue, sandbox.clock.now)
 
@@ -35,11 +40,16 @@ def test_an_expired_jira_page_token_mid_sync_loses_nothing(sandbox, con):
     report = run_sync(con, [jira_connector(sandbox, ["PAY"], page_size=10)])
 
     assert not report.failed and turn.hits == 1
-    assert [r.status for r in search_requests(sandbox, "PAY")].count(400) == 1  # one stale token, then recovered
+    assert [r.status for r in search_requests(sandbox, "PAY")].count(
+        400
+    ) == 1  # one stale token, then recovered
     assert warehouse_rows(con) == expected_rows(sandbox, ["PAY"])  # both edits included
     no_duplicates(con, "raw.jira_issues", "jira")
     titles = dict(con.execute("SELECT key, title FROM core.work_items WHERE source = 'jira'").fetchall())
-    assert titles[already_read.key] == "Read, then edited mid-sync" and titles[not_yet_read.key] == "Edited before its page"
+    assert (
+        titles[already_read.key] == "Read, then edited mid-sync"
+        and titles[not_yet_read.key] == "Edited before its page"
+    )
 
 
 def test_an_expired_asana_offset_mid_sync_loses_nothing(sandbox, con):
@@ -65,7 +75,9 @@ def test_an_expired_asana_offset_mid_sync_loses_nothing(sandbox, con):
     assert set(held) == set(expected)  # nothing lost
     # Exact, but for the one task edited after its page was read: the restarted listing skips it
     # (it was yielded once), and this sync's cursor makes the next one read it again.
-    assert {g: r for g, r in held.items() if g != already_read.gid} == {g: r for g, r in expected.items() if g != already_read.gid}
+    assert {g: r for g, r in held.items() if g != already_read.gid} == {
+        g: r for g, r in expected.items() if g != already_read.gid
+    }
     assert held[not_yet_read.gid][0] == "Edited before its page"
 
     again = run_sync(con, [connector])
@@ -91,7 +103,10 @@ def test_the_stale_cursor_answers_are_the_vendors(sandbox):
         headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
     )
     assert jira.status_code == 400
-    assert jira.json() == {"errorMessages": ["The provided next page token is invalid or expired."], "errors": {}}
+    assert jira.json() == {
+        "errorMessages": ["The provided next page token is invalid or expired."],
+        "errors": {},
+    }
 
 
 def test_a_jira_sweep_whose_token_goes_stale_lists_every_id(sandbox, con):

@@ -19,7 +19,19 @@ AUTH = {"Authorization": f"token {SANDBOX_TOKEN}"}
 
 def _snapshot(data: GitHubData) -> list[tuple]:
     return [
-        (i.repo, i.number, i.id, i.title, i.is_pr, tuple(i.labels), i.created_at, i.updated_at, i.state, i.milestone, i.parent)
+        (
+            i.repo,
+            i.number,
+            i.id,
+            i.title,
+            i.is_pr,
+            tuple(i.labels),
+            i.created_at,
+            i.updated_at,
+            i.state,
+            i.milestone,
+            i.parent,
+        )
         for repo in data.repos.values()
         for i in sorted(repo.issues.values(), key=lambda i: i.number)
     ]
@@ -52,7 +64,9 @@ def test_generation_is_linear_in_items():
 
 def _milestone_of(sandbox: Sandbox, repo: str, number: int) -> dict:
     url = sandbox.service_url("github") + f"/repos/{repo}/milestones"
-    return next(m for m in httpx.get(url, params={"state": "all"}, headers=AUTH).json() if m["number"] == number)
+    return next(
+        m for m in httpx.get(url, params={"state": "all"}, headers=AUTH).json() if m["number"] == number
+    )
 
 
 def test_milestone_counts_follow_a_change_made_by_hand(sandbox):
@@ -77,7 +91,10 @@ def test_listing_order_and_since_follow_an_edit(sandbox):
     after = httpx.get(url, params=params, headers=AUTH).json()
     assert [i["number"] for i in after] == [i["number"] for i in before[1:]] + [first.number]
     since = httpx.get(url, params={**params, "since": f"{newest:%Y-%m-%dT%H:%M:%SZ}"}, headers=AUTH).json()
-    expected = sorted((i for i in sandbox.github.repos["acme/web"].visible() if i.updated_at >= newest), key=lambda i: (i.updated_at, i.number))
+    expected = sorted(
+        (i for i in sandbox.github.repos["acme/web"].visible() if i.updated_at >= newest),
+        key=lambda i: (i.updated_at, i.number),
+    )
     assert [i["number"] for i in since] == [i.number for i in expected]
 
 
@@ -90,7 +107,9 @@ def test_quota_is_per_token_and_a_304_is_free(sandbox):
     assert statuses == [200, 200, 403]
     assert api.quotas.of("second-token").used == 2 and api.used == 0  # the sandbox token spent nothing
     mine = httpx.get(url, headers=AUTH)
-    assert mine.headers["x-ratelimit-used"] == "1" and mine.headers["x-ratelimit-remaining"] == str(api.limit - 1)
+    assert mine.headers["x-ratelimit-used"] == "1" and mine.headers["x-ratelimit-remaining"] == str(
+        api.limit - 1
+    )
     again = httpx.get(url, headers={**AUTH, "If-None-Match": mine.headers["etag"]})
     assert again.status_code == 304 and api.used == 1
     rate = httpx.get(sandbox.service_url("github") + "/rate_limit", headers=other).json()["resources"]["core"]
@@ -98,13 +117,18 @@ def test_quota_is_per_token_and_a_304_is_free(sandbox):
 
 
 def test_latency_delays_each_request_and_concurrent_requests_overlap():
-    with Sandbox(OrgSpec(seed=7, anchor=ANCHOR, github_items=50, jira_items=0, asana_items=0), latency=0.3) as sandbox:
+    with Sandbox(
+        OrgSpec(seed=7, anchor=ANCHOR, github_items=50, jira_items=0, asana_items=0), latency=0.3
+    ) as sandbox:
         url = sandbox.service_url("github") + "/repos/acme/api"
         started = time.perf_counter()
         assert httpx.get(url, headers=AUTH).status_code == 200
         assert time.perf_counter() - started >= 0.3
         statuses: list[int] = []
-        threads = [threading.Thread(target=lambda: statuses.append(httpx.get(url, headers=AUTH).status_code)) for _ in range(4)]
+        threads = [
+            threading.Thread(target=lambda: statuses.append(httpx.get(url, headers=AUTH).status_code))
+            for _ in range(4)
+        ]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -130,7 +154,12 @@ def _jira_pages(sandbox: Sandbox, between_pages=None) -> list[list[int]]:
     pages, token = [], None
     with httpx.Client(auth=("ada@acme.test", SANDBOX_TOKEN)) as client:
         while True:
-            params = {"jql": PAY_BY_UPDATE, "maxResults": 50, "fields": "updated", **({"nextPageToken": token} if token else {})}
+            params = {
+                "jql": PAY_BY_UPDATE,
+                "maxResults": 50,
+                "fields": "updated",
+                **({"nextPageToken": token} if token else {}),
+            }
             body = client.get(url, params=params).json()
             pages.append([int(issue["id"]) for issue in body["issues"]])
             token = body.get("nextPageToken")

@@ -15,14 +15,20 @@ from github.GithubException import UnknownObjectException
 from sandbox import SANDBOX_TOKEN
 
 GITHUB_AUTH = {"Authorization": f"token {SANDBOX_TOKEN}"}
-JIRA_AUTH = {"Authorization": "Basic " + base64.b64encode(f"ada@acme.example:{SANDBOX_TOKEN}".encode()).decode()}
+JIRA_AUTH = {
+    "Authorization": "Basic " + base64.b64encode(f"ada@acme.example:{SANDBOX_TOKEN}".encode()).decode()
+}
 ASANA_AUTH = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
 
 
 def test_unknown_paths_answer_each_vendors_json_404(sandbox):
     github = httpx.get(sandbox.service_url("github") + "/repos/acme/api/no-such-thing", headers=GITHUB_AUTH)
     assert github.status_code == 404
-    assert github.json() == {"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}
+    assert github.json() == {
+        "message": "Not Found",
+        "documentation_url": "https://docs.github.com/rest",
+        "status": "404",
+    }
     assert github.headers["x-ratelimit-limit"]  # GitHub's rate-limit headers come on errors too
 
     url = sandbox.service_url("jira") + "/rest/api/3/no-such-resource"
@@ -38,7 +44,9 @@ def test_unknown_paths_answer_each_vendors_json_404(sandbox):
 
 
 def test_pygithub_sees_an_unknown_object_not_a_generic_error(sandbox):
-    gh = Github(auth=Auth.Token(SANDBOX_TOKEN), base_url=sandbox.service_url("github"), seconds_between_requests=None)
+    gh = Github(
+        auth=Auth.Token(SANDBOX_TOKEN), base_url=sandbox.service_url("github"), seconds_between_requests=None
+    )
     repo = gh.get_repo("acme/api")  # served
     with pytest.raises(UnknownObjectException):
         repo.get_label("no-such-label")  # GET /repos/acme/api/labels/no-such-label: not served
@@ -62,10 +70,16 @@ def test_an_injected_429_says_when_to_come_back(sandbox, service, path, auth):
 def test_jiras_429_carries_its_documented_rate_limit_headers(sandbox):
     sandbox.add_fault(service="jira", path_contains="/search/jql", status=429, headers={"Retry-After": "90"})
     before = datetime.now(UTC)
-    answer = httpx.get(sandbox.service_url("jira") + "/rest/api/3/search/jql", params={"jql": "project = PAY"}, headers=JIRA_AUTH)
+    answer = httpx.get(
+        sandbox.service_url("jira") + "/rest/api/3/search/jql",
+        params={"jql": "project = PAY"},
+        headers=JIRA_AUTH,
+    )
     assert answer.status_code == 429 and answer.headers["retry-after"] == "90"
     reset = datetime.strptime(answer.headers["x-ratelimit-reset"], "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
-    assert before + timedelta(seconds=90) <= reset + timedelta(minutes=1) and reset <= before + timedelta(seconds=90 + 120)
+    assert before + timedelta(seconds=90) <= reset + timedelta(minutes=1) and reset <= before + timedelta(
+        seconds=90 + 120
+    )
     assert answer.headers["x-ratelimit-remaining"] == "0"
     assert {"x-ratelimit-limit", "x-ratelimit-nearlimit", "ratelimit-reason"} <= set(answer.headers)
     assert answer.json()["errorMessages"]

@@ -51,9 +51,17 @@ def _github_expected(sandbox: Sandbox, repos: list[str]) -> Rows:
         if item.repo not in repos:
             continue
         done = item.state == "closed"
-        completed = done and (item.merged_at is not None if item.is_pr else item.state_reason != "not_planned")
+        completed = done and (
+            item.merged_at is not None if item.is_pr else item.state_reason != "not_planned"
+        )
         category = "done" if done else ("in_progress" if item.is_pr else "todo")
-        out[github_native_id(item.repo, item.number)] = (item.title, category, completed, item.updated_at, list(item.labels))
+        out[github_native_id(item.repo, item.number)] = (
+            item.title,
+            category,
+            completed,
+            item.updated_at,
+            list(item.labels),
+        )
     return out
 
 
@@ -89,7 +97,11 @@ GITHUB = SourceCase(
     delete=_github_delete,
     victim=_github_victim,
     malformation=("labels_string", "labels is a string ('bug'), expected a list or null"),
-    cli_source=lambda sandbox, repo: {"kind": "github", "base_url": sandbox.service_url("github"), "repos": [repo]},
+    cli_source=lambda sandbox, repo: {
+        "kind": "github",
+        "base_url": sandbox.service_url("github"),
+        "repos": [repo],
+    },
 )
 
 
@@ -106,7 +118,9 @@ def _jira_actual(con) -> Rows:
 
 def _jira_delete(sandbox: Sandbox, project: str) -> set[str]:
     data = sandbox.jira
-    lone = [i for i in data.visible() if i.project == project and not data.children(i.id) and i.type != "Epic"][:2]
+    lone = [
+        i for i in data.visible() if i.project == project and not data.children(i.id) and i.type != "Epic"
+    ][:2]
     with sandbox.lock:
         sandbox.clock.advance(timedelta(hours=1))
         for issue in lone:
@@ -121,13 +135,19 @@ JIRA = SourceCase(
     missing="NOPE",
     listing="/search/jql",
     token_env={"token": "JIRA_API_TOKEN", "JIRA_EMAIL": "ops@acme.example"},
-    connect=lambda sandbox, projects, token=SANDBOX_TOKEN: jira_support.jira_connector(sandbox, projects, token=token),
+    connect=lambda sandbox, projects, token=SANDBOX_TOKEN: jira_support.jira_connector(
+        sandbox, projects, token=token
+    ),
     expected=_jira_expected,
     actual=_jira_actual,
     delete=_jira_delete,
     victim=lambda sandbox, project: str(sandbox.jira.by_key(f"{project}-2").id),
     malformation=("labels_string", "fields.labels is a string ('bug'), expected a list or null"),
-    cli_source=lambda sandbox, project: {"kind": "jira", "base_url": sandbox.service_url("jira"), "projects": [project]},
+    cli_source=lambda sandbox, project: {
+        "kind": "jira",
+        "base_url": sandbox.service_url("jira"),
+        "projects": [project],
+    },
 )
 
 
@@ -153,7 +173,9 @@ ASANA = SourceCase(
     missing="1200000000000777",
     listing="/tasks",
     token_env={"token": "ASANA_TOKEN"},
-    connect=lambda sandbox, projects, token=SANDBOX_TOKEN: asana_support.asana_connector(sandbox, projects, token=token),
+    connect=lambda sandbox, projects, token=SANDBOX_TOKEN: asana_support.asana_connector(
+        sandbox, projects, token=token
+    ),
     expected=lambda sandbox, projects: asana_support.sandbox_items(sandbox, projects),
     actual=lambda con: asana_support.warehouse_items(con),
     delete=_asana_delete,

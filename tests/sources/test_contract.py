@@ -56,17 +56,27 @@ def test_a_full_sync_matches_the_sandbox(case: SourceCase, sandbox, con):
 def test_a_second_sync_without_changes_writes_nothing(case: SourceCase, sandbox, con):
     connector = case.connect(sandbox, list(case.containers))
     run_sync(con, [connector])
-    before = con.execute("SELECT item_id, updated_at, synced_at, run_id FROM core.work_items ORDER BY 1").fetchall()
+    before = con.execute(
+        "SELECT item_id, updated_at, synced_at, run_id FROM core.work_items ORDER BY 1"
+    ).fetchall()
 
     again = run_sync(con, [connector])
 
     assert not again.failed and again.total("items_written") == 0
-    after = con.execute("SELECT item_id, updated_at, synced_at, run_id FROM core.work_items ORDER BY 1").fetchall()
+    after = con.execute(
+        "SELECT item_id, updated_at, synced_at, run_id FROM core.work_items ORDER BY 1"
+    ).fetchall()
     assert after == before  # not even re-written with a new synced_at
 
 
 @pytest.mark.parametrize(
-    "fault", [{"status": 429, "headers": {"Retry-After": "1"}}, {"status": 502}, {"status": 503}, {"kind": "truncate"}]
+    "fault",
+    [
+        {"status": 429, "headers": {"Retry-After": "1"}},
+        {"status": 502},
+        {"status": 503},
+        {"kind": "truncate"},
+    ],
 )
 def test_rate_limits_server_errors_and_cut_bodies_are_retried(case: SourceCase, sandbox, con, fault):
     sandbox.add_fault(service=case.kind, path_contains=case.listing, times=1, **fault)
@@ -91,7 +101,9 @@ def test_a_bad_token_exits_3_from_the_cli_with_one_line_and_writes_nothing(
     config.write_text(yaml.safe_dump({"sources": [case.cli_source(sandbox, case.containers[0])]}))
     warehouse = tmp_path / "out.duckdb"
     for name, value in case.token_env.items():
-        monkeypatch.setenv(value if name == "token" else name, "wrong-token-value" if name == "token" else value)
+        monkeypatch.setenv(
+            value if name == "token" else name, "wrong-token-value" if name == "token" else value
+        )
     monkeypatch.setenv("COLUMNS", "400")  # one line on screen too: no wrapping by the console
 
     result = CliRunner().invoke(app, ["-w", str(warehouse), "sync", "-c", str(config)])
@@ -113,7 +125,9 @@ def test_a_malformed_record_is_quarantined_while_the_rest_loads(case: SourceCase
     report = run_sync(con, [case.connect(sandbox, [container])])
 
     assert not report.failed and report.total("rejected") == 1
-    rejected = con.execute("SELECT source, container, native_id, reason FROM meta.rejected_records").fetchall()
+    rejected = con.execute(
+        "SELECT source, container, native_id, reason FROM meta.rejected_records"
+    ).fetchall()
     assert rejected == [(case.kind, case.names[0], victim, reason)]
     expected = case.expected(sandbox, [container])
     assert victim in expected
@@ -131,18 +145,25 @@ def test_deleted_items_are_marked_deleted_by_the_sweep(case: SourceCase, sandbox
     report = run_sync(con, [connector], sweep=True)
 
     sweeps = {s.container: s for s in report.streams if s.stream == "sweep"}
-    assert {name: s.items_deleted for name, s in sweeps.items()} == {case.names[0]: len(gone), case.names[1]: 0}
+    assert {name: s.items_deleted for name, s in sweeps.items()} == {
+        case.names[0]: len(gone),
+        case.names[1]: 0,
+    }
     deleted = con.execute("SELECT native_id FROM core.work_items WHERE is_deleted AND deleted_at IS NOT NULL")
     assert {row[0] for row in deleted.fetchall()} == gone
     assert case.actual(con) == case.expected(sandbox, list(case.containers))
 
 
-def test_tokens_never_reach_the_warehouse_or_the_logs(case: SourceCase, org_spec, con, caplog, warehouse_path):
+def test_tokens_never_reach_the_warehouse_or_the_logs(
+    case: SourceCase, org_spec, con, caplog, warehouse_path
+):
     install_log_redaction()
     caplog.set_level(logging.DEBUG)
     token = "tl-secret-0123456789abcdef"
     with Sandbox(org_spec, token=token) as sandbox:
-        sandbox.add_fault(service=case.kind, path_contains=case.listing, status=503, times=1)  # an error is logged
+        sandbox.add_fault(
+            service=case.kind, path_contains=case.listing, status=503, times=1
+        )  # an error is logged
         connector = case.connect(sandbox, [case.containers[0]], token=token)
         logging.getLogger("test").warning("token in a message: %s", token)
 

@@ -33,12 +33,36 @@ def big_sandbox():
 @pytest.mark.subprocess
 def test_full_disk_reports_the_disk_error_not_the_rollback(big_sandbox: Sandbox, tmp_path: Path):
     config = tmp_path / "threadline.yaml"
-    config.write_text(yaml.safe_dump({
-        "organisation": "Full disk", "goals": str(EXAMPLES / "goals.yaml"), "rules": str(EXAMPLES / "rules.yaml"),
-        "sources": [{"kind": "github", "name": "github", "instance": "github.com", "repos": [{"name": REPO, "team": "payments"}]}],
-    }))  # fmt: skip
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "organisation": "Full disk",
+                "goals": str(EXAMPLES / "goals.yaml"),
+                "rules": str(EXAMPLES / "rules.yaml"),
+                "sources": [
+                    {
+                        "kind": "github",
+                        "name": "github",
+                        "instance": "github.com",
+                        "repos": [{"name": REPO, "team": "payments"}],
+                    }
+                ],
+            }
+        )
+    )
     disk, kept = tmp_path / "disk", tmp_path / "kept"
-    command = [sys.executable, "-m", "pipelines.cli", "-w", str(disk / "w.duckdb"), "sync", "-c", str(config), "--sandbox", big_sandbox.url]
+    command = [
+        sys.executable,
+        "-m",
+        "pipelines.cli",
+        "-w",
+        str(disk / "w.duckdb"),
+        "sync",
+        "-c",
+        str(config),
+        "--sandbox",
+        big_sandbox.url,
+    ]
     run = run_on_small_disk(command, disk, kept, env={**os.environ, "COLUMNS": "400"})
 
     assert run.returncode == 1, run.stderr

@@ -43,9 +43,14 @@ def done(native_id: str, goal: str, completed: date, estimate: float | None = No
     """A completed item that names its goal itself (label goal:<id>, method explicit)."""
     at = NOW.replace(year=completed.year, month=completed.month, day=completed.day)
     return item(
-        native_id, labels=(f"goal:{goal}",), status="closed", status_category="done",
-        completed_at=at, estimate=estimate, **fields,
-    )  # fmt: skip
+        native_id,
+        labels=(f"goal:{goal}",),
+        status="closed",
+        status_category="done",
+        completed_at=at,
+        estimate=estimate,
+        **fields,
+    )
 
 
 def mapped(con, tmp_path, goals_text: str, *items) -> None:
@@ -64,12 +69,14 @@ def test_periods_flow_down_a_three_level_tree_with_dates_only_on_the_root(con, t
     assert periods == {"root": year, "mid": year, "leaf": year, "short": first_half, "short-leaf": first_half}
 
     mapped(
-        con, tmp_path, TREE,
+        con,
+        tmp_path,
+        TREE,
         done("in", "leaf", date(2026, 3, 1)),  # grandchild, inside the root's year
         done("late", "leaf", date(2027, 2, 1)),  # grandchild, after the root ended
         done("early-short", "short-leaf", date(2026, 5, 1)),  # inside the narrowed half-year
         done("late-short", "short-leaf", date(2026, 9, 1)),  # after 'short' ended, inside the root's year
-    )  # fmt: skip
+    )
     active = dict(con.execute("SELECT key, goal_active FROM marts.item_effort").fetchall())
     assert active == {"in": True, "late": False, "early-short": True, "late-short": False}
     stored = con.execute("SELECT goal_id, period_start, period_end FROM core.goals").fetchall()
@@ -94,8 +101,13 @@ def test_a_child_may_not_widen_its_parents_period(tmp_path, child_dates, line, t
 
 def test_a_grandchild_may_not_widen_an_inherited_period(tmp_path):
     # 'short' ends in June; its child inherits that end and may not push it to September.
-    text = TREE.replace("            title: Short leaf\n", "            title: Short leaf\n            end: 2026-09-30\n")
-    with pytest.raises(ConfigError, match=r"goals.yaml:21: goal 'short-leaf' ends 2026-09-30, after the period of its parent 'short' \(2026-01-01 - 2026-06-30\)"):
+    text = TREE.replace(
+        "            title: Short leaf\n", "            title: Short leaf\n            end: 2026-09-30\n"
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"goals.yaml:21: goal 'short-leaf' ends 2026-09-30, after the period of its parent 'short' \(2026-01-01 - 2026-06-30\)",
+    ):
         load_goals(write(tmp_path / "goals.yaml", text))
 
 
@@ -124,13 +136,15 @@ goals:
 
 def test_shares_sum_to_one_over_active_aligned_effort_and_inactive_effort_is_apart(con, tmp_path):
     mapped(
-        con, tmp_path, SHARES,
+        con,
+        tmp_path,
+        SHARES,
         done("c1", "checkout", date(2026, 10, 1), estimate=3),
         done("c2", "checkout", date(2026, 10, 2), estimate=1),
         done("s1", "sso", date(2026, 10, 3), estimate=4),
         done("old", "legacy", date(2026, 10, 4), estimate=5),  # its programme ended in 2025
         done("free", "nowhere", date(2026, 10, 5), estimate=2),  # names no known goal: unaligned
-    )  # fmt: skip
+    )
     # Aligned (active goals) = 3 + 1 + 4 = 8; legacy's 5 is not in the denominator.
     shares = dict(con.execute("SELECT goal_id, share FROM marts.effort_allocation").fetchall())
     assert shares["checkout"] == pytest.approx(4 / 8)
@@ -151,13 +165,17 @@ def test_the_report_shows_inactive_goal_effort_on_its_own_line(con, tmp_path):
     from reports.build import build_report
 
     mapped(
-        con, tmp_path, SHARES,
+        con,
+        tmp_path,
+        SHARES,
         done("c1", "checkout", date(2026, 11, 1), estimate=3),
         done("old", "legacy", date(2026, 11, 2), estimate=5),
-    )  # fmt: skip
+    )
     files = build_report(con, tmp_path / "r.html", organisation="Acme", end=NOW, weeks=12)
     assert files.data.headline["inactive_goal_effort"] == 5
-    assert "Not in these shares: 5 points completed on goals outside their period." in files.markdown.read_text()
+    assert (
+        "Not in these shares: 5 points completed on goals outside their period." in files.markdown.read_text()
+    )
     checkout = next(g for g in files.data.allocation if g["goal_id"] == "checkout")
     assert checkout["share"] == 1.0  # 3 of the 3 on active goals, not 3 of 8
 

@@ -19,7 +19,9 @@ def test_snapshots_per_day(sandbox, con):
     run_mapping(con, config, mapping, ANCHOR + timedelta(hours=3))  # same day: replaces
     run_mapping(con, config, mapping, ANCHOR + timedelta(days=1))
 
-    days = con.execute("SELECT snapshot_date, live_items, aligned_items, items_by_method FROM core.alignment_history ORDER BY 1").fetchall()
+    days = con.execute(
+        "SELECT snapshot_date, live_items, aligned_items, items_by_method FROM core.alignment_history ORDER BY 1"
+    ).fetchall()
     assert [d[0] for d in days] == [ANCHOR.date(), (ANCHOR + timedelta(days=1)).date()]
     live = con.execute("SELECT count(*) FROM core.work_items WHERE NOT is_deleted").fetchone()[0]
     assert days[0][1] == live and 0 < days[0][2] < live

@@ -15,14 +15,18 @@ import duckdb
 from tests.conftest import ROOT
 from tests.pipelines.test_cli import invoke, make_config
 
-HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
+HOLD_LOCK = (
+    "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
+)
 
 
 def files_in(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
 
 
-def test_four_warehouse_open_failures_have_their_own_line_and_exit_code_and_create_nothing(tmp_path: Path, monkeypatch, caplog):
+def test_four_warehouse_open_failures_have_their_own_line_and_exit_code_and_create_nothing(
+    tmp_path: Path, monkeypatch, caplog
+):
     monkeypatch.setenv("THREADLINE_LOCK_WAIT", "1")
     config = make_config(tmp_path)
     not_duckdb = tmp_path / "notes.duckdb"
@@ -31,7 +35,9 @@ def test_four_warehouse_open_failures_have_their_own_line_and_exit_code_and_crea
     duckdb.connect(str(read_only)).close()
     read_only.chmod(0o444)
     locked = tmp_path / "locked.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(locked)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(locked)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         before = files_in(tmp_path)
@@ -48,9 +54,15 @@ def test_four_warehouse_open_failures_have_their_own_line_and_exit_code_and_crea
         holder.kill()
         holder.wait()
     assert {case: r.exit_code for case, r in results.items()} == {
-        "missing folder": 7, "not a DuckDB file": 8, "read-only file": 9, "lock held": 4,
-    }  # fmt: skip
-    errors = {case: [line for line in r.stderr.splitlines() if line.startswith("error:")] for case, r in results.items()}
+        "missing folder": 7,
+        "not a DuckDB file": 8,
+        "read-only file": 9,
+        "lock held": 4,
+    }
+    errors = {
+        case: [line for line in r.stderr.splitlines() if line.startswith("error:")]
+        for case, r in results.items()
+    }
     assert all(len(lines) == 1 for lines in errors.values()), errors
     assert "folder" in errors["missing folder"][0] and "does not exist" in errors["missing folder"][0]
     assert "not a DuckDB database" in errors["not a DuckDB file"][0]
@@ -76,7 +88,9 @@ def test_a_reader_on_the_published_copy_never_blocks_sync_and_map(sandbox, tmp_p
         assert first == len(api_and_web)
         sandbox.clock.advance(timedelta(hours=1))
         moved = sandbox.github.repos["acme/mobile"].visible()[0].number  # an unsynced repo's issue ...
-        sandbox.github.transfer("acme/mobile", moved, "acme/api", sandbox.clock.now)  # ... arrives in acme/api
+        sandbox.github.transfer(
+            "acme/mobile", moved, "acme/api", sandbox.clock.now
+        )  # ... arrives in acme/api
         synced = invoke("sync", "-c", str(config), "--sandbox", sandbox.url)
         mapped = invoke("map", "-c", str(config))
         assert synced.exit_code == 0 and mapped.exit_code == 0, synced.stderr + mapped.stderr
@@ -110,4 +124,6 @@ def test_sandbox_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path):
         port = busy.getsockname()[1]
         result = invoke("sandbox", "serve", "--port", str(port))
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == [f"error: port {port} on 127.0.0.1 is already in use; stop what runs there, or pick another with --port"]
+    assert result.stderr.strip().splitlines() == [
+        f"error: port {port} on 127.0.0.1 is already in use; stop what runs there, or pick another with --port"
+    ]

@@ -36,5 +36,10 @@ def test_every_loaded_field_is_a_column_of_the_same_type_and_nullability() -> No
 
 
 def test_the_table_adds_only_what_the_warehouse_itself_records() -> None:
-    assert set(_columns()) - set(WORK_ITEM_SCHEMA.names) == {"is_deleted", "deleted_at", "synced_at", "run_id"}
+    assert set(_columns()) - set(WORK_ITEM_SCHEMA.names) == {
+        "is_deleted",
+        "deleted_at",
+        "synced_at",
+        "run_id",
+    }
     assert set(WorkItem.model_fields) - set(WORK_ITEM_SCHEMA.names) == {"is_deleted"}

@@ -35,7 +35,9 @@ def asana_config(sandbox: Sandbox, projects: list[str] | None = None, **override
     return AsanaSourceConfig(**settings)
 
 
-def asana_connector(sandbox: Sandbox, projects: list[str] | None = None, token: str = SANDBOX_TOKEN, **overrides):
+def asana_connector(
+    sandbox: Sandbox, projects: list[str] | None = None, token: str = SANDBOX_TOKEN, **overrides
+):
     return AsanaConnector(asana_config(sandbox, projects, **overrides), token, policy=FAST_RETRIES)
 
 

@@ -17,8 +17,12 @@ PROJECT = "1200000000000121"  # Enterprise pipeline
 def test_the_sandbox_429_body_is_asanas(sandbox):
     import httpx
 
-    sandbox.add_fault(service="asana", path_contains="/users/me", status=429, headers={"Retry-After": "7"}, times=1)
-    response = httpx.get(asana_url(sandbox) + "/users/me", headers={"Authorization": f"Bearer {sandbox.token}"})
+    sandbox.add_fault(
+        service="asana", path_contains="/users/me", status=429, headers={"Retry-After": "7"}, times=1
+    )
+    response = httpx.get(
+        asana_url(sandbox) + "/users/me", headers={"Authorization": f"Bearer {sandbox.token}"}
+    )
     assert response.status_code == 429 and response.headers["retry-after"] == "7"
     assert response.json()["errors"][0]["message"].startswith("You've made too many requests")
 
@@ -54,7 +58,11 @@ def test_malformed_tasks_are_quarantined_with_their_reason_and_the_rest_loads(sa
     assert "last tuesday" in rejected[bad_time.gid] or "isoformat" in rejected[bad_time.gid]
     assert rejected[no_name.gid] == "missing field 'name'"
     assert "estimate" in rejected[negative.gid]
-    payload = json.loads(con.execute("SELECT payload FROM meta.rejected_records WHERE native_id = ?", [bad_time.gid]).fetchone()[0])
+    payload = json.loads(
+        con.execute(
+            "SELECT payload FROM meta.rejected_records WHERE native_id = ?", [bad_time.gid]
+        ).fetchone()[0]
+    )
     assert payload["created_at"] == "last tuesday"
     expected = sandbox_items(sandbox, [PROJECT])
     assert warehouse_items(con) == {gid: row for gid, row in expected.items() if gid not in rejected}
@@ -63,7 +71,10 @@ def test_malformed_tasks_are_quarantined_with_their_reason_and_the_rest_loads(sa
     bad_time.payload_overrides = {}
     sandbox.asana.edit(bad_time.gid, sandbox.clock.now, name=bad_time.name)
     run_sync(con, [asana_connector(sandbox, [PROJECT])])
-    assert {row[0] for row in con.execute("SELECT native_id FROM meta.rejected_records").fetchall()} == {no_name.gid, negative.gid}
+    assert {row[0] for row in con.execute("SELECT native_id FROM meta.rejected_records").fetchall()} == {
+        no_name.gid,
+        negative.gid,
+    }
 
 
 def test_a_team_the_token_cannot_see_stops_before_anything_is_written(sandbox):
@@ -75,5 +86,8 @@ def test_a_team_the_token_cannot_see_stops_before_anything_is_written(sandbox):
 def test_every_project_of_a_team_is_a_container(sandbox):
     connector = asana_connector(sandbox, [PROJECT], teams=[{"gid": "1200000000000013", "team": "sales"}])
     connector.check_access()
-    assert connector.containers() == ["Enterprise pipeline", "Partners and renewals"]  # the configured one once
+    assert connector.containers() == [
+        "Enterprise pipeline",
+        "Partners and renewals",
+    ]  # the configured one once
     assert {ref.team for ref in connector.projects().values()} == {"sales"}

@@ -25,18 +25,25 @@ GOAL_IDS = {"1200000000000901": "grow-revenue"}  # Asana's "Grow revenue" is goa
 
 def expected_imported(goal_ids: dict[str, str]) -> dict[str, tuple[str | None, str]]:
     """From the sandbox's goal specs: goal id -> (parent id, title); first listed parent kept."""
+
     def id_of(gid: str) -> str:
         return goal_ids.get(gid, f"asana:{gid}")
 
     return {id_of(g.gid): (id_of(g.parents[0]) if g.parents else None, g.name) for g in ASANA_GOALS}
 
 
-def mapping_config(tmp_path: Path, rules_text: str | None = None, goals_text: str | None = None) -> ThreadlineConfig:
+def mapping_config(
+    tmp_path: Path, rules_text: str | None = None, goals_text: str | None = None
+) -> ThreadlineConfig:
     shutil.copy(EXAMPLES / "goals.yaml", tmp_path / "goals.yaml")
     if goals_text is not None:
         (tmp_path / "goals.yaml").write_text(goals_text)
-    (tmp_path / "rules.yaml").write_text(rules_text if rules_text is not None else (EXAMPLES / "rules.yaml").read_text())
-    return ThreadlineConfig(sources=[{"kind": "github", "repos": ["acme/api"]}], base_dir=tmp_path, file="threadline.yaml")
+    (tmp_path / "rules.yaml").write_text(
+        rules_text if rules_text is not None else (EXAMPLES / "rules.yaml").read_text()
+    )
+    return ThreadlineConfig(
+        sources=[{"kind": "github", "repos": ["acme/api"]}], base_dir=tmp_path, file="threadline.yaml"
+    )
 
 
 @pytest.fixture
@@ -48,7 +55,9 @@ def imported(sandbox, con, caplog):
     return report
 
 
-def test_importing_goals_yields_the_asana_goal_tree_in_core_goals_beside_the_yaml_goals(imported, con, tmp_path, caplog):
+def test_importing_goals_yields_the_asana_goal_tree_in_core_goals_beside_the_yaml_goals(
+    imported, con, tmp_path, caplog
+):
     goals_stream = next(s for s in imported.streams if s.stream == "goals")
     assert goals_stream.items_written == len(ASANA_GOALS)
     assert goals_stream.requests == 1 + len(ASANA_GOALS)  # the list, then each goal's parents
@@ -69,7 +78,9 @@ def test_importing_goals_yields_the_asana_goal_tree_in_core_goals_beside_the_yam
     assert imported_rows == {gid: v for gid, v in expected.items() if gid not in yaml_goals.goals}
     assert by_id["asana:1200000000000904"][1] == "grow-revenue"  # an Asana child under the YAML goal
     assert by_id["asana:1200000000000909"][1] == "asana:1200000000000908"  # a tree of Asana's own
-    assert by_id["asana:1200000000000908"][4] == "pillar" and by_id["asana:1200000000000909"][4] == "objective"
+    assert (
+        by_id["asana:1200000000000908"][4] == "pillar" and by_id["asana:1200000000000909"][4] == "objective"
+    )
     # The mapping onto a goals.yaml goal (as configured: a note, not a conflict) and the
     # several-parents choice are reported.
     assert mapping.goals.notes == (
@@ -103,14 +114,22 @@ def test_rules_and_the_goal_field_may_name_imported_goals(sandbox, con, imported
     run_mapping(con, config, load_mapping_config(config, imported=read_imported_goals(con)))
 
     tagged = {t.gid for t in sandbox.asana.tree(PROJECT) if {"procurement", "vendor"} & set(t.tags)}
-    by_rule = {row[0] for row in con.execute(
-        "SELECT item_id FROM core.work_item_goals WHERE method = 'rule' AND goal_id = 'asana:1200000000000907'"
-    ).fetchall()}  # fmt: skip
-    explicit = {row[0] for row in con.execute(
-        "SELECT item_id FROM core.work_item_goals WHERE method = 'explicit' AND goal_id = 'asana:1200000000000907'"
-    ).fetchall()}  # fmt: skip
+    by_rule = {
+        row[0]
+        for row in con.execute(
+            "SELECT item_id FROM core.work_item_goals WHERE method = 'rule' AND goal_id = 'asana:1200000000000907'"
+        ).fetchall()
+    }
+    explicit = {
+        row[0]
+        for row in con.execute(
+            "SELECT item_id FROM core.work_item_goals WHERE method = 'explicit' AND goal_id = 'asana:1200000000000907'"
+        ).fetchall()
+    }
     goal_field = sandbox.asana.fields[GOAL_FIELD].options
-    named = {t.gid: goal_field[t.values[GOAL_FIELD]] for t in sandbox.asana.tree(PROJECT) if GOAL_FIELD in t.values}
+    named = {
+        t.gid: goal_field[t.values[GOAL_FIELD]] for t in sandbox.asana.tree(PROJECT) if GOAL_FIELD in t.values
+    }
     field_named = {gid for gid, goal in named.items() if goal == "asana:1200000000000907"}
     assert field_named and explicit == {item_id(g) for g in field_named}
     assert by_rule == {item_id(g) for g in tagged - set(named)}  # an explicit goal field comes before rules
@@ -128,8 +147,13 @@ def test_a_yaml_goal_may_hang_under_an_imported_goal_but_not_in_a_cycle(con, imp
     assert mapping.goals.ancestors("vendor-renewals") == ["asana:1200000000000907", "asana:1200000000000905"]
 
     # Hanging grow-revenue under an Asana goal that (through goal_ids) hangs under grow-revenue.
-    cyclic = (EXAMPLES / "goals.yaml").read_text().replace(
-        "  - id: grow-revenue\n    level: pillar\n", "  - id: grow-revenue\n    level: pillar\n    parent: asana:1200000000000904\n"
+    cyclic = (
+        (EXAMPLES / "goals.yaml")
+        .read_text()
+        .replace(
+            "  - id: grow-revenue\n    level: pillar\n",
+            "  - id: grow-revenue\n    level: pillar\n    parent: asana:1200000000000904\n",
+        )
     )
     with pytest.raises(ConfigError) as caught:
         load_mapping_config(mapping_config(tmp_path, goals_text=cyclic), imported=read_imported_goals(con))
@@ -151,7 +175,9 @@ def test_an_imported_id_that_goals_yaml_also_defines_is_reported(con, imported, 
     text = (EXAMPLES / "goals.yaml").read_text() + (
         "\n  - id: asana:1200000000000908\n    title: Content that sells\n    level: pillar\n"
     )
-    mapping = load_mapping_config(mapping_config(tmp_path, goals_text=text), imported=read_imported_goals(con))
+    mapping = load_mapping_config(
+        mapping_config(tmp_path, goals_text=text), imported=read_imported_goals(con)
+    )
     assert mapping.goals.goals["asana:1200000000000908"].title == "Content that sells"  # goals.yaml wins
     assert mapping.goals.goals["asana:1200000000000909"].parent_id == "asana:1200000000000908"
     assert any(

@@ -23,16 +23,21 @@ PROJECT = "1200000000000101"  # Brand campaigns (team marketing)
 def example_config(tmp_path: Path) -> ThreadlineConfig:
     for name in ("goals.yaml", "rules.yaml"):
         shutil.copy(EXAMPLES / name, tmp_path / name)
-    return ThreadlineConfig(sources=[{"kind": "github", "repos": ["acme/api"]}], base_dir=tmp_path, file="threadline.yaml")
+    return ThreadlineConfig(
+        sources=[{"kind": "github", "repos": ["acme/api"]}], base_dir=tmp_path, file="threadline.yaml"
+    )
 
 
 def test_a_subtask_without_a_match_of_its_own_inherits_its_parents_goal(sandbox, con, tmp_path):
     data = sandbox.asana
     parent = next(
-        t for t in data.project_tasks(PROJECT)
+        t
+        for t in data.project_tasks(PROJECT)
         if not t.parent and any(not s.projects for s in data.subtasks(t.gid))
-    )  # fmt: skip
-    subtask = next(s for s in data.subtasks(parent.gid) if not s.projects)  # not in the project: no fields, no tags
+    )
+    subtask = next(
+        s for s in data.subtasks(parent.gid) if not s.projects
+    )  # not in the project: no fields, no tags
     start, _ = sandbox.clock.advance(timedelta(hours=1))
     # The parent matches the example rule `campaigns` (marketing + 'campaign' in the title) ...
     data.edit(parent.gid, start, name="Launch spring sale campaign", tags=[], values={GOAL_FIELD: None})
@@ -48,6 +53,7 @@ def test_a_subtask_without_a_match_of_its_own_inherits_its_parents_goal(sandbox,
     ).fetchall()
     assert parent_rows == [("pipeline", "rule", "campaigns")]
     subtask_rows = con.execute(
-        "SELECT goal_id, method, via_item_id, weight FROM core.work_item_goals WHERE item_id = ?", [item_id(subtask.gid)]
+        "SELECT goal_id, method, via_item_id, weight FROM core.work_item_goals WHERE item_id = ?",
+        [item_id(subtask.gid)],
     ).fetchall()
     assert subtask_rows == [("pipeline", "inherited", item_id(parent.gid), 1.0)]

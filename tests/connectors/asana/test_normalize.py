@@ -17,8 +17,14 @@ from connectors.asana.normalize import TaskContext, is_work, normalize_task
 from tests.conftest import FIXTURES
 
 VENDOR = FIXTURES / "asana"
-CONTEXT = TaskContext(instance="app.asana.com", project_gid="12345", container="Stuff to buy", team="ops",
-                      estimate_field="Status", goal_field="Goal")  # fmt: skip
+CONTEXT = TaskContext(
+    instance="app.asana.com",
+    project_gid="12345",
+    container="Stuff to buy",
+    team="ops",
+    estimate_field="Status",
+    goal_field="Goal",
+)
 
 
 def load(name: str) -> dict:
@@ -29,10 +35,14 @@ def load(name: str) -> dict:
 def test_vendor_task_examples_normalise(name):
     body = load(name)
     payload = body["data"][0] if "data" in body else body
-    item = normalize_task(payload, TaskContext(instance="app.asana.com", project_gid="12345", container="Stuff to buy"))
+    item = normalize_task(
+        payload, TaskContext(instance="app.asana.com", project_gid="12345", container="Stuff to buy")
+    )
     assert item.item_id == "asana:app.asana.com:12345" and item.key == "12345"
     assert item.title == "Buy catnip" and item.container == "Stuff to buy"
-    assert item.item_type == "subtask" and item.parent_id == "asana:app.asana.com:12345"  # the example has a parent
+    assert (
+        item.item_type == "subtask" and item.parent_id == "asana:app.asana.com:12345"
+    )  # the example has a parent
     assert item.labels == ("Grade A",) and item.assignee == "Greg Sanchez"
     assert item.status == "Next Actions" and item.status_category == "todo"
     assert item.custom == {"Status": "Some Value", "section": "Next Actions"}  # a text field: its text_value
@@ -53,7 +63,12 @@ def test_vendor_goal_example_builds_an_imported_goal():
     found = build_goals(body["data"], {"12345": []})
     (goal,) = found.goals
     assert (goal.goal_id, goal.parent_id, goal.title, goal.owner, goal.level, goal.origin) == (
-        "asana:12345", None, "Grow web traffic by 30%", "Greg Sanchez", "pillar", "asana:12345"
+        "asana:12345",
+        None,
+        "Grow web traffic by 30%",
+        "Greg Sanchez",
+        "pillar",
+        "asana:12345",
     )
 
 
@@ -64,27 +79,55 @@ def test_vendor_error_body_gives_the_message():
 
 def payload(**changes) -> dict:
     base = {
-        "gid": "1201", "name": "Launch spring campaign", "resource_subtype": "default_task", "completed": False,
-        "completed_at": None, "created_at": "2026-03-01T09:00:00.000Z", "modified_at": "2026-03-02T10:30:00.250+02:00",
-        "notes": "", "permalink_url": "https://app.asana.com/1/1/task/1201", "parent": None, "assignee": None,
-        "memberships": [{"project": {"gid": "12345", "name": "Stuff to buy"}, "section": {"gid": "9", "name": "In Progress"}}],
+        "gid": "1201",
+        "name": "Launch spring campaign",
+        "resource_subtype": "default_task",
+        "completed": False,
+        "completed_at": None,
+        "created_at": "2026-03-01T09:00:00.000Z",
+        "modified_at": "2026-03-02T10:30:00.250+02:00",
+        "notes": "",
+        "permalink_url": "https://app.asana.com/1/1/task/1201",
+        "parent": None,
+        "assignee": None,
+        "memberships": [
+            {
+                "project": {"gid": "12345", "name": "Stuff to buy"},
+                "section": {"gid": "9", "name": "In Progress"},
+            }
+        ],
         "tags": [{"gid": "7", "name": "campaign"}],
         "custom_fields": [
             {"gid": "1", "name": "Status", "resource_subtype": "number", "number_value": 3},
-            {"gid": "2", "name": "Goal", "resource_subtype": "enum", "enum_value": {"gid": "5", "name": "pipeline"}},
-            {"gid": "3", "name": "Channels", "resource_subtype": "multi_enum", "multi_enum_values": [{"name": "Email"}, {"name": "Web"}]},
+            {
+                "gid": "2",
+                "name": "Goal",
+                "resource_subtype": "enum",
+                "enum_value": {"gid": "5", "name": "pipeline"},
+            },
+            {
+                "gid": "3",
+                "name": "Channels",
+                "resource_subtype": "multi_enum",
+                "multi_enum_values": [{"name": "Email"}, {"name": "Web"}],
+            },
             {"gid": "4", "name": "Launch", "resource_subtype": "date", "date_value": {"date": "2026-04-01"}},
             {"gid": "6", "name": "Empty", "resource_subtype": "text", "text_value": None},
         ],
-    }  # fmt: skip
+    }
     return {**base, **changes}
 
 
 def test_custom_fields_estimate_goal_section_and_utc():
     item = normalize_task(payload(), CONTEXT)
     assert item.estimate == 3 and item.goal_refs == ("pipeline",)
-    assert item.custom == {"Status": 3, "Goal": "pipeline", "Channels": ["Email", "Web"], "Launch": "2026-04-01",
-                           "section": "In Progress"}  # fmt: skip
+    assert item.custom == {
+        "Status": 3,
+        "Goal": "pipeline",
+        "Channels": ["Email", "Web"],
+        "Launch": "2026-04-01",
+        "section": "In Progress",
+    }
     assert item.status == "In Progress" and item.status_category == "in_progress"  # section names ignore case
     assert item.updated_at == datetime(2026, 3, 2, 8, 30, 0, 250000, tzinfo=UTC)
     assert item.item_type == "task" and item.parent_id is None and item.team == "ops"
@@ -92,14 +135,32 @@ def test_custom_fields_estimate_goal_section_and_utc():
 
 def test_completed_tasks_milestones_and_text_goal_fields():
     done = normalize_task(payload(completed=True, completed_at="2026-03-05T12:00:00.000Z"), CONTEXT)
-    assert (done.status, done.status_category, done.completed_at) == ("completed", "done", datetime(2026, 3, 5, 12, tzinfo=UTC))
-    milestone = normalize_task(payload(completed=True, completed_at="2026-03-05T12:00:00.000Z", resource_subtype="milestone"), CONTEXT)
+    assert (done.status, done.status_category, done.completed_at) == (
+        "completed",
+        "done",
+        datetime(2026, 3, 5, 12, tzinfo=UTC),
+    )
+    milestone = normalize_task(
+        payload(completed=True, completed_at="2026-03-05T12:00:00.000Z", resource_subtype="milestone"),
+        CONTEXT,
+    )
     assert milestone.item_type == "task" and milestone.custom["type"] == "milestone"
-    assert (milestone.status_category, milestone.completed_at, milestone.estimate) == ("done", None, 0.0)  # a marker
+    assert (milestone.status_category, milestone.completed_at, milestone.estimate) == (
+        "done",
+        None,
+        0.0,
+    )  # a marker
     text_goal = [{"name": "Goal", "resource_subtype": "text", "text_value": "pipeline, asana:99 fast-close"}]
-    assert normalize_task(payload(custom_fields=text_goal), CONTEXT).goal_refs == ("pipeline", "asana:99", "fast-close")
+    assert normalize_task(payload(custom_fields=text_goal), CONTEXT).goal_refs == (
+        "pipeline",
+        "asana:99",
+        "fast-close",
+    )
     no_section = normalize_task(payload(memberships=[]), CONTEXT)
-    assert (no_section.status, no_section.status_category) == ("incomplete", "todo") and "section" not in no_section.custom
+    assert (no_section.status, no_section.status_category) == (
+        "incomplete",
+        "todo",
+    ) and "section" not in no_section.custom
 
 
 @pytest.mark.parametrize(
@@ -109,7 +170,10 @@ def test_completed_tasks_milestones_and_text_goal_fields():
         ({"modified_at": "2026-03-02T10:30:00"}, ValidationError),  # no offset: not a UTC instant
         ({"completed": "yes"}, ValueError),
         ({"name": "   "}, ValidationError),
-        ({"custom_fields": [{"name": "Status", "resource_subtype": "number", "number_value": "three"}]}, ValueError),
+        (
+            {"custom_fields": [{"name": "Status", "resource_subtype": "number", "number_value": "three"}]},
+            ValueError,
+        ),
     ],
 )
 def test_bad_payloads_raise_what_the_stream_quarantines(changes, error):
@@ -132,12 +196,24 @@ def test_events_name_changed_tasks_and_subtasks_through_their_stories():
     changes = Changes("t", continuous=True)
     events = [
         {"action": "changed", "resource": {"gid": "1", "resource_type": "task"}, "parent": None},
-        {"action": "added", "resource": {"gid": "2", "resource_type": "task"}, "parent": {"gid": "p", "resource_type": "project"}},
-        {"action": "added", "resource": {"gid": "s9", "resource_type": "story"}, "parent": {"gid": "3", "resource_type": "task"}},
-        {"action": "added", "resource": {"gid": "4", "resource_type": "task"}, "parent": {"gid": "2", "resource_type": "task"}},
+        {
+            "action": "added",
+            "resource": {"gid": "2", "resource_type": "task"},
+            "parent": {"gid": "p", "resource_type": "project"},
+        },
+        {
+            "action": "added",
+            "resource": {"gid": "s9", "resource_type": "story"},
+            "parent": {"gid": "3", "resource_type": "task"},
+        },
+        {
+            "action": "added",
+            "resource": {"gid": "4", "resource_type": "task"},
+            "parent": {"gid": "2", "resource_type": "task"},
+        },
         {"action": "changed", "resource": {"gid": "5", "resource_type": "task"}, "parent": None},
         {"action": "deleted", "resource": {"gid": "5", "resource_type": "task"}, "parent": None},
-    ]  # fmt: skip
+    ]
     for event in events:
         changes.note(event)
     assert changes.tasks == {"1", "2", "3", "4"} and changes.added == {"2"} and changes.deleted == {"5"}

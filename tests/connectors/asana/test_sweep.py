@@ -9,7 +9,9 @@ PROJECT = "1200000000000101"  # Brand campaigns
 
 
 def deleted_ids(con) -> set[str]:
-    return {row[0] for row in con.execute("SELECT native_id FROM core.work_items WHERE is_deleted").fetchall()}
+    return {
+        row[0] for row in con.execute("SELECT native_id FROM core.work_items WHERE is_deleted").fetchall()
+    }
 
 
 def test_deleted_tasks_and_their_subtasks_are_marked_deleted_after_the_sweep(sandbox, con):
@@ -18,7 +20,9 @@ def test_deleted_tasks_and_their_subtasks_are_marked_deleted_after_the_sweep(san
     data = sandbox.asana
     parent = next(t for t in data.project_tasks(PROJECT) if len(data.subtasks(t.gid)) >= 2)
     lone = next(t for t in data.project_tasks(PROJECT) if t.gid != parent.gid and not data.subtasks(t.gid))
-    other_parent = next(t for t in data.project_tasks(PROJECT) if t.gid != parent.gid and data.subtasks(t.gid))
+    other_parent = next(
+        t for t in data.project_tasks(PROJECT) if t.gid != parent.gid and data.subtasks(t.gid)
+    )
     one_subtask = data.subtasks(other_parent.gid)[0]
     at = sandbox.clock.now
     gone = data.delete(parent.gid, at) + data.delete(lone.gid, at) + data.delete(one_subtask.gid, at)
@@ -34,7 +38,9 @@ def test_deleted_tasks_and_their_subtasks_are_marked_deleted_after_the_sweep(san
     assert sweep.status == "success" and sweep.items_deleted == len(gone)
     assert deleted_ids(con) == set(gone)
     assert warehouse_items(con) == sandbox_items(sandbox, [PROJECT])
-    deleted_at = con.execute("SELECT DISTINCT deleted_at IS NOT NULL FROM core.work_items WHERE is_deleted").fetchall()
+    deleted_at = con.execute(
+        "SELECT DISTINCT deleted_at IS NOT NULL FROM core.work_items WHERE is_deleted"
+    ).fetchall()
     assert deleted_at == [(True,)]
     # The sweep asks for compact tasks in large pages: gid plus what finds subtasks.
     listing = sandbox.requests_to("asana", f"/projects/{PROJECT}/tasks")

@@ -26,7 +26,9 @@ def test_full_sync_matches_the_sandbox_with_subtasks(sandbox, con):
     assert warehouse_items(con) == expected
     subtasks = [gid for gid, row in expected.items() if row[1] == "subtask"]
     outside_projects = [gid for gid in subtasks if not sandbox.asana.tasks[gid].projects]
-    assert len(outside_projects) > 20  # most subtasks are not in the project listing: they came through their parents
+    assert (
+        len(outside_projects) > 20
+    )  # most subtasks are not in the project listing: they came through their parents
     assert report.total("items_written") == len(expected)
     assert report.total("rejected") == 0
     raw = con.execute("SELECT count(*), count(DISTINCT item_id) FROM raw.asana_tasks").fetchone()
@@ -41,18 +43,24 @@ def test_full_sync_matches_the_sandbox_with_subtasks(sandbox, con):
 def test_second_sync_without_changes_reads_the_event_stream_and_one_page_per_project(sandbox, con):
     connector = asana_connector(sandbox)
     run_sync(con, [connector])
-    before = con.execute("SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id").fetchall()
+    before = con.execute(
+        "SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id"
+    ).fetchall()
     sandbox.reset_requests()
 
     report = run_sync(con, [connector])
 
     assert report.total("items_written") == 0
     projects = len(sandbox.asana.projects)
-    assert len(requests(sandbox, "/events")) == projects and all(r.param("sync") for r in requests(sandbox, "/events"))
+    assert len(requests(sandbox, "/events")) == projects and all(
+        r.param("sync") for r in requests(sandbox, "/events")
+    )
     listings = requests(sandbox, "/tasks")
     assert len(listings) == projects and all(r.param("modified_since") for r in listings)
     assert len(sandbox.requests) == 2 * projects  # no subtask listings, no single tasks
-    after = con.execute("SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id").fetchall()
+    after = con.execute(
+        "SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id"
+    ).fetchall()
     assert after == before
 
 
@@ -87,7 +95,9 @@ def test_incremental_sync_reads_only_what_changed_and_matches_the_sandbox(sandbo
     assert sorted(task_fetches(sandbox)) == sorted(lone_subtasks)
     assert len(sandbox.requests) == 2 * projects + len(new_parents) + len(lone_subtasks)
     assert report.total("requests") == len(sandbox.requests)
-    assert any(data.tasks[g].parent for g in changes["updated"] + changes["closed"])  # subtask edits were in play
+    assert any(
+        data.tasks[g].parent for g in changes["updated"] + changes["closed"]
+    )  # subtask edits were in play
     assert con.execute("SELECT count(*) - count(DISTINCT item_id) FROM core.work_items").fetchone()[0] == 0
 
 
@@ -116,7 +126,9 @@ def test_a_read_cut_short_resumes_from_the_stored_cursor_without_loss(sandbox, c
     connector = asana_connector(sandbox, [project])
     run_sync(con, [connector])
     cursor_before = con.execute("SELECT cursor FROM meta.sync_state").fetchone()[0]
-    parent = next(t for t in sandbox.asana.project_tasks(project) if sandbox.asana.subtasks(t.gid) and not t.completed)
+    parent = next(
+        t for t in sandbox.asana.project_tasks(project) if sandbox.asana.subtasks(t.gid) and not t.completed
+    )
     subtask: AsTask = sandbox.asana.subtasks(parent.gid)[0]
     start, _ = sandbox.clock.advance(timedelta(hours=1))
     at = start + timedelta(minutes=30)

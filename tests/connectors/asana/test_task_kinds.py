@@ -41,7 +41,9 @@ def task(**changes) -> dict:
     ],
 )
 def test_approvals_count_as_done_work_only_when_approved(decision, completed, status, category, done_work):
-    item = normalize_task(task(resource_subtype="approval", approval_status=decision, completed=completed), context())
+    item = normalize_task(
+        task(resource_subtype="approval", approval_status=decision, completed=completed), context()
+    )
     assert (item.status, item.status_category) == (status, category)
     assert (item.completed_at is not None) == done_work
     assert item.custom["type"] == "approval"
@@ -49,16 +51,23 @@ def test_approvals_count_as_done_work_only_when_approved(decision, completed, st
 
 def test_approval_status_on_a_default_task_changes_nothing():
     # The spec's example has approval_status "pending" on a default_task: only approvals use it.
-    item = normalize_task(task(resource_subtype="default_task", approval_status="rejected", completed=True), context())
+    item = normalize_task(
+        task(resource_subtype="default_task", approval_status="rejected", completed=True), context()
+    )
     assert item.completed_at is not None and item.status == "completed"
 
 
 def test_milestones_carry_no_effort_unless_configured():
-    reached = task(resource_subtype="milestone", completed=True, custom_fields=[
-        {"name": "Estimate", "resource_subtype": "number", "number_value": 5}])  # fmt: skip
+    reached = task(
+        resource_subtype="milestone",
+        completed=True,
+        custom_fields=[{"name": "Estimate", "resource_subtype": "number", "number_value": 5}],
+    )
     marker = normalize_task(reached, context(estimate_field="Estimate"))
     assert (marker.estimate, marker.completed_at, marker.status_category) == (0.0, None, "done")
-    assert marker.custom["type"] == "milestone" and is_work(reached)  # still an item: subtasks inherit through it
+    assert marker.custom["type"] == "milestone" and is_work(
+        reached
+    )  # still an item: subtasks inherit through it
     counted = normalize_task(reached, context(estimate_field="Estimate", milestones_as_work=True))
     assert counted.estimate == 5 and counted.completed_at is not None
 
@@ -67,7 +76,12 @@ def test_milestones_carry_no_effort_unless_configured():
     "estimate",
     [
         {"name": "Estimate", "resource_subtype": "text", "type": "text", "text_value": "3 days"},
-        {"name": "Estimate", "resource_subtype": "enum", "type": "enum", "enum_value": {"gid": "9", "name": "L"}},
+        {
+            "name": "Estimate",
+            "resource_subtype": "enum",
+            "type": "enum",
+            "enum_value": {"gid": "9", "name": "L"},
+        },
     ],
 )
 def test_an_estimate_field_of_the_wrong_type_gives_no_estimate_and_one_warning(estimate, caplog):
@@ -82,7 +96,10 @@ def test_an_estimate_field_of_the_wrong_type_gives_no_estimate_and_one_warning(e
     assert "'Stuff to buy'" in warnings[0] and f"a {estimate['resource_subtype']} field" in warnings[0]
     assert shared.estimate_problems[estimate["resource_subtype"]] == 2
     number = {"name": "Estimate", "resource_subtype": "number", "number_value": 5}
-    assert normalize_task(task(gid="103", custom_fields=[number]), context(estimate_field="Estimate")).estimate == 5
+    assert (
+        normalize_task(task(gid="103", custom_fields=[number]), context(estimate_field="Estimate")).estimate
+        == 5
+    )
 
 
 def test_the_sandbox_sync_keeps_approvals_and_milestones_apart(sandbox, con, tmp_path):
@@ -104,9 +121,12 @@ def test_the_sandbox_sync_keeps_approvals_and_milestones_apart(sandbox, con, tmp
 
     other = open_warehouse(tmp_path / "with-milestones.duckdb")
     assert not run_sync(other, [asana_connector(sandbox, milestones_as_work=True)]).failed
-    counted = dict(other.execute(
-        "SELECT native_id, completed_at IS NOT NULL FROM core.work_items WHERE native_id IN (SELECT unnest(?))",
-        [sorted(in_scope)]).fetchall())  # fmt: skip
+    counted = dict(
+        other.execute(
+            "SELECT native_id, completed_at IS NOT NULL FROM core.work_items WHERE native_id IN (SELECT unnest(?))",
+            [sorted(in_scope)],
+        ).fetchall()
+    )
     other.close()
     assert counted == {gid: data.tasks[gid].completed for gid in in_scope}
 
@@ -115,8 +135,17 @@ def test_a_text_estimate_field_in_the_sandbox_quarantines_nothing(sandbox, con, 
     data = sandbox.asana
     project = next(iter(data.projects))
     tasks = [t for t in data.project_tasks(project) if t.subtype == "default_task"][:3]
-    text_estimate = [{"gid": "1200000000000399", "resource_type": "custom_field", "name": "Estimate", "type": "text",
-                      "resource_subtype": "text", "text_value": "about a week", "display_value": "about a week"}]  # fmt: skip
+    text_estimate = [
+        {
+            "gid": "1200000000000399",
+            "resource_type": "custom_field",
+            "name": "Estimate",
+            "type": "text",
+            "resource_subtype": "text",
+            "text_value": "about a week",
+            "display_value": "about a week",
+        }
+    ]
     for t in tasks:
         t.payload_overrides = {"custom_fields": text_estimate}
 
@@ -126,7 +155,10 @@ def test_a_text_estimate_field_in_the_sandbox_quarantines_nothing(sandbox, con, 
     assert not report.failed
     assert con.execute("SELECT count(*) FROM meta.rejected_records").fetchone()[0] == 0
     estimates = dict(
-        con.execute("SELECT native_id, estimate FROM core.work_items WHERE native_id IN (SELECT unnest(?))", [[t.gid for t in tasks]]).fetchall()
+        con.execute(
+            "SELECT native_id, estimate FROM core.work_items WHERE native_id IN (SELECT unnest(?))",
+            [[t.gid for t in tasks]],
+        ).fetchall()
     )
     assert estimates == {t.gid: None for t in tasks}
     assert any("is a text field, not a number field" in r.getMessage() for r in caplog.records)

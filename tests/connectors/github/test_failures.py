@@ -29,9 +29,16 @@ def test_malformed_issue_is_quarantined_with_its_reason_and_the_rest_loads(sandb
     assert report.streams[0].rejected == 2
     rejected = dict(con.execute("SELECT native_id, reason FROM meta.rejected_records").fetchall())
     assert set(rejected) == {f"acme/api#{bad.number}", f"acme/api#{missing.number}"}
-    assert "created_at" in rejected[f"acme/api#{bad.number}"] or "isoformat" in rejected[f"acme/api#{bad.number}"]
+    assert (
+        "created_at" in rejected[f"acme/api#{bad.number}"]
+        or "isoformat" in rejected[f"acme/api#{bad.number}"]
+    )
     assert "title" in rejected[f"acme/api#{missing.number}"]
-    payload = json.loads(con.execute("SELECT payload FROM meta.rejected_records WHERE native_id = ?", [f"acme/api#{bad.number}"]).fetchone()[0])
+    payload = json.loads(
+        con.execute(
+            "SELECT payload FROM meta.rejected_records WHERE native_id = ?", [f"acme/api#{bad.number}"]
+        ).fetchone()[0]
+    )
     assert payload["created_at"] == "yesterday-ish"
     loaded = con.execute("SELECT count(*) FROM core.work_items").fetchone()[0]
     assert loaded == len(repo.visible()) - 2
@@ -40,7 +47,9 @@ def test_malformed_issue_is_quarantined_with_its_reason_and_the_rest_loads(sandb
     bad.payload_overrides = {}
     bad.updated_at = sandbox.clock.now
     run_sync(con, [github_connector(sandbox, ["acme/api"])])
-    assert con.execute("SELECT native_id FROM meta.rejected_records").fetchall() == [(f"acme/api#{missing.number}",)]
+    assert con.execute("SELECT native_id FROM meta.rejected_records").fetchall() == [
+        (f"acme/api#{missing.number}",)
+    ]
 
 
 def test_bad_token_raises_access_error_naming_the_source(sandbox):

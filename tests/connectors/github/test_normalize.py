@@ -29,7 +29,9 @@ def test_vendor_example_normalises_unchanged():
     assert item.assignee == "octocat"
     assert item.created_at == datetime(2011, 4, 22, 13, 33, 48, tzinfo=UTC)
     assert item.team == "core" and item.container == "octocat/Hello-World"
-    assert item.url == "https://github.com/octocat/Hello-World/pull/1347" or item.url.startswith("https://github.com/")
+    assert item.url == "https://github.com/octocat/Hello-World/pull/1347" or item.url.startswith(
+        "https://github.com/"
+    )
 
 
 def issue(**changes):
@@ -43,10 +45,22 @@ def issue(**changes):
     ("changes", "expected"),
     [
         ({"state": "open"}, ("open", "todo", False)),
-        ({"state": "closed", "state_reason": "completed", "closed_at": "2011-04-23T10:00:00Z"}, ("closed", "done", True)),
-        ({"state": "closed", "state_reason": None, "closed_at": "2011-04-23T10:00:00Z"}, ("closed", "done", True)),
-        ({"state": "closed", "state_reason": "not_planned", "closed_at": "2011-04-23T10:00:00Z"}, ("closed:not_planned", "done", False)),
-        ({"state": "closed", "state_reason": "duplicate", "closed_at": "2011-04-23T10:00:00Z"}, ("closed:duplicate", "done", False)),
+        (
+            {"state": "closed", "state_reason": "completed", "closed_at": "2011-04-23T10:00:00Z"},
+            ("closed", "done", True),
+        ),
+        (
+            {"state": "closed", "state_reason": None, "closed_at": "2011-04-23T10:00:00Z"},
+            ("closed", "done", True),
+        ),
+        (
+            {"state": "closed", "state_reason": "not_planned", "closed_at": "2011-04-23T10:00:00Z"},
+            ("closed:not_planned", "done", False),
+        ),
+        (
+            {"state": "closed", "state_reason": "duplicate", "closed_at": "2011-04-23T10:00:00Z"},
+            ("closed:duplicate", "done", False),
+        ),
     ],
 )
 def test_issue_state_and_reason_give_status_category_and_completion(changes, expected):
@@ -61,7 +75,10 @@ def test_merged_and_unmerged_pull_requests():
     merged["pull_request"]["merged_at"] = "2011-04-24T00:00:00Z"
     unmerged = copy.deepcopy(merged)
     unmerged["pull_request"]["merged_at"] = None
-    assert (normalize(merged).status, normalize(merged).completed_at) == ("merged", datetime(2011, 4, 24, tzinfo=UTC))
+    assert (normalize(merged).status, normalize(merged).completed_at) == (
+        "merged",
+        datetime(2011, 4, 24, tzinfo=UTC),
+    )
     assert (normalize(unmerged).status, normalize(unmerged).completed_at) == ("closed", None)
 
 
@@ -69,7 +86,9 @@ def test_estimate_from_a_label_prefix_and_issue_types():
     payload = issue(labels=[{"name": "points: 5"}, {"name": "bug"}], type={"name": "Bug"})
     item = normalize(payload, estimate_label_prefix="points:")
     assert item.estimate == 5.0 and item.item_type == "bug"
-    assert normalize(issue(labels=[{"name": "points:many"}]), estimate_label_prefix="points:").estimate is None
+    assert (
+        normalize(issue(labels=[{"name": "points:many"}]), estimate_label_prefix="points:").estimate is None
+    )
 
 
 def test_timestamps_are_utc_whatever_offset_they_carry():

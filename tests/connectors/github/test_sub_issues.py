@@ -76,8 +76,12 @@ def test_github_sub_issues(tmp_path, monkeypatch):
     """acme/api#1 (label sso) <- acme/api#2 <- acme/web#3: both sub-issues inherit sso; explain
     walks from the grandchild up to the rule."""
     parent = vendor_issue("acme/api", 1, title="SAML login", labels=[{"name": "sso"}])
-    child = vendor_issue("acme/api", 2, title="Metadata endpoint", parent_issue_url=f"{API}/acme/api/issues/1")
-    grandchild = vendor_issue("acme/web", 3, title="Login button", parent_issue_url=f"{API}/acme/api/issues/2")
+    child = vendor_issue(
+        "acme/api", 2, title="Metadata endpoint", parent_issue_url=f"{API}/acme/api/issues/1"
+    )
+    grandchild = vendor_issue(
+        "acme/web", 3, title="Login button", parent_issue_url=f"{API}/acme/api/issues/2"
+    )
     loner = vendor_issue("acme/web", 4, title="Typo in footer")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "250")
@@ -117,7 +121,11 @@ def test_github_sub_issues(tmp_path, monkeypatch):
     assert goals["acme/web#3"] == "sso inherited via acme/api#2"
     assert goals["acme/web#4"] == "no_rule_matched unaligned"
     chain = explain(con, "acme/web#3")[0]
-    assert [chain.item["key"], chain.via.item["key"], chain.via.via.item["key"]] == ["acme/web#3", "acme/api#2", "acme/api#1"]
+    assert [chain.item["key"], chain.via.item["key"], chain.via.via.item["key"]] == [
+        "acme/web#3",
+        "acme/api#2",
+        "acme/api#1",
+    ]
     assert chain.links[0]["evidence"] == "inherited from parent acme/api#2"
     con.close()
 

@@ -26,7 +26,9 @@ def test_deleted_and_transferred_issues_are_marked_deleted_after_the_sweep(sandb
     ).fetchone()
     assert moved == (api[1].title, False)
     live = con.execute("SELECT count(*) FROM core.work_items WHERE NOT is_deleted").fetchone()[0]
-    assert live == len(sandbox.github.repos["acme/api"].visible()) + len(sandbox.github.repos["acme/web"].visible())
+    assert live == len(sandbox.github.repos["acme/api"].visible()) + len(
+        sandbox.github.repos["acme/web"].visible()
+    )
 
 
 def test_a_sweep_that_would_delete_most_of_a_repository_is_refused(sandbox, con):

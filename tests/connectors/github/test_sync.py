@@ -18,9 +18,18 @@ def warehouse_items(con) -> dict[str, tuple]:
 def sandbox_items(sandbox) -> dict[str, tuple]:
     out = {}
     for item in sandbox.github.all_items():
-        completed = item.state == "closed" and (item.merged_at is not None if item.is_pr else item.state_reason != "not_planned")
+        completed = item.state == "closed" and (
+            item.merged_at is not None if item.is_pr else item.state_reason != "not_planned"
+        )
         category = "done" if item.state == "closed" else ("in_progress" if item.is_pr else "todo")
-        out[native_id(item.repo, item.number)] = (item.title, category, completed, item.updated_at, item.labels, False)
+        out[native_id(item.repo, item.number)] = (
+            item.title,
+            category,
+            completed,
+            item.updated_at,
+            item.labels,
+            False,
+        )
     return out
 
 
@@ -31,7 +40,9 @@ def issue_requests(sandbox) -> list:
 def test_second_sync_without_changes_reads_one_page_per_repo_and_writes_nothing(sandbox, con):
     connector = github_connector(sandbox)
     run_sync(con, [connector])
-    before = con.execute("SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id").fetchall()
+    before = con.execute(
+        "SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id"
+    ).fetchall()
     sandbox.reset_requests()
 
     report = run_sync(con, [connector])
@@ -43,7 +54,9 @@ def test_second_sync_without_changes_reads_one_page_per_repo_and_writes_nothing(
     assert per_repo == {f"/repos/{repo}/issues": 1 for repo in sandbox.github.repos}
     assert all(r.param("since") for r in issue_requests(sandbox))
     assert sandbox.requests_to("github", "/pulls") == []  # no pull request changed: no branch lookup
-    after = con.execute("SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id").fetchall()
+    after = con.execute(
+        "SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id"
+    ).fetchall()
     assert after == before  # not even re-written with a new synced_at
 
 
@@ -93,7 +106,9 @@ def test_sync_runs_record_counts(sandbox, con):
 def test_pull_requests_carry_their_branch(sandbox, con):
     connector = github_connector(sandbox, ["acme/api"])
     run_sync(con, [connector])
-    expected = {f"acme/api#{i.number}": i.branch for i in sandbox.github.repos["acme/api"].visible() if i.is_pr}
+    expected = {
+        f"acme/api#{i.number}": i.branch for i in sandbox.github.repos["acme/api"].visible() if i.is_pr
+    }
     stored = dict(
         con.execute(
             "SELECT native_id, custom->>'branch' FROM core.work_items WHERE item_type = 'pull_request'"
@@ -108,5 +123,7 @@ def test_pull_requests_carry_their_branch(sandbox, con):
     for key in changes["created"]:
         if key.startswith("acme/api#"):
             item = sandbox.github.repos["acme/api"].issues[int(key.split("#")[1])]
-            branch = con.execute("SELECT custom->>'branch' FROM core.work_items WHERE native_id = ?", [key]).fetchone()[0]
+            branch = con.execute(
+                "SELECT custom->>'branch' FROM core.work_items WHERE native_id = ?", [key]
+            ).fetchone()[0]
             assert branch == item.branch

@@ -42,15 +42,22 @@ def test_a_malformed_issue_is_quarantined_with_its_reason_while_the_rest_loads(s
     # The vendor's own search example: no summary, status or issuetype, and `updated` is 1.
     vendor = json.loads((FIXTURES / "jira" / "search_jql.GET_POST.200.json").read_text())["issues"][0]
     victim = sandbox.jira.by_key("PAY-7")
-    sandbox.jira.issues[victim.id].override = copy.deepcopy(vendor) | {"id": str(victim.id), "key": victim.key}
+    sandbox.jira.issues[victim.id].override = copy.deepcopy(vendor) | {
+        "id": str(victim.id),
+        "key": victim.key,
+    }
     connector = jira_connector(sandbox, ["PAY"], page_size=25)
 
     report = run_sync(con, [connector])
 
     assert not report.failed and report.total("rejected") == 1
-    rejected = con.execute("SELECT source, instance, container, native_id, reason FROM meta.rejected_records").fetchall()
+    rejected = con.execute(
+        "SELECT source, instance, container, native_id, reason FROM meta.rejected_records"
+    ).fetchall()
     # The first field of the wrong shape is named (shapes are checked before normalising).
-    assert rejected == [("jira", INSTANCE, "PAY", str(victim.id), "fields.updated is an integer (1), expected a string")]
+    assert rejected == [
+        ("jira", INSTANCE, "PAY", str(victim.id), "fields.updated is an integer (1), expected a string")
+    ]
     others = {row for row in expected_rows(sandbox, ["PAY"]) if row[0] != item_id(victim.id)}
     assert warehouse_rows(con) == others
 
@@ -82,7 +89,11 @@ def test_a_sync_cut_off_mid_way_resumes_without_loss_or_duplicates(sandbox, con)
     assert second.total("items_written") == len(expected_rows(sandbox, ["PAY"])) - 20
     # Resumed from the cursor of the last page that loaded, not restarted from scratch.
     lower = cursor - timedelta(minutes=connector.config.overlap_minutes)
-    assert len(sandbox.requests_to("jira", "/search/jql")) == expected_search_pages(sandbox, "PAY", lower, 10) < 10
+    assert (
+        len(sandbox.requests_to("jira", "/search/jql"))
+        == expected_search_pages(sandbox, "PAY", lower, 10)
+        < 10
+    )
 
 
 def test_a_project_jira_does_not_know_fails_its_stream_with_jiras_message(sandbox, con):
@@ -110,7 +121,9 @@ def test_a_bad_jira_config_names_file_and_line(tmp_path: Path):
     from pipelines.config import load_config
 
     config = tmp_path / "threadline.yaml"
-    config.write_text("sources:\n  - kind: jira\n    base_url: https://acme.atlassian.net\n    projects: [pay]\n")
+    config.write_text(
+        "sources:\n  - kind: jira\n    base_url: https://acme.atlassian.net\n    projects: [pay]\n"
+    )
     with pytest.raises(ConfigError) as caught:
         load_config(config)
     assert str(caught.value) == (

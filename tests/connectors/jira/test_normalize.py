@@ -128,13 +128,22 @@ def test_subtasks_link_their_parent_not_an_epic():
     [
         ({"name": "Done"}, None, datetime(2026, 11, 18, 20, 0, tzinfo=UTC)),
         ({"name": "Won't Do"}, None, None),  # closed, but not work done
-        (None, "2026-11-18T10:00:00.000-0800", datetime(2026, 11, 18, 18, 0, tzinfo=UTC)),  # no resolution set
+        (
+            None,
+            "2026-11-18T10:00:00.000-0800",
+            datetime(2026, 11, 18, 18, 0, tzinfo=UTC),
+        ),  # no resolution set
     ],
 )
 def test_completed_at_comes_from_the_resolution(resolution, changed, expected):
     done = {"name": "Done", "statusCategory": {"key": "done"}}
     resolved = "2026-11-18T12:00:00.000-0800" if resolution else None
-    fields = {"status": done, "resolution": resolution, "resolutiondate": resolved, "statuscategorychangedate": changed}
+    fields = {
+        "status": done,
+        "resolution": resolution,
+        "resolutiondate": resolved,
+        "statuscategorychangedate": changed,
+    }
     assert normalize_issue(issue(**fields), SITE).completed_at == expected
 
 
@@ -142,7 +151,9 @@ def test_named_custom_fields_and_the_goal_field():
     site = Site(
         "acme.atlassian.net",
         "https://acme.atlassian.net",
-        SiteFields(goal="customfield_10100", custom={"customfield_10101": "Severity", "customfield_10102": "Teams"}),
+        SiteFields(
+            goal="customfield_10100", custom={"customfield_10101": "Severity", "customfield_10102": "Teams"}
+        ),
     )
     payload = issue(
         customfield_10100=[{"value": "checkout-conversion"}, {"value": "fast-pages"}],
@@ -163,7 +174,10 @@ def test_named_custom_fields_and_the_goal_field():
         ({"updated": "yesterday"}, "fields.updated is not a timestamp: 'yesterday'"),
         ({"customfield_10016": "lots"}, "fields.customfield_10016 (story points) is not a number: 'lots'"),
         ({"customfield_10016": -3}, "invalid estimate: Value error, estimate must not be negative"),
-        ({"status": {"name": "Limbo", "statusCategory": {"key": "sideways"}}}, "unknown statusCategory 'sideways' of status 'Limbo'"),
+        (
+            {"status": {"name": "Limbo", "statusCategory": {"key": "sideways"}}},
+            "unknown statusCategory 'sideways' of status 'Limbo'",
+        ),
     ],
 )
 def test_malformed_fields_give_a_reason(change, reason):
@@ -187,7 +201,15 @@ def test_adf_keeps_the_text_of_every_block():
                     {"type": "text", "text": "about SSO", "marks": [{"type": "strong"}]},
                 ],
             },
-            {"type": "bulletList", "content": [{"type": "listItem", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "SAML"}]}]}]},
+            {
+                "type": "bulletList",
+                "content": [
+                    {
+                        "type": "listItem",
+                        "content": [{"type": "paragraph", "content": [{"type": "text", "text": "SAML"}]}],
+                    }
+                ],
+            },
         ],
     }
     assert to_text(doc) == "Why\nAsk @Ada\nabout SSO\nSAML"

@@ -30,7 +30,9 @@ def test_full_then_incremental_sync_match_the_sandbox_and_read_only_changed_page
     assert full_requests == sum(expected_search_pages(sandbox, p, None, PAGE) for p in JIRA_PROJECTS)
 
     changed = advance_jira(sandbox, hours=3, creates=20, updates=15, closes=10)
-    cursors = {p: parse_time(get_cursor(con, StreamKey("jira", "acme.atlassian.net", p))) for p in JIRA_PROJECTS}
+    cursors = {
+        p: parse_time(get_cursor(con, StreamKey("jira", "acme.atlassian.net", p))) for p in JIRA_PROJECTS
+    }
     sandbox.reset_requests()
     incremental = run_sync(con, [connector])
 
@@ -53,10 +55,16 @@ def test_deletes_and_moves_out_of_scope_are_marked_deleted_by_the_sweep(sandbox,
     connector = jira_connector(sandbox, page_size=50)
     run_sync(con, [connector], sweep=True)
     data = sandbox.jira
-    with_subtasks = next(i for i in data.visible() if i.project == "PAY" and data.children(i.id) and i.type != "Epic")
+    with_subtasks = next(
+        i for i in data.visible() if i.project == "PAY" and data.children(i.id) and i.type != "Epic"
+    )
     deleted_ids = {with_subtasks.id} | {c.id for c in data.children(with_subtasks.id)}
-    moved_out = next(i for i in data.visible() if i.project == "PLAT" and i.type == "Task" and not data.children(i.id))
-    moved_within = next(i for i in data.visible() if i.project == "PAY" and i.type == "Bug" and i.id not in deleted_ids)
+    moved_out = next(
+        i for i in data.visible() if i.project == "PLAT" and i.type == "Task" and not data.children(i.id)
+    )
+    moved_within = next(
+        i for i in data.visible() if i.project == "PAY" and i.type == "Bug" and i.id not in deleted_ids
+    )
     old_key = moved_within.key
     with sandbox.lock:
         start, end = sandbox.clock.advance(timedelta(hours=1))
@@ -73,15 +81,22 @@ def test_deletes_and_moves_out_of_scope_are_marked_deleted_by_the_sweep(sandbox,
     assert {row[0] for row in gone} == {item_id(i) for i in deleted_ids | {moved_out.id}}
     assert all(row[1] is not None for row in gone)
     # Sweeps run after every project synced, so the move within scope never counts as a delete.
-    assert sum(s.items_deleted for s in report.streams if s.stream == "sweep") == len(deleted_ids | {moved_out.id})
+    assert sum(s.items_deleted for s in report.streams if s.stream == "sweep") == len(
+        deleted_ids | {moved_out.id}
+    )
     # The issue moved to another configured project kept its id and now lives there.
     row = con.execute(
-        "SELECT key, container, team, is_deleted FROM core.work_items WHERE item_id = ?", [item_id(moved_within.id)]
+        "SELECT key, container, team, is_deleted FROM core.work_items WHERE item_id = ?",
+        [item_id(moved_within.id)],
     ).fetchone()
     assert row == (moved_within.key, "MOB", "mobile", False) and moved_within.key != old_key
     assert warehouse_rows(con) == expected_rows(sandbox)
     # The sweep asked for ids only, in large pages: one request per project at this size.
-    listings = [r for r in search_requests(sandbox) if "ORDER BY id ASC" in r.param("jql") and "updated" not in r.param("jql")]
+    listings = [
+        r
+        for r in search_requests(sandbox)
+        if "ORDER BY id ASC" in r.param("jql") and "updated" not in r.param("jql")
+    ]
     assert len(listings) == 2 * len(JIRA_PROJECTS)
     assert all(r.param("maxResults") == "5000" and r.param("fields") in ("id", "issuekey") for r in listings)
 
@@ -118,7 +133,8 @@ def test_epics_stories_and_subtasks_keep_their_parent_links(sandbox, con):
     expected_chain = sum(
         1
         for i in sandbox.jira.visible()
-        if i.type == "Subtask" and (story := sandbox.jira.issues[i.parent]).parent
+        if i.type == "Subtask"
+        and (story := sandbox.jira.issues[i.parent]).parent
         and sandbox.jira.issues[story.parent].type == "Epic"
     )
     assert chain == expected_chain > 0

@@ -44,7 +44,9 @@ def _setup(sandbox, con, **overrides):
     cursor = parse_time(get_cursor(con, StreamKey("jira", INSTANCE, "PAY")))
     with sandbox.lock:
         sandbox.clock.advance(timedelta(hours=8))
-    unchanged = [i for i in sandbox.jira.visible() if i.project == "PAY" and i.updated < cursor - timedelta(hours=1)]
+    unchanged = [
+        i for i in sandbox.jira.visible() if i.project == "PAY" and i.updated < cursor - timedelta(hours=1)
+    ]
     return connector, cursor, unchanged
 
 
