@@ -54,6 +54,8 @@ from sandbox.org import (
 )
 from sandbox.themes import PEOPLE, Theme
 
+ASANA_CHANGES = {"creates": 5, "updates": 5, "closes": 5, "deletes": 1}  # advance() defaults
+
 
 class AsanaData:
     """The workspace of the demo organisation, generated from the spec."""
@@ -342,18 +344,12 @@ class AsanaData:
             self.tasks[task.parent].modified_at = at  # its subtask list changed
         return gone
 
-    def advance(
-        self,
-        start: datetime,
-        end: datetime,
-        *,
-        creates: int = 5,
-        updates: int = 5,
-        closes: int = 5,
-        deletes: int = 1,
-        **_: int,
-    ) -> dict[str, list[str]]:
-        """Make changes stamped inside (start, end]; return the task gids touched, per kind."""
+    def advance(self, start: datetime, end: datetime, **counts: int) -> dict[str, list[str]]:
+        """Make changes stamped inside (start, end]; return the task gids touched, per kind.
+
+        `counts`: how many tasks to create, update, close and delete (5, 5, 5, 1 by default);
+        kinds other tools know (Jira's moves) are ignored."""
+        creates, updates, closes, deletes = (counts.get(k, n) for k, n in ASANA_CHANGES.items())
         self._step += 1
         rng = self.spec.rng("asana", "advance", self._step)
         touched: dict[str, list[str]] = {"created": [], "updated": [], "closed": [], "deleted": []}
