@@ -29,8 +29,10 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 demo: $(STAMP)
 	$(BIN)/threadline demo
 
+# The suite runs on every core (pytest-xdist): each test starts its own sandbox on free ports and
+# writes its own temporary warehouse, so the tests share nothing.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
