@@ -1,4 +1,4 @@
-"""The sandbox Asana follows the API contract (docs/api-contracts.md) closely enough for us."""
+"""The sandbox Asana follows Asana's API contract (the shared project map's api-contracts.md) closely enough for us."""
 
 from __future__ import annotations
 
