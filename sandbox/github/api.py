@@ -71,33 +71,9 @@ class GitHubApi:
         self.sandbox = sandbox
         self.data = data
         self.index = GitHubIndex(data)
-        # The primary rate limit, per token as GitHub keeps it; `used`, `limit` and `reset_at`
-        # below are the sandbox token's.
+        # The primary rate limit, per token as GitHub keeps it (`quotas.default`: the sandbox
+        # token's; `quotas.limit = n`: every token's).
         self.quotas = Quotas(RATE_LIMIT, sandbox.token)
-
-    @property
-    def used(self) -> int:
-        return self.quotas.default.used
-
-    @used.setter
-    def used(self, value: int) -> None:
-        self.quotas.default.used = value
-
-    @property
-    def limit(self) -> int:
-        return self.quotas.default.limit
-
-    @limit.setter
-    def limit(self, value: int) -> None:
-        self.quotas.limit = value
-
-    @property
-    def reset_at(self) -> int:
-        return self.quotas.default.reset_at
-
-    @reset_at.setter
-    def reset_at(self, value: int) -> None:
-        self.quotas.default.reset_at = value
 
     # --- rendering ------------------------------------------------------------------------
 
