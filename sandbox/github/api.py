@@ -277,7 +277,7 @@ class GitHubApi:
             repo = self.find_repo(request)
             if repo is None:
                 return error_response(404, self.rate_headers(request))
-            # Sorted once per change of the data (github_index); `since` is inclusive, as GitHub's.
+            # Sorted once per change of the data (github.index); `since` is inclusive, as GitHub's.
             items = self.index.listing(repo.full_name, state, sort, direction).since(sort, since)
             if labels := q.get("labels"):
                 wanted = set(labels.split(","))
