@@ -31,7 +31,7 @@ def main() -> None:
     started = time.perf_counter()
     spec = OrgSpec(seed=args.seed, anchor=ANCHOR, github_items=args.github_items, jira_items=0, asana_items=0)
     with Sandbox(spec, latency=args.latency) as sandbox:
-        sandbox.api("github").limit = args.rate_limit
+        sandbox.api("github").quotas.limit = args.rate_limit
         print(f"READY {sandbox.url} generated in {time.perf_counter() - started:.1f} s", flush=True)
         sys.stdin.read()  # until the parent closes our stdin (or dies)
 

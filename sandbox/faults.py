@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Generic, Literal, Protocol, TypeVar
 
 FaultKind = Literal["status", "hang", "truncate", "reset"]
 
@@ -36,13 +37,25 @@ class FaultRule:
         return (self.service in (None, service)) and self.path_contains in path
 
 
-class Faults:
-    def __init__(self, seed: int = 0) -> None:
-        self._rules: list[FaultRule] = []
-        self._lock = threading.Lock()
-        self._rng = random.Random(seed)
+R = TypeVar("R", bound="_Rule")
 
-    def add(self, rule: FaultRule) -> FaultRule:
+
+class _Rule(Protocol):
+    skip: int
+    times: int | None
+    hits: int
+
+
+class RuleBook(Generic[R]):
+    """Rules tried in order against each request, thread-safe; a rule that hits is consumed
+    (`skip` requests through first, then `times` hits, counted in `hits`). Shared by `Faults`
+    and `paging.PageTurns`."""
+
+    def __init__(self) -> None:
+        self._rules: list[R] = []
+        self._lock = threading.Lock()
+
+    def add(self, rule: R) -> R:
         with self._lock:
             self._rules.append(rule)
         return rule
@@ -55,6 +68,32 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
+
+    def _take(self, matches: Callable[[R], bool], roll: Callable[[R], bool] | None = None) -> R | None:
+        """The first rule that `matches` (past its `skip`, and winning its `roll`); consumes one of
+        its `times` (None: never used up)."""
+        with self._lock:
+            for rule in self._rules:
+                if not matches(rule):
+                    continue
+                if rule.skip > 0:
+                    rule.skip -= 1
+                    continue
+                if roll is not None and not roll(rule):
+                    continue
+                rule.hits += 1
+                if rule.times is not None:
+                    rule.times -= 1
+                    if rule.times <= 0:
+                        self._rules.remove(rule)
+                return rule
+        return None
+
+
+class Faults(RuleBook[FaultRule]):
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__()
+        self._rng = random.Random(seed)
 
     def storm(
         self, rate: float = 0.1, *, hang_seconds: float = 35.0, service: str | None = None
@@ -90,19 +129,6 @@ class Faults:
 
     def pick(self, service: str, path: str) -> FaultRule | None:
         """The rule that hits this request, if any; consumes one of its `times`."""
-        with self._lock:
-            for rule in self._rules:
-                if not rule.matches(service, path):
-                    continue
-                if rule.skip > 0:
-                    rule.skip -= 1
-                    continue
-                if self._rng.random() >= rule.rate:
-                    continue
-                rule.hits += 1
-                if rule.times is not None:
-                    rule.times -= 1
-                    if rule.times <= 0:
-                        self._rules.remove(rule)
-                return rule
-        return None
+        return self._take(
+            lambda rule: rule.matches(service, path), lambda rule: self._rng.random() < rule.rate
+        )

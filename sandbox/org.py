@@ -1,6 +1,6 @@
 """The generated demo organisation: one seeded, deterministic company across every tool.
 
-Each tool's data lives in its own module (`github_data`, ...); this module holds what they
+Each tool's data lives in its own module (`github.data`, ...); this module holds what they
 share: the virtual clock, the seed, the size, and the teams. Time is virtual so that tests can
 advance it and so that a given seed and anchor always give the same data.
 """

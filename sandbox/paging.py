@@ -10,10 +10,11 @@ instead of the page (`expire`). Kept apart from `faults`, which hit any request 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from sandbox.faults import RuleBook
 
 
 @dataclass
@@ -27,32 +28,7 @@ class PageTurn:
     hits: int = 0  # how many it has hit (tests assert it fired)
 
 
-class PageTurns:
-    def __init__(self) -> None:
-        self._rules: list[PageTurn] = []
-        self._lock = threading.Lock()
-
-    def add(self, rule: PageTurn) -> PageTurn:
-        with self._lock:
-            self._rules.append(rule)
-        return rule
-
-    def pending(self) -> int:
-        with self._lock:
-            return len(self._rules)
-
+class PageTurns(RuleBook[PageTurn]):
     def pick(self, service: str, path: str) -> PageTurn | None:
         """The rule that hits this next-page request, if any; consumes one of its `times`."""
-        with self._lock:
-            for rule in self._rules:
-                if rule.service != service or rule.path_contains not in path:
-                    continue
-                if rule.skip > 0:
-                    rule.skip -= 1
-                    continue
-                rule.hits += 1
-                rule.times -= 1
-                if rule.times <= 0:
-                    self._rules.remove(rule)
-                return rule
-        return None
+        return self._take(lambda rule: rule.service == service and rule.path_contains in path)

@@ -1,7 +1,7 @@
 """The demo organisation's Asana: projects per team, sections, tasks, subtasks, tags, custom
 fields, Goals, and the project event streams.
 
-Records are in `asana_records`; `asana_api` serves them as Asana's JSON. Modelled on what real Asana does:
+Records are in `asana.records`; `asana.api` serves them as Asana's JSON. Modelled on what real Asana does:
 - a subtask is not a member of its parent's project (unless someone adds it, as ~10% here are),
   so it is not in the project's task listing;
 - a task's `modified_at` moves when the task itself or its associations change: adding a subtask

@@ -1,6 +1,6 @@
 """The sandbox Asana's records: workspace constants, projects, tasks, fields, goals, events.
 
-Plain data; `asana_data` generates and changes them, `asana_render` turns them into Asana's JSON.
+Plain data; `asana.data` generates and changes them, `asana.render` turns them into Asana's JSON.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -71,33 +71,9 @@ class GitHubApi:
         self.sandbox = sandbox
         self.data = data
         self.index = GitHubIndex(data)
-        # The primary rate limit, per token as GitHub keeps it; `used`, `limit` and `reset_at`
-        # below are the sandbox token's.
+        # The primary rate limit, per token as GitHub keeps it (`quotas.default`: the sandbox
+        # token's; `quotas.limit = n`: every token's).
         self.quotas = Quotas(RATE_LIMIT, sandbox.token)
-
-    @property
-    def used(self) -> int:
-        return self.quotas.default.used
-
-    @used.setter
-    def used(self, value: int) -> None:
-        self.quotas.default.used = value
-
-    @property
-    def limit(self) -> int:
-        return self.quotas.default.limit
-
-    @limit.setter
-    def limit(self, value: int) -> None:
-        self.quotas.limit = value
-
-    @property
-    def reset_at(self) -> int:
-        return self.quotas.default.reset_at
-
-    @reset_at.setter
-    def reset_at(self, value: int) -> None:
-        self.quotas.default.reset_at = value
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -301,21 +277,18 @@ class GitHubApi:
             repo = self.find_repo(request)
             if repo is None:
                 return error_response(404, self.rate_headers(request))
-            # Sorted once per change of the data (github_index); `since` is inclusive, as GitHub's.
+            # Sorted once per change of the data (github.index); `since` is inclusive, as GitHub's.
             items = self.index.listing(repo.full_name, state, sort, direction).since(sort, since)
             if labels := q.get("labels"):
                 wanted = set(labels.split(","))
                 items = [i for i in items if wanted <= set(i.labels)]
             if (assignee := q.get("assignee")) is not None:
                 items = [i for i in items if i.assignee == assignee]
-            last_page = max(1, -(-len(items) // per_page))
-            chunk = items[(page - 1) * per_page : page * per_page]
+            chunk, last_page = page_of(items, page, per_page)
             base = self.base(request)
             children = self.index.children()
             body = [self.for_version(request, self.issue(base, repo, item, children)) for item in chunk]
-        return self.reply(
-            request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None
-        )
+        return self.reply(request, body, link_headers(request, page, last_page))
 
     def pull(self, base: str, repo: GhRepo, item: GhIssue) -> dict[str, Any]:
         api = f"{base}/repos/{repo.full_name}"
@@ -357,12 +330,10 @@ class GitHubApi:
             if repo is None:
                 return error_response(404, self.rate_headers(request))
             pulls = self.index.listing(repo.full_name, state, sort, direction, pulls=True).items
-            last_page = max(1, -(-len(pulls) // per_page))
+            chunk, last_page = page_of(pulls, page, per_page)
             base = self.base(request)
-            body = [self.pull(base, repo, i) for i in pulls[(page - 1) * per_page : page * per_page]]
-        return self.reply(
-            request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None
-        )
+            body = [self.pull(base, repo, i) for i in chunk]
+        return self.reply(request, body, link_headers(request, page, last_page))
 
     async def list_milestones(self, request: Request) -> Response:
         if denied := self.guard(request):
@@ -418,15 +389,13 @@ class GitHubApi:
             repo, item = found
             children = self.index.children()
             kids = sorted(children.get((repo.full_name, item.number), []), key=lambda i: i.number)
-            last_page = max(1, -(-len(kids) // per_page))
+            chunk, last_page = page_of(kids, page, per_page)
             base = self.base(request)
             body = [
                 self.for_version(request, self.issue(base, self.data.repos[k.repo], k, children))
-                for k in kids[(page - 1) * per_page : page * per_page]
+                for k in chunk
             ]
-        return self.reply(
-            request, body, {"link": link_header(request, page, last_page)} if last_page > 1 else None
-        )
+        return self.reply(request, body, link_headers(request, page, last_page))
 
     async def get_parent(self, request: Request) -> Response:
         """GET /repos/{owner}/{repo}/issues/{n}/parent: 404 when the issue is no sub-issue."""
@@ -450,6 +419,9 @@ def sub_issues_summary(children: list[GhIssue]) -> dict[str, int]:
     }
 
 
+T = TypeVar("T")
+
+
 def list_params(q, sorts: tuple[str, ...], default_direction: str) -> tuple[str, str, str, int, int]:
     """state, sort, direction, per_page (max 100), page of a list endpoint; ValueError -> 422."""
     state, sort = q.get("state", "open"), q.get("sort", "created")
@@ -460,6 +432,16 @@ def list_params(q, sorts: tuple[str, ...], default_direction: str) -> tuple[str,
     if direction not in ("asc", "desc") or per_page < 1 or page < 1:
         raise ValueError("invalid direction or paging")
     return state, sort, direction, per_page, page
+
+
+def page_of(items: list[T], page: int, per_page: int) -> tuple[list[T], int]:
+    """The items of page `page` (1-based) and the number of the last page (at least 1)."""
+    return items[(page - 1) * per_page : page * per_page], max(1, -(-len(items) // per_page))
+
+
+def link_headers(request: Request, page: int, last_page: int) -> dict[str, str] | None:
+    """The Link header of a page-numbered listing; None when it fits on one page."""
+    return {"link": link_header(request, page, last_page)} if last_page > 1 else None
 
 
 def link_header(request: Request, page: int, last_page: int) -> str:

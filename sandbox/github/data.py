@@ -1,6 +1,6 @@
 """The demo organisation's GitHub: repositories, issues, pull requests, labels, milestones.
 
-Plain records; `github_api` renders them as GitHub's JSON. `advance` moves the clock and makes
+Plain records; `github.api` renders them as GitHub's JSON. `advance` moves the clock and makes
 the changes a real team would between two syncs: new items, edits, closes, deletes, transfers.
 """
 
@@ -20,7 +20,7 @@ PR_SHARE = 0.4
 SUB_ISSUE_SHARE = 0.15  # issues filed under an earlier issue (GitHub sub-issues)
 
 # Bumped by every field assignment of any GhIssue (its constructor included): the API's cached
-# views (github_index) compare it to know whether the organisation changed, however it was changed
+# views (github.index) compare it to know whether the organisation changed, however it was changed
 # (advance, delete, transfer, or a test setting `item.state = ...` by hand).
 changes = 0
 

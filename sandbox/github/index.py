@@ -3,7 +3,7 @@
 Listing a page used to filter and sort the whole repository, collect every sub-issue of the
 organisation, and count a milestone's issues once per issue rendered: fine at 400 items, minutes
 per sync at 200k. Here each view is computed once and reused until any GhIssue changes
-(`github_data.changes` moves on every field assignment, however a caller changed the data), so
+(`github.data.changes` moves on every field assignment, however a caller changed the data), so
 rendering an issue is O(1) and a page of a listing is a bisect and a slice.
 """
 

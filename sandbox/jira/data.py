@@ -1,6 +1,6 @@
 """The demo organisation's Jira: projects, epics, stories, tasks, bugs, subtasks, story points.
 
-Plain records; `jira_api` renders them as Jira Cloud's JSON. Keys are numbered per project in
+Plain records; `jira.api` renders them as Jira Cloud's JSON. Keys are numbered per project in
 creation order, so PAY-1..PAY-60 (which GitHub pull requests name) exist at the default size.
 `advance` makes the changes a real team would between two syncs: new issues, edits, resolutions,
 deletions, and moves to another project (same id, new key), in scope or out of it.

@@ -3,7 +3,7 @@
 Every page of a search used to evaluate the JQL on every issue of the site, sort them all and
 then scan them all again for the rows after the page token: O(site) per page, minutes per sync
 of a large site. Here the sorted results of a JQL are kept until any issue changes
-(`jira_data.changes` moves on every field assignment) or the clock moves (JQL has relative
+(`jira.data.changes` moves on every field assignment) or the clock moves (JQL has relative
 dates), and a page token finds its place by the id of the last row it returned.
 """
 

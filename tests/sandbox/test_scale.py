@@ -105,13 +105,15 @@ def test_quota_is_per_token_and_a_304_is_free(sandbox):
     other = {"Authorization": "Bearer second-token"}
     statuses = [httpx.get(url, headers=other).status_code for _ in range(3)]
     assert statuses == [200, 200, 403]
-    assert api.quotas.of("second-token").used == 2 and api.used == 0  # the sandbox token spent nothing
+    assert (
+        api.quotas.of("second-token").used == 2 and api.quotas.default.used == 0
+    )  # the sandbox token spent nothing
     mine = httpx.get(url, headers=AUTH)
     assert mine.headers["x-ratelimit-used"] == "1" and mine.headers["x-ratelimit-remaining"] == str(
-        api.limit - 1
+        api.quotas.default.limit - 1
     )
     again = httpx.get(url, headers={**AUTH, "If-None-Match": mine.headers["etag"]})
-    assert again.status_code == 304 and api.used == 1
+    assert again.status_code == 304 and api.quotas.default.used == 1
     rate = httpx.get(sandbox.service_url("github") + "/rate_limit", headers=other).json()["resources"]["core"]
     assert (rate["limit"], rate["used"], rate["remaining"]) == (2, 2, 0)
 

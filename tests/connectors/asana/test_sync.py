@@ -7,6 +7,7 @@ from datetime import timedelta
 from pipelines.sync import run_sync
 from sandbox.asana.records import AsTask
 from tests.connectors.asana.support import asana_connector, sandbox_items, warehouse_items
+from tests.connectors.support import item_stamps
 
 
 def requests(sandbox, suffix: str = "") -> list:
@@ -43,9 +44,7 @@ def test_full_sync_matches_the_sandbox_with_subtasks(sandbox, con):
 def test_second_sync_without_changes_reads_the_event_stream_and_one_page_per_project(sandbox, con):
     connector = asana_connector(sandbox)
     run_sync(con, [connector])
-    before = con.execute(
-        "SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id"
-    ).fetchall()
+    before = item_stamps(con)
     sandbox.reset_requests()
 
     report = run_sync(con, [connector])
@@ -58,9 +57,7 @@ def test_second_sync_without_changes_reads_the_event_stream_and_one_page_per_pro
     listings = requests(sandbox, "/tasks")
     assert len(listings) == projects and all(r.param("modified_since") for r in listings)
     assert len(sandbox.requests) == 2 * projects  # no subtask listings, no single tasks
-    after = con.execute(
-        "SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id"
-    ).fetchall()
+    after = item_stamps(con)
     assert after == before
 
 

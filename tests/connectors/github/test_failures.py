@@ -61,16 +61,16 @@ def test_bad_token_raises_access_error_naming_the_source(sandbox):
 
 
 def test_exhausted_quota_waits_for_the_reset_then_continues(sandbox, con):
-    api = sandbox.api("github")
-    api.used, api.reset_at = api.limit, int(time.time()) + 1  # quota gone, back in a second
+    quota = sandbox.api("github").quotas.default
+    quota.used, quota.reset_at = quota.limit, int(time.time()) + 1  # quota gone, back in a second
     report = run_sync(con, [github_connector(sandbox, ["acme/api"])])
     assert not report.failed and report.streams[0].retries >= 1
     assert 403 in [r.status for r in sandbox.requests_to("github", "/issues")]
 
 
 def test_a_reset_too_far_away_fails_the_stream_with_what_to_do(sandbox, con):
-    api = sandbox.api("github")
-    api.used, api.reset_at = api.limit, int(time.time()) + 3000
+    quota = sandbox.api("github").quotas.default
+    quota.used, quota.reset_at = quota.limit, int(time.time()) + 3000
     report = run_sync(con, [github_connector(sandbox, ["acme/api"])])
     stream = report.streams[0]
     assert stream.status == "failed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from connectors.github.normalize import native_id
 from pipelines.sync import run_sync
 from tests.conftest import github_connector
+from tests.connectors.support import item_stamps
 
 
 def warehouse_items(con) -> dict[str, tuple]:
@@ -40,9 +41,7 @@ def issue_requests(sandbox) -> list:
 def test_second_sync_without_changes_reads_one_page_per_repo_and_writes_nothing(sandbox, con):
     connector = github_connector(sandbox)
     run_sync(con, [connector])
-    before = con.execute(
-        "SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id"
-    ).fetchall()
+    before = item_stamps(con)
     sandbox.reset_requests()
 
     report = run_sync(con, [connector])
@@ -54,9 +53,7 @@ def test_second_sync_without_changes_reads_one_page_per_repo_and_writes_nothing(
     assert per_repo == {f"/repos/{repo}/issues": 1 for repo in sandbox.github.repos}
     assert all(r.param("since") for r in issue_requests(sandbox))
     assert sandbox.requests_to("github", "/pulls") == []  # no pull request changed: no branch lookup
-    after = con.execute(
-        "SELECT item_id, updated_at, synced_at FROM core.work_items ORDER BY item_id"
-    ).fetchall()
+    after = item_stamps(con)
     assert after == before  # not even re-written with a new synced_at
 
 
