@@ -71,11 +71,8 @@ def imported_goals(warehouse: Path) -> GoalTree | None:
     """Goals imported by earlier syncs, read without writing anything (None if there are none)."""
     if not Path(warehouse).exists():
         return None
-    con = connect(warehouse, read_only=True)
-    try:
+    with connect(warehouse, read_only=True) as con:
         return read_imported_goals(con)
-    finally:
-        con.close()
 
 
 def build_connectors(
