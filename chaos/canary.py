@@ -213,8 +213,7 @@ def search(folder: Path) -> tuple[int, list[str]]:
 
 def duckdb_as_text(path: Path) -> str:
     """Every row of every table and view-free schema, as text (the WAL is replayed on open)."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with duckdb.connect(str(path), read_only=True) as con:
         tables = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
         ).fetchall()
@@ -223,8 +222,6 @@ def duckdb_as_text(path: Path) -> str:
             rows = con.execute(f'SELECT CAST(t AS VARCHAR) FROM "{schema}"."{table}" AS t').fetchall()  # noqa: S608 - names from the catalog
             parts.extend(row[0] for row in rows)
         return "\n".join(parts)
-    finally:
-        con.close()
 
 
 def run_canary(

@@ -73,8 +73,7 @@ class State:
 
 
 def read_state(path: Path, tables: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = SYNC_TABLES) -> State:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with duckdb.connect(str(path), read_only=True) as con:
         rows = {}
         for table, (key, volatile) in tables.items():
             relation = LATEST.get(table, table)
@@ -91,8 +90,6 @@ def read_state(path: Path, tables: dict[str, tuple[tuple[str, ...], tuple[str, .
             updated = dict(
                 con.execute("SELECT item_id, CAST(updated_at AS VARCHAR) FROM core.work_items").fetchall()
             )
-    finally:
-        con.close()
     return State(rows, updated)
 
 
@@ -154,8 +151,7 @@ def invariant_violations(path: Path) -> list[str]:
     the same version (they are written in one transaction with the cursor)."""
     if not path.exists():
         return []  # killed before the first write
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with duckdb.connect(str(path), read_only=True) as con:
         problems = []
         created = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = 'asana_tasks'"
@@ -179,6 +175,4 @@ def invariant_violations(path: Path) -> list[str]:
             ).fetchall()[0][0]
             if unmatched:
                 problems.append(f"{unmatched} {source} items without their raw payload")
-    finally:
-        con.close()
     return problems

@@ -49,11 +49,8 @@ def sync_until_done(sandbox: Sandbox, config_path: Path, warehouse: Path) -> int
     for attempt in range(1, MAX_RUNS + 1):
         connectors = [build_connector(s, sandbox_url=sandbox.url, policy=POLICY) for s in config.sources]
         check_access(connectors)
-        con = open_warehouse(warehouse)
-        try:
+        with open_warehouse(warehouse) as con:
             report = run_sync(con, connectors)
-        finally:
-            con.close()
         if not report.failed:
             return attempt
     return MAX_RUNS + 1

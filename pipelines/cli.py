@@ -189,8 +189,7 @@ def sync(
     config = load_settings(config_path)
     connectors = build_connectors(config, only=source, sandbox_url=sandbox)
     access = check_access(connectors)  # every source's credentials before the first write
-    con = open_warehouse(config.warehouse_path)
-    try:
+    with open_warehouse(config.warehouse_path) as con:
         report = run_sync(
             con,
             access.ready,
@@ -199,8 +198,6 @@ def sync(
             progress=console.progress,
             skipped=access.skipped,
         )
-    finally:
-        con.close()
     console.out.print(console.sync_table(report))
     for skipped in report.skipped:
         console.warn(skipped.line())
@@ -221,12 +218,9 @@ def map_command(
     """Link every work item to goals, from goals.yaml and rules.yaml."""
     config = load_settings(config_path)
     mapping = load_mapping_as_map_sees(config)
-    con = open_warehouse(config.warehouse_path, create=False)
-    try:
+    with open_warehouse(config.warehouse_path, create=False) as con:
         summary = run_mapping(con, config, mapping, force=force)
         published = publish(con, config.warehouse_path)
-    finally:
-        con.close()
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
     console.out.print(f"mapped {summary.items} items ({methods}); {summary.aligned} aligned")
     console.out.print(f"published a read-only copy for readers: {published}")
@@ -240,11 +234,8 @@ def report(
 ) -> None:
     """Write the leadership report (HTML, plus a Markdown summary beside it)."""
     config = load_settings(config_path)
-    con = open_warehouse(config.warehouse_path, create=False)
-    try:
+    with open_warehouse(config.warehouse_path, create=False) as con:
         files = run_report(con, config, output=out)
-    finally:
-        con.close()
     console.out.print(f"report: {console.shown(files.html)}\nsummary: {console.shown(files.markdown)}")
 
 
@@ -255,16 +246,13 @@ def check_command(config_path: ConfigOption = None) -> None:
     from warehouse import checks, runs
 
     config = load_settings(config_path)
-    con = open_warehouse(config.warehouse_path, read_only=True)
-    try:
+    with open_warehouse(config.warehouse_path, read_only=True) as con:
         results = []
         for source in config.sources:
             containers = runs.synced_containers(con, source.name)
             results.append(checks.unique_item_ids(con, source.name, source.kind))
             results.append(checks.fresh(con, source.name, containers, config.alerts.stale_after_hours))
         results += [checks.every_item_mapped(con), checks.alignment_drop(con, config.alerts.alignment_drop)]
-    finally:
-        con.close()
     console.out.print(console.checks_table(results))
     if any(not r.passed and not r.warn_only for r in results):
         raise typer.Exit(1)
@@ -280,11 +268,8 @@ def explain(
     from warehouse.explain import explain as explain_item
 
     config = load_settings(config_path)
-    con = open_warehouse(config.warehouse_path, read_only=True)
-    try:
+    with open_warehouse(config.warehouse_path, read_only=True) as con:
         found = explain_item(con, key)
-    finally:
-        con.close()
     if not found:
         console.fail(
             f"no item with key or id '{key}' in {config.warehouse_path}",
@@ -313,27 +298,25 @@ def query(
     import duckdb
 
     config = load_settings(config_path)
-    con = open_warehouse(
+    with open_warehouse(
         config.warehouse_path if live else _readable_copy(config.warehouse_path), read_only=True
-    )
-    try:
-        relation = con.sql(sql_text)
-        if relation is None:  # a statement with no result (SET, PRAGMA ...)
-            return
-        if csv:
-            writer = csv_format.writer(sys.stdout)
-            writer.writerow(relation.columns)
-            writer.writerows([_csv_cell(v) for v in row] for row in relation.fetchall())
-        else:
-            relation.show(max_rows=max_rows, max_width=console.out.width)
-    except duckdb.Error as exc:
-        console.fail(
-            f"query failed: {str(exc).splitlines()[0]}",
-            "Tables and views are listed in docs/warehouse.md (try: SHOW ALL TABLES).",
-        )
-        raise typer.Exit(1) from None
-    finally:
-        con.close()
+    ) as con:
+        try:
+            relation = con.sql(sql_text)
+            if relation is None:  # a statement with no result (SET, PRAGMA ...)
+                return
+            if csv:
+                writer = csv_format.writer(sys.stdout)
+                writer.writerow(relation.columns)
+                writer.writerows([_csv_cell(v) for v in row] for row in relation.fetchall())
+            else:
+                relation.show(max_rows=max_rows, max_width=console.out.width)
+        except duckdb.Error as exc:
+            console.fail(
+                f"query failed: {str(exc).splitlines()[0]}",
+                "Tables and views are listed in docs/warehouse.md (try: SHOW ALL TABLES).",
+            )
+            raise typer.Exit(1) from None
 
 
 @rules_app.command("check")
@@ -354,11 +337,8 @@ def rules_check(config_path: ConfigOption = None) -> None:
             f"no warehouse at {console.shown(config.warehouse_path)} yet: sync first to check the rules against items"
         )
         return
-    con = open_warehouse(config.warehouse_path, read_only=True)
-    try:
+    with open_warehouse(config.warehouse_path, read_only=True) as con:
         report = check_rules(con, mapping.goals, mapping.rules, mapping.overrides)
-    finally:
-        con.close()
     console.print_check(report)
 
 
@@ -380,13 +360,10 @@ def rules_diff(
     after = replace(
         before, rules=load_rules(new, before.goals)
     )  # the same goals, loaded (and warned about) once
-    con = open_warehouse(config.warehouse_path, read_only=True)
-    try:
+    with open_warehouse(config.warehouse_path, read_only=True) as con:
         report = diff_rules(
             con, before.goals, before.rules, after.rules, before.overrides, effort_defaults(config)
         )
-    finally:
-        con.close()
     console.print_diff(report)
 
 

@@ -47,8 +47,7 @@ def run_demo(
     with Sandbox(spec or OrgSpec(anchor=today_anchor() - timedelta(days=1))) as sandbox:
         connectors = build_connectors(config, sandbox_url=sandbox.url)
         connectors = check_access(connectors).ready
-        con = open_warehouse(warehouse)
-        try:
+        with open_warehouse(warehouse) as con:
             first = run_sync(con, connectors, progress=progress)
             sandbox.advance(hours=24)
             second = run_sync(con, connectors, sweep=True, progress=progress)
@@ -58,6 +57,4 @@ def run_demo(
             publish(con, warehouse)
             # The report's period ends where the sandbox's data ends (today, unless a test fixes the anchor).
             report = run_report(con, config, output=out_dir / "report.html", end=sandbox.clock.now)
-        finally:
-            con.close()
     return DemoResult(warehouse, first, second, mapping, report)

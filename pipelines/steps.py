@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -22,13 +23,15 @@ from mapping.rules import RuleSet, load_rules
 from mapping.yamlconf import ConfigError
 from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
-from reports.build import ReportFiles, build_report
 from warehouse import settings
 from warehouse.db import connect
 from warehouse.history import write_snapshot
 from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary, apply_mapping, unalign_loss
 from warehouse.transaction import transaction
+
+if TYPE_CHECKING:
+    from reports.build import ReportFiles
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +71,8 @@ def imported_goals(warehouse: Path) -> GoalTree | None:
     """Goals imported by earlier syncs, read without writing anything (None if there are none)."""
     if not Path(warehouse).exists():
         return None
-    con = connect(warehouse, read_only=True)
-    try:
+    with connect(warehouse, read_only=True) as con:
         return read_imported_goals(con)
-    finally:
-        con.close()
 
 
 def build_connectors(
@@ -182,6 +182,9 @@ def run_report(
     output: Path | None = None,
     end: datetime | None = None,
 ) -> ReportFiles:
+    # Imported here: altair (charts) costs ~1 s, and only `report`/`demo` need it, not every CLI start.
+    from reports.build import build_report
+
     if not settings.has_mapping(con):
         raise NotMapped("the warehouse has no mapping yet (synced, never mapped); run `threadline map` first")
     with transaction(con):

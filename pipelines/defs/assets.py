@@ -42,6 +42,16 @@ def sweep_due(con, source_name: str, container: str) -> bool:
     return hours is not None and hours >= SWEEP_EVERY_HOURS
 
 
+def accessible_connector(context: AssetExecutionContext, source: SourceConfig):
+    """The source's connector, built from the config as it is now, once its credentials are checked.
+    Bad credentials raise (nothing written); a source that is down fails this run, clearly."""
+    current = context.resources.threadline.load().source(source.name)
+    connector = getattr(context.resources, client_key(source)).connector(current)
+    for skipped in check_access([connector]).skipped:
+        raise Failure(description=skipped.line())
+    return connector
+
+
 def partition_metadata(report: SyncReport) -> dict:
     """Per-partition numbers, as the Dagster UI shows them beside each materialization."""
     items = next(s for s in report.streams if s.stream == "items")
@@ -75,11 +85,7 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
     )
     def sync_partition(context: AssetExecutionContext, config: SyncConfig) -> MaterializeResult:
         container = context.partition_key
-        current = context.resources.threadline.load().source(source.name)
-        connector = getattr(context.resources, client_key(source)).connector(current)
-        # Bad credentials raise (nothing written); a source that is down fails this partition, clearly.
-        for skipped in check_access([connector]).skipped:
-            raise Failure(description=skipped.line())
+        connector = accessible_connector(context, source)
         if container not in connector.containers():
             raise Failure(
                 f"{source.name}: '{container}' is no longer configured; its partition is retired shortly"
@@ -116,10 +122,7 @@ def goals_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
         automation_condition=GOALS_CONDITION,
     )
     def goals(context: AssetExecutionContext) -> MaterializeResult:
-        current = context.resources.threadline.load().source(source.name)
-        connector = getattr(context.resources, client_key(source)).connector(current)
-        for skipped in check_access([connector]).skipped:
-            raise Failure(description=skipped.line())
+        connector = accessible_connector(context, source)
         with context.resources.duckdb.get_connection() as con:
             prepare(con)
             report = import_goals(con, connector)
