@@ -223,7 +223,7 @@ def map_command(
         published = publish(con, config.warehouse_path)
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
     console.out.print(f"mapped {summary.items} items ({methods}); {summary.aligned} aligned")
-    console.out.print(f"published a read-only copy for readers: {published}")
+    console.out.print(f"published a read-only copy for readers: {console.shown(published)}")
 
 
 @app.command()
@@ -403,14 +403,12 @@ def demo(
     for line in lines:
         console.out.print("  " + escape(line))
     console.out.print()
-    me = _program()
+    me, warehouse = _program(), console.shown(result.warehouse)  # a path is no Rich markup
+    console.out.print(f'warehouse: {warehouse}   (try: {me} -w {warehouse} query "FROM marts.goal_progress")')
+    console.out.print(f"report:    {console.shown(result.report.html)}")
+    console.out.print(f"summary:   {console.shown(result.report.markdown)}")
     console.out.print(
-        f'warehouse: {result.warehouse}   (try: {me} -w {result.warehouse} query "FROM marts.goal_progress")'
-    )
-    console.out.print(f"report:    {result.report.html}")
-    console.out.print(f"summary:   {result.report.markdown}")
-    console.out.print(
-        f"[dim]done in {time.monotonic() - started:.1f}s; explain an item: {me} -w {result.warehouse} explain acme/api#1[/]"
+        f"[dim]done in {time.monotonic() - started:.1f}s; explain an item: {me} -w {warehouse} explain acme/api#1[/]"
     )
 
 
