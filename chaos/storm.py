@@ -48,10 +48,10 @@ def sync_until_done(sandbox: Sandbox, config_path: Path, warehouse: Path) -> int
     config = load_config(config_path)
     for attempt in range(1, MAX_RUNS + 1):
         connectors = [build_connector(s, sandbox_url=sandbox.url, policy=POLICY) for s in config.sources]
-        check_access(connectors)
+        access = check_access(connectors)  # as the CLI does: a source down is skipped this run
         with open_warehouse(warehouse) as con:
-            report = run_sync(con, connectors)
-        if not report.failed:
+            report = run_sync(con, access.ready)
+        if not report.failed and not access.skipped:
             return attempt
     return MAX_RUNS + 1
 
