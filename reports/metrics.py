@@ -248,7 +248,7 @@ def collect(
         organisation=organisation,
         period=period,
         generated_at=generated_at,
-        unit=query(con, "unit_name", params)[0]["unit"],
+        unit=settings["unit"],
         balance=current,
         previous_balance=previous,
         team_balances=teams,
