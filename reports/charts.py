@@ -25,7 +25,7 @@ import altair as alt
 import vl_convert
 
 from reports.balance import KIND_LABELS, KINDS
-from reports.trends import GoalTrend
+from reports.trends import GoalTrend, as_date
 
 KIND_COLOURS = {"goal": "#2f6fdb", "planned": "#8fa3b8", "inactive_goal": "#d9a21b", "unexplained": "#c2410c"}
 SHARE, TARGET, PREVIOUS = "#2f6fdb", "#c2410c", "#b8c4d6"
@@ -98,11 +98,6 @@ def _value_labels(base: alt.Chart) -> alt.Chart:
     return base.mark_text(align="left", dx=4, fontSize=11, color=INK).encode(text="label:N")
 
 
-def _week(row: dict[str, Any]) -> date:
-    """The row's week as a date (DuckDB returns date_trunc of a timestamp as a datetime)."""
-    return row["week"].date() if hasattr(row["week"], "date") else row["week"]
-
-
 def _short(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == round(value) else f"{value:,.1f}"
 
@@ -113,7 +108,7 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
     by_week = {w: 0.0 for w in weeks}
     rows = []
     for row in weekly:
-        week = _week(row)
+        week = as_date(row["week"])
         if week not in by_week or not row["effort"]:
             continue
         by_week[week] += row["effort"]
@@ -171,7 +166,7 @@ def alignment_trend(
     """Alignment per week (reconstructed under today's mapping) and dated 28-day snapshots."""
     totals: dict[date, list[float]] = {w: [0.0, 0.0] for w in weeks}
     for row in weekly:
-        week = _week(row)
+        week = as_date(row["week"])
         if week in totals:
             totals[week][1] += row["effort"] or 0.0
             if row["kind"] == "goal":
