@@ -8,6 +8,7 @@ environment's `finalize`), so bidi controls in a title cannot reverse the text a
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -108,6 +109,7 @@ def period_text(start: date | None, end: date | None) -> str:
     return f"{start.strftime('%d %b %Y') if start else '…'} – {end.strftime('%d %b %Y') if end else '…'}"
 
 
+@functools.cache  # one per kind for the process: the templates compile once, not on every build
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("reports", "templates"),
