@@ -18,7 +18,6 @@ import duckdb
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from reports import charts
 from reports.balance import KIND_LABELS, KINDS, Comparison
 from reports.metrics import Period, ReportData, collect
 from reports.publish import write_together
@@ -145,6 +144,10 @@ class ReportFiles:
 
 
 def render_charts(data: ReportData) -> dict[str, Any]:
+    # Imported here: altair and vl-convert take ~0.4 s to import, and every CLI command imports
+    # this module (pipelines.steps), most of them never drawing a chart.
+    from reports import charts
+
     return {
         "weekly": charts.weekly_balance(data.weekly, data.weeks, data.unit),
         "alignment": charts.alignment_trend(data.weekly, data.weeks, data.alignment_snapshots),
