@@ -8,6 +8,7 @@ environment's `finalize`), so bidi controls in a title cannot reverse the text a
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +18,6 @@ import duckdb
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from reports import charts
 from reports.balance import KIND_LABELS, KINDS, Comparison
 from reports.metrics import Period, ReportData, collect
 from reports.publish import write_together
@@ -108,6 +108,7 @@ def period_text(start: date | None, end: date | None) -> str:
     return f"{start.strftime('%d %b %Y') if start else '…'} – {end.strftime('%d %b %Y') if end else '…'}"
 
 
+@functools.cache  # one per kind for the process: the templates compile once, not on every build
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("reports", "templates"),
@@ -143,6 +144,10 @@ class ReportFiles:
 
 
 def render_charts(data: ReportData) -> dict[str, Any]:
+    # Imported here: altair and vl-convert take ~0.4 s to import, and every CLI command imports
+    # this module (pipelines.steps), most of them never drawing a chart.
+    from reports import charts
+
     return {
         "weekly": charts.weekly_balance(data.weekly, data.weeks, data.unit),
         "alignment": charts.alignment_trend(data.weekly, data.weeks, data.alignment_snapshots),

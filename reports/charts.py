@@ -25,7 +25,7 @@ import altair as alt
 import vl_convert
 
 from reports.balance import KIND_LABELS, KINDS
-from reports.trends import GoalTrend
+from reports.trends import GoalTrend, as_date
 
 KIND_COLOURS = {"goal": "#2f6fdb", "planned": "#8fa3b8", "inactive_goal": "#d9a21b", "unexplained": "#c2410c"}
 SHARE, TARGET, PREVIOUS = "#2f6fdb", "#c2410c", "#b8c4d6"
@@ -36,6 +36,7 @@ METHOD_COLOURS = {
     "inherited": "#0891b2",
     "unaligned": "#8fa3b8",
 }
+INK = "#3e4c59"  # axis text and the values written on bars
 WIDE, NARROW = 560, 300
 _ids = itertools.count(1)
 
@@ -55,7 +56,7 @@ def _config(font_size: int) -> dict[str, Any]:
     return {
         "font": "DejaVu Sans, Helvetica, Arial, sans-serif",
         "background": "white",
-        "axis": {**text, "labelColor": "#3e4c59", "titleColor": "#3e4c59"},
+        "axis": {**text, "labelColor": INK, "titleColor": INK},
         "legend": {**text, "orient": "bottom", "direction": "vertical", "labelLimit": 400},
         "view": {"stroke": None},
     }
@@ -92,6 +93,11 @@ def _both(build: Any, title: str, description: str) -> Rendered:
     )
 
 
+def _value_labels(base: alt.Chart) -> alt.Chart:
+    """Each bar's `label` written just past its end."""
+    return base.mark_text(align="left", dx=4, fontSize=11, color=INK).encode(text="label:N")
+
+
 def _short(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == round(value) else f"{value:,.1f}"
 
@@ -102,7 +108,7 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
     by_week = {w: 0.0 for w in weeks}
     rows = []
     for row in weekly:
-        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        week = as_date(row["week"])
         if week not in by_week or not row["effort"]:
             continue
         by_week[week] += row["effort"]
@@ -141,7 +147,7 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
         )
         labels_on_top = (
             alt.Chart(alt.Data(values=totals))
-            .mark_text(dy=-6, fontSize=10, color="#3e4c59")
+            .mark_text(dy=-6, fontSize=10, color=INK)
             .encode(x=alt.X("week:O", sort=labels), y=alt.Y("total:Q"), text="label:N")
         )
         return (bars + labels_on_top).properties(width=width, height=200 if width >= 400 else 180)
@@ -160,7 +166,7 @@ def alignment_trend(
     """Alignment per week (reconstructed under today's mapping) and dated 28-day snapshots."""
     totals: dict[date, list[float]] = {w: [0.0, 0.0] for w in weeks}
     for row in weekly:
-        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        week = as_date(row["week"])
         if week in totals:
             totals[week][1] += row["effort"] or 0.0
             if row["kind"] == "goal":
@@ -279,11 +285,10 @@ def allocation(goals: list[dict[str, Any]], unit: str) -> Rendered | None:
         base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x, color=colour)
         bars = base.transform_filter(alt.datum.series == share_series).mark_bar(height=12)
         ticks = base.transform_filter(alt.datum.series == target_series).mark_tick(thickness=3, size=18)
-        text = (
+        text = _value_labels(
             alt.Chart(alt.Data(values=rows))
             .transform_filter(alt.datum.series == share_series)
-            .mark_text(align="left", dx=4, fontSize=11, color="#3e4c59")
-            .encode(y=y, x=x, text="label:N")
+            .encode(y=y, x=x)
         )
         return (bars + ticks + text).properties(width=width - limit - 10, height=22 * len(shown))
 
@@ -326,7 +331,7 @@ def balance(current: dict[str, float], previous: dict[str, float], unit: str) ->
         )
         base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x, yOffset=offset)
         bars = base.mark_bar().encode(color=colour)
-        text = base.mark_text(align="left", dx=4, fontSize=11, color="#3e4c59").encode(text="label:N")
+        text = _value_labels(base)
         return (bars + text).properties(width=width - (190 if width >= 400 else 150), height=4 * 44)
 
     return _both(
@@ -364,10 +369,9 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
             scale=alt.Scale(domain=list(METHOD_COLOURS), range=list(METHOD_COLOURS.values())),
         )
         base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x)
-        return (
-            base.mark_bar(height=14).encode(color=colour)
-            + base.mark_text(align="left", dx=4, fontSize=11, color="#3e4c59").encode(text="label:N")
-        ).properties(width=width - (90 if width >= 400 else 40), height=26 * len(rows))
+        return (base.mark_bar(height=14).encode(color=colour) + _value_labels(base)).properties(
+            width=width - (90 if width >= 400 else 40), height=26 * len(rows)
+        )
 
     return _both(
         build,

@@ -192,24 +192,22 @@ def _goal_rows(
     trends: dict[str, GoalTrend],
     top_items: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """One row per goal in tree order: health (from the warehouse), share, trend, top items.
+    """One row per goal in tree order: health, share and target (marts.goal_health, funded over
+    the period), the effort behind the share (marts.effort_allocation), trend, top items.
 
     Pillars, and siblings under a parent, are ordered by the effort they got in the period,
     largest first: the first thing a reader sees is where the work went."""
-    shares = {a["goal_id"]: a for a in allocation}
     tops: dict[str, list[dict[str, Any]]] = {}
     for item in top_items:
         tops.setdefault(item["goal_id"], []).append(item)
-    effort = {goal: shares.get(goal, {}).get("effort") or 0.0 for goal in (h["goal_id"] for h in health)}
+    allocated = {a["goal_id"]: a["effort"] for a in allocation}
+    effort = {h["goal_id"]: allocated.get(h["goal_id"]) or 0.0 for h in health}
     rows = []
     for goal in tree_order(health, effort):
-        alloc = shares.get(goal["goal_id"], {})
         rows.append(
             {
                 **goal,
-                "effort": alloc.get("effort") or 0.0,
-                "share": alloc.get("share"),
-                "target_share": alloc.get("target_share"),
+                "effort": effort[goal["goal_id"]],
                 "trend": trends.get(goal["goal_id"]),
                 "top_items": tops.get(goal["goal_id"], []),
             }
@@ -248,7 +246,7 @@ def collect(
         organisation=organisation,
         period=period,
         generated_at=generated_at,
-        unit=query(con, "unit_name", params)[0]["unit"],
+        unit=settings["unit"],
         balance=current,
         previous_balance=previous,
         team_balances=teams,

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from reports.metrics import ReportData
 
 MOST = 6
-UNDER_TARGET = 0.5  # a goal getting less than half its target share is called out
 UNEXPLAINED_WORTH_SAYING = 0.10
 STEADY = 0.01  # alignment moving less than a point "held"
 
@@ -74,11 +73,9 @@ def _off_track(data: ReportData) -> list[Takeaway]:
 
 
 def _under_target(data: ReportData) -> list[Takeaway]:
-    starving = [
-        g
-        for g in data.goals
-        if g.get("target_share") and (g.get("share") or 0) < g["target_share"] * UNDER_TARGET
-    ]
+    # Under-funded as the warehouse judges it (marts.goal_health: below the configured
+    # underfunded_below of its target, while the goal is active), so the sentence and health agree.
+    starving = [g for g in data.goals if g["underfunded"]]
     starving.sort(key=lambda g: (g.get("share") or 0) - g["target_share"])
     return [
         Takeaway(

@@ -106,7 +106,7 @@ def reconstruct(
     position = 0
     for week in weeks:
         # Everything created or completed in weeks up to and including this one counts.
-        while position < len(rows) and _as_date(rows[position]["week"]) <= week:
+        while position < len(rows) and as_date(rows[position]["week"]) <= week:
             row = rows[position]
             position += 1
             goal = row["goal_id"]
@@ -115,7 +115,7 @@ def reconstruct(
             totals = own.setdefault(goal, OwnTotals())
             totals.linked += row["created_effort"] or 0.0
             totals.done += row["completed_effort"] or 0.0
-            at = index.get(_as_date(row["week"]))
+            at = index.get(as_date(row["week"]))
             if at is not None:
                 for target in ancestors[goal]:
                     completed[target][at] += row["completed_effort"] or 0.0
@@ -135,5 +135,6 @@ def _ancestors(goal: str, parents: Mapping[str, str | None]) -> list[str]:
     return chain
 
 
-def _as_date(value: date | datetime) -> date:
+def as_date(value: date | datetime) -> date:
+    """A week or day as a date (DuckDB gives date_trunc of a timestamp back as a datetime)."""
     return value.date() if isinstance(value, datetime) else value

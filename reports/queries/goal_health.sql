@@ -2,7 +2,7 @@
 -- with funding measured over the period. The report reads health only from here.
 SELECT goal_id, parent_id, title, level, owner, period_start, period_end, weight,
        linked_effort, done_effort, progress, elapsed,
-       share, target_share, health, health_reason, last_completed_at, days_since_completed, starved,
+       share, target_share, underfunded, health, health_reason, last_completed_at, days_since_completed, starved,
        goal_depth AS depth, pillar_id
 FROM marts.goal_health_between(CAST($start AS TIMESTAMPTZ), CAST($end AS TIMESTAMPTZ))
 ORDER BY pillar_id, depth, goal_id;

@@ -1,7 +1,7 @@
 -- Per goal (its own items) and week: effort of items created and completed that week, under
 -- today's mapping. The report sums these up to each week's end to reconstruct progress, and
 -- reads the weekly completed effort as the goal's trend. Deleted items are not mapped, so
--- they are not in here. One pass over the items (grouping sets), weeks in UTC.
+-- they are not in here; nor is dropped work. One pass over the items (grouping sets), weeks in UTC.
 WITH own AS (
     SELECT goal_id,
            CAST(date_trunc('week', CAST(created_at AS TIMESTAMP)) AS DATE) AS created_week,
@@ -10,6 +10,8 @@ WITH own AS (
            linked_effort
     FROM marts.item_effort
     WHERE goal_id IS NOT NULL AND created_at < $end
+      -- dropped work (closed, never done) is out of progress, as marts.goal_progress leaves it out
+      AND NOT (status_category = 'done' AND NOT is_completed)
 ),
 weekly AS (
     SELECT goal_id, created_week, completed_week, sum(linked_effort) AS effort

@@ -116,3 +116,30 @@ def test_reconstructed_progress_of_the_last_week_matches_the_warehouse_today(con
     for goal in data.goals:
         assert goal["trend"].progress[-1] == pytest.approx(today[goal["goal_id"]]), goal["goal_id"]
     assert today["growth"] == pytest.approx((2 / 5 + 3 * 1) / 4)
+
+
+def test_dropped_work_is_left_out_of_the_reconstruction_as_the_warehouse_leaves_it_out(con, tmp_path: Path):
+    """An item closed without being done (not planned) will never be done: marts.goal_progress
+    leaves it out, so the reconstruction must too, or its last week would disagree with today."""
+    goals = load_goals(write(tmp_path / "goals.yaml", GOALS))
+    load(
+        con,
+        item("A", labels=["checkout"], estimate=2, created_at=at(10, 5), **done_at(at(10, 14))),
+        item("B", labels=["checkout"], estimate=2, created_at=at(10, 6)),
+        # dropped: closed as not planned, so done in status but never completed
+        item(
+            "X",
+            labels=["checkout"],
+            estimate=4,
+            created_at=at(10, 6),
+            status="closed",
+            status_category="done",
+        ),
+    )
+    apply_mapping(con, goals, load_rules(write(tmp_path / "rules.yaml", RULES), goals), END)
+    end = datetime.now(UTC)
+    data = collect(con, organisation="t", period=Period.last_weeks(end, 4), generated_at=end, trend_weeks=4)
+    checkout = next(g for g in data.goals if g["goal_id"] == "checkout")
+    assert checkout["trend"].progress[-1] == pytest.approx(2 / 4)  # A done of A and B; X left out
+    today = dict(con.execute("SELECT goal_id, progress FROM marts.goal_progress").fetchall())
+    assert today["checkout"] == pytest.approx(2 / 4)
