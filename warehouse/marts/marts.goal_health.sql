@@ -29,7 +29,8 @@ last_done AS (
 ),
 judged AS (
     SELECT
-        g.*, a.share, a.effort AS aligned_effort, gp.pillar_id, gp.goal_depth, l.last_completed_at,
+        -- last_completed_at: the as-of one of last_done (goal_progress's is of all time, without dropped work)
+        g.* EXCLUDE (last_completed_at), a.share, a.effort AS aligned_effort, gp.pillar_id, gp.goal_depth, l.last_completed_at,
         s.starved_days, s.underfunded_below,
         CASE WHEN g.period_start IS NOT NULL AND g.period_end IS NOT NULL AND g.period_end > g.period_start
              THEN greatest(0.0, least(1.0, (CAST(s.as_of AS DATE) - g.period_start) / (g.period_end - g.period_start)::DOUBLE))
