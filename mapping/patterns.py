@@ -74,26 +74,31 @@ def _probe() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()
 
 
-def re2_error(pattern: str) -> str | None:
-    """Why DuckDB's RE2 rejects `pattern`, or None: the same probe connection, opened on first use."""
+def _re2_compile(pattern: str) -> None:
+    """Have DuckDB's RE2 compile `pattern` on the probe connection (opened on first use); raises
+    what DuckDB raises."""
     with _probe_lock:
-        try:
-            _probe().execute("SELECT regexp_matches('', ?)", [pattern])
-        except duckdb.Error as exc:
-            return str(exc).split("Error: ", 1)[-1]
+        _probe().execute("SELECT regexp_matches('', ?)", [pattern])
+
+
+def re2_error(pattern: str) -> str | None:
+    """Why DuckDB's RE2 rejects `pattern`, or None."""
+    try:
+        _re2_compile(pattern)
+    except duckdb.Error as exc:
+        return str(exc).split("Error: ", 1)[-1]
     return None
 
 
 def re2_compiles(pattern: str) -> bool:
     """Whether DuckDB's RE2 compiles `pattern`. Every pattern alone does (rules are validated on
     load); a union of many may not: RE2 caps a program's size ("pattern too large")."""
-    with _probe_lock:
-        try:
-            _probe().execute("SELECT regexp_matches('', ?)", [pattern])
-        except duckdb.InvalidInputException as exc:
-            if "too large" in str(exc):
-                return False
-            raise
+    try:
+        _re2_compile(pattern)
+    except duckdb.InvalidInputException as exc:
+        if "too large" in str(exc):
+            return False
+        raise
     return True
 
 

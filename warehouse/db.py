@@ -89,6 +89,11 @@ def connect(
     """Open the warehouse file, waiting (visibly, for a bounded time) for another writer to finish."""
     path = Path(path)
     _refuse_unopenable(path, read_only)
+    return _connect_checked(path, read_only, wait)
+
+
+def _connect_checked(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyConnection:
+    """connect() once _refuse_unopenable has passed (open_warehouse runs it first itself)."""
     wait = lock_wait() if wait is None else wait
     deadline = time.monotonic() + wait
     announced = False
@@ -231,8 +236,8 @@ def open_warehouse(
     if (read_only or not create) and not path.exists():
         raise FileNotFoundError(f"{path}: no warehouse yet; run `threadline sync` first")
     if read_only:
-        return connect(path, read_only=True)
-    return prepare(connect(path))
+        return _connect_checked(path, True, None)
+    return prepare(_connect_checked(path, False, None))
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -13,6 +13,7 @@ from connectors.models import Page, WorkItem, make_item_id
 from mapping.goals import GoalTree, load_goals
 from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
+from warehouse.db import open_warehouse
 from warehouse.load import StreamKey, load_page
 from warehouse.mapping import MappingSummary, apply_mapping
 
@@ -79,6 +80,26 @@ def load(con: duckdb.DuckDBPyConnection, *items: WorkItem, run_id: str = "test")
 def write(path: Path, text: str) -> Path:
     path.write_text(textwrap.dedent(text))
     return path
+
+
+# The threadline.yaml of the CLI tests: one GitHub source, the warehouse next to it.
+CLI_CONFIG = """\
+warehouse: threadline.duckdb
+sources:
+  - {kind: github, name: github, token_env: GITHUB_TOKEN, repos: [{name: acme/api}]}
+"""
+
+
+def cli_workspace(tmp_path: Path, monkeypatch, rules_text: str) -> duckdb.DuckDBPyConnection:
+    """A config directory for the CLI tests, made the working directory: goals.yaml, rules.yaml
+    and threadline.yaml written, output unwrapped (one finding per line); returns the open
+    warehouse for the test to load its items into (and close)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "250")  # no wrapping: one finding per line
+    write(tmp_path / "goals.yaml", GOALS_YAML)
+    write(tmp_path / "rules.yaml", rules_text)
+    write(tmp_path / "threadline.yaml", CLI_CONFIG)
+    return open_warehouse(tmp_path / "threadline.duckdb")
 
 
 def goals(tmp_path: Path) -> GoalTree:

@@ -11,8 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from tests.mapping.support import GOALS_YAML, iid, item, jira, load, write
-from warehouse.db import open_warehouse
+from tests.mapping.support import cli_workspace, iid, item, jira, load, write
 
 RULES = """\
 rules:
@@ -34,20 +33,8 @@ NEW_RULES = RULES.replace("goal: speed", "goal: checkout")
 
 @pytest.fixture
 def config(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("COLUMNS", "250")  # no wrapping: one finding per line
-    write(tmp_path / "goals.yaml", GOALS_YAML)
-    write(tmp_path / "rules.yaml", RULES)
+    con = cli_workspace(tmp_path, monkeypatch, RULES)
     write(tmp_path / "new-rules.yaml", NEW_RULES)
-    write(
-        tmp_path / "threadline.yaml",
-        """\
-        warehouse: threadline.duckdb
-        sources:
-          - {kind: github, name: github, token_env: GITHUB_TOKEN, repos: [{name: acme/api}]}
-        """,
-    )
-    con = open_warehouse(tmp_path / "threadline.duckdb")
     load(
         con,
         item("a#1", labels=("perf",), title="Slow page"),  # perf, perf-again and slow-things match

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from connectors.models import ImportedGoal
 from pipelines.cli import app
-from tests.mapping.support import GOALS_YAML, NOW, iid, item, jira, load, write
+from tests.mapping.support import NOW, cli_workspace, iid, item, jira, load, write
 from warehouse.db import open_warehouse
 from warehouse.imported_goals import replace_imported_goals
 
@@ -34,19 +34,7 @@ rules:
 
 @pytest.fixture
 def config(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("COLUMNS", "250")  # no wrapping: one finding per line
-    write(tmp_path / "goals.yaml", GOALS_YAML)
-    write(tmp_path / "rules.yaml", RULES)
-    write(
-        tmp_path / "threadline.yaml",
-        """\
-        warehouse: threadline.duckdb
-        sources:
-          - {kind: github, name: github, token_env: GITHUB_TOKEN, repos: [{name: acme/api}]}
-        """,
-    )
-    con = open_warehouse(tmp_path / "threadline.duckdb")
+    con = cli_workspace(tmp_path, monkeypatch, RULES)
     load(
         con,
         item("a#1", labels=("perf",), title="Slow page"),  # perf, perf-again, slow-things: rule perf wins

@@ -268,3 +268,14 @@ def test_the_reports_effort_sentence_comes_from_the_configured_defaults(con, tmp
     write_effort_defaults(con, ThreadlineConfig(sources=sources, effort={"default": 3}))
     files = build_report(con, tmp_path / "r.html", organisation="Acme", end=NOW, weeks=12)
     assert files.data.effort_method == "Effort is an item's estimate, or 3 when it has none."
+
+
+def test_health_as_of_a_past_day_shows_the_last_completion_up_to_that_day(con, tmp_path):
+    # steady completed 2 days before NOW; judged 10 days before NOW that work is still to come.
+    mapped(con, tmp_path, HEALTH, *health_items())
+    as_of = NOW - timedelta(days=10)
+    last, days_since = con.execute(
+        "SELECT last_completed_at, days_since_completed FROM marts.goal_health_between(?, ?) WHERE goal_id = 'steady'",
+        [as_of - timedelta(weeks=12), as_of],
+    ).fetchone()
+    assert last is None and days_since is None

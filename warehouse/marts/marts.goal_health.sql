@@ -29,7 +29,9 @@ last_done AS (
 ),
 judged AS (
     SELECT
-        g.*, a.share, a.effort AS aligned_effort, gp.pillar_id, gp.goal_depth, l.last_completed_at,
+        -- last_completed_at: the as-of one of last_done (goal_progress's is of all time, without dropped work)
+        g.* EXCLUDE (last_completed_at), a.share, a.effort AS aligned_effort, a.pillar_id, a.depth AS goal_depth,
+        l.last_completed_at,
         s.starved_days, s.underfunded_below,
         CASE WHEN g.period_start IS NOT NULL AND g.period_end IS NOT NULL AND g.period_end > g.period_start
              THEN greatest(0.0, least(1.0, (CAST(s.as_of AS DATE) - g.period_start) / (g.period_end - g.period_start)::DOUBLE))
@@ -40,8 +42,8 @@ judged AS (
             AND (g.period_end IS NULL OR CAST(s.as_of AS DATE) <= g.period_end) AS active
     FROM marts.goal_progress AS g
     CROSS JOIN settings AS s
+    -- one row per goal, with its pillar and depth (from marts.goal_paths) already joined
     LEFT JOIN marts.effort_allocation_between(window_start, window_end) AS a ON a.goal_id = g.goal_id
-    LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = g.goal_id AND gp.depth = 0
     LEFT JOIN last_done AS l ON l.goal_id = g.goal_id
 ),
 flagged AS (

@@ -1,16 +1,10 @@
 -- What a new mapping (mapping_result) would take away from the stored one: the effort of live
 -- items aligned now (core.work_item_goals) that would be unaligned, in part or whole, and how
--- many items. Effort as the marts count it (marts.effort_of), with the configuration's defaults
--- and rates ($sources / $defaults / $rates, not yet written to meta.effort_defaults).
+-- many items. Effort as the marts count it (marts.configured_effort), with the configuration's
+-- defaults and rates ($sources / $defaults / $rates, not yet written to meta.effort_defaults).
 -- Moving between goals is not a loss; only the aligned weight an item gives up counts.
-WITH defaults AS (
-    SELECT unnest(CAST($sources AS VARCHAR[])) AS source, unnest(CAST($defaults AS DOUBLE[])) AS default_effort,
-           unnest(CAST($rates AS DOUBLE[])) AS estimate_rate
-),
-effort AS (
-    SELECT w.item_id, marts.effort_of(w.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) AS effort
-    FROM core.work_items AS w LEFT JOIN defaults AS d ON d.source = w.source
-    WHERE NOT w.is_deleted
+WITH effort AS (
+    SELECT item_id, effort FROM marts.configured_effort($sources, $defaults, $rates)
 ),
 stored AS (
     SELECT item_id, sum(weight) FILTER (WHERE goal_id IS NOT NULL) AS aligned
