@@ -78,6 +78,8 @@ def demo_report(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
+    # Every test of this module saves its pictures here, in whatever order xdist runs them.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with Browser() as running:
         yield running
 
