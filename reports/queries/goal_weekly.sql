@@ -10,8 +10,7 @@ WITH own AS (
            linked_effort
     FROM marts.item_effort
     WHERE goal_id IS NOT NULL AND created_at < $end
-      -- dropped work (closed, never done) is out of progress, as marts.goal_progress leaves it out
-      AND NOT (status_category = 'done' AND NOT is_completed)
+      AND NOT is_dropped  -- out of progress, as marts.goal_progress leaves it out
 ),
 weekly AS (
     SELECT goal_id, created_week, completed_week, sum(linked_effort) AS effort

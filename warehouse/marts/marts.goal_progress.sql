@@ -13,7 +13,7 @@ WITH RECURSIVE own AS (
            sum(linked_effort) FILTER (WHERE is_completed) AS done,
            max(completed_at) AS last_completed_at
     FROM marts.item_effort
-    WHERE goal_id IS NOT NULL AND NOT (status_category = 'done' AND NOT is_completed)
+    WHERE goal_id IS NOT NULL AND NOT is_dropped
     GROUP BY goal_id
 ),
 subtree AS (

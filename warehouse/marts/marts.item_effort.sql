@@ -8,6 +8,8 @@ SELECT
     w.item_id, w.source, w.instance, w.key, w.title, w.url, w.item_type, w.container, w.team,
     w.labels, w.status_category, w.created_at, w.completed_at,
     w.completed_at IS NOT NULL AS is_completed,
+    -- dropped: closed without being done (GitHub not_planned/duplicate, a PR closed unmerged)
+    w.status_category = 'done' AND w.completed_at IS NULL AS is_dropped,
     date_trunc('week', w.completed_at) AS completed_week,
     w.estimate IS NOT NULL AND (d.source IS NULL OR d.estimate_rate IS NOT NULL) AS has_estimate,
     marts.effort_of(w.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) AS effort,
