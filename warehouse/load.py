@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from connectors.models import Page, RawRecord, RejectedRecord, WorkItem
 from connectors.payloads import quarantine_json
@@ -114,19 +115,6 @@ def rejected_table(records: list[RejectedRecord]) -> pa.Table:
     )
 
 
-def _latest_per_item(page: Page) -> tuple[list[WorkItem], list[RawRecord]]:
-    """One row per item: the newest version if a page holds the same item twice."""
-    newest: dict[str, tuple[WorkItem, RawRecord | None]] = {}
-    raw_by_id = {r.item_id: r for r in page.raw}
-    for item in page.items:
-        seen = newest.get(item.item_id)
-        if seen is None or item.updated_at >= seen[0].updated_at:
-            newest[item.item_id] = (item, raw_by_id.get(item.item_id))
-    items = [pair[0] for pair in newest.values()]
-    raws = [pair[1] for pair in newest.values() if pair[1] is not None]
-    return items, raws
-
-
 @dataclass(frozen=True)
 class StreamKey:
     source: str
@@ -149,26 +137,64 @@ class LoadResult:
     rejected: int
 
 
-def load_page(
-    con: duckdb.DuckDBPyConnection, key: StreamKey, page: Page, *, run_id: str, now: datetime
+@dataclass
+class Batch:
+    """What one transaction loads: items, raw payloads and rejected records as Arrow tables
+    (WORK_ITEM_SCHEMA, RAW_SCHEMA, REJECTED_SCHEMA), and the cursor stored with them.
+
+    The seam between fetching and loading: a connector's pages become a batch (`batch_of`), a
+    batch may be staged on disk and merged later by the one writer (`load_batch`). A batch may
+    hold the same item more than once (several pages); the newest version wins.
+    """
+
+    items: pa.Table
+    raw: pa.Table
+    rejected: pa.Table
+    cursor: str | None = None
+
+
+def batch_of(pages: list[Page]) -> Batch:
+    """Pages of one stream, in order, as one batch whose cursor is the last page's."""
+    return Batch(
+        items_table([item for page in pages for item in page.items]),
+        raw_table([record for page in pages for record in page.raw]),
+        rejected_table([record for page in pages for record in page.rejected]),
+        pages[-1].cursor if pages else None,
+    )
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection, key: StreamKey, batch: Batch, *, run_id: str, now: datetime
 ) -> LoadResult:
-    """Upsert a page's items and raw payloads, quarantine its rejects and store its cursor, atomically."""
-    items, raws = _latest_per_item(page)
-    params = {**key.params(), "run_id": run_id, "synced_at": now, "cursor": page.cursor}
+    """Upsert a batch's items and raw payloads, quarantine its rejects and store its cursor, atomically."""
+    params = {**key.params(), "run_id": run_id, "synced_at": now, "cursor": batch.cursor}
     try:
         with transaction(con):
-            con.register("batch_items", items_table(items))
-            con.register("batch_raw", raw_table(raws))
-            con.register("batch_rejected", rejected_table(page.rejected))
+            con.register("batch_items_all", _numbered(batch.items))
+            con.register("batch_raw_all", _numbered(batch.raw))
+            con.register("batch_rejected", batch.rejected)
             sql.run(con, "queries/load/stage_changed.sql")
             written = con.execute("SELECT count(*) FROM changed_items").fetchone()[0]
             sql.run(con, "queries/load/write_items.sql", params, {"raw_table": RAW_TABLES[key.source]})
             sql.run(con, "queries/load/write_rejected.sql", params)
             sql.run(con, "queries/load/write_cursor.sql", params)
     finally:
-        for name in ("batch_items", "batch_raw", "batch_rejected"):
+        for name in ("batch_items_all", "batch_raw_all", "batch_rejected"):
             con.unregister(name)
-    return LoadResult(written, sum(1 for r in page.rejected if r.severity == "error"))
+    errors = pc.sum(pc.equal(batch.rejected["severity"], "error")).as_py() or 0
+    return LoadResult(written, errors)
+
+
+def _numbered(table: pa.Table) -> pa.Table:
+    """The table with its row order as a column: of two versions with one updated_at, the later wins."""
+    return table.append_column("_pos", pa.array(range(table.num_rows), pa.int64()))
+
+
+def load_page(
+    con: duckdb.DuckDBPyConnection, key: StreamKey, page: Page, *, run_id: str, now: datetime
+) -> LoadResult:
+    """One page as its own batch."""
+    return load_batch(con, key, batch_of([page]), run_id=run_id, now=now)
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:
