@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from json.scanner import make_scanner
 from typing import Any
 
 from connectors.http import strip_userinfo
@@ -39,15 +40,60 @@ _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class Listing(list):
+    """A decoded JSON array that also holds each element's own text (`texts[i]`), as sent: a
+    record can then be stored without serialising it again (`stored_text`)."""
+
+    texts: list[str]
+
+
+_SCAN = make_scanner(json.JSONDecoder())  # the decoder json.loads uses, one value at a time
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
 def loads(text: str | bytes) -> Any:
     """`json.loads`, except that subtrees nested deeper than MAX_DEPTH survive as CUT_MARKER
-    when the page is too deep for the decoder (the normal path costs nothing extra)."""
+    when the page is too deep for the decoder (the normal path costs nothing extra), and that
+    a top-level array comes back as a `Listing` with each element's text."""
     try:
+        if isinstance(text, str):
+            listing = _listing(text)
+            if listing is not None:
+                return listing
         return json.loads(text)
     except RecursionError:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
         return json.loads(cut_deep(text, MAX_DEPTH))
+
+
+def _listing(text: str) -> Listing | None:
+    """A JSON array decoded element by element, keeping each element's slice of `text`; None
+    when the text is no array or not valid JSON (json.loads then decodes it or says why)."""
+    at = _SPACE.match(text).end()
+    if text[at : at + 1] != "[":
+        return None
+    listing, texts = Listing(), []
+    at = _SPACE.match(text, at + 1).end()
+    if text[at : at + 1] != "]":
+        while True:
+            try:
+                value, end = _SCAN(text, at)
+            except StopIteration:
+                return None
+            listing.append(value)
+            texts.append(text[at:end])
+            at = _SPACE.match(text, end).end()
+            step = text[at : at + 1]
+            if step == "]":
+                break
+            if step != ",":
+                return None
+            at = _SPACE.match(text, at + 1).end()
+    if _SPACE.match(text, at + 1).end() != len(text):
+        return None
+    listing.texts = texts
+    return listing
 
 
 def cut_deep(text: str, max_depth: int) -> str:
@@ -208,6 +254,19 @@ def storable_json(payload: Any) -> str:
         raise MalformedPayload(
             f"{where} holds a lone UTF-16 surrogate (U+{ord(lone.group()):04X}): not valid Unicode"
         ) from None
+    return strip_userinfo(text)
+
+
+# A UTF-16 surrogate, escaped (`\\ud800`) or as a character: in a pair it is fine, alone it is not.
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+
+
+def stored_text(text: str, payload: Any) -> str:
+    """What `storable_json(payload)` checks, for a record whose JSON text the vendor sent
+    (`Listing.texts`): that text is stored as it is, without serialising the payload again,
+    unless it may hold a lone surrogate; then `storable_json` decides and says where."""
+    if _MAYBE_SURROGATE.search(text):
+        return storable_json(payload)
     return strip_userinfo(text)
 
 

@@ -2,13 +2,14 @@
 
 Plain functions; the CLI and the Dagster assets both call them. Credentials of every source are
 checked before anything is written: a source that refuses them (401/403) stops the sync, a
-source that is down (5xx, timeout) is skipped with one line and the others are synced. Each page
-commits with its cursor, so a crash resumes.
+source that is down (5xx, timeout) is skipped with one line and the others are synced. Each batch
+of pages commits with the last page's cursor, so a crash resumes.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,12 +20,12 @@ import duckdb
 
 from connectors.base import Connector, SourceAccessError, SourceUnavailable
 from connectors.http import redact
-from connectors.models import utcnow
+from connectors.models import Page, utcnow
 from connectors.registry import SOURCES
 from connectors.source import GoalSource
 from warehouse import runs
 from warehouse.imported_goals import replace_imported_goals
-from warehouse.load import StreamKey, get_cursor, load_page, mark_deleted
+from warehouse.load import StreamKey, batch_of, get_cursor, load_batch, mark_deleted
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,10 @@ log = logging.getLogger(__name__)
 # far more likely a lost permission or a misconfigured scope than a mass deletion.
 SWEEP_GUARD_SHARE = 0.5
 SWEEP_GUARD_MIN_ITEMS = 20
+# A stream loads its pages a batch at a time: one transaction per `batch_items` items of the
+# source's config (memory stays bounded by it), or sooner once BATCH_SECONDS have passed, so a
+# slow source still shows its progress in the warehouse.
+BATCH_SECONDS = 5.0
 
 
 @dataclass
@@ -212,20 +217,53 @@ def sync_stream(
     progress: Progress | None = None,
     now: Callable[[], datetime] = utcnow,
 ) -> StreamResult:
+    """Read a container's changed items page by page and load them a batch of pages at a time.
+
+    Pages gather into one batch (`warehouse.load.Batch`) of up to `batch_items` items or
+    BATCH_SECONDS of reading, loaded in one transaction with the last page's cursor: a kill
+    loses at most the batch being read, which the next run reads again (nothing is lost or
+    duplicated). Should reading fail, the pages read in full are loaded first.
+    """
     key = StreamKey(connector.source, connector.instance, container)
     result = StreamResult(connector.config.name, container, "items", cursor_before=get_cursor(con, key))
     result.cursor_after = result.cursor_before
     with _recorded(con, connector, result, run_id) as count:
-        for page in connector.pages(container, result.cursor_before):
-            loaded = load_page(con, key, page, run_id=run_id, now=now())
-            result.pages += 1
-            result.items_seen += len(page.items) + loaded.rejected  # warnings are about kept items
+        pending: list[Page] = []
+        started = time.monotonic()
+
+        def load() -> None:
+            loaded = load_batch(con, key, batch_of(pending), run_id=run_id, now=now())
             result.items_written += loaded.written
-            result.rejected += loaded.rejected
-            result.cursor_after = page.cursor
+            result.cursor_after = pending[-1].cursor
+            pending.clear()
+
+        pages = iter(connector.pages(container, result.cursor_before))
+        while True:
+            try:
+                page = next(pages)
+            except StopIteration:
+                break
+            except Exception:
+                if pending:
+                    load()
+                raise
+            pending.append(page)
+            errors = sum(1 for record in page.rejected if record.severity == "error")
+            result.pages += 1
+            result.items_seen += page.size + errors  # warnings are about kept items
+            result.rejected += errors
+            if (
+                sum(p.size for p in pending) >= connector.config.batch_items
+                or time.monotonic() - started >= BATCH_SECONDS
+            ):
+                load()
+                started = time.monotonic()
             count()
             if progress:
                 progress(result)
+        if pending:
+            load()
+            count()
     return result
 
 

@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors.models import Page, RawRecord, RejectedRecord, WorkItem
+from connectors.models import Page, RawRecord, RejectedRecord, WorkItem, item_row
 from connectors.payloads import quarantine_json
 from connectors.registry import RAW_TABLES  # identifiers cannot be bound parameters
 from warehouse import sql
@@ -76,16 +76,12 @@ def _json(value: Any) -> str:
 
 
 def items_table(items: list[WorkItem]) -> pa.Table:
-    columns: dict[str, list[Any]] = {name: [] for name in WORK_ITEM_SCHEMA.names}
-    for item in items:
-        for name in WORK_ITEM_SCHEMA.names:
-            value = getattr(item, name)
-            if name == "custom":
-                value = _json(value)
-            elif isinstance(value, tuple):
-                value = list(value)
-            columns[name].append(value)
-    return pa.table(columns, schema=WORK_ITEM_SCHEMA)
+    return rows_table([item_row(item) for item in items])
+
+
+def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Checked rows (`connectors.models.checked_row`) as Arrow columns, converted in C."""
+    return pa.Table.from_pylist(rows, schema=WORK_ITEM_SCHEMA)
 
 
 def raw_table(records: list[RawRecord]) -> pa.Table:
@@ -155,8 +151,12 @@ class Batch:
 
 def batch_of(pages: list[Page]) -> Batch:
     """Pages of one stream, in order, as one batch whose cursor is the last page's."""
+    rows: list[dict[str, Any]] = []
+    for page in pages:
+        rows += page.rows
+        rows += [item_row(item) for item in page.items]
     return Batch(
-        items_table([item for page in pages for item in page.items]),
+        rows_table(rows),
         raw_table([record for page in pages for record in page.raw]),
         rejected_table([record for page in pages for record in page.rejected]),
         pages[-1].cursor if pages else None,
@@ -166,28 +166,49 @@ def batch_of(pages: list[Page]) -> Batch:
 def load_batch(
     con: duckdb.DuckDBPyConnection, key: StreamKey, batch: Batch, *, run_id: str, now: datetime
 ) -> LoadResult:
-    """Upsert a batch's items and raw payloads, quarantine its rejects and store its cursor, atomically."""
+    """Upsert a batch's items and raw payloads, quarantine its rejects and store its cursor, atomically.
+
+    As few statements as the batch needs: nothing is deleted when every changed item is new,
+    nothing written when nothing changed (a re-read), and quarantine is left alone when the
+    batch has no rejects and the source has nothing in quarantine.
+    """
     params = {**key.params(), "run_id": run_id, "synced_at": now, "cursor": batch.cursor}
+    items, raw = _newest(con, batch.items), _newest(con, batch.raw)
     try:
         with transaction(con):
-            con.register("batch_items_all", _numbered(batch.items))
-            con.register("batch_raw_all", _numbered(batch.raw))
+            con.register("batch_items", items)
+            con.register("batch_raw", raw)
             con.register("batch_rejected", batch.rejected)
-            sql.run(con, "queries/load/stage_changed.sql")
-            written = con.execute("SELECT count(*) FROM changed_items").fetchone()[0]
-            sql.run(con, "queries/load/write_items.sql", params, {"raw_table": RAW_TABLES[key.source]})
-            sql.run(con, "queries/load/write_rejected.sql", params)
+            written, stored = sql.run(con, "queries/load/stage_changed.sql").fetchall()[0]
+            identifiers = {"raw_table": RAW_TABLES[key.source]}
+            if stored:
+                sql.run(con, "queries/load/replace_items.sql", params, identifiers)
+            if written:
+                sql.run(con, "queries/load/write_items.sql", params, identifiers)
+            if sql.run(con, "queries/load/quarantined.sql", params).fetchall()[0][0]:
+                sql.run(con, "queries/load/release_rejected.sql", params)
+            if batch.rejected.num_rows:
+                sql.run(con, "queries/load/write_rejected.sql", params)
             sql.run(con, "queries/load/write_cursor.sql", params)
     finally:
-        for name in ("batch_items_all", "batch_raw_all", "batch_rejected"):
+        for name in ("batch_items", "batch_raw", "batch_rejected"):
             con.unregister(name)
     errors = pc.sum(pc.equal(batch.rejected["severity"], "error")).as_py() or 0
     return LoadResult(written, errors)
 
 
-def _numbered(table: pa.Table) -> pa.Table:
-    """The table with its row order as a column: of two versions with one updated_at, the later wins."""
-    return table.append_column("_pos", pa.array(range(table.num_rows), pa.int64()))
+def _newest(con: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
+    """One row per item_id: of several versions the newest updated_at, of two with one
+    updated_at the later row (an item edited while we paged is read again further on)."""
+    if table.num_rows < 2 or pc.count_distinct(table["item_id"]).as_py() == table.num_rows:
+        return table
+    numbered = table.append_column("_pos", pa.array(range(table.num_rows), pa.int64()))
+    con.register("batch_numbered", numbered)
+    try:
+        (query,) = sql.statements(sql.render("queries/load/newest_versions.sql"))
+        return con.sql(query).to_arrow_table()
+    finally:
+        con.unregister("batch_numbered")
 
 
 def load_page(

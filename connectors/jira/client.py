@@ -38,7 +38,7 @@ from connectors.http import (
 from connectors.jira import jql, settings
 from connectors.jira.config import JiraSourceConfig
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
-from connectors.jira.normalize import Site, normalize_issue, parse_time
+from connectors.jira.normalize import Site, issue_row, parse_time
 from connectors.jira.shapes import ISSUE_SHAPES
 from connectors.models import Page, Sweep
 from connectors.payloads import MalformedPayload, field, watermark_time
@@ -272,7 +272,7 @@ class JiraConnector(ConnectorBase):
             )
             for payload in body.get("issues") or []:
                 builder.see(payload)
-                builder.take(payload, partial(normalize_issue, site=site))
+                builder.take(payload, partial(issue_row, site=site))
             newest = builder.newest
             if newest is not None:
                 builder.page.cursor = cursor = format_cursor(newest)
