@@ -25,7 +25,7 @@ from connectors.registry import SOURCES
 from connectors.source import GoalSource
 from warehouse import runs
 from warehouse.imported_goals import replace_imported_goals
-from warehouse.load import StreamKey, batch_of, get_cursor, load_batch, mark_deleted
+from warehouse.load import StreamKey, batch_of, bounded_memory, get_cursor, load_batch, mark_deleted
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +227,7 @@ def sync_stream(
     key = StreamKey(connector.source, connector.instance, container)
     result = StreamResult(connector.config.name, container, "items", cursor_before=get_cursor(con, key))
     result.cursor_after = result.cursor_before
-    with _recorded(con, connector, result, run_id) as count:
+    with _recorded(con, connector, result, run_id) as count, bounded_memory(con):
         pending: list[Page] = []
         started = time.monotonic()
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -216,6 +217,17 @@ def load_page(
 ) -> LoadResult:
     """One page as its own batch."""
     return load_batch(con, key, batch_of([page]), run_id=run_id, now=now)
+
+
+@contextmanager
+def bounded_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's memory held to a fixed bound while a sync loads (see bound_memory.sql), its
+    defaults restored after, so a sync's memory is flat in the size of the organisation."""
+    sql.run(con, "queries/load/bound_memory.sql")
+    try:
+        yield
+    finally:
+        sql.run(con, "queries/load/unbound_memory.sql")
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:
