@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
 
-from connectors.http import install_log_redaction, redact
-from connectors.registry import SOURCES
-from pipelines.sync import StreamResult, SyncReport
 from reports.text import neutral
-from warehouse.explain import Explanation
-from warehouse.rules_check import CheckReport as RulesCheck
-from warehouse.rules_check import DiffReport as RulesDiff
+
+if TYPE_CHECKING:  # imported by the commands that print them; the CLI starts without them
+    from pipelines.sync import StreamResult, SyncReport
+    from warehouse.explain import Explanation
+    from warehouse.rules_check import CheckReport as RulesCheck
+    from warehouse.rules_check import DiffReport as RulesDiff
 
 # Never wrap: one error is one line, and piped output stays greppable. No emoji codes either:
 # a title saying ":warning:" is printed as written.
@@ -32,6 +33,9 @@ def shown(text: object) -> str:
 
 
 def setup_logging(verbose: bool) -> None:
+    from connectors.http import install_log_redaction
+    from connectors.registry import SOURCES
+
     install_log_redaction()
     handler = RichHandler(console=err, show_path=False, show_time=verbose, markup=False)
     logging.basicConfig(
@@ -44,6 +48,8 @@ def setup_logging(verbose: bool) -> None:
 
 def fail(message: str, hint: str | None = None) -> None:
     """One clear line on stderr (plus an optional next step)."""
+    from connectors.http import redact
+
     err.print(f"[bold red]error:[/] {shown(redact(message))}")
     if hint:
         err.print(f"[dim]{shown(hint)}[/]")
@@ -51,6 +57,8 @@ def fail(message: str, hint: str | None = None) -> None:
 
 def warn(message: str) -> None:
     """One line on stderr for something the run worked around (a source that was down)."""
+    from connectors.http import redact
+
     err.print(f"[bold yellow]warning:[/] {shown(redact(message))}")
 
 
@@ -60,6 +68,8 @@ def progress(result: StreamResult) -> None:
 
 
 def sync_table(report: SyncReport) -> Table:
+    from pipelines.sync import StreamResult
+
     table = Table(title="sync", title_justify="left", show_edge=False)
     for column in (
         "source",
