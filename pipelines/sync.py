@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +26,15 @@ from connectors.registry import SOURCES
 from connectors.source import GoalSource
 from warehouse import runs
 from warehouse.imported_goals import replace_imported_goals
-from warehouse.load import StreamKey, batch_of, bounded_memory, get_cursor, load_batch, mark_deleted
+from warehouse.load import (
+    LoadResult,
+    StreamKey,
+    batch_of,
+    bounded_memory,
+    get_cursor,
+    load_batch,
+    mark_deleted,
+)
 
 log = logging.getLogger(__name__)
 
@@ -220,50 +229,70 @@ def sync_stream(
     """Read a container's changed items page by page and load them a batch of pages at a time.
 
     Pages gather into one batch (`warehouse.load.Batch`) of up to `batch_items` items or
-    BATCH_SECONDS of reading, loaded in one transaction with the last page's cursor: a kill
-    loses at most the batch being read, which the next run reads again (nothing is lost or
-    duplicated). Should reading fail, the pages read in full are loaded first.
+    BATCH_SECONDS of reading, loaded in one transaction with its last page's cursor: a kill
+    loses at most the batches not yet committed, which the next run reads again (nothing is
+    lost or duplicated). A batch loads on a thread of its own while the next pages are read
+    (DuckDB works without holding the GIL), one batch at a time and in order. Should reading
+    fail, the pages read in full are loaded first.
     """
     key = StreamKey(connector.source, connector.instance, container)
     result = StreamResult(connector.config.name, container, "items", cursor_before=get_cursor(con, key))
     result.cursor_after = result.cursor_before
-    with _recorded(con, connector, result, run_id) as count, bounded_memory(con):
+    with (
+        _recorded(con, connector, result, run_id) as count,
+        bounded_memory(con),
+        ThreadPoolExecutor(1, thread_name_prefix="threadline-load") as loader,
+    ):
         pending: list[Page] = []
+        loading: Future | None = None
         started = time.monotonic()
 
-        def load() -> None:
-            loaded = load_batch(con, key, batch_of(pending), run_id=run_id, now=now())
-            result.items_written += loaded.written
-            result.cursor_after = pending[-1].cursor
-            pending.clear()
+        def load(pages: list[Page]) -> tuple[LoadResult, str | None]:
+            return load_batch(con, key, batch_of(pages), run_id=run_id, now=now()), pages[-1].cursor
+
+        def wait() -> None:
+            nonlocal loading
+            if loading is not None:
+                loaded, cursor = loading.result()
+                loading = None
+                result.items_written += loaded.written
+                result.cursor_after = cursor
+
+        def hand_over() -> None:
+            nonlocal loading, started
+            wait()  # the one before first: batches commit in order, each with its own cursor
+            if pending:
+                loading = loader.submit(load, list(pending))
+                pending.clear()
+            started = time.monotonic()
 
         pages = iter(connector.pages(container, result.cursor_before))
-        while True:
-            try:
-                page = next(pages)
-            except StopIteration:
-                break
-            except Exception:
-                if pending:
-                    load()
-                raise
-            pending.append(page)
-            errors = sum(1 for record in page.rejected if record.severity == "error")
-            result.pages += 1
-            result.items_seen += page.size + errors  # warnings are about kept items
-            result.rejected += errors
-            if (
-                sum(p.size for p in pending) >= connector.config.batch_items
-                or time.monotonic() - started >= BATCH_SECONDS
-            ):
-                load()
-                started = time.monotonic()
-            count()
-            if progress:
-                progress(result)
-        if pending:
-            load()
-            count()
+        try:
+            while True:
+                try:
+                    page = next(pages)
+                except StopIteration:
+                    break
+                except Exception:
+                    hand_over()  # what was read in full still loads: the next run resumes after it
+                    raise
+                pending.append(page)
+                errors = sum(1 for record in page.rejected if record.severity == "error")
+                result.pages += 1
+                result.items_seen += page.size + errors  # warnings are about kept items
+                result.rejected += errors
+                if (
+                    sum(p.size for p in pending) >= connector.config.batch_items
+                    or time.monotonic() - started >= BATCH_SECONDS
+                ):
+                    hand_over()
+                count()
+                if progress:
+                    progress(result)
+            hand_over()
+        finally:
+            wait()
+        count()
     return result
 
 
