@@ -2,9 +2,11 @@
 
     python -m bench.load_threadline <items.parquet> <duckdb-file> <page-size>
 
-Builds a WorkItem per row (what a connector hands the loader), loads them page by page with
-`load_page` into a fresh warehouse, then does both again with nothing changed (a re-sync of
-unchanged items). Prints the phases' seconds as JSON; the parent measures wall and peak RSS.
+Turns each row into what a connector now hands the loader (a row in WorkItem's shape, checked by
+`checked_row` as `take_record` does, no WorkItem built), loads them `page-size` items a batch
+with `batch_of` + `load_batch` under the sync's memory bound into a fresh warehouse, then does
+both again with nothing changed (a re-sync of unchanged items). Prints the phases' seconds as
+JSON; the parent measures wall and peak RSS.
 """
 
 from __future__ import annotations
@@ -13,32 +15,36 @@ import json
 import sys
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import pyarrow.parquet as pq
 
-from connectors.models import Page, WorkItem
+from connectors.models import Page, checked_row
 from warehouse.db import open_warehouse
-from warehouse.load import StreamKey, load_page
+from warehouse.load import StreamKey, batch_of, bounded_memory, load_batch
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 TUPLES = ("labels", "components", "goal_refs")
 
 
-def work_items(rows: list[dict]) -> list[WorkItem]:
-    items = []
+def checked_rows(rows: list[dict]) -> list[dict[str, Any]]:
+    """Each parquet row as a normaliser returns it (custom a dict, tuples), then checked."""
+    checked = []
     for row in rows:
         record = dict(row, custom=json.loads(row["custom"]))
         for name in TUPLES:
             record[name] = tuple(record[name])
-        items.append(WorkItem(**record))
-    return items
+        checked.append(checked_row(record))
+    return checked
 
 
-def load(con, items: list[WorkItem], page_size: int, run_id: str) -> int:
+def load(con, rows: list[dict[str, Any]], page_size: int, run_id: str) -> int:
     written = 0
-    for start in range(0, len(items), page_size):
-        page = Page(items=items[start : start + page_size], cursor=str(start))
-        written += load_page(con, StreamKey("github", "bench", "all"), page, run_id=run_id, now=NOW).written
+    with bounded_memory(con):
+        for start in range(0, len(rows), page_size):
+            page = Page(rows=rows[start : start + page_size], cursor=str(start))
+            batch = batch_of([page])
+            written += load_batch(con, StreamKey("github", "bench", "all"), batch, run_id=run_id, now=NOW).written
     return written
 
 
@@ -48,17 +54,17 @@ def main() -> None:
     con = open_warehouse(database)
     phases = {}
     started = time.perf_counter()
-    items = work_items(rows)
+    items = checked_rows(rows)
     phases["build"] = time.perf_counter() - started
     started = time.perf_counter()
     phases["written"] = load(con, items, page_size, "first")
     phases["load"] = time.perf_counter() - started
     del items  # a re-sync holds one set of items, not two
     started = time.perf_counter()
-    again = work_items(rows)
+    again = checked_rows(rows)
     phases["rewritten"] = load(con, again, page_size, "again")
     phases["reload"] = time.perf_counter() - started  # building and loading, as a re-sync does both
-    phases["rows"] = con.execute("SELECT count(*) FROM core.work_items").fetchone()[0]
+    phases["rows"] = con.execute("SELECT count(*) FROM core.work_items").fetchall()[0][0]
     con.close()
     print(json.dumps(phases))
 

@@ -186,7 +186,8 @@ def _plainly_valid(row: dict[str, Any]) -> bool:
         return False
     for name in _TEXT_LISTS:
         values = row[name]
-        if type(values) not in (tuple, list) or not all(type(v) is str for v in values):
+        kind = type(values)
+        if (kind is not tuple and kind is not list) or (values and not all(type(v) is str for v in values)):
             return False
     estimate = row["estimate"]
     if estimate is not None and (type(estimate) not in (float, int) or estimate < 0):
@@ -199,7 +200,7 @@ def _plainly_valid(row: dict[str, Any]) -> bool:
     if value is not None and (type(value) is not datetime or value.tzinfo is None):
         return False
     custom = row["custom"]
-    if type(custom) is not dict or not all(type(k) is str for k in custom):
+    if type(custom) is not dict or (custom and not all(type(k) is str for k in custom)):
         return False
     return (
         row["item_type"] in _ITEM_TYPES
