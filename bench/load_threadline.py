@@ -44,7 +44,9 @@ def load(con, rows: list[dict[str, Any]], page_size: int, run_id: str) -> int:
         for start in range(0, len(rows), page_size):
             page = Page(rows=rows[start : start + page_size], cursor=str(start))
             batch = batch_of([page])
-            written += load_batch(con, StreamKey("github", "bench", "all"), batch, run_id=run_id, now=NOW).written
+            written += load_batch(
+                con, StreamKey("github", "bench", "all"), batch, run_id=run_id, now=NOW
+            ).written
     return written
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from connectors.models import Page, RawRecord, RejectedRecord, WorkItem, item_row
 from connectors.payloads import quarantine_json
@@ -174,7 +173,7 @@ def load_batch(
     batch has no rejects and the source has nothing in quarantine.
     """
     params = {**key.params(), "run_id": run_id, "synced_at": now, "cursor": batch.cursor}
-    items, raw = _newest(con, batch.items), _newest(con, batch.raw)
+    items, raw = _newest(batch.items), _newest(batch.raw)
     try:
         with transaction(con):
             con.register("batch_items", items)
@@ -194,22 +193,22 @@ def load_batch(
     finally:
         for name in ("batch_items", "batch_raw", "batch_rejected"):
             con.unregister(name)
-    errors = pc.sum(pc.equal(batch.rejected["severity"], "error")).as_py() or 0
-    return LoadResult(written, errors)
+    return LoadResult(written, batch.rejected.column("severity").to_pylist().count("error"))
 
 
-def _newest(con: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
+def _newest(table: pa.Table) -> pa.Table:
     """One row per item_id: of several versions the newest updated_at, of two with one
     updated_at the later row (an item edited while we paged is read again further on)."""
-    if table.num_rows < 2 or pc.count_distinct(table["item_id"]).as_py() == table.num_rows:
-        return table
-    numbered = table.append_column("_pos", pa.array(range(table.num_rows), pa.int64()))
-    con.register("batch_numbered", numbered)
-    try:
-        (query,) = sql.statements(sql.render("queries/load/newest_versions.sql"))
-        return con.sql(query).to_arrow_table()
-    finally:
-        con.unregister("batch_numbered")
+    ids = table.column("item_id").to_pylist()
+    if len(set(ids)) == len(ids):
+        return table  # the common case: every item once
+    stamps = table.column("updated_at").to_pylist()
+    newest: dict[str, int] = {}
+    for position, item_id in enumerate(ids):
+        kept = newest.get(item_id)
+        if kept is None or stamps[position] >= stamps[kept]:
+            newest[item_id] = position
+    return table.take(sorted(newest.values()))
 
 
 def load_page(
