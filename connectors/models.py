@@ -117,9 +117,12 @@ _STATUS_CATEGORIES = frozenset(STATUS_CATEGORIES)
 _NO_CUSTOM = "{}"
 
 
+_CUSTOM_ENCODER = json.JSONEncoder(default=str, sort_keys=True)  # json.dumps' own, made once
+
+
 def custom_json(value: dict[str, Any]) -> str:
     """`custom` as the warehouse stores it (JSON text, keys sorted)."""
-    return json.dumps(value, default=str, sort_keys=True) if value else _NO_CUSTOM
+    return _CUSTOM_ENCODER.encode(value) if value else _NO_CUSTOM
 
 
 def work_row(**fields: Any) -> dict[str, Any]:
@@ -135,10 +138,8 @@ _ROW_DEFAULTS: dict[str, Any] = {
 
 
 def item_row(item: WorkItem) -> dict[str, Any]:
-    """A validated WorkItem as the row the loader stores (lists for tuples, custom as JSON)."""
+    """A validated WorkItem as the row the loader stores (custom as JSON text)."""
     row = {name: getattr(item, name) for name in ROW_FIELDS}
-    for name in _TEXT_LISTS:
-        row[name] = list(row[name])
     row["custom"] = custom_json(row["custom"])
     return row
 
@@ -164,9 +165,9 @@ def checked_row(row: dict[str, Any]) -> dict[str, Any]:
     if out["estimate"] is not None:
         out["estimate"] = float(out["estimate"])
     out["custom"] = custom_json(out["custom"])
-    for name in _TEXT_LISTS:
-        if type(out[name]) is not list:
-            out[name] = list(out[name])
+    for name in _TEXT_LISTS:  # tuples and lists both become Arrow lists; WorkItem holds tuples
+        if type(out[name]) is list:
+            out[name] = tuple(out[name])
     return out
 
 
