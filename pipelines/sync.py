@@ -8,6 +8,7 @@ of pages commits with the last page's cursor, so a crash resumes.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import time
 import uuid
@@ -248,7 +249,9 @@ def sync_stream(
         started = time.monotonic()
 
         def load(pages: list[Page]) -> tuple[LoadResult, str | None]:
-            return load_batch(con, key, batch_of(pages), run_id=run_id, now=now()), pages[-1].cursor
+            loaded = load_batch(con, key, batch_of(pages), run_id=run_id, now=now())
+            _hand_back_freed_memory()
+            return loaded, pages[-1].cursor
 
         def wait() -> None:
             nonlocal loading
@@ -294,6 +297,28 @@ def sync_stream(
             wait()
         count()
     return result
+
+
+def _hand_back_freed_memory() -> None:
+    """Return the memory a batch freed to the system (glibc's malloc_trim), where there is glibc.
+
+    glibc keeps what a thread frees in that thread's arena for reuse, so a process that loads on
+    one thread and reads on another keeps the high-water mark of both; trimmed after each
+    batch, its size follows what it holds (the batch), not what it once held.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:  # not glibc (macOS, musl): nothing to trim
+        return None
+
+
+_LIBC = _glibc()
 
 
 def sweep_stream(
