@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from sandbox.github.data import GhIssue, GhMilestone, GhRepo, GitHubData
 from sandbox.github.index import GitHubIndex
+from sandbox.github.orgs import list_org_repos
 from sandbox.quota import Quotas
 from sandbox.service import ServiceApp
 
@@ -247,7 +248,11 @@ class GitHubApi:
         return issue
 
     def find_repo(self, request: Request) -> GhRepo | None:
-        return self.data.repos.get(f"{request.path_params['owner']}/{request.path_params['repo']}")
+        name = f"{request.path_params['owner']}/{request.path_params['repo']}"
+        found = self.data.repos.get(name)
+        if found is None:  # GitHub's owner and repository names ignore case
+            found = next((r for r in self.data.repos.values() if r.full_name.lower() == name.lower()), None)
+        return found
 
     # --- endpoints ------------------------------------------------------------------------
 
@@ -289,6 +294,9 @@ class GitHubApi:
             children = self.index.children()
             body = [self.for_version(request, self.issue(base, repo, item, children)) for item in chunk]
         return self.reply(request, body, link_headers(request, page, last_page))
+
+    async def list_org_repos(self, request: Request) -> Response:
+        return await list_org_repos(self, request)  # sandbox.github.orgs
 
     def pull(self, base: str, repo: GhRepo, item: GhIssue) -> dict[str, Any]:
         api = f"{base}/repos/{repo.full_name}"
@@ -469,6 +477,7 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route("/repos/{owner}/{repo}/issues/{number:int}/parent", api.get_parent),
         Route("/repos/{owner}/{repo}/milestones", api.list_milestones),
         Route("/repos/{owner}/{repo}/pulls", api.list_pulls),
+        Route("/orgs/{org}/repos", api.list_org_repos),
     ]
     return ServiceApp(
         api.data, routes, lambda status, headers: error_response(status, api.rate_headers() | headers), api
