@@ -86,6 +86,11 @@ class ConnectorBase:
     def instance(self) -> str:
         return self.config.instance_name
 
+    def in_scope(self, container: str) -> bool:
+        """Whether the config still takes this container; connectors that discover containers
+        (GitHub orgs, Jira all_projects) answer from the config alone, without listing them."""
+        return container in self.containers()  # type: ignore[attr-defined]
+
 
 class SourceAccessError(RuntimeError):
     """Bad credentials or permissions: stops a sync before anything is written."""
@@ -143,7 +148,11 @@ class Connector(Protocol):
         the source does not answer (5xx, timeout). One cheap request."""
 
     def containers(self) -> list[str]:
-        """The repositories / projects to sync, as named in item ids."""
+        """The repositories / projects to sync, as named in item ids (organisations and
+        all-projects sites listed once per connector)."""
+
+    def in_scope(self, container: str) -> bool:
+        """Whether the config still takes `container` (cheap: what a partition run asks)."""
 
     def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
         """Changed items since `cursor`, one page at a time, each with the cursor to store."""

@@ -36,7 +36,9 @@ from connectors.http import (
     register_secret,
 )
 from connectors.jira import jql, settings
-from connectors.jira.config import JiraSourceConfig
+from connectors.jira.config import JiraAllProjects, JiraSourceConfig
+from connectors.jira.discovery import project_listing
+from connectors.jira.discovery import scope as discovered_scope
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
 from connectors.jira.normalize import Site, normalize_issue, parse_time
 from connectors.jira.shapes import ISSUE_SHAPES
@@ -105,6 +107,7 @@ class JiraConnector(ConnectorBase):
         self._token = token
         self._jira: JIRA | None = None  # built on first use: its constructor already talks to the site
         self._site: Site | None = None
+        self._scope: list[str] | None = None  # project keys, once discovered
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -226,6 +229,7 @@ class JiraConnector(ConnectorBase):
             me = self._call(lambda: self._client().myself(), "jira myself")
             log.debug("%s: signed in; Jira user time zone %s", self.config.name, me.get("timeZone"))
             self.site()
+            self.containers()  # all_projects listed now, before anything is written
         except SiteError as exc:  # down (skip this run) or refusing us (stop before any write)
             if exc.failure is None:
                 raise SourceAccessError(self.config.name, f"{exc.detail}; check base_url") from exc
@@ -236,7 +240,25 @@ class JiraConnector(ConnectorBase):
             raise access_problem(self.config.name, "Jira", failure, self.policy.max_attempts) from exc
 
     def containers(self) -> list[str]:
-        return [project.key for project in self.config.projects]
+        if self._scope is None:
+            self._scope = discovered_scope(self.config, self._projects)
+        return self._scope
+
+    def in_scope(self, container: str) -> bool:
+        return self.config.in_scope(container)  # no listing: a partition run asks this
+
+    def _projects(self, scope: JiraAllProjects) -> list[object]:
+        client = self._client()
+
+        def fetch(params: dict[str, object]) -> object:
+            return self._call(
+                lambda: client._get_json(settings.PROJECT_SEARCH, params=params), "jira project search"
+            )
+
+        try:
+            return list(project_listing(fetch, scope, settings.PROJECT_PAGE_SIZE))
+        except TypeError as exc:
+            raise SiteError(self.config.name, self.config.base_url, str(exc)) from None
 
     def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
         site = self.site()

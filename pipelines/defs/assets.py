@@ -86,7 +86,7 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
     def sync_partition(context: AssetExecutionContext, config: SyncConfig) -> MaterializeResult:
         container = context.partition_key
         connector = accessible_connector(context, source)
-        if container not in connector.containers():
+        if not connector.in_scope(container):
             raise Failure(
                 f"{source.name}: '{container}' is no longer configured; its partition is retired shortly"
             )

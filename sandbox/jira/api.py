@@ -27,6 +27,7 @@ from sandbox.jira.data import PROJECT_NAMES, STATUSES, JiraData, JiraIssue
 from sandbox.jira.fields import FIELD_RENDERERS, field_list
 from sandbox.jira.index import SearchIndex
 from sandbox.jira.jql import JqlError
+from sandbox.jira.projects import search_projects
 from sandbox.jira.search import (
     ID_ONLY_FIELDS,
     TOKEN_EXPIRED,
@@ -222,6 +223,9 @@ class JiraApi:
             return denied
         return JSONResponse(field_list(self.data))
 
+    async def search_projects(self, request: Request) -> Response:
+        return await search_projects(self, request)  # sandbox.jira.projects
+
     async def search_removed(self, request: Request) -> Response:
         if denied := self.guard(request):
             return denied
@@ -309,6 +313,7 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route(f"{prefix}/search/jql", api.search, methods=["GET", "POST"]),
         Route(f"{prefix}/search", api.search_removed, methods=["GET", "POST"]),
         Route(f"{prefix}/issue/{{ref}}", api.get_issue),
+        Route(f"{prefix}/project/search", api.search_projects),
     ]
     return ServiceApp(
         api.data,
