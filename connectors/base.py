@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlparse
@@ -81,10 +82,21 @@ class ConnectorBase:
         self.config = config
         self.policy = policy or RetryPolicy()
         self.stats = RequestStats()
+        self.discovery = RequestStats()  # the part of `stats` spent listing containers (orgs, all projects)
 
     @property
     def instance(self) -> str:
         return self.config.instance_name
+
+    @contextmanager
+    def discovering(self) -> Iterator[None]:
+        """Count the requests made inside into `discovery` too (booked as a 'discover' run)."""
+        requests, retries = self.stats.requests, self.stats.retries
+        try:
+            yield
+        finally:
+            self.discovery.requests += self.stats.requests - requests
+            self.discovery.retries += self.stats.retries - retries
 
     def in_scope(self, container: str) -> bool:
         """Whether the config still takes this container; connectors that discover containers

@@ -131,6 +131,29 @@ def record_skipped(
     return results
 
 
+def record_discovery(
+    con: duckdb.DuckDBPyConnection, connector: Connector, containers: list[str], run_id: str
+) -> StreamResult | None:
+    """One meta.sync_runs row (container '*', stream 'discover') for the requests a connector
+    spent listing its containers (GitHub orgs, Jira all_projects), if it listed any."""
+    spent = getattr(connector, "discovery", None)
+    if spent is None or not spent.requests:
+        return None
+    result = StreamResult(
+        connector.config.name,
+        "*",
+        "discover",
+        status="success",
+        items_seen=len(containers),
+        requests=spent.requests,
+        retries=spent.retries,
+    )
+    _start(con, connector, result, run_id)
+    _finish(con, connector, result, run_id)
+    spent.requests = spent.retries = 0  # booked once
+    return result
+
+
 def _start(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
     runs.start_run(
         con,
@@ -273,6 +296,8 @@ def run_sync(
     for connector in connectors:
         runs.mark_interrupted(con, connector.config.name)
         containers = connector.containers()
+        if discovered := record_discovery(con, connector, containers, run_id):
+            report.streams.append(discovered)
         for container in containers:
             report.streams.append(sync_stream(con, connector, container, run_id=run_id, progress=progress))
         # Sweeps after every container synced: an item moved between two synced containers is

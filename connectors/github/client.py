@@ -135,7 +135,8 @@ class GitHubConnector(ConnectorBase):
     def scope(self) -> dict[str, str | None]:
         """Every repository to sync -> its team; organisations are listed once per connector."""
         if self._scope is None:
-            self._scope = discovered_scope(self.config, self._org_repos)
+            with self.discovering():
+                self._scope = discovered_scope(self.config, self._org_repos)
         return self._scope
 
     def in_scope(self, container: str) -> bool:

@@ -241,7 +241,8 @@ class JiraConnector(ConnectorBase):
 
     def containers(self) -> list[str]:
         if self._scope is None:
-            self._scope = discovered_scope(self.config, self._projects)
+            with self.discovering():
+                self._scope = discovered_scope(self.config, self._projects)
         return self._scope
 
     def in_scope(self, container: str) -> bool:

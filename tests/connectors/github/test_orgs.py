@@ -167,3 +167,18 @@ def test_a_config_naming_neither_repos_nor_orgs_is_refused():
         GitHubSourceConfig(name="github", repos=[])
     with pytest.raises(ValidationError, match="organisation is named twice"):
         GitHubSourceConfig(name="github", orgs=["acme", "ACME"])
+
+
+def test_discovery_requests_are_booked_in_sync_runs_as_a_discover_run(sandbox, con):
+    make_globex(sandbox)
+    github = connector(sandbox, globex_config(sandbox))
+
+    report = run_sync(con, [github])
+
+    rows = con.execute(
+        "SELECT container, status, items_seen, requests FROM meta.sync_runs WHERE stream = 'discover'"
+    ).fetchall()
+    assert rows == [("*", "success", 4, 2)]  # 4 repositories found in 2 listing pages
+    items = [s for s in report.streams if s.stream == "items"]
+    # Every request is booked once: the 2 listing pages plus each repository's own.
+    assert sum(s.requests for s in report.streams) == github.stats.requests == 2 + sum(s.requests for s in items)
