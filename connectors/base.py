@@ -71,6 +71,11 @@ def strings_as(key: str) -> BeforeValidator:
     return BeforeValidator(expand)
 
 
+def one_or_more(value: object) -> object:
+    """For a config list of globs: one glob may be written on its own (`exclude: legacy-*`)."""
+    return [value] if isinstance(value, str) else value
+
+
 class ConnectorBase:
     """What every connector holds: its config, retry policy and request counts, and the rule that
     its token is registered for redaction before anything can log it."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from fnmatch import fnmatchcase
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from connectors.base import SourceConfig, strings_as
+from connectors.base import SourceConfig, one_or_more, strings_as
 from connectors.github import settings
 
 
@@ -18,14 +19,19 @@ class GitHubRepoConfig(BaseModel):
     team: str | None = None
 
 
+ORG_LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$"
+
+
 class GitHubOrgConfig(BaseModel):
     """Every repository of an organisation, as GET /orgs/{org}/repos lists them to the token."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$", description="organisation login")
-    include: list[str] = Field(default_factory=lambda: ["*"], description="globs on the repository name")
-    exclude: list[str] = Field(
+    name: str = Field(description="organisation login, e.g. acme")
+    include: Annotated[list[str], BeforeValidator(one_or_more)] = Field(
+        default_factory=lambda: ["*"], description="globs on the repository name"
+    )
+    exclude: Annotated[list[str], BeforeValidator(one_or_more)] = Field(
         default_factory=list, description="globs on the repository name; win over include"
     )
     archived: bool = Field(default=False, description="also sync archived repositories")
@@ -41,6 +47,15 @@ class GitHubOrgConfig(BaseModel):
     team: str | None = Field(
         default=None, description="team for this organisation's repositories that get none"
     )
+
+    @field_validator("name")
+    @classmethod
+    def _login(cls, value: str) -> str:
+        if not re.match(ORG_LOGIN, value):
+            raise ValueError(
+                f"{value!r} is not an organisation login (like acme); single repositories go under repos:"
+            )
+        return value
 
     def wants_name(self, repo_name: str) -> bool:
         """Whether the include/exclude globs keep a repository (GitHub names ignore case)."""

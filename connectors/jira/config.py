@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from connectors.base import SourceAccessError, SourceConfig, strings_as
+from connectors.base import SourceAccessError, SourceConfig, one_or_more, strings_as
 from connectors.jira import jql, settings
 
 PROJECT_KEY = r"^[A-Z][A-Z0-9_]{0,99}$"
@@ -34,7 +34,9 @@ class JiraAllProjects(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    exclude: list[str] = Field(default_factory=list, description="globs on project keys, e.g. [SUP, OLD*]")
+    exclude: Annotated[list[str], BeforeValidator(one_or_more)] = Field(
+        default_factory=list, description="globs on project keys, e.g. [SUP, OLD*]"
+    )
     archived: bool = Field(
         default=False, description="also list archived projects (read-only; rarely wanted)"
     )

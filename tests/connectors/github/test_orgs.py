@@ -181,4 +181,6 @@ def test_discovery_requests_are_booked_in_sync_runs_as_a_discover_run(sandbox, c
     assert rows == [("*", "success", 4, 2)]  # 4 repositories found in 2 listing pages
     items = [s for s in report.streams if s.stream == "items"]
     # Every request is booked once: the 2 listing pages plus each repository's own.
-    assert sum(s.requests for s in report.streams) == github.stats.requests == 2 + sum(s.requests for s in items)
+    assert (
+        sum(s.requests for s in report.streams) == github.stats.requests == 2 + sum(s.requests for s in items)
+    )
