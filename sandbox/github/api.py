@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.github import orgs
 from sandbox.github.data import GhIssue, GhMilestone, GhRepo, GitHubData
 from sandbox.github.index import GitHubIndex
-from sandbox.github.orgs import list_org_repos
 from sandbox.quota import Quotas
 from sandbox.service import ServiceApp
 
@@ -296,7 +296,31 @@ class GitHubApi:
         return self.reply(request, body, link_headers(request, page, last_page))
 
     async def list_org_repos(self, request: Request) -> Response:
-        return await list_org_repos(self, request)  # sandbox.github.orgs
+        """GET /orgs/{org}/repos (see sandbox.github.orgs)."""
+        if denied := self.guard(request):
+            return denied
+        q = request.query_params
+        kind, sort = q.get("type", "all"), q.get("sort", "created")
+        direction = q.get("direction", "asc" if sort == "full_name" else "desc")
+        try:
+            per_page, page = min(100, int(q.get("per_page", 30))), int(q.get("page", 1))
+        except ValueError:
+            return error_response(422, self.rate_headers(request))
+        if kind not in orgs.TYPES or sort not in orgs.SORTS or direction not in ("asc", "desc"):
+            return error_response(422, self.rate_headers(request))
+        if per_page < 1 or page < 1:
+            return error_response(422, self.rate_headers(request))
+        with self.sandbox.lock:
+            repos = self.data.org_repos(request.path_params["org"], self.token_of(request))
+            if repos is None:
+                return error_response(404, self.rate_headers(request))
+            chunk, last_page = page_of(orgs.listed(repos, kind, sort, direction), page, per_page)
+            base = self.base(request)
+            body = [
+                orgs.minimal_repository(self.repository(base, repo), repo, self.data.spec.anchor)
+                for repo in chunk
+            ]
+        return self.reply(request, body, link_headers(request, page, last_page))
 
     def pull(self, base: str, repo: GhRepo, item: GhIssue) -> dict[str, Any]:
         api = f"{base}/repos/{repo.full_name}"

@@ -11,15 +11,10 @@ someone outside the organisation sees its public repositories only (a 200, never
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from starlette.requests import Request
-from starlette.responses import Response
+from datetime import datetime
+from typing import Any
 
 from sandbox.github.data import GhRepo
-
-if TYPE_CHECKING:
-    from sandbox.github.api import GitHubApi
 
 TYPES = ("all", "public", "private", "forks", "sources", "member", "internal")
 SORTS = ("created", "updated", "pushed", "full_name")
@@ -34,11 +29,12 @@ NOT_IN_LISTING = (
 )
 
 
-def minimal_repository(api: GitHubApi, base: str, repo: GhRepo) -> dict[str, Any]:
-    body = api.repository(base, repo)
+def minimal_repository(full: dict[str, Any], repo: GhRepo, anchor: datetime) -> dict[str, Any]:
+    """The listing's form of a repository, from its full form (GET /repos/o/r)."""
+    body = dict(full)
     for key in NOT_IN_LISTING:
         body.pop(key, None)
-    created = repo.created_at or api.data.spec.anchor
+    created = repo.created_at or anchor
     body.update(
         {
             "private": repo.visibility != "public",
@@ -59,6 +55,16 @@ def minimal_repository(api: GitHubApi, base: str, repo: GhRepo) -> dict[str, Any
     return body
 
 
+def listed(repos: list[GhRepo], kind: str, sort: str, direction: str) -> list[GhRepo]:
+    """The repositories of the `type` asked for, in the order asked for."""
+    repos = _of_type(repos, kind)
+    if sort == "full_name":
+        repos = sorted(repos, key=lambda r: r.full_name.lower())
+    elif sort != "created":  # updated / pushed: the sandbox keeps no such times per repository
+        repos = sorted(repos, key=lambda r: r.id)
+    return repos[::-1] if direction == "desc" else repos
+
+
 def _of_type(repos: list[GhRepo], kind: str) -> list[GhRepo]:
     if kind in ("public", "private", "internal"):
         return [r for r in repos if r.visibility == kind]
@@ -67,34 +73,3 @@ def _of_type(repos: list[GhRepo], kind: str) -> list[GhRepo]:
     if kind == "sources":
         return [r for r in repos if not r.fork]
     return repos  # all; member: the sandbox user is a member of every repository it can see
-
-
-async def list_org_repos(api: GitHubApi, request: Request) -> Response:
-    from sandbox.github.api import error_response, link_headers, page_of
-
-    if denied := api.guard(request):
-        return denied
-    q = request.query_params
-    kind, sort = q.get("type", "all"), q.get("sort", "created")
-    direction = q.get("direction", "asc" if sort == "full_name" else "desc")
-    try:
-        per_page, page = min(100, int(q.get("per_page", 30))), int(q.get("page", 1))
-    except ValueError:
-        return error_response(422, api.rate_headers(request))
-    if kind not in TYPES or sort not in SORTS or direction not in ("asc", "desc") or per_page < 1 or page < 1:
-        return error_response(422, api.rate_headers(request))
-    with api.sandbox.lock:
-        repos = api.data.org_repos(request.path_params["org"], api.token_of(request))
-        if repos is None:
-            return error_response(404, api.rate_headers(request))
-        repos = _of_type(repos, kind)
-        if sort == "full_name":
-            repos = sorted(repos, key=lambda r: r.full_name.lower())
-        elif sort != "created":  # updated / pushed: the sandbox keeps no such times per repository
-            repos = sorted(repos, key=lambda r: r.id)
-        if direction == "desc":
-            repos = repos[::-1]
-        chunk, last_page = page_of(repos, page, per_page)
-        base = api.base(request)
-        body = [minimal_repository(api, base, repo) for repo in chunk]
-    return api.reply(request, body, link_headers(request, page, last_page))

@@ -11,16 +11,11 @@ no such keys at all), and no `projectCategory` when they have none.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
 from sandbox.jira.data import PROJECT_NAMES, JiraProject
-
-if TYPE_CHECKING:
-    from sandbox.jira.api import JiraApi
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 100
@@ -28,7 +23,10 @@ STATUSES = ("live", "archived", "deleted")
 ACTIONS = ("view", "browse", "edit")
 
 
-def project_json(api: JiraApi, base: str, version: str, project: JiraProject) -> dict[str, Any]:
+def project_json(
+    base: str, version: str, project: JiraProject, archived: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """A project of the listing; `archived()` gives archivedDate and archivedBy of an archived one."""
     body: dict[str, Any] = {
         "expand": "description,lead,issueTypes,url,projectKeys,permissions,insight",
         "self": f"{base}/rest/api/{version}/project/{project.id}",
@@ -45,52 +43,36 @@ def project_json(api: JiraApi, base: str, version: str, project: JiraProject) ->
         "uuid": f"{project.id:08x}-0000-4000-8000-000000000000",
     }
     if project.archived:
-        body |= {
-            "archived": True,
-            "archivedDate": api.ts(api.data.spec.anchor),
-            "archivedBy": api.user(base, "ada"),
-        }
+        body |= {"archived": True, **archived()}
     return body
 
 
-async def search_projects(api: JiraApi, request: Request) -> Response:
-    from sandbox.jira.api import error_response
+def listed(
+    projects: list[JiraProject], statuses: list[str], action: str, types: set[str] | None
+) -> list[JiraProject]:
+    """The projects a listing holds, in key order."""
+    return [
+        p
+        for p in sorted(projects, key=lambda p: p.key)
+        if ("archived" if p.archived else "live") in statuses
+        and (types is None or p.type_key in types)
+        and (p.browsable or action == "view")
+    ]
 
-    if denied := api.guard(request):
-        return denied
-    q = request.query_params
-    try:
-        start, size = int(q.get("startAt", 0)), min(MAX_PAGE, int(q.get("maxResults", DEFAULT_PAGE)))
-    except ValueError:
-        return error_response(400, None, "The value of startAt or maxResults is not a number.")
-    statuses = q.get("status", "live").split(",")
-    action = q.get("action", "view")
-    if start < 0 or size < 0 or not set(statuses) <= set(STATUSES) or action not in ACTIONS:
-        return error_response(400, None, "Invalid request parameters.")
-    types = set(q["typeKey"].split(",")) if q.get("typeKey") else None
-    with api.sandbox.lock:
-        projects = sorted(api.data.projects.values(), key=lambda p: p.key)
-        projects = [
-            p
-            for p in projects
-            if ("archived" if p.archived else "live") in statuses
-            and (types is None or p.type_key in types)
-            and (p.browsable or action == "view")
-        ]
-        chunk = projects[start : start + size]
-        base, version = api.base(request), api.version(request)
-        values = [project_json(api, base, version, p) for p in chunk]
-    here = f"{base}/rest/api/{version}/project/search"
-    params = [(k, v) for k, v in q.multi_items() if k not in ("startAt", "maxResults")]
-    is_last = start + len(chunk) >= len(projects)
+
+def page_bean(
+    here: str, params: list[tuple[str, str]], start: int, size: int, total: int, values: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A PageBeanProject: `nextPage` only while more follow."""
+    is_last = start + len(values) >= total
     body: dict[str, Any] = {
         "self": f"{here}?{urlencode([*params, ('startAt', start), ('maxResults', size)])}",
         "maxResults": size,
         "startAt": start,
-        "total": len(projects),
+        "total": total,
         "isLast": is_last,
         "values": values,
     }
     if not is_last:
         body["nextPage"] = f"{here}?{urlencode([*params, ('startAt', start + size), ('maxResults', size)])}"
-    return JSONResponse(body)
+    return body
