@@ -184,3 +184,18 @@ def test_discovery_requests_are_booked_in_sync_runs_as_a_discover_run(sandbox, c
     assert (
         sum(s.requests for s in report.streams) == github.stats.requests == 2 + sum(s.requests for s in items)
     )
+
+
+def test_a_listing_that_keeps_failing_skips_the_source_and_one_refused_stops_it(sandbox):
+    from connectors.base import SourceUnavailable
+
+    config = GitHubSourceConfig(name="github", base_url=sandbox.service_url("github"), orgs=["acme"])
+    sandbox.add_fault(service="github", path_contains="/orgs/acme/repos", status=502, times=None)
+    with pytest.raises(SourceUnavailable, match="answered 502 after 4 attempts"):
+        connector(sandbox, config).check_access()
+
+    sandbox.faults.clear()
+    saml = '{"message":"Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.","documentation_url":"https://docs.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/","status":"403"}'
+    sandbox.add_fault(service="github", path_contains="/orgs/acme/repos", status=403, body=saml, times=None)
+    with pytest.raises(SourceAccessError, match=r"organisation 'acme' refused \(403: Resource protected by"):
+        connector(sandbox, config).check_access()
