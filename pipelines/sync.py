@@ -98,16 +98,21 @@ class SyncFailed(RuntimeError):
 Progress = Callable[[StreamResult], None]
 
 
-def check_access(connectors: list[Connector]) -> Access:
-    """Every source's credentials, before anything is written anywhere.
+def check_access(connectors: list[Connector], *, scope: bool = True) -> Access:
+    """Every source's credentials, and its scope (GitHub organisations and Jira sites listed),
+    before anything is written anywhere.
 
-    Raises SourceAccessError for credentials or a base_url that are wrong (fix, then rerun);
-    a source that is down is set aside in `skipped`, so one outage never stops the others.
+    Raises SourceAccessError for credentials, a base_url or an organisation that are wrong (fix,
+    then rerun); a source that is down is set aside in `skipped`, so one outage never stops the
+    others. `scope=False`: credentials only, for a run of one container (a Dagster partition),
+    which must not list a whole organisation each time.
     """
     access = Access()
     for connector in connectors:
         try:
             connector.check_access()
+            if scope:
+                connector.containers()  # listed once per connector, reused by the sync
         except SourceUnavailable as exc:
             access.skipped.append(SkippedSource(connector, redact(str(exc))))
             log.info("%s", access.skipped[-1].line())  # the caller prints it (CLI) or fails on it (Dagster)

@@ -115,7 +115,6 @@ class GitHubConnector(ConnectorBase):
         # /rate_limit does not count against the quota and fails with 401 on a bad token.
         try:
             self._call(lambda: self.gh.get_rate_limit(), "github rate_limit")
-            self.scope()  # organisations listed now, before anything is written
         except SourceAccessError:
             raise
         except RateLimitTooLong as exc:
@@ -157,23 +156,34 @@ class GitHubConnector(ConnectorBase):
         return self.config.team_of(container)
 
     def _org_repos(self, org: GitHubOrgConfig) -> list[object]:
+        """One organisation's listing. It decides the scope, so a failure is the source's, as in
+        check_access: refused or unknown stops the sync before anything is written
+        (SourceAccessError), down or cut off skips the source this run (SourceUnavailable)."""
         where = f"organisation {org.name}"
 
         def fetch(path: str, params: dict[str, object] | None) -> tuple[object, dict[str, str]]:
             return self._get_page(path, params, f"github {org.name} repos", where)
 
+        service = f"GitHub at {self.config.base_url}"
         try:
             return list(org_listing(fetch, org, self.config.per_page))
         except SourceError as exc:
-            status = getattr(exc.__cause__, "status", None)
-            if status not in (403, 404):
+            failure = adapt(exc.__cause__) if exc.__cause__ is not None else None
+            if failure is None:
                 raise
-            detail = "not found (404)" if status == 404 else f"refused (403: {adapt(exc.__cause__).message})"
-            raise SourceAccessError(
-                self.config.name,
-                f"GitHub organisation '{org.name}' {detail}: check `orgs:` in the config (a user's "
-                f"repositories go under `repos:`) and that ${self.config.token_env} may read it",
-            ) from None
+            if failure.status in (403, 404):
+                detail = "not found (404)" if failure.status == 404 else f"refused (403: {failure.message})"
+                raise SourceAccessError(
+                    self.config.name,
+                    f"GitHub organisation '{org.name}' {detail}: check `orgs:` in the config (a user's "
+                    f"repositories go under `repos:`) and that ${self.config.token_env} may read it",
+                ) from None
+            raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
+        except RateLimitTooLong as exc:
+            raise SourceUnavailable(self.config.name, str(exc)) from exc
+        except (requests.RequestException, json.JSONDecodeError, TransientError) as exc:
+            failure = adapt(exc) or Failure(None, {}, type(exc).__name__)
+            raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
         except TypeError as exc:
             raise SourceError(self.config.name, where, str(exc)) from None
 

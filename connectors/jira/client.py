@@ -229,7 +229,6 @@ class JiraConnector(ConnectorBase):
             me = self._call(lambda: self._client().myself(), "jira myself")
             log.debug("%s: signed in; Jira user time zone %s", self.config.name, me.get("timeZone"))
             self.site()
-            self.containers()  # all_projects listed now, before anything is written
         except SiteError as exc:  # down (skip this run) or refusing us (stop before any write)
             if exc.failure is None:
                 raise SourceAccessError(self.config.name, f"{exc.detail}; check base_url") from exc
@@ -256,10 +255,20 @@ class JiraConnector(ConnectorBase):
                 lambda: client._get_json(settings.PROJECT_SEARCH, params=params), "jira project search"
             )
 
+        # The listing decides the scope, so a failure is the source's, as in check_access: down
+        # skips the source this run (SourceUnavailable), refused stops it before any write.
+        service = f"Jira at {self.config.base_url}"
         try:
             return list(project_listing(fetch, scope, settings.PROJECT_PAGE_SIZE))
         except TypeError as exc:
-            raise SiteError(self.config.name, self.config.base_url, str(exc)) from None
+            raise SourceAccessError(self.config.name, f"{service} project search: {exc}") from None
+        except SiteError as exc:
+            if exc.failure is None:
+                raise SourceAccessError(self.config.name, f"{exc.detail}; check base_url") from exc
+            raise access_problem(self.config.name, service, exc.failure, self.policy.max_attempts) from exc
+        except RateLimitTooLong as exc:
+            failure = Failure(429, {}, str(exc))
+            raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
 
     def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
         site = self.site()

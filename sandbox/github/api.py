@@ -194,7 +194,7 @@ class GitHubApi:
         text = template.replace("https://api.github.com", base).replace("octocat/Hello-World", repo.full_name)
         body = json.loads(text)
         owner, name = repo.full_name.split("/")
-        body.update({"id": repo.id, "name": name, "full_name": repo.full_name, "private": True})
+        body.update({"id": repo.id, "name": name, "full_name": repo.full_name, **orgs.flags(repo)})
         body["owner"] = self.user(base, owner) | {"type": "Organization"}
         body["open_issues_count"] = body["open_issues"] = sum(1 for i in repo.visible() if i.state == "open")
         for key in ("parent", "source", "template_repository", "organization"):

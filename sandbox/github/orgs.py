@@ -29,6 +29,18 @@ NOT_IN_LISTING = (
 )
 
 
+def flags(repo: GhRepo) -> dict[str, Any]:
+    """What a repository says of itself in both forms (GET /repos/o/r and the org listing)."""
+    return {
+        "private": repo.visibility != "public",
+        "visibility": repo.visibility,
+        "archived": repo.archived,
+        "disabled": repo.disabled,
+        "fork": repo.fork,
+        "topics": None if repo.topics is None else list(repo.topics),
+    }
+
+
 def minimal_repository(full: dict[str, Any], repo: GhRepo, anchor: datetime) -> dict[str, Any]:
     """The listing's form of a repository, from its full form (GET /repos/o/r)."""
     body = dict(full)
@@ -37,12 +49,6 @@ def minimal_repository(full: dict[str, Any], repo: GhRepo, anchor: datetime) -> 
     created = repo.created_at or anchor
     body.update(
         {
-            "private": repo.visibility != "public",
-            "visibility": repo.visibility,
-            "archived": repo.archived,
-            "disabled": repo.disabled,
-            "fork": repo.fork,
-            "topics": None if repo.topics is None else list(repo.topics),
             "description": None,
             "homepage": None,
             "language": None,

@@ -66,7 +66,10 @@ def test_a_repository_created_after_the_first_tick_becomes_a_partition_and_syncs
             "acme/ledger",
             "acme/mobile",
         ]
+        sandbox.reset_requests()
         run = materialize([asset], partition_key="acme/ledger", instance=instance, resources=defs.resources)
+        # A partition run checks the repository against the config's globs: no organisation listing.
+        assert sandbox.requests_to("github", "/orgs/") == []
 
     assert run.success
     metadata = run.get_asset_materialization_events()[0].materialization.metadata

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from connectors.base import SourceAccessError
 from connectors.github.client import GitHubConnector
 from connectors.github.config import GitHubSourceConfig
-from pipelines.sync import run_sync
+from pipelines.sync import check_access, run_sync
 from tests.conftest import FAST_RETRIES, SANDBOX_TOKEN
 
 GLOBEX = {
@@ -60,7 +60,7 @@ def test_an_org_of_seven_keeps_four_with_their_teams_from_topic_mapping_org_and_
     github = connector(sandbox, globex_config(sandbox))
     sandbox.reset_requests()
 
-    github.check_access()  # lists the organisation before anything is written
+    assert check_access([github]).ready == [github]  # lists the organisation before anything is written
 
     # 7 - archived old-site - fork forked-lib - legacy-billing (glob) = 4; tools listed first.
     assert github.scope() == {
@@ -129,7 +129,7 @@ def test_an_unknown_org_stops_with_one_clear_line_before_any_write(sandbox):
     config = GitHubSourceConfig(name="github", base_url=sandbox.service_url("github"), orgs=["no-such-org"])
 
     with pytest.raises(SourceAccessError) as raised:
-        connector(sandbox, config).check_access()
+        check_access([connector(sandbox, config)])
 
     assert str(raised.value) == (
         "source 'github': GitHub organisation 'no-such-org' not found (404): check `orgs:` in the config "
@@ -191,11 +191,15 @@ def test_a_listing_that_keeps_failing_skips_the_source_and_one_refused_stops_it(
 
     config = GitHubSourceConfig(name="github", base_url=sandbox.service_url("github"), orgs=["acme"])
     sandbox.add_fault(service="github", path_contains="/orgs/acme/repos", status=502, times=None)
-    with pytest.raises(SourceUnavailable, match="answered 502 after 4 attempts"):
-        connector(sandbox, config).check_access()
+    access = check_access([connector(sandbox, config)])
+    assert access.ready == [] and [s.reason for s in access.skipped] == [
+        f"source 'github': GitHub at {config.base_url} answered 502 after 4 attempts"
+    ]
+    with pytest.raises(SourceUnavailable):  # the same from the connector itself (run_sync, the sensor)
+        connector(sandbox, config).containers()
 
     sandbox.faults.clear()
     saml = '{"message":"Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.","documentation_url":"https://docs.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/","status":"403"}'
     sandbox.add_fault(service="github", path_contains="/orgs/acme/repos", status=403, body=saml, times=None)
     with pytest.raises(SourceAccessError, match=r"organisation 'acme' refused \(403: Resource protected by"):
-        connector(sandbox, config).check_access()
+        check_access([connector(sandbox, config)])

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from connectors.jira import settings
 from connectors.jira.client import JiraConnector
 from connectors.jira.config import JiraSourceConfig
-from pipelines.sync import run_sync
+from pipelines.sync import check_access, run_sync
 from sandbox import SANDBOX_TOKEN
 from tests.conftest import FAST_RETRIES
 from tests.connectors.jira.support import jira_config, jira_connector
@@ -36,7 +36,7 @@ def test_every_browsable_live_project_but_the_excluded_ones_with_listed_ones_fir
     jira = connector(site)
     site.reset_requests()
 
-    jira.check_access()  # the listing happens before anything is written
+    assert check_access([jira]).ready == [jira]  # the listing happens before anything is written
 
     # Live and browsable: HR, MOB, OPS, PAY, PLAT, SUP (ARC archived, SEC not browsable) = 6,
     # minus SUP and H* = MOB, OPS, PAY, PLAT; PAY first, as `projects:` names it.
