@@ -164,3 +164,20 @@ def test_quarantine_is_released_by_a_later_batch_and_left_alone_when_empty(con):
     load_batch(con, KEY, batch_of([_page([(2, 2)], cursor="c")]), run_id="r3", now=NOW)  # loads cleanly now
     assert con.execute("SELECT count(*) FROM meta.rejected_records").fetchone()[0] == 0
     assert set(_stored(con)) == {"acme/api#1", "acme/api#2", "acme/api#3"}
+
+
+def test_duckdb_memory_is_bounded_while_a_stream_loads_and_restored_after(con, monkeypatch):
+    setting = "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
+    before = con.execute(setting).fetchall()
+    during: list[tuple] = []
+    real = sync.load_batch
+
+    def spying(con_, key, batch, **kwargs):
+        during.append(con_.execute(setting).fetchall()[0])
+        return real(con_, key, batch, **kwargs)
+
+    monkeypatch.setattr(sync, "load_batch", spying)
+    sync_stream(con, Pages(batch_items=6), "acme/api", run_id="r1")
+
+    assert during == [("61.0 MiB", False)] * 3  # bound_memory.sql: 64MB, order not kept
+    assert con.execute(setting).fetchall() == before
