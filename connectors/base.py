@@ -38,7 +38,7 @@ class SourceConfig(BaseModel):
     instance: str | None = Field(default=None, description="goes into item ids; defaults to the URL host")
     token_env: str = Field(description="environment variable holding the API token")
     batch_items: int = Field(
-        default=1_000,
+        default=500,
         ge=1,
         description="items loaded per transaction (with the cursor): what a kill can cost to read again",
     )
