@@ -145,8 +145,13 @@ class Connector(Protocol):
     def containers(self) -> list[str]:
         """The repositories / projects to sync, as named in item ids."""
 
-    def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
-        """Changed items since `cursor`, one page at a time, each with the cursor to store."""
+    def pages(self, container: str, cursor: str | None, validator: str | None = None) -> Iterator[Page]:
+        """Changed items since `cursor`, one page at a time, each with the cursor to store.
+
+        `validator` is what the stream's last page stored beside its cursor (`Page.validator`),
+        for a conditional request; a connector whose API has none ignores it. When the source
+        answers "not modified", the stream is one empty page with the same cursor and validator.
+        """
 
     def sweep(self, container: str) -> Sweep:
         """Every native id that exists now in `container` (for delete detection)."""

@@ -170,6 +170,8 @@ class Sandbox:
         """Between two pages of a listing: edit the data and/or expire the cursor (see paging.py)."""
         if self._apps[service].cursor_param is None:
             raise ValueError(f"{service}: its listings have no cursor to expire")
+        if kwargs.get("expire") and self._apps[service].expired_cursor is None:
+            raise ValueError(f"{service}: its listing cursor never expires")
         return self.page_turns.add(PageTurn(service, **kwargs))
 
     # --- ASGI plumbing --------------------------------------------------------------------

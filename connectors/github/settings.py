@@ -9,7 +9,10 @@ API_URL = "https://api.github.com"
 INSTANCE_FOR_HOST = {"api.github.com": "github.com"}
 PER_PAGE = 100  # GitHub's maximum
 ISSUE_LIST = {"state": "all", "sort": "updated", "direction": "asc"}
-PULL_LIST = {"state": "all", "sort": "updated", "direction": "desc"}  # newest first, for branches
+# Branch names for the linker (connectors/github/branches.py): newest first on an incremental
+# sync (the changed pull requests are the newest), oldest first in step with a full read.
+PULL_LIST = {"state": "all", "sort": "updated", "direction": "desc"}
+PULL_LIST_OLDEST_FIRST = {"state": "all", "sort": "updated", "direction": "asc"}
 
 # GitHub issue types (where an organisation uses them) -> WorkItem.item_type.
 ISSUE_TYPE_MAP = {"bug": "bug", "task": "task", "feature": "story", "epic": "epic"}

@@ -238,7 +238,8 @@ class JiraConnector(ConnectorBase):
     def containers(self) -> list[str]:
         return [project.key for project in self.config.projects]
 
-    def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
+    def pages(self, container: str, cursor: str | None, validator: str | None = None) -> Iterator[Page]:
+        # `validator` unused: Jira's issue search answers no conditional request.
         site = self.site()
         since = parse_time(cursor, "cursor") if cursor else None
         lower = since - timedelta(minutes=self.config.overlap_minutes) if since else None
