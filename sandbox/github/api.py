@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import json
 from datetime import UTC, datetime
 from importlib import resources
@@ -27,7 +26,7 @@ from starlette.routing import Route
 from sandbox.github.data import GhIssue, GhMilestone, GhRepo, GitHubData
 from sandbox.github.index import GitHubIndex
 from sandbox.quota import Quotas
-from sandbox.service import ServiceApp
+from sandbox.service import ServiceApp, weak_etag
 
 if TYPE_CHECKING:
     from sandbox.server import Sandbox
@@ -238,7 +237,7 @@ class GitHubApi:
         response = JSONResponse(
             body, headers={**self.rate_headers(request), **CACHE_HEADERS, **(headers or {})}
         )
-        etag = 'W/"' + hashlib.sha256(response.body).hexdigest()[:40] + '"'
+        etag = weak_etag(response.body)
         if etag_matches(request.headers.get("if-none-match", ""), etag):
             self.quotas.of(self.token_of(request)).refund()  # guard() counted it; a 304 is free
             return Response(

@@ -235,3 +235,19 @@ def test_changed_branches_are_read_newest_first_on_an_incremental_sync(sandbox, 
                 "SELECT custom->>'branch' FROM core.work_items WHERE native_id = ?", [key]
             ).fetchone()[0]
             assert branch == repo.issues[number].branch
+
+
+def test_a_record_served_differently_is_not_hidden_behind_a_304(sandbox, con):
+    # The sandbox's entity tag names the bytes it serves, malformed records included: the stored
+    # tag no longer matches, the listing is read, and the record is quarantined.
+    connector = github_connector(sandbox, ["acme/api"])
+    run_sync(con, [connector])
+    newest = max(sandbox.github.repos["acme/api"].visible(), key=lambda i: i.updated_at)
+    sandbox.malform("github", f"acme/api#{newest.number}", "labels_string")
+    sandbox.reset_requests()
+
+    run_sync(con, [connector])
+
+    assert [r.status for r in issue_requests(sandbox)] == [200]
+    reasons = con.execute("SELECT native_id, reason FROM meta.rejected_records").fetchall()
+    assert [native for native, _ in reasons] == [f"acme/api#{newest.number}"]
