@@ -58,6 +58,9 @@ def test_a_sync_with_nothing_new_is_one_free_request_per_repository(sandbox, con
     assert quota_used(sandbox) == used  # the sandbox's rate-limit counter did not move
     assert by_repo == {f"/repos/{repo}/issues": [304] for repo in sandbox.github.repos}
     assert [s.requests for s in report.streams] == [1] * len(sandbox.github.repos)
+    # A 304 is an answer, not a failure: no retry, no error, the cursor where it was.
+    assert {(s.status, s.retries, s.error) for s in report.streams} == {("success", 0, None)}
+    assert all(s.cursor_after == s.cursor_before for s in report.streams)
     assert report.total("items_written") == 0 and item_stamps(con) == stamps
 
 
