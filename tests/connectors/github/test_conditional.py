@@ -254,3 +254,20 @@ def test_a_record_served_differently_is_not_hidden_behind_a_304(sandbox, con):
     assert [r.status for r in issue_requests(sandbox)] == [200]
     reasons = con.execute("SELECT native_id, reason FROM meta.rejected_records").fetchall()
     assert [native for native, _ in reasons] == [f"acme/api#{newest.number}"]
+
+
+def test_a_stored_validator_round_trips_and_an_unreadable_one_means_an_unconditional_request(sandbox, con):
+    at = watermark_time("2026-11-19T10:00:00Z")
+    assert ListingValidator.loads(ListingValidator(at, 'W/"abc"').dumps()) == ListingValidator(at, 'W/"abc"')
+    assert ListingValidator.loads(ListingValidator(None, '"x"').dumps()) == ListingValidator(None, '"x"')
+    for text in (None, "", "not json", "[]", '{"etag": ""}', '{"since": "yesterday", "etag": "W/\\"a\\""}'):
+        assert ListingValidator.loads(text) is None, text
+    repo = "acme/infra"
+    run_sync(con, [github_connector(sandbox, [repo])])
+    key = StreamKey("github", "github.com", repo)
+    con.execute("UPDATE meta.sync_state SET validator = 'garbled' WHERE container = ?", [repo])
+    sandbox.reset_requests()
+    run_sync(con, [github_connector(sandbox, [repo])])
+    (request,) = issue_requests(sandbox)
+    assert request.param("since") == get_cursor(con, key) and request.status == 200
+    assert ListingValidator.loads(get_validator(con, key)) is not None  # a fresh one stored
