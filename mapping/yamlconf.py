@@ -177,7 +177,8 @@ def _parse_fast(path: Path, text: str) -> tuple[yaml.Node | None, Any] | None:
         node = loader.get_single_node()
         if node is None:
             return None, None
-        _refuse_alias_bomb(path, node)
+        if "&" in text and "*" in text:  # an alias needs an anchor (&a) and a use (*a)
+            _refuse_alias_bomb(path, node)
         return node, loader.construct_document(node)
     except (yaml.YAMLError, RecursionError):
         return None
