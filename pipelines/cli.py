@@ -214,15 +214,22 @@ def map_command(
     force: Annotated[
         bool, typer.Option(help="Apply even if it unaligns more than map.max_unalign_share of aligned effort")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Recompute every item, even when only some changed since the last map"),
+    ] = False,
 ) -> None:
-    """Link every work item to goals, from goals.yaml and rules.yaml."""
+    """Link every work item to goals, from goals.yaml and rules.yaml (only what changed since the
+    last map, when goals, rules and overrides are unchanged)."""
     config = load_settings(config_path)
     mapping = load_mapping_as_map_sees(config)
     with open_warehouse(config.warehouse_path, create=False) as con:
-        summary = run_mapping(con, config, mapping, force=force)
+        summary = run_mapping(con, config, mapping, force=force, full=full)
         published = publish(con, config.warehouse_path)
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
     console.out.print(f"mapped {summary.items} items ({methods}); {summary.aligned} aligned")
+    if summary.recomputed is not None:
+        console.out.print(f"incremental: recomputed {summary.recomputed} changed or affected items")
     console.out.print(f"published a read-only copy for readers: {console.shown(published)}")
 
 

@@ -212,6 +212,8 @@ class _Warehouse:
             "core.work_item_links",
             "raw.github_issues",
             "meta.sync_state",
+            "meta.mapping_state",
+            "meta.mapping_mentions",
         ):
             self.con.execute(f"DELETE FROM {table}")
         return self.con

@@ -1,0 +1,154 @@
+"""Incremental mapping equals a full map: after a sync changes some items (new fields, new
+parents, deletions, new items), `apply_mapping` recomputes only what changed and what depends on
+it, and the stored rows are exactly those a full map computes - row for row, mapped_at included,
+links too. Random items, rules and overrides (the property test's strategies), then random
+changes; and the way out: a rules change, --full, or a broken inheritance loop map everything."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from connectors.models import Page
+from mapping.goals import load_goals
+from mapping.overrides import load_overrides
+from mapping.rules import load_rules
+from tests.mapping.support import NOW, TEST_STREAM, iid, item, jira, load, run
+from tests.mapping.test_property import WAREHOUSE, overrides_file, rules_file, work_items
+from warehouse import incremental
+from warehouse.load import load_page
+from warehouse.mapping import apply_mapping
+
+LATER = NOW + timedelta(hours=1)
+
+
+def _stored(con) -> tuple[set, set, set]:
+    goals = set(con.execute("SELECT * EXCLUDE (fingerprint) FROM core.work_item_goals").fetchall())
+    links = set(con.execute("SELECT * FROM core.work_item_links").fetchall())
+    mentions = set(con.execute("SELECT * FROM meta.mapping_mentions").fetchall())
+    return goals, links, mentions
+
+
+def _sync_later(con, items, *, deleted=()) -> None:
+    """What a later sync does: changed and new items written at LATER, some marked deleted."""
+    if items:
+        load_page(con, TEST_STREAM, Page(items=list(items)), run_id="later", now=LATER)
+    if deleted:
+        con.execute(
+            "UPDATE core.work_items SET is_deleted = TRUE, deleted_at = ? WHERE item_id IN (SELECT unnest(?))",
+            [LATER, list(deleted)],
+        )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    # the monkeypatch holds for every example alike
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+@given(data=st.data())
+def test_incremental_map_equals_a_full_map(data, monkeypatch):
+    monkeypatch.setattr(
+        incremental, "FULL_ABOVE", float("inf")
+    )  # a handful of items: never fall back for size
+    items = data.draw(work_items())
+    folder = WAREHOUSE.folder
+    (folder / "rules.yaml").write_text(yaml.safe_dump(data.draw(rules_file()), allow_unicode=True))
+    overrides_spec = data.draw(overrides_file([i.key for i in items]))
+    (folder / "overrides.yaml").write_text(yaml.safe_dump(overrides_spec, allow_unicode=True))
+    goals = load_goals(folder / "goals.yaml")
+    rules = load_rules(folder / "rules.yaml", goals)
+    overrides = load_overrides(folder / "overrides.yaml", goals)
+    con = WAREHOUSE.fresh()
+    load(con, *items)
+    apply_mapping(con, goals, rules, NOW, overrides)
+    state = incremental.read_state(con)
+
+    # A later sync: new versions of some items (their keys kept, everything else redrawn:
+    # new parents, labels, texts naming other keys), a few new items, some deletions.
+    redrawn = {i.key: i for i in data.draw(work_items())}
+    changed = [
+        redrawn[i.key].model_copy(update={"updated_at": LATER})
+        for i in items
+        if i.key in redrawn and redrawn[i.key].source == i.source and data.draw(st.booleans())
+    ]
+    fresh_keys = {i.key for i in items}
+    added = [i.model_copy(update={"updated_at": LATER}) for i in redrawn.values() if i.key not in fresh_keys]
+    added = added[: data.draw(st.integers(0, 2))]
+    gone = data.draw(st.sets(st.sampled_from([i.item_id for i in items]), max_size=2))
+    _sync_later(con, changed + added, deleted=gone)
+
+    summary = apply_mapping(con, goals, rules, LATER, overrides)
+    assert (summary.recomputed is not None) == (not state.loop_broken)  # incremental unless a loop was broken
+    incremental_rows = _stored(con)
+    full = apply_mapping(con, goals, rules, LATER, overrides, full=True)
+    assert full.recomputed is None
+    assert _stored(con) == incremental_rows
+    assert (summary.items, summary.by_method) == (full.items, full.by_method)
+
+
+RULES = """\
+rules:
+  - id: perf
+    goal: speed
+    when: {labels_any: [perf]}
+  - id: epic-checkout
+    goal: checkout
+    when: {epic: [PAY-1]}
+"""
+
+
+def _rows(con) -> set:
+    return set(con.execute("SELECT * FROM core.work_item_goals").fetchall())
+
+
+def test_only_the_changed_items_and_what_inherits_from_them_are_recomputed(con, tmp_path, monkeypatch):
+    monkeypatch.setattr(incremental, "FULL_ABOVE", float("inf"))  # 3 of 7 items change: still incremental
+    load(
+        con,
+        jira("PAY-1", item_type="epic"),
+        jira("PAY-2", epic_id=iid("PAY-1", "jira")),  # rule epic-checkout
+        jira("PAY-3"),
+        jira("PAY-4", parent_id=iid("PAY-3", "jira")),  # inherits from PAY-3
+        item("a#1", labels=("perf",)),
+        item("a#2", title="Fixes PAY-3"),  # inherits from PAY-3 through the linker
+        item("a#3", title="Fixes PAY-9"),  # names a key not synced yet
+    )
+    first = run(con, tmp_path, RULES, now=NOW)
+    assert first.recomputed is None  # nothing to build on: a full map
+    before = _rows(con)
+    # PAY-3 gets the perf label; PAY-9 appears; a#1 is deleted.
+    _sync_later(
+        con,
+        [jira("PAY-3", labels=("perf",), updated_at=LATER), jira("PAY-9", labels=("perf",))],
+        deleted=[iid("a#1")],
+    )
+    later = run(con, tmp_path, RULES, now=LATER)
+    # recomputed: PAY-3, PAY-9 (changed), PAY-4 (child of PAY-3), a#2 (names PAY-3), a#3 (names PAY-9);
+    # a#1 is deleted; PAY-1, PAY-2 stand.
+    assert later.recomputed == 5
+    kept = {r for r in before if r[0] in {iid("PAY-1", "jira"), iid("PAY-2", "jira")}}
+    assert kept <= _rows(con)
+    speed = {
+        row[0]
+        for row in con.execute("SELECT item_id FROM core.work_item_goals WHERE goal_id = 'speed'").fetchall()
+    }
+    assert speed == {iid(k, "jira") for k in ("PAY-3", "PAY-4", "PAY-9")} | {iid("a#2"), iid("a#3")}
+    assert not con.execute(
+        "SELECT count(*) FROM core.work_item_goals WHERE item_id = ?", [iid("a#1")]
+    ).fetchone()[0]
+
+
+def test_a_rules_change_or_full_maps_everything(con, tmp_path):
+    load(con, item("a#1", labels=("perf",)), item("a#2"))
+    run(con, tmp_path, RULES, now=NOW)
+    assert run(con, tmp_path, RULES, now=LATER).recomputed == 0  # nothing changed, nothing recomputed
+    assert run(con, tmp_path, RULES.replace("goal: speed", "goal: uptime"), now=LATER).recomputed is None
+    assert run(con, tmp_path, RULES.replace("goal: speed", "goal: uptime"), now=LATER).recomputed == 0
