@@ -75,6 +75,7 @@ SELECT
     [] AS goal_refs,
     FALSE AS is_deleted,
     NULL AS deleted_at,
-    TIMESTAMPTZ '2026-11-20 00:00:00+00' AS synced_at,
+    -- synced over the day before (a sync stamps each batch): the newest stamp is the last item's
+    TIMESTAMPTZ '2026-11-19 00:00:00+00' + to_milliseconds(CAST(n AS BIGINT) * 86) AS synced_at,
     'bench' AS run_id
 FROM shaped;

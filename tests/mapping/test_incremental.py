@@ -6,12 +6,14 @@ changes; and the way out: a rules change, --full, or a broken inheritance loop m
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.generate import Vocabulary, change_items, generate_items, goals_yaml, rules_yaml
 from connectors.models import Page
 from mapping.goals import load_goals
 from mapping.overrides import load_overrides
@@ -19,6 +21,7 @@ from mapping.rules import load_rules
 from tests.mapping.support import NOW, TEST_STREAM, iid, item, jira, load, run
 from tests.mapping.test_property import WAREHOUSE, overrides_file, rules_file, work_items
 from warehouse import incremental
+from warehouse.db import open_warehouse
 from warehouse.load import load_page
 from warehouse.mapping import apply_mapping
 
@@ -152,3 +155,58 @@ def test_a_rules_change_or_full_maps_everything(con, tmp_path):
     assert run(con, tmp_path, RULES, now=LATER).recomputed == 0  # nothing changed, nothing recomputed
     assert run(con, tmp_path, RULES.replace("goal: speed", "goal: uptime"), now=LATER).recomputed is None
     assert run(con, tmp_path, RULES.replace("goal: speed", "goal: uptime"), now=LATER).recomputed == 0
+
+
+def _generated(folder, items: int, rule_count: int):
+    """The benchmark's organisation (bench/generate.py) at a small size, with its rules."""
+    con = open_warehouse(folder / "threadline.duckdb")
+    vocabulary = Vocabulary.make()
+    epics = generate_items(con, items, vocabulary)
+    (folder / "goals.yaml").write_text(goals_yaml())
+    rules_text = rules_yaml(rule_count, vocabulary, epics)
+    (folder / "rules.yaml").write_text(rules_text)
+    goals = load_goals(folder / "goals.yaml")
+    return con, goals, load_rules(folder / "rules.yaml", goals), rules_text
+
+
+def _rounded(rows) -> set:
+    """Marts sum floats in whatever order rows are stored: equal to the last few bits."""
+    return {tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows}
+
+
+def _everything(con) -> dict[str, set]:
+    return {
+        "goals": set(con.execute("SELECT * FROM core.work_item_goals").fetchall()),
+        "links": set(con.execute("SELECT * FROM core.work_item_links").fetchall()),
+        "progress": _rounded(con.execute("SELECT * FROM marts.goal_progress").fetchall()),
+        "trust": _rounded(con.execute("SELECT * FROM marts.mapping_trust").fetchall()),
+        "unaligned": _rounded(con.execute("SELECT * EXCLUDE (labels) FROM marts.unaligned_work").fetchall()),
+    }
+
+
+def test_one_percent_of_a_generated_organisation_changed_maps_as_a_full_map_does(tmp_path):
+    """1% of 20,000 generated items change as a sync changes them (bench/changes.sql: a label a
+    rule matches, moved to another epic or parent, deleted, titles naming a new Jira item, new
+    items); the incremental map recomputes a few percent of the items and writes exactly what a
+    full map writes, marts included."""
+    con, goals, rules, rules_text = _generated(tmp_path, 20_000, 200)
+    apply_mapping(con, goals, rules, NOW)
+    written = change_items(con, 10, rules_text, LATER)
+    assert 150 < written < 300  # about 1% of the items (and the new ones)
+    con.execute("CHECKPOINT")
+    con.close()
+    shutil.copyfile(tmp_path / "threadline.duckdb", tmp_path / "full.duckdb")
+    with open_warehouse(tmp_path / "threadline.duckdb") as con:
+        summary = apply_mapping(con, goals, rules, LATER)
+        incremental_result = _everything(con)
+    with open_warehouse(tmp_path / "full.duckdb") as con:
+        full = apply_mapping(con, goals, rules, LATER, full=True)
+        full_result = _everything(con)
+        moved = con.execute(
+            "SELECT count(DISTINCT item_id) FROM core.work_item_goals WHERE mapped_at = ?", [LATER]
+        )
+        assert moved.fetchone()[0] > 50  # the changes did move items
+    assert summary.recomputed is not None and written <= summary.recomputed < 0.05 * 20_000
+    assert full.recomputed is None
+    for part, rows in full_result.items():
+        assert incremental_result[part] == rows, part
