@@ -117,10 +117,7 @@ def find_scope(con: duckdb.DuckDBPyConnection, watermark: datetime | None) -> in
     ).fetchone()
     if changed > FULL_ABOVE * max(live, 1):
         return None
-    first = True
-    while True:
-        sql.run(con, "queries/mapping/scope_next.sql", {"first": first})
-        first = False
-        if not con.execute("SELECT count(*) FROM scope_frontier").fetchone()[0]:
-            break
+    sql.run(con, "queries/mapping/scope_next.sql")
+    while con.execute("SELECT count(*) FROM scope_frontier").fetchone()[0]:
+        sql.run(con, "queries/mapping/scope_inheriting.sql")
     return con.execute("SELECT count(*) FROM mapping_scope_ids").fetchone()[0]

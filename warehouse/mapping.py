@@ -334,6 +334,7 @@ def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = Fal
     )
     sql.run(con, "queries/mapping/persist_links.sql" if linked else "queries/mapping/persist_links_fresh.sql")
     sql.run(con, "queries/mapping/persist_mentions.sql", {"scoped": scoped})
+    sql.run(con, "queries/mapping/persist_upstream.sql", {"scoped": scoped})
     mapped = scoped or con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchall()[0][0]
     sql.run(con, "queries/mapping/fingerprint.sql")
     if not mapped:

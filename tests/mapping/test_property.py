@@ -214,6 +214,8 @@ class _Warehouse:
             "meta.sync_state",
             "meta.mapping_state",
             "meta.mapping_mentions",
+            "meta.mapping_upstream",
+            "meta.mapping_watermark_rows",
         ):
             self.con.execute(f"DELETE FROM {table}")
         return self.con

@@ -4,19 +4,14 @@
 -- (scope_next.sql). Deleted items stay in: their rows must go.
 CREATE OR REPLACE TEMP TABLE mapping_changed AS
 WITH stamped AS (
-    SELECT w.item_id, w.key, greatest(w.synced_at, coalesce(w.deleted_at, w.synced_at)) AS stamp, hash(w) AS row_hash
+    SELECT w.item_id, w.key, greatest(w.synced_at, coalesce(w.deleted_at, w.synced_at)) = $watermark AS at_watermark,
+           hash(w) AS row_hash
     FROM core.work_items AS w
     WHERE w.synced_at >= $watermark OR w.deleted_at >= $watermark
 )
 SELECT s.item_id, s.key
 FROM stamped AS s
-WHERE s.stamp > $watermark
-   OR NOT EXISTS (
-       SELECT 1 FROM meta.mapping_watermark_rows AS m WHERE m.item_id = s.item_id AND m.row_hash = s.row_hash
-   );
+ANTI JOIN meta.mapping_watermark_rows AS m ON s.at_watermark AND m.item_id = s.item_id AND m.row_hash = s.row_hash;
 
 CREATE OR REPLACE TEMP TABLE mapping_scope_ids AS
 SELECT DISTINCT item_id FROM mapping_changed;
-
-CREATE OR REPLACE TEMP TABLE scope_frontier AS
-SELECT item_id FROM mapping_scope_ids;
