@@ -35,7 +35,6 @@ from pipelines.steps import (
     run_mapping,
     run_report,
 )
-from pipelines.sync import SyncFailed, check_access, run_sync
 from warehouse.db import WarehouseError, open_warehouse
 from warehouse.publish import publish, published_path
 
@@ -115,11 +114,14 @@ def handles_errors(fn):
         except MappingRefused as exc:
             console.fail(str(exc))
             raise typer.Exit(5) from None
-        except SyncFailed as exc:
-            console.fail(
-                str(exc), "Pages loaded before the failure are kept; the next sync resumes from there."
-            )
-            raise typer.Exit(1) from None
+        except Exception as exc:
+            # pipelines.sync loads every connector's HTTP stack; only a sync can fail this way.
+            if "pipelines.sync" in sys.modules and isinstance(exc, sys.modules["pipelines.sync"].SyncFailed):
+                console.fail(
+                    str(exc), "Pages loaded before the failure are kept; the next sync resumes from there."
+                )
+                raise typer.Exit(1) from None
+            raise
 
     return wrapper
 
@@ -186,6 +188,8 @@ def sync(
     sandbox: SandboxOption = None,
 ) -> None:
     """Fetch what changed since the last sync and load it into the warehouse."""
+    from pipelines.sync import SyncFailed, check_access, run_sync
+
     config = load_settings(config_path)
     connectors = build_connectors(config, only=source, sandbox_url=sandbox)
     access = check_access(connectors)  # every source's credentials before the first write

@@ -308,6 +308,10 @@ def _loss(
 ) -> UnalignLoss:
     """What the computed mapping would unalign. A scoped (incremental) map compares its scope;
     the aligned effort of all the rest is the stored mapping's, known from the last one."""
+    if state is None and not con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchone()[0]:
+        # A first mapping unaligns nothing; only its aligned effort is kept (for the next guard).
+        params = effort_params(effort_defaults)
+        return UnalignLoss(0.0, 0.0, 0, sql.run(con, "queries/mapping/aligned_after.sql", params).fetchone()[0])
     loss = unalign_loss(con, effort_defaults)
     if state is None:
         return loss
