@@ -91,10 +91,15 @@ def write_state(
     *,
     full_map: bool,
 ) -> None:
+    # The newest stamp, from two plain maxima (no expression per row).
+    watermark = con.execute(
+        "SELECT greatest(max(synced_at), max(deleted_at)) FROM core.work_items"
+    ).fetchone()[0]
     sql.run(
         con,
         "queries/mapping/state_write.sql",
         {
+            "watermark": watermark,
             "fingerprint": state.fingerprint,
             "loop_broken": state.loop_broken,
             "aligned_effort": state.aligned_effort,
