@@ -20,7 +20,7 @@ from connectors.models import utcnow
 from mapping.goals import GoalTree, load_goals
 from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
-from mapping.yamlconf import ConfigError
+from mapping.yamlconf import ConfigError, load_yaml
 from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
 from warehouse import settings
@@ -167,15 +167,21 @@ def run_mapping(
     )
 
 
-def planned_notes(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> dict[str, str]:
+def planned_notes(config: ThreadlineConfig) -> dict[str, str]:
     """What each `unaligned:` rule says its work is ("maintenance work"), for the report's
-    investment balance. A rules file that no longer loads leaves the rule ids as labels."""
+    investment balance. Read from rules.yaml as written: labels need no goals, no validation of
+    every condition (that is `map`'s job). A file that does not parse leaves the rule ids as labels."""
     try:
-        rules = load_mapping_config(config, imported=read_imported_goals(con)).rules
+        data, _ = load_yaml(config.rules_path)
     except ConfigError as exc:
         log.warning("report: rule notes unavailable (%s); planned work is labelled by rule id", exc)
         return {}
-    return {rule.id: rule.unaligned for rule in rules.rules if rule.unaligned}
+    rules = data.get("rules") if isinstance(data, dict) else None
+    return {
+        rule["id"]: rule["unaligned"]
+        for rule in rules or []
+        if isinstance(rule, dict) and isinstance(rule.get("id"), str) and isinstance(rule.get("unaligned"), str)
+    }
 
 
 def run_report(
@@ -200,5 +206,5 @@ def run_report(
         generated_at=utcnow(),
         weeks=config.report.weeks,
         trend_weeks=config.report.trend_weeks,
-        planned_notes=planned_notes(con, config),
+        planned_notes=planned_notes(config),
     )
