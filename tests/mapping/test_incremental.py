@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from connectors.models import Page
 from mapping.goals import load_goals
 from mapping.overrides import load_overrides
 from mapping.rules import load_rules
-from tests.mapping.support import NOW, TEST_STREAM, iid, item, jira, load, run
+from tests.mapping.support import NOW, TEST_STREAM, goal_of, goals, iid, item, jira, load, rules, run
 from tests.mapping.test_property import WAREHOUSE, overrides_file, rules_file, work_items
 from warehouse import incremental
 from warehouse.db import open_warehouse
@@ -210,3 +211,28 @@ def test_one_percent_of_a_generated_organisation_changed_maps_as_a_full_map_does
     assert full.recomputed is None
     for part, rows in full_result.items():
         assert incremental_result[part] == rows, part
+
+
+def test_the_guard_weighs_an_incremental_loss_against_all_aligned_effort(con, tmp_path, monkeypatch):
+    """An incremental map compares only its scope, but the unalign guard still sees the share of
+    all the aligned effort: 3 of 4 aligned items losing their label is 75%, 1 of 4 is 25%."""
+    monkeypatch.setattr(incremental, "FULL_ABOVE", float("inf"))
+    load(con, *(item(f"a#{n}", labels=("perf",)) for n in range(1, 5)), item("a#9"))
+    tree = goals(tmp_path)
+    perf = rules(tmp_path, RULES)
+    seen = []
+    apply_mapping(con, tree, perf, NOW, guard=seen.append, effort_defaults={"github": (1.0, 1.0)})
+    assert seen[-1].unaligned_effort == 0 and seen[-1].after_effort == 4  # first map: 4 aligned
+    _sync_later(con, [item("a#1", updated_at=LATER)])
+    summary = apply_mapping(con, tree, perf, LATER, guard=seen.append, effort_defaults={"github": (1.0, 1.0)})
+    assert summary.recomputed == 1
+    assert (seen[-1].aligned_effort, seen[-1].unaligned_effort, seen[-1].items) == (4, 1, 1)
+    assert seen[-1].share == 0.25
+    _sync_later(con, [item(f"a#{n}", updated_at=LATER + timedelta(hours=1)) for n in (2, 3)])
+
+    def refuse(loss):
+        raise RuntimeError(f"{loss.share:.2f}")
+
+    with pytest.raises(RuntimeError, match="0.67"):  # 2 of the 3 still aligned
+        apply_mapping(con, tree, perf, LATER, guard=refuse, effort_defaults={"github": (1.0, 1.0)})
+    assert goal_of(con, "a#2") == {("speed", "rule")}  # refused: nothing written
