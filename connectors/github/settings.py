@@ -9,6 +9,8 @@ API_URL = "https://api.github.com"
 INSTANCE_FOR_HOST = {"api.github.com": "github.com"}
 PER_PAGE = 100  # GitHub's maximum
 ISSUE_LIST = {"state": "all", "sort": "updated", "direction": "asc"}
+# Organisation discovery: by name, so pages stay put while repositories are created mid-listing.
+ORG_REPO_LIST = {"sort": "full_name", "direction": "asc"}
 PULL_LIST = {"state": "all", "sort": "updated", "direction": "desc"}  # newest first, for branches
 
 # GitHub issue types (where an organisation uses them) -> WorkItem.item_type.
