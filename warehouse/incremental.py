@@ -59,12 +59,25 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def fingerprint(goals: GoalTree, rules: RuleSet, overrides: OverrideSet | None) -> str:
+def fingerprint(
+    goals: GoalTree,
+    rules: RuleSet,
+    overrides: OverrideSet | None,
+    effort_defaults: dict[str, tuple[float, float | None]] | None = None,
+) -> str:
     """Everything a mapping is computed from besides the items: goals (with imported ones), rules
-    and overrides as loaded (file:line origins included: they are written into evidence), and the
-    mapping code itself."""
+    and overrides as loaded (file:line origins included: they are written into evidence), the
+    mapping code itself, and the effort defaults the guard counts with."""
     digest = hashlib.sha256(_code_digest())
-    for part in (goals.goals, rules.rules, rules.explicit, rules.origin_file, overrides or OverrideSet()):
+    parts = (
+        goals.goals,
+        rules.rules,
+        rules.explicit,
+        rules.origin_file,
+        overrides or OverrideSet(),
+        effort_defaults,
+    )
+    for part in parts:
         digest.update(repr(part).encode())
     return digest.hexdigest()
 

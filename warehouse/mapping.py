@@ -264,7 +264,8 @@ def apply_mapping(
     effort defaults it was computed with, the history snapshot taken from it).
     """
     try:
-        config_print = incremental.fingerprint(goals, rules, overrides)
+        # the effort defaults too: the guard's aligned effort, kept in the state, is counted with them
+        config_print = incremental.fingerprint(goals, rules, overrides, effort_defaults)
         state = None if full else incremental.read_state(con)
         scope = None
         if incremental.can_continue(con, state, config_print):
@@ -311,7 +312,9 @@ def _loss(
     if state is None and not con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchone()[0]:
         # A first mapping unaligns nothing; only its aligned effort is kept (for the next guard).
         params = effort_params(effort_defaults)
-        return UnalignLoss(0.0, 0.0, 0, sql.run(con, "queries/mapping/aligned_after.sql", params).fetchone()[0])
+        return UnalignLoss(
+            0.0, 0.0, 0, sql.run(con, "queries/mapping/aligned_after.sql", params).fetchone()[0]
+        )
     loss = unalign_loss(con, effort_defaults)
     if state is None:
         return loss
