@@ -2,12 +2,14 @@
 -- about $per_mille / 1000 of the items change, as trackers change them - a label that some rule
 -- matches is added ($label), Jira stories move to another epic and subtasks to another parent,
 -- items are deleted (a sweep), titles are edited (some now name a new Jira item) - and a tenth
--- as many new items arrive. Deterministic: each choice is a hash of the item.
+-- as many new items arrive. Deterministic: each choice is a hash of the item; only generated
+-- items change, and what an earlier round added is not added again.
 CREATE OR REPLACE TEMP TABLE bench_change AS
 SELECT item_id, CAST(native_id AS BIGINT) AS n, CAST(native_id AS BIGINT) % 20 AS slot,
        hash(item_id, 'change') % 1000000 AS roll
 FROM core.work_items
-WHERE hash(item_id, 'change') % 1000000 < $per_mille * 1000;
+WHERE hash(item_id, 'change') % 1000000 < $per_mille * 1000
+  AND TRY_CAST(native_id AS BIGINT) IS NOT NULL;
 
 UPDATE core.work_items AS w
 SET labels = CASE WHEN c.roll % 10 < 3 THEN list_append(w.labels, $label) ELSE w.labels END,
@@ -34,7 +36,8 @@ SELECT w.* REPLACE (
     CAST($synced_at AS TIMESTAMPTZ) AS synced_at, FALSE AS is_deleted, NULL AS deleted_at
 )
 FROM core.work_items AS w
-SEMI JOIN bench_change AS c ON c.item_id = w.item_id AND c.roll % 100 = 0;
+SEMI JOIN bench_change AS c ON c.item_id = w.item_id AND c.roll % 100 = 0
+WHERE w.item_id || '-new' NOT IN (SELECT item_id FROM core.work_items);
 
 INSERT INTO core.work_items BY NAME
 SELECT w.* REPLACE (
@@ -43,6 +46,7 @@ SELECT w.* REPLACE (
 )
 FROM core.work_items AS w
 WHERE w.source = 'jira' AND NOT w.is_deleted
+  AND NOT EXISTS (SELECT 1 FROM core.work_items WHERE key = $jira_key)
 LIMIT 1;
 
 DROP TABLE bench_change;
