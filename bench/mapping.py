@@ -242,7 +242,10 @@ def print_table(results: list[Result]) -> None:
             f"| {_seconds(r.report_first)}, then {_seconds(r.report)} ({_seconds(r.report_cpu)}) | {r.load:.1f} |"
         )
     print()
-    print("As commands (a fresh process each, as a user runs them; medians, load average at each run's end):")
+    print(
+        "As commands (a fresh process each, as a user runs them; medians of wall and CPU seconds, load average"
+    )
+    print("at each run's end):")
     header = "| items | rules | `threadline map`: first | `threadline map`: 1% changed | `threadline report` | peak RSS (map, report) |"
     print(header)
     print("|" + "---:|" * (header.count("|") - 1))
@@ -251,9 +254,10 @@ def print_table(results: list[Result]) -> None:
         if c is None:
             continue
         print(
-            f"| {r.items:,} | {r.rules:,} | {_seconds(c.median(c.first_map))} (load {c.loads(c.first_map)}) "
-            f"| {_seconds(c.median(c.remap))} (load {c.loads(c.remap)}) "
-            f"| {_seconds(c.median(c.report))} (load {c.loads(c.report)}) "
+            f"| {r.items:,} | {r.rules:,} | {_seconds(c.median(c.first_map))} (CPU {_seconds(c.cpu(c.first_map))}; "
+            f"load {c.loads(c.first_map)}) "
+            f"| {_seconds(c.median(c.remap))} (CPU {_seconds(c.cpu(c.remap))}; load {c.loads(c.remap)}) "
+            f"| {_seconds(c.median(c.report))} (CPU {_seconds(c.cpu(c.report))}; load {c.loads(c.report)}) "
             f"| {max(x.peak_rss_mb for x in c.first_map):,.0f} MB, {max(x.peak_rss_mb for x in c.report):,.0f} MB |"
         )
         print(f"  (changes wrote {c.changed:,} item rows; the re-map said: {c.recomputed.strip()})")

@@ -48,6 +48,11 @@ class CommandRuns:
         return statistics.median(r.wall for r in runs) if runs else 0.0
 
     @staticmethod
+    def cpu(runs: list[ChildRun]) -> float:
+        """CPU seconds (user + system, all threads): what the command costs whatever else runs."""
+        return statistics.median(r.user + r.system for r in runs) if runs else 0.0
+
+    @staticmethod
     def loads(runs: list[ChildRun]) -> str:
         return "/".join(f"{r.load:.1f}" for r in runs)
 
