@@ -180,7 +180,9 @@ def planned_notes(config: ThreadlineConfig) -> dict[str, str]:
     return {
         rule["id"]: rule["unaligned"]
         for rule in rules or []
-        if isinstance(rule, dict) and isinstance(rule.get("id"), str) and isinstance(rule.get("unaligned"), str)
+        if isinstance(rule, dict)
+        and isinstance(rule.get("id"), str)
+        and isinstance(rule.get("unaligned"), str)
     }
 
 
