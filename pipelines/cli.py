@@ -92,7 +92,6 @@ def handles_errors(fn):
         from connectors.base import SourceAccessError
         from mapping.yamlconf import ConfigError
         from pipelines.steps import MappingRefused, NotMapped
-        from pipelines.sync import SyncFailed
         from warehouse.db import WarehouseError
 
         try:
@@ -112,11 +111,14 @@ def handles_errors(fn):
         except MappingRefused as exc:
             console.fail(str(exc))
             raise typer.Exit(5) from None
-        except SyncFailed as exc:
-            console.fail(
-                str(exc), "Pages loaded before the failure are kept; the next sync resumes from there."
-            )
-            raise typer.Exit(1) from None
+        except Exception as exc:
+            # pipelines.sync loads every connector's HTTP stack; only a sync can fail this way.
+            if "pipelines.sync" in sys.modules and isinstance(exc, sys.modules["pipelines.sync"].SyncFailed):
+                console.fail(
+                    str(exc), "Pages loaded before the failure are kept; the next sync resumes from there."
+                )
+                raise typer.Exit(1) from None
+            raise
 
     return wrapper
 
@@ -217,8 +219,13 @@ def map_command(
     force: Annotated[
         bool, typer.Option(help="Apply even if it unaligns more than map.max_unalign_share of aligned effort")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Recompute every item, even when only some changed since the last map"),
+    ] = False,
 ) -> None:
-    """Link every work item to goals, from goals.yaml and rules.yaml."""
+    """Link every work item to goals, from goals.yaml and rules.yaml (only what changed since the
+    last map, when goals, rules and overrides are unchanged)."""
     from pipelines.steps import load_mapping_as_map_sees, run_mapping
     from warehouse.db import open_warehouse
     from warehouse.publish import publish
@@ -226,10 +233,12 @@ def map_command(
     config = load_settings(config_path)
     mapping = load_mapping_as_map_sees(config)
     with open_warehouse(config.warehouse_path, create=False) as con:
-        summary = run_mapping(con, config, mapping, force=force)
+        summary = run_mapping(con, config, mapping, force=force, full=full)
         published = publish(con, config.warehouse_path)
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
     console.out.print(f"mapped {summary.items} items ({methods}); {summary.aligned} aligned")
+    if summary.recomputed is not None:
+        console.out.print(f"incremental: recomputed {summary.recomputed} changed or affected items")
     console.out.print(f"published a read-only copy for readers: {console.shown(published)}")
 
 

@@ -67,9 +67,13 @@ def progress(result: StreamResult) -> None:
     err.print(f"[dim]{shown(result.source_name)} {shown(result.progress_line())}[/]")
 
 
-def sync_table(report: SyncReport) -> Table:
+def _skipped_result(*args) -> StreamResult:
     from pipelines.sync import StreamResult
 
+    return StreamResult(*args)
+
+
+def sync_table(report: SyncReport) -> Table:
     table = Table(title="sync", title_justify="left", show_edge=False)
     for column in (
         "source",
@@ -92,7 +96,7 @@ def sync_table(report: SyncReport) -> Table:
         )
     for s in [
         *report.streams,
-        *(StreamResult(k.connector.config.name, "*", "access", "skipped") for k in report.skipped),
+        *(_skipped_result(k.connector.config.name, "*", "access", "skipped") for k in report.skipped),
     ]:
         status = (
             "[green]ok[/]"

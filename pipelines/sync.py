@@ -33,6 +33,7 @@ from warehouse.load import (
     batch_of,
     bounded_memory,
     get_cursor,
+    get_validator,
     load_batch,
     mark_deleted,
 )
@@ -297,7 +298,8 @@ def sync_stream(
                 pending.clear()
             started = time.monotonic()
 
-        pages = iter(connector.pages(container, result.cursor_before))
+        validator = get_validator(con, key)
+        pages = iter(connector.pages(container, result.cursor_before, validator=validator))
         try:
             while True:
                 try:
