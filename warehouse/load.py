@@ -205,8 +205,10 @@ def load_batch(
 
 
 def _newest(table: pa.Table) -> pa.Table:
-    """One row per item_id: of several versions the newest updated_at, of two with one
-    updated_at the later row (an item edited while we paged is read again further on)."""
+    """One row per item_id: of several versions the newest updated_at (an item edited while we
+    paged is read again further on); of two with one updated_at the first, as the loader keeps a
+    row it holds at the same updated_at (a boundary item re-read by the next page may lack what
+    only its first read had, such as a pull request's branch)."""
     ids = table.column("item_id").to_pylist()
     if len(set(ids)) == len(ids):
         return table  # the common case: every item once
@@ -214,7 +216,7 @@ def _newest(table: pa.Table) -> pa.Table:
     newest: dict[str, int] = {}
     for position, item_id in enumerate(ids):
         kept = newest.get(item_id)
-        if kept is None or stamps[position] >= stamps[kept]:
+        if kept is None or stamps[position] > stamps[kept]:
             newest[item_id] = position
     return table.take(sorted(newest.values()))
 
