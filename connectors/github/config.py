@@ -93,6 +93,15 @@ class GitHubSourceConfig(SourceConfig):
         default_factory=list, description="every repository of these organisations (beside `repos`)"
     )
     per_page: int = Field(default=settings.PER_PAGE, ge=1, le=100)
+    pull_branches: Literal["all", "changed"] = Field(
+        default="all",
+        description=(
+            "head branches of pull requests, for linking (`pay-12-fix` names PAY-12): `all` reads "
+            "them on a repository's first read too (one pulls request per 100 pull requests, in "
+            "step with the issues), `changed` only for pull requests that changed since the last "
+            "sync (a first read then links pull requests by title and body only)"
+        ),
+    )
     estimate_label_prefix: str | None = Field(
         default=None, description="labels like 'points:3' give the estimate (prefix 'points:')"
     )
