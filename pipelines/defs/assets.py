@@ -28,6 +28,7 @@ from warehouse import runs
 from warehouse.db import prepare
 from warehouse.imported_goals import read_imported_goals
 from warehouse.publish import publish
+from warehouse.staging import StagingArea
 
 SWEEP_EVERY_HOURS = 24  # a container's sync also sweeps (lists every id) once a day
 
@@ -50,6 +51,13 @@ def accessible_connector(context: AssetExecutionContext, source: SourceConfig):
     for skipped in check_access([connector]).skipped:
         raise Failure(description=skipped.line())
     return connector
+
+
+def staging_area(context) -> StagingArea:
+    """The config's staging area; by default beside the warehouse the duckdb resource names."""
+    config = context.resources.threadline.load()
+    config.warehouse_override = context.resources.duckdb.database
+    return StagingArea(config.staging_uri)
 
 
 def partition_metadata(report: SyncReport) -> dict:
@@ -100,6 +108,7 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
                 sweep=sweep,
                 force_sweep=config.force_sweep,
                 progress=lambda r: context.log.info(r.progress_line()),
+                staging=staging_area(context),
             )
         metadata = partition_metadata(report)
         if report.failed:

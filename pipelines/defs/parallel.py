@@ -1,0 +1,139 @@
+"""`sync_parallel`: every container of every source fetched in parallel, merged by one writer.
+
+Per source: `plan_<source>` (short DuckDB use: merge leftovers, read cursors) fans out one
+`fetch_<source>` op per container (Dagster dynamic outputs), and `merge_<source>` collects them
+and merges the staged batches. The parallelism is Dagster's: the multiprocess executor here
+(`max_concurrent` workers), the same job on the Kubernetes, Celery or Docker executors elsewhere
+(docs/operations.md). Fetch ops hold no DuckDB lock; they stage batches in the staging area
+(pipelines/staged.py, warehouse/staging.py).
+
+Limits are Dagster concurrency pools, set on the instance (`dagster instance concurrency set`):
+- `threadline_<source>` on the fetch ops: workers per source (GitHub: at most 100 concurrent);
+- `threadline_warehouse` on plan and merge: DuckDB takes one writer (limit 1). Without a limit
+  set, the writer's own lock wait (warehouse/db.py) still serialises them.
+Each merge reports a materialization of the source asset's partition (the container), so the
+partition status in the UI is the same as when the partition asset itself ran.
+"""
+
+# No `from __future__ import annotations`: Dagster reads the op annotations at definition time.
+import re
+
+from dagster import (
+    AssetKey,
+    AssetMaterialization,
+    DynamicOut,
+    DynamicOutput,
+    Failure,
+    In,
+    JobDefinition,
+    OpExecutionContext,
+    Out,
+    Output,
+    job,
+    multiprocess_executor,
+    op,
+)
+
+from connectors.base import SourceConfig
+from pipelines.defs.assets import accessible_connector, partition_metadata, staging_area
+from pipelines.defs.partitions import containers_partitions
+from pipelines.defs.resources import client_key
+from pipelines.staged import FetchTask, fetch_stream, merge_streams, plan_streams
+from pipelines.sync import StreamResult, SyncReport
+from warehouse.db import open_warehouse
+
+WRITER_POOL = "threadline_warehouse"
+DEFAULT_WORKERS = 8  # fetch workers of one run: they wait on the network, not the CPU
+
+
+def fetch_pool(source: SourceConfig) -> str:
+    return f"threadline_{source.name}"
+
+
+def mapping_key(container: str, index: int) -> str:
+    """Dynamic output keys allow [A-Za-z0-9_] only: 'acme/api' -> 'acme_api_0' (index keeps it unique)."""
+    return f"{re.sub(r'[^A-Za-z0-9_]', '_', container)}_{index}"
+
+
+def source_ops(source: SourceConfig):
+    resources = {client_key(source), "threadline", "duckdb"}
+    asset_key = AssetKey(f"{source.name}_work_items")
+
+    @op(
+        name=f"plan_{source.name}",
+        out=DynamicOut(FetchTask),
+        pool=WRITER_POOL,
+        required_resource_keys=resources,
+    )
+    def plan(context: OpExecutionContext):
+        connector = accessible_connector(context, source)
+        with open_warehouse(context.resources.duckdb.database) as con:
+            tasks = plan_streams(con, connector, staging_area(context), run_id=context.run_id[:12])
+        partitions = containers_partitions(source).name
+        known = set(context.instance.get_dynamic_partitions(partitions))
+        if missing := [t.container for t in tasks if t.container not in known]:
+            context.instance.add_dynamic_partitions(partitions, missing)
+        for index, task in enumerate(tasks):
+            yield DynamicOutput(task, mapping_key=mapping_key(task.container, index))
+
+    @op(
+        name=f"fetch_{source.name}",
+        ins={"task": In(FetchTask)},
+        out=Out(StreamResult),
+        pool=fetch_pool(source),
+        required_resource_keys=resources,
+    )
+    def fetch(context: OpExecutionContext, task: FetchTask) -> StreamResult:
+        current = context.resources.threadline.load().source(source.name)
+        connector = getattr(context.resources, client_key(source)).connector(current)
+        return fetch_stream(
+            connector, task, staging_area(context), progress=lambda r: context.log.info(r.progress_line())
+        )
+
+    @op(
+        name=f"merge_{source.name}",
+        ins={"fetched": In(list)},
+        pool=WRITER_POOL,
+        required_resource_keys=resources,
+    )
+    def merge(context: OpExecutionContext, fetched: list):
+        current = context.resources.threadline.load().source(source.name)
+        connector = getattr(context.resources, client_key(source)).connector(current)
+        with open_warehouse(context.resources.duckdb.database) as con:
+            results = merge_streams(
+                con, connector, fetched, staging_area(context), run_id=context.run_id[:12]
+            )
+        for result in results:
+            if result.status == "success":
+                metadata = partition_metadata(SyncReport([result]))
+                yield AssetMaterialization(asset_key=asset_key, partition=result.container, metadata=metadata)
+        if failed := [r for r in results if r.status != "success"]:
+            raise Failure(
+                description=f"{source.name}: " + "; ".join(f"{r.container}: {r.error}" for r in failed)
+            )
+        yield Output(None)
+
+    return plan, fetch, merge
+
+
+def parallel_sync_job(sources: list[SourceConfig]) -> JobDefinition:
+    built = [source_ops(source) for source in sources]
+
+    @job(
+        name="sync_parallel",
+        executor_def=multiprocess_executor,
+        # forkserver: each op's process forks from one that has imported Dagster and Threadline
+        # already, so a worker starts in a fraction of a second instead of importing everything.
+        config={
+            "execution": {"config": {"max_concurrent": DEFAULT_WORKERS, "start_method": {"forkserver": {}}}}
+        },
+        description="Sync every container of every source: fetch in parallel (one op per container, "
+        "pool threadline_<source>), merge by one writer (pool threadline_warehouse). Set the workers "
+        "with execution.config.max_concurrent.",
+        tags={"threadline/kind": "sync"},
+    )
+    def sync_parallel():
+        for plan, fetch, merge in built:
+            merge(plan().map(fetch).collect())
+
+    return sync_parallel
