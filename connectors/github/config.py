@@ -25,6 +25,11 @@ class GitHubSourceConfig(SourceConfig):
     team: str | None = Field(default=None, description="team for repos that name none")
     repos: Annotated[list[GitHubRepoConfig], strings_as("name")] = Field(min_length=1)
     per_page: int = Field(default=settings.PER_PAGE, ge=1, le=100)
+    quota_reserve: int = Field(
+        default=settings.QUOTA_RESERVE,
+        ge=0,
+        description="requests of the hourly quota left to the token's other users: below it, wait for the reset",
+    )
     estimate_label_prefix: str | None = Field(
         default=None, description="labels like 'points:3' give the estimate (prefix 'points:')"
     )
