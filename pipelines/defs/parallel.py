@@ -44,6 +44,18 @@ from warehouse.db import open_warehouse
 
 WRITER_POOL = "threadline_warehouse"
 DEFAULT_WORKERS = 8  # fetch workers of one run: they wait on the network, not the CPU
+# Imported once by the executor's forkserver, so that each op's process (a fork of it) starts
+# without importing them again: Threadline's definitions, and what every step process loads to
+# open the Dagster instance (its SQL storage pulls in sqlalchemy and alembic, ~1 s per process).
+FORKSERVER_PRELOAD = [
+    "dagster._core.executor.multiprocess",
+    "pipelines.definitions",
+    "dagster._core.instance.factory",
+    "dagster._core.storage.event_log",
+    "dagster._core.storage.runs",
+    "dagster._core.storage.schedules",
+    "dagster._core.storage.sqlite_storage",
+]
 
 
 def fetch_pool(source: SourceConfig) -> str:
@@ -125,7 +137,12 @@ def parallel_sync_job(sources: list[SourceConfig]) -> JobDefinition:
         # forkserver: each op's process forks from one that has imported Dagster and Threadline
         # already, so a worker starts in a fraction of a second instead of importing everything.
         config={
-            "execution": {"config": {"max_concurrent": DEFAULT_WORKERS, "start_method": {"forkserver": {}}}}
+            "execution": {
+                "config": {
+                    "max_concurrent": DEFAULT_WORKERS,
+                    "start_method": {"forkserver": {"preload_modules": FORKSERVER_PRELOAD}},
+                }
+            }
         },
         description="Sync every container of every source: fetch in parallel (one op per container, "
         "pool threadline_<source>), merge by one writer (pool threadline_warehouse). Set the workers "
