@@ -16,6 +16,8 @@ partition status in the UI is the same as when the partition asset itself ran.
 """
 
 # No `from __future__ import annotations`: Dagster reads the op annotations at definition time.
+import importlib
+import os
 import re
 
 from dagster import (
@@ -23,6 +25,7 @@ from dagster import (
     AssetMaterialization,
     DynamicOut,
     DynamicOutput,
+    ExecutorDefinition,
     Failure,
     In,
     JobDefinition,
@@ -43,6 +46,13 @@ from pipelines.sync import StreamResult, SyncReport
 from warehouse.db import open_warehouse
 
 WRITER_POOL = "threadline_warehouse"
+EXECUTOR_ENV = "THREADLINE_EXECUTOR"
+# Dagster's executors that run each op in a pod / a Celery worker / a container: same job, same ops.
+CLUSTER_EXECUTORS = {
+    "k8s": ("dagster_k8s", "k8s_job_executor"),
+    "celery": ("dagster_celery", "celery_executor"),
+    "docker": ("dagster_docker", "docker_executor"),
+}
 DEFAULT_WORKERS = 8  # fetch workers of one run: they wait on the network, not the CPU
 # Imported once by the executor's forkserver, so that each op's process (a fork of it) starts
 # without importing them again: Threadline's definitions, and what every step process loads to
@@ -128,15 +138,35 @@ def source_ops(source: SourceConfig):
     return plan, fetch, merge
 
 
-def parallel_sync_job(sources: list[SourceConfig]) -> JobDefinition:
+def parallel_executor(name: str | None = None) -> ExecutorDefinition:
+    """The executor of `sync_parallel`: $THREADLINE_EXECUTOR (multiprocess by default; k8s, celery
+    or docker with their Dagster integration installed), so one set of definitions runs here and
+    on a cluster."""
+    name = name or os.environ.get(EXECUTOR_ENV) or "multiprocess"
+    if name == "multiprocess":
+        return multiprocess_executor
+    if name not in CLUSTER_EXECUTORS:
+        known = ", ".join(["multiprocess", *CLUSTER_EXECUTORS])
+        raise ValueError(f"${EXECUTOR_ENV}={name}: unknown executor (known: {known})")
+    module, attribute = CLUSTER_EXECUTORS[name]
+    return getattr(importlib.import_module(module), attribute)
+
+
+def parallel_sync_job(
+    sources: list[SourceConfig], executor: ExecutorDefinition | None = None
+) -> JobDefinition:
     built = [source_ops(source) for source in sources]
+    executor = executor or parallel_executor()
+    local = executor is multiprocess_executor
 
     @job(
         name="sync_parallel",
-        executor_def=multiprocess_executor,
+        executor_def=executor,
         # forkserver: each op's process forks from one that has imported Dagster and Threadline
         # already, so a worker starts in a fraction of a second instead of importing everything.
-        config={
+        config=None
+        if not local
+        else {
             "execution": {
                 "config": {
                     "max_concurrent": DEFAULT_WORKERS,
