@@ -69,7 +69,7 @@ def build_definitions(
         jobs=[
             remap,
             *(sync_job(name, a, owners) for name, a in syncs.items()),
-            parallel_sync_job(sources),
+            parallel_sync_job(sources, owners),
         ],
         sensors=[
             automation_sensor(),

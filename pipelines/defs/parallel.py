@@ -153,7 +153,7 @@ def parallel_executor(name: str | None = None) -> ExecutorDefinition:
 
 
 def parallel_sync_job(
-    sources: list[SourceConfig], executor: ExecutorDefinition | None = None
+    sources: list[SourceConfig], owners: list[str], executor: ExecutorDefinition | None = None
 ) -> JobDefinition:
     built = [source_ops(source) for source in sources]
     executor = executor or parallel_executor()
@@ -178,6 +178,7 @@ def parallel_sync_job(
         "pool threadline_<source>), merge by one writer (pool threadline_warehouse). Set the workers "
         "with execution.config.max_concurrent.",
         tags={"threadline/kind": "sync"},
+        owners=owners,
     )
     def sync_parallel():
         for plan, fetch, merge in built:
