@@ -43,7 +43,70 @@ METADATA_KEY = b"threadline.batch"
 # A temporary file older than this belongs to a writer that was killed (a live writer renames its
 # file within seconds); the merge removes it.
 ABANDONED_AFTER_SECONDS = 3600
+MERGE_ROWS = 20_000  # items one merge transaction loads at most: memory stays bounded
 TABLE_FIELDS = tuple(f.name for f in dataclasses.fields(Batch) if f.type in ("pa.Table", pa.Table))
+
+
+class Group:
+    """Consecutive staged batches of one stream, to load in one transaction with the result of
+    loading them one after another.
+
+    Loading page by page, a row whose item is already stored at the same updated_at is skipped
+    (the boundary item that GitHub's inclusive `since` repeats on the next page), while within one
+    batch the later of two such rows wins. So: a later batch's row repeating an earlier batch's
+    (item, updated_at) is dropped here, as the one-by-one load would skip it; a batch that holds
+    an item of the group at another updated_at, or a quarantined record of it (or whose items the
+    group quarantined), starts a new group, as does reaching MERGE_ROWS items.
+    """
+
+    def __init__(self) -> None:
+        self.staged: list[StagedBatch] = []
+        self.batches: list[Batch] = []
+        self.versions: dict[str, object] = {}  # item_id -> updated_at, of the group's items
+        self.native_ids: set[str] = set()  # of its items and quarantined records
+        self.quarantined: set[str] = set()  # native ids of its quarantined records
+        self.rows = 0
+
+    def accepts(self, batch: Batch) -> bool:
+        if not self.batches:
+            return True
+        if self.rows + batch.items.num_rows > MERGE_ROWS:
+            return False
+        ids = batch.items["item_id"].to_pylist()
+        stamps = batch.items["updated_at"].to_pylist()
+        if any(i in self.versions and self.versions[i] != t for i, t in zip(ids, stamps, strict=True)):
+            return False
+        rejected = set(batch.rejected["native_id"].to_pylist())
+        natives = set(batch.items["native_id"].to_pylist())
+        return not (rejected & self.native_ids or natives & self.quarantined)
+
+    def add(self, staged: StagedBatch, batch: Batch) -> None:
+        ids = batch.items["item_id"].to_pylist()
+        stamps = batch.items["updated_at"].to_pylist()
+        repeated = {(i, t) for i, t in zip(ids, stamps, strict=True) if self.versions.get(i) == t}
+        if repeated:
+            batch = dataclasses.replace(
+                batch, items=_without(batch.items, repeated), raw=_without(batch.raw, repeated)
+            )
+        self.versions.update(zip(ids, stamps, strict=True))
+        self.quarantined |= set(batch.rejected["native_id"].to_pylist())
+        self.native_ids |= set(batch.items["native_id"].to_pylist()) | self.quarantined
+        self.rows += batch.items.num_rows
+        self.staged.append(staged)
+        self.batches.append(batch)
+
+    def batch(self) -> Batch:
+        """The group as one batch: tables concatenated, other fields (cursor...) the last one's."""
+        tables = {name: pa.concat_tables([getattr(b, name) for b in self.batches]) for name in TABLE_FIELDS}
+        return dataclasses.replace(self.batches[-1], **tables)
+
+
+def _without(table: pa.Table, versions: set[tuple[str, object]]) -> pa.Table:
+    keep = [
+        (i, t) not in versions
+        for i, t in zip(table["item_id"].to_pylist(), table["updated_at"].to_pylist(), strict=True)
+    ]
+    return table.filter(pa.array(keep, pa.bool_()))
 
 
 def staging_uri(warehouse: str | Path) -> str:
@@ -66,8 +129,8 @@ class MergeResult:
     rejected: int = 0
     cursor: str | None = None
 
-    def add(self, loaded: LoadResult, cursor: str | None) -> None:
-        self.batches += 1
+    def add(self, loaded: LoadResult, cursor: str | None, batches: int) -> None:
+        self.batches += batches
         self.written += loaded.written
         self.rejected += loaded.rejected
         self.cursor = cursor
@@ -193,29 +256,53 @@ class StagingArea:
     def merge_pending(
         self, con: duckdb.DuckDBPyConnection, key: StreamKey, *, run_id: str, now: datetime
     ) -> MergeResult:
-        """Merge a stream's staged batches in order, each in its own transaction, deleting each file
-        once its transaction has committed."""
+        """Merge a stream's staged batches in order, deleting each file once its transaction has
+        committed. Consecutive batches share one transaction (up to MERGE_ROWS items) where that
+        gives exactly what loading them one by one gives (see Group): a transaction per page would
+        make the one writer the bound of a parallel sync."""
         result = MergeResult()
+        group = Group()
         for staged in self.pending(key):
             if _already_merged(con, staged.batch_id):
+                self._merge_group(con, key, group, result, run_id=run_id, now=now)
+                group = Group()
                 result.skipped += 1
-            else:
-                batch = self.read(staged)
-                loaded = load_batch(
-                    con,
-                    key,
-                    batch,
-                    run_id=run_id,
-                    now=now,
-                    also=lambda c, s=staged: _record_merged(c, s, run_id, now),
-                )
-                result.add(loaded, batch.cursor)
-                # A named moment for kill tests (tests/kill_support.py hooks audit events): the
-                # batch is committed and its file not yet deleted. Costs nothing without a hook.
-                sys.audit("threadline.staging.merged", staged.path)
-            self.fs.delete_file(staged.path)
+                self.fs.delete_file(staged.path)
+                continue
+            batch = self.read(staged)
+            if not group.accepts(batch):
+                self._merge_group(con, key, group, result, run_id=run_id, now=now)
+                group = Group()
+            group.add(staged, batch)
+        self._merge_group(con, key, group, result, run_id=run_id, now=now)
         self._forget(con, key)
         return result
+
+    def _merge_group(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        key: StreamKey,
+        group: Group,
+        result: MergeResult,
+        *,
+        run_id: str,
+        now: datetime,
+    ) -> None:
+        if not group.staged:
+            return
+
+        def record(c: duckdb.DuckDBPyConnection) -> None:
+            for staged in group.staged:
+                _record_merged(c, staged, run_id, now)
+
+        batch = group.batch()
+        loaded = load_batch(con, key, batch, run_id=run_id, now=now, also=record)
+        result.add(loaded, batch.cursor, len(group.staged))
+        # A named moment for kill tests (tests/kill_support.py hooks audit events): the batches
+        # are committed and their files not yet deleted. Costs nothing without a hook.
+        sys.audit("threadline.staging.merged", key.container)
+        for staged in group.staged:
+            self.fs.delete_file(staged.path)
 
     def _forget(self, con: duckdb.DuckDBPyConnection, key: StreamKey) -> None:
         """Prune merged ids whose files are gone; remove temporaries of writers long killed."""
