@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlparse
@@ -70,6 +71,11 @@ def strings_as(key: str) -> BeforeValidator:
     return BeforeValidator(expand)
 
 
+def one_or_more(value: object) -> object:
+    """For a config list of globs: one glob may be written on its own (`exclude: legacy-*`)."""
+    return [value] if isinstance(value, str) else value
+
+
 class ConnectorBase:
     """What every connector holds: its config, retry policy and request counts, and the rule that
     its token is registered for redaction before anything can log it."""
@@ -81,10 +87,26 @@ class ConnectorBase:
         self.config = config
         self.policy = policy or RetryPolicy()
         self.stats = RequestStats()
+        self.discovery = RequestStats()  # the part of `stats` spent listing containers (orgs, all projects)
 
     @property
     def instance(self) -> str:
         return self.config.instance_name
+
+    @contextmanager
+    def discovering(self) -> Iterator[None]:
+        """Count the requests made inside into `discovery` too (booked as a 'discover' run)."""
+        requests, retries = self.stats.requests, self.stats.retries
+        try:
+            yield
+        finally:
+            self.discovery.requests += self.stats.requests - requests
+            self.discovery.retries += self.stats.retries - retries
+
+    def in_scope(self, container: str) -> bool:
+        """Whether the config still takes this container; connectors that discover containers
+        (GitHub orgs, Jira all_projects) answer from the config alone, without listing them."""
+        return container in self.containers()  # type: ignore[attr-defined]
 
 
 class SourceAccessError(RuntimeError):
@@ -143,7 +165,11 @@ class Connector(Protocol):
         the source does not answer (5xx, timeout). One cheap request."""
 
     def containers(self) -> list[str]:
-        """The repositories / projects to sync, as named in item ids."""
+        """The repositories / projects to sync, as named in item ids (organisations and
+        all-projects sites listed once per connector)."""
+
+    def in_scope(self, container: str) -> bool:
+        """Whether the config still takes `container` (cheap: what a partition run asks)."""
 
     def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
         """Changed items since `cursor`, one page at a time, each with the cursor to store."""

@@ -99,16 +99,21 @@ class SyncFailed(RuntimeError):
 Progress = Callable[[StreamResult], None]
 
 
-def check_access(connectors: list[Connector]) -> Access:
-    """Every source's credentials, before anything is written anywhere.
+def check_access(connectors: list[Connector], *, scope: bool = True) -> Access:
+    """Every source's credentials, and its scope (GitHub organisations and Jira sites listed),
+    before anything is written anywhere.
 
-    Raises SourceAccessError for credentials or a base_url that are wrong (fix, then rerun);
-    a source that is down is set aside in `skipped`, so one outage never stops the others.
+    Raises SourceAccessError for credentials, a base_url or an organisation that are wrong (fix,
+    then rerun); a source that is down is set aside in `skipped`, so one outage never stops the
+    others. `scope=False`: credentials only, for a run of one container (a Dagster partition),
+    which must not list a whole organisation each time.
     """
     access = Access()
     for connector in connectors:
         try:
             connector.check_access()
+            if scope:
+                connector.containers()  # listed once per connector, reused by the sync
         except SourceUnavailable as exc:
             access.skipped.append(SkippedSource(connector, redact(str(exc))))
             log.info("%s", access.skipped[-1].line())  # the caller prints it (CLI) or fails on it (Dagster)
@@ -130,6 +135,29 @@ def record_skipped(
         _finish(con, source.connector, result, run_id)
         results.append(result)
     return results
+
+
+def record_discovery(
+    con: duckdb.DuckDBPyConnection, connector: Connector, containers: list[str], run_id: str
+) -> StreamResult | None:
+    """One meta.sync_runs row (container '*', stream 'discover') for the requests a connector
+    spent listing its containers (GitHub orgs, Jira all_projects), if it listed any."""
+    spent = getattr(connector, "discovery", None)
+    if spent is None or not spent.requests:
+        return None
+    result = StreamResult(
+        connector.config.name,
+        "*",
+        "discover",
+        status="success",
+        items_seen=len(containers),
+        requests=spent.requests,
+        retries=spent.retries,
+    )
+    _start(con, connector, result, run_id)
+    _finish(con, connector, result, run_id)
+    spent.requests = spent.retries = 0  # booked once
+    return result
 
 
 def _start(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
@@ -300,6 +328,8 @@ def run_sync(
         runs.mark_interrupted(con, connector.config.name)
         merge_leftovers(con, connector, staging, run_id=run_id)
         containers = connector.containers()
+        if discovered := record_discovery(con, connector, containers, run_id):
+            report.streams.append(discovered)
         for container in containers:
             report.streams.append(sync_stream(con, connector, container, run_id=run_id, progress=progress))
         # Sweeps after every container synced: an item moved between two synced containers is

@@ -37,7 +37,9 @@ from connectors.base import (
 from connectors.github import settings
 from connectors.github.branches import PullBranches
 from connectors.github.clock import cursor_limit, future_warnings, server_time
-from connectors.github.config import GitHubSourceConfig
+from connectors.github.config import GitHubOrgConfig, GitHubSourceConfig
+from connectors.github.discovery import org_listing
+from connectors.github.discovery import scope as discovered_scope
 from connectors.github.normalize import native_id, normalize_issue
 from connectors.github.shapes import ISSUE_SHAPES
 from connectors.http import Failure, RateLimitTooLong, RetryPolicy, TransientError, call_with_retries
@@ -81,6 +83,7 @@ class GitHubConnector(ConnectorBase):
             seconds_between_requests=seconds_between_requests,
             lazy=True,
         )
+        self._scope: dict[str, str | None] | None = None  # repository -> team, once discovered
 
     def _keep_reserve(self) -> None:
         """Wait for the quota's reset while what is left is below the reserve (see settings).
@@ -152,8 +155,83 @@ class GitHubConnector(ConnectorBase):
             service = f"GitHub at {self.config.base_url}"
             raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
 
+    # --- scope: listed repositories and discovered organisations (discovery.py) -----------
+
     def containers(self) -> list[str]:
-        return [repo.name for repo in self.config.repos]
+        return list(self.scope())
+
+    def scope(self) -> dict[str, str | None]:
+        """Every repository to sync -> its team; organisations are listed once per connector."""
+        if self._scope is None:
+            with self.discovering():
+                self._scope = discovered_scope(self.config, self._org_repos)
+        return self._scope
+
+    def in_scope(self, container: str) -> bool:
+        """Whether the config still takes this repository, without listing any organisation
+        (a partition run asks this; the sensor's listing retires archived ones)."""
+        return self.config.explicit(container) is not None or self.config.org_of(container) is not None
+
+    def team_of(self, container: str) -> str | None:
+        if self._scope is not None and container in self._scope:
+            return self._scope[container]
+        org = None if self.config.explicit(container) else self.config.org_of(container)
+        if org is not None and org.team_from_topic and not org.mapped_team(container.partition("/")[2]):
+            # One repository's topics (GET /repos/o/r), not the whole organisation's listing.
+            repo, _ = self._get_page(f"/repos/{container}", None, f"github {container} topics", container)
+            topics = repo.get("topics") if isinstance(repo, dict) else None
+            team = org.team_from([t for t in topics or [] if isinstance(t, str)])
+            return team or org.team or self.config.team
+        return self.config.team_of(container)
+
+    def _org_repos(self, org: GitHubOrgConfig) -> list[object]:
+        """One organisation's listing. It decides the scope, so a failure is the source's, as in
+        check_access: refused or unknown stops the sync before anything is written
+        (SourceAccessError), down or cut off skips the source this run (SourceUnavailable)."""
+        where = f"organisation {org.name}"
+
+        def fetch(path: str, params: dict[str, object] | None) -> tuple[object, dict[str, str]]:
+            return self._get_page(path, params, f"github {org.name} repos", where)
+
+        service = f"GitHub at {self.config.base_url}"
+        try:
+            return list(org_listing(fetch, org, self.config.per_page))
+        except SourceError as exc:
+            failure = adapt(exc.__cause__) if exc.__cause__ is not None else None
+            if failure is None:
+                raise
+            if failure.status in (403, 404):
+                detail = "not found (404)" if failure.status == 404 else f"refused (403: {failure.message})"
+                raise SourceAccessError(
+                    self.config.name,
+                    f"GitHub organisation '{org.name}' {detail}: check `orgs:` in the config (a user's "
+                    f"repositories go under `repos:`) and that ${self.config.token_env} may read it",
+                ) from None
+            raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
+        except RateLimitTooLong as exc:
+            raise SourceUnavailable(self.config.name, str(exc)) from exc
+        except (requests.RequestException, json.JSONDecodeError, TransientError) as exc:
+            failure = adapt(exc) or Failure(None, {}, type(exc).__name__)
+            raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
+        except TypeError as exc:
+            raise SourceError(self.config.name, where, str(exc)) from None
+
+    def _get_page(
+        self, where: str, params: dict[str, object] | None, what: str, container: str
+    ) -> tuple[object, dict[str, str]]:
+        """One GET through PyGithub's requester: a path with parameters, or a next-page URL as given."""
+        requester = self.gh.requester
+
+        def fetch() -> tuple[object, dict]:
+            status, headers, body = requester.requestJson("GET", where, parameters=params)
+            data = _decoded(body)
+            if status >= 400:
+                raise requester.createException(
+                    status, headers, data if isinstance(data, dict) else {"data": data}
+                )
+            return data, headers
+
+        return self._call(fetch, what, container)
 
     def _list(
         self, path: str, params: dict[str, object], what: str, container: str
@@ -219,7 +297,7 @@ class GitHubConnector(ConnectorBase):
                 cursor,
             )
             since = None
-        team = self.config.team_of(container)
+        team = self.team_of(container)
         branches = self._branch_finder(container)
         for payloads_, server_now in self._issue_pages(container, since):
             local_now = utcnow()

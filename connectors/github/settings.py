@@ -16,6 +16,8 @@ QUOTA_RESERVE = 100
 # source are bounded by their Dagster pool (docs/operations.md sets it at or below this).
 MAX_CONCURRENT_REQUESTS = 100
 ISSUE_LIST = {"state": "all", "sort": "updated", "direction": "asc"}
+# Organisation discovery: by name, so pages stay put while repositories are created mid-listing.
+ORG_REPO_LIST = {"sort": "full_name", "direction": "asc"}
 PULL_LIST = {"state": "all", "sort": "updated", "direction": "desc"}  # newest first, for branches
 
 # GitHub issue types (where an organisation uses them) -> WorkItem.item_type.

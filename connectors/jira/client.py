@@ -36,7 +36,9 @@ from connectors.http import (
     register_secret,
 )
 from connectors.jira import jql, settings
-from connectors.jira.config import JiraSourceConfig
+from connectors.jira.config import JiraAllProjects, JiraSourceConfig
+from connectors.jira.discovery import project_listing
+from connectors.jira.discovery import scope as discovered_scope
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
 from connectors.jira.normalize import Site, normalize_issue, parse_time
 from connectors.jira.shapes import ISSUE_SHAPES
@@ -105,6 +107,7 @@ class JiraConnector(ConnectorBase):
         self._token = token
         self._jira: JIRA | None = None  # built on first use: its constructor already talks to the site
         self._site: Site | None = None
+        self._scope: list[str] | None = None  # project keys, once discovered
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -236,7 +239,36 @@ class JiraConnector(ConnectorBase):
             raise access_problem(self.config.name, "Jira", failure, self.policy.max_attempts) from exc
 
     def containers(self) -> list[str]:
-        return [project.key for project in self.config.projects]
+        if self._scope is None:
+            with self.discovering():
+                self._scope = discovered_scope(self.config, self._projects)
+        return self._scope
+
+    def in_scope(self, container: str) -> bool:
+        return self.config.in_scope(container)  # no listing: a partition run asks this
+
+    def _projects(self, scope: JiraAllProjects) -> list[object]:
+        client = self._client()
+
+        def fetch(params: dict[str, object]) -> object:
+            return self._call(
+                lambda: client._get_json(settings.PROJECT_SEARCH, params=params), "jira project search"
+            )
+
+        # The listing decides the scope, so a failure is the source's, as in check_access: down
+        # skips the source this run (SourceUnavailable), refused stops it before any write.
+        service = f"Jira at {self.config.base_url}"
+        try:
+            return list(project_listing(fetch, scope, settings.PROJECT_PAGE_SIZE))
+        except TypeError as exc:
+            raise SourceAccessError(self.config.name, f"{service} project search: {exc}") from None
+        except SiteError as exc:
+            if exc.failure is None:
+                raise SourceAccessError(self.config.name, f"{exc.detail}; check base_url") from exc
+            raise access_problem(self.config.name, service, exc.failure, self.policy.max_attempts) from exc
+        except RateLimitTooLong as exc:
+            failure = Failure(429, {}, str(exc))
+            raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
 
     def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
         site = self.site()

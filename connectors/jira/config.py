@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+from fnmatch import fnmatchcase
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from connectors.base import SourceAccessError, SourceConfig, strings_as
+from connectors.base import SourceAccessError, SourceConfig, one_or_more, strings_as
 from connectors.jira import jql, settings
 
 PROJECT_KEY = r"^[A-Z][A-Z0-9_]{0,99}$"
@@ -28,6 +29,34 @@ class JiraProjectConfig(BaseModel):
         return value
 
 
+class JiraAllProjects(BaseModel):
+    """Every project of the site the account may browse (GET /rest/api/3/project/search)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    exclude: Annotated[list[str], BeforeValidator(one_or_more)] = Field(
+        default_factory=list, description="globs on project keys, e.g. [SUP, OLD*]"
+    )
+    archived: bool = Field(
+        default=False, description="also list archived projects (read-only; rarely wanted)"
+    )
+    types: list[Literal["software", "service_desk", "business"]] = Field(
+        default_factory=list, description="only these projectTypeKeys (all when empty)"
+    )
+
+    def takes(self, key: str) -> bool:
+        return not any(fnmatchcase(key.upper(), glob.upper()) for glob in self.exclude)
+
+
+def _true_means_every_project(value: object) -> object:
+    """`all_projects: true` is `all_projects: {}`; `false` is none."""
+    if value is True:
+        return {}
+    if value is False:
+        return None
+    return value
+
+
 class JiraSourceConfig(SourceConfig):
     """One Jira Cloud site. Each project is a container: synced, cursored and swept on its own."""
 
@@ -45,7 +74,10 @@ class JiraSourceConfig(SourceConfig):
         default="JIRA_EMAIL", description="env variable with that email, if `email` is not set"
     )
     team: str | None = Field(default=None, description="team for projects that name none")
-    projects: Annotated[list[JiraProjectConfig], strings_as("key")] = Field(min_length=1)
+    projects: Annotated[list[JiraProjectConfig], strings_as("key")] = Field(default_factory=list)
+    all_projects: Annotated[JiraAllProjects | None, BeforeValidator(_true_means_every_project)] = Field(
+        default=None, description="every project of the site (beside `projects`, whose teams win)"
+    )
     jql: str | None = Field(
         default=None,
         description="narrows every project's scope, e.g. 'issuetype != Test'; issues leaving it count as deleted",
@@ -82,6 +114,17 @@ class JiraSourceConfig(SourceConfig):
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _names_a_scope(self) -> JiraSourceConfig:
+        if not self.projects and self.all_projects is None:
+            raise ValueError("name at least one project (projects: [PAY]) or all_projects: true")
+        return self
+
+    def in_scope(self, project: str) -> bool:
+        """Whether the config takes this project key, without asking the site."""
+        listed = any(p.key == project for p in self.projects)
+        return listed or (self.all_projects is not None and self.all_projects.takes(project))
 
     def team_of(self, project: str) -> str | None:
         return next((p.team for p in self.projects if p.key == project and p.team), self.team)

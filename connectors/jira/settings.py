@@ -68,3 +68,9 @@ STORY_POINTS_SCHEMA = "com.pyxis.greenhopper.jira:jsw-story-points"
 STORY_POINTS_NAMES = ("Story point estimate", "Story Points")
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"  # 2021-01-17T12:34:00.000+0000
+
+# All-projects discovery: GET /rest/api/3/project/search, 50 a page (Jira's default; it may send
+# fewer), projects the account may browse (not merely view), in key order.
+PROJECT_SEARCH = "project/search"
+PROJECT_PAGE_SIZE = 50
+PROJECT_SEARCH_PARAMS = {"action": "browse", "orderBy": "key"}

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.github import orgs
 from sandbox.github.data import GhIssue, GhMilestone, GhRepo, GitHubData
 from sandbox.github.index import GitHubIndex
 from sandbox.quota import Quotas
@@ -193,7 +194,7 @@ class GitHubApi:
         text = template.replace("https://api.github.com", base).replace("octocat/Hello-World", repo.full_name)
         body = json.loads(text)
         owner, name = repo.full_name.split("/")
-        body.update({"id": repo.id, "name": name, "full_name": repo.full_name, "private": True})
+        body.update({"id": repo.id, "name": name, "full_name": repo.full_name, **orgs.flags(repo)})
         body["owner"] = self.user(base, owner) | {"type": "Organization"}
         body["open_issues_count"] = body["open_issues"] = sum(1 for i in repo.visible() if i.state == "open")
         for key in ("parent", "source", "template_repository", "organization"):
@@ -247,7 +248,11 @@ class GitHubApi:
         return issue
 
     def find_repo(self, request: Request) -> GhRepo | None:
-        return self.data.repos.get(f"{request.path_params['owner']}/{request.path_params['repo']}")
+        name = f"{request.path_params['owner']}/{request.path_params['repo']}"
+        found = self.data.repos.get(name)
+        if found is None:  # GitHub's owner and repository names ignore case
+            found = next((r for r in self.data.repos.values() if r.full_name.lower() == name.lower()), None)
+        return found
 
     # --- endpoints ------------------------------------------------------------------------
 
@@ -288,6 +293,33 @@ class GitHubApi:
             base = self.base(request)
             children = self.index.children()
             body = [self.for_version(request, self.issue(base, repo, item, children)) for item in chunk]
+        return self.reply(request, body, link_headers(request, page, last_page))
+
+    async def list_org_repos(self, request: Request) -> Response:
+        """GET /orgs/{org}/repos (see sandbox.github.orgs)."""
+        if denied := self.guard(request):
+            return denied
+        q = request.query_params
+        kind, sort = q.get("type", "all"), q.get("sort", "created")
+        direction = q.get("direction", "asc" if sort == "full_name" else "desc")
+        try:
+            per_page, page = min(100, int(q.get("per_page", 30))), int(q.get("page", 1))
+        except ValueError:
+            return error_response(422, self.rate_headers(request))
+        if kind not in orgs.TYPES or sort not in orgs.SORTS or direction not in ("asc", "desc"):
+            return error_response(422, self.rate_headers(request))
+        if per_page < 1 or page < 1:
+            return error_response(422, self.rate_headers(request))
+        with self.sandbox.lock:
+            repos = self.data.org_repos(request.path_params["org"], self.token_of(request))
+            if repos is None:
+                return error_response(404, self.rate_headers(request))
+            chunk, last_page = page_of(orgs.listed(repos, kind, sort, direction), page, per_page)
+            base = self.base(request)
+            body = [
+                orgs.minimal_repository(self.repository(base, repo), repo, self.data.spec.anchor)
+                for repo in chunk
+            ]
         return self.reply(request, body, link_headers(request, page, last_page))
 
     def pull(self, base: str, repo: GhRepo, item: GhIssue) -> dict[str, Any]:
@@ -469,6 +501,7 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route("/repos/{owner}/{repo}/issues/{number:int}/parent", api.get_parent),
         Route("/repos/{owner}/{repo}/milestones", api.list_milestones),
         Route("/repos/{owner}/{repo}/pulls", api.list_pulls),
+        Route("/orgs/{org}/repos", api.list_org_repos),
     ]
     return ServiceApp(
         api.data, routes, lambda status, headers: error_response(status, api.rate_headers() | headers), api

@@ -80,6 +80,13 @@ class GhRepo:
     id: int
     team: str
     issues: dict[int, GhIssue] = field(default_factory=dict)
+    # What GET /orgs/{org}/repos tells apart (organisation discovery skips archived and forks).
+    archived: bool = False
+    fork: bool = False
+    disabled: bool = False
+    visibility: str = "private"  # public, private or internal
+    topics: list[str] | None = field(default_factory=list)  # null: as some GitHub Enterprise versions send
+    created_at: datetime | None = None
     milestones: dict[int, GhMilestone] = field(default_factory=dict)
     _top: int = field(
         default=0, repr=False, compare=False
@@ -104,7 +111,12 @@ class GitHubData:
         self._step = 0
         self.repos: dict[str, GhRepo] = {}
         for index, (name, team) in enumerate(GITHUB_REPOS.items()):
-            self.repos[name] = GhRepo(name, 500_000 + index, team)
+            self.repos[name] = GhRepo(name, 500_000 + index, team, topics=[f"team-{team}"])
+        # Organisations with no repository yet (GET /orgs/{org}/repos answers [] for them, 404
+        # for a name that is no organisation).
+        self.empty_orgs: set[str] = set()
+        # Tokens of people outside the organisation: GitHub lists them its public repositories only.
+        self.outside_tokens: set[str] = set()
         self._generate()
 
     # --- generation -----------------------------------------------------------------------
@@ -214,6 +226,41 @@ class GitHubData:
                     item.parent = (repo.full_name, parent.number)
 
     # --- change over time ----------------------------------------------------------------
+
+    def add_repo(
+        self,
+        full_name: str,
+        *,
+        team: str = "platform",
+        items: int = 0,
+        created: datetime | None = None,
+        **kind,
+    ) -> GhRepo:
+        """A repository created in the organisation (archived, fork, topics... given by `kind`),
+        with `items` issues and pull requests created at `created` (default: the spec's anchor)."""
+        created = created or self.spec.anchor
+        repo = GhRepo(full_name, 600_000 + len(self.repos), team, created_at=created, **kind)
+        self.repos[full_name] = repo
+        self._milestones(repo)
+        rng = self.spec.rng("github", "add_repo", full_name)
+        for index in range(items):
+            item = self._make_item(rng, repo, created + timedelta(seconds=index))
+            repo.issues[item.number] = item
+        return repo
+
+    def orgs(self) -> set[str]:
+        return {name.split("/")[0] for name in self.repos} | self.empty_orgs
+
+    def org_repos(self, org: str, token: str) -> list[GhRepo] | None:
+        """The repositories of `org` that `token` can see, by creation; None: no such organisation.
+        Organisation names are not case sensitive on GitHub."""
+        login = next((o for o in self.orgs() if o.lower() == org.lower()), None)
+        if login is None:
+            return None
+        repos = [r for r in self.repos.values() if r.full_name.split("/")[0] == login]
+        if token in self.outside_tokens:
+            repos = [r for r in repos if r.visibility == "public"]
+        return sorted(repos, key=lambda r: (r.created_at or self.spec.anchor, r.id))
 
     def advance(
         self, start: datetime, end: datetime, *, creates: int = 5, updates: int = 5, closes: int = 5

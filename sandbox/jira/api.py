@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from sandbox.jira import projects
 from sandbox.jira.data import PROJECT_NAMES, STATUSES, JiraData, JiraIssue
 from sandbox.jira.fields import FIELD_RENDERERS, field_list
 from sandbox.jira.index import SearchIndex
@@ -222,6 +223,37 @@ class JiraApi:
             return denied
         return JSONResponse(field_list(self.data))
 
+    async def search_projects(self, request: Request) -> Response:
+        """GET /rest/api/{2,3}/project/search (see sandbox.jira.projects)."""
+        if denied := self.guard(request):
+            return denied
+        q = request.query_params
+        try:
+            start = int(q.get("startAt", 0))
+            size = min(projects.MAX_PAGE, int(q.get("maxResults", projects.DEFAULT_PAGE)))
+        except ValueError:
+            return error_response(400, None, "The value of startAt or maxResults is not a number.")
+        statuses, action = q.get("status", "live").split(","), q.get("action", "view")
+        if (
+            start < 0
+            or size < 0
+            or not set(statuses) <= set(projects.STATUSES)
+            or action not in projects.ACTIONS
+        ):
+            return error_response(400, None, "Invalid request parameters.")
+        types = set(q["typeKey"].split(",")) if q.get("typeKey") else None
+        base, version = self.base(request), self.version(request)
+
+        def archived() -> dict[str, Any]:
+            return {"archivedDate": self.ts(self.data.spec.anchor), "archivedBy": self.user(base, "ada")}
+
+        with self.sandbox.lock:
+            found = projects.listed(list(self.data.projects.values()), statuses, action, types)
+            values = [projects.project_json(base, version, p, archived) for p in found[start : start + size]]
+        params = [(k, v) for k, v in q.multi_items() if k not in ("startAt", "maxResults")]
+        here = f"{base}/rest/api/{version}/project/search"
+        return JSONResponse(projects.page_bean(here, params, start, size, len(found), values))
+
     async def search_removed(self, request: Request) -> Response:
         if denied := self.guard(request):
             return denied
@@ -309,6 +341,7 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route(f"{prefix}/search/jql", api.search, methods=["GET", "POST"]),
         Route(f"{prefix}/search", api.search_removed, methods=["GET", "POST"]),
         Route(f"{prefix}/issue/{{ref}}", api.get_issue),
+        Route(f"{prefix}/project/search", api.search_projects),
     ]
     return ServiceApp(
         api.data,

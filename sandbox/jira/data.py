@@ -104,6 +104,10 @@ class JiraProject:
     id: int
     team: str
     next_number: int = 1
+    # What GET /project/search tells apart (all-projects discovery skips archived ones).
+    archived: bool = False
+    type_key: str = "software"  # projectTypeKey: software, service_desk, business
+    browsable: bool = True  # False: the sandbox user may not browse it (listed under action=view only)
 
     def new_key(self) -> str:
         key = f"{self.key}-{self.next_number}"
@@ -136,6 +140,12 @@ class JiraData:
         self._generate()
 
     # --- lookups --------------------------------------------------------------------------
+
+    def add_project(self, key: str, team: str = "platform", **kind: object) -> JiraProject:
+        """A project created on the site (archived, type_key, browsable given by `kind`), no issues yet."""
+        project = JiraProject(key, 10000 + len(self.projects), team, **kind)
+        self.projects[key] = project
+        return project
 
     def visible(self) -> list[JiraIssue]:
         return [issue for issue in self.issues.values() if not issue.deleted]
