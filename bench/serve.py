@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from sandbox import OrgSpec, Sandbox
-from sandbox.github.data import GhRepo, GitHubData
+from sandbox.github.data import GitHubData
 from sandbox.org import GITHUB_REPOS
 
 TEAMS = sorted(set(GITHUB_REPOS.values()))
@@ -29,17 +29,10 @@ def extra_repo_names(count: int) -> list[str]:
 
 
 def add_repos(data: GitHubData, count: int, items: int) -> None:
-    """Repositories of `items` items each, one created per minute from a year before the anchor: the
-    parallel benchmark's containers, all the same size so that no one of them bounds the run."""
-    start = ANCHOR - timedelta(days=365)
+    """Repositories of `items` items each, created a year before the anchor: the parallel
+    benchmark's containers, all the same size so that no one of them bounds the run."""
     for index, name in enumerate(extra_repo_names(count)):
-        repo = GhRepo(name, 700_000 + index, TEAMS[index % len(TEAMS)])
-        data.repos[name] = repo
-        data._milestones(repo)
-        rng = data.spec.rng("bench", name)
-        for minute in range(items):
-            item = data._make_item(rng, repo, start + timedelta(minutes=minute))
-            repo.issues[item.number] = item
+        data.add_repo(name, team=TEAMS[index % len(TEAMS)], items=items, created=ANCHOR - timedelta(days=365))
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from pipelines.sync import (
     StreamResult,
     finish_recorded,
     merge_leftovers,
+    record_discovery,
     start_recorded,
     stream_outcome,
 )
@@ -57,8 +58,11 @@ def plan_streams(
 ) -> list[FetchTask]:
     runs.mark_interrupted(con, connector.config.name)
     merge_leftovers(con, connector, staging, run_id=run_id)
+    if containers is None:
+        containers = connector.containers()  # a GitHub organisation or Jira site is listed here, once
+        record_discovery(con, connector, containers, run_id)
     tasks = []
-    for container in connector.containers() if containers is None else containers:
+    for container in containers:
         cursor = get_cursor(con, StreamKey(connector.source, connector.instance, container))
         result = StreamResult(connector.config.name, container, "items", cursor_before=cursor)
         start_recorded(con, connector, result, run_id)
