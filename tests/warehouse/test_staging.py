@@ -143,3 +143,71 @@ def test_a_half_written_file_is_never_merged(tmp_path: Path):
     (folder / "00000000000000000001-000000001-abc.partial").write_bytes(b"ARROW1 truncated")
     assert area.pending(key) == []
     assert area.keys("github", "github.com") == []
+
+
+def _with(table: pa.Table, row: int, **values) -> pa.Table:
+    """One row of `table` with some columns replaced."""
+    one = table.slice(row, 1)
+    for name, value in values.items():
+        one = one.set_column(
+            one.schema.get_field_index(name), name, pa.array([value], one.schema.field(name).type)
+        )
+    return one
+
+
+def test_batches_merged_together_equal_batches_loaded_one_by_one(sandbox: Sandbox, tmp_path: Path):
+    """The cases where one transaction for several batches could differ from one each: a repeated
+    row at the same updated_at but another content (dropped, as one-by-one skips it), an item
+    edited while paging (newer version later), a record quarantined after its item loaded."""
+    connector = github_connector(sandbox, REPOS[:1], per_page=PER_PAGE)
+    pages = iter(connector.pages(REPOS[0], None))
+    first, second = batch_of([next(pages)]), batch_of([next(pages)])
+    later = first.items["updated_at"][1].as_py().replace(year=2027)
+    same_time_other_title = Batch(
+        pa.concat_tables([second.items, _with(first.items, 0, title="same updated_at, other title")]),
+        pa.concat_tables(
+            [second.raw, _with(first.raw, 0, payload='{"title": "same updated_at, other title"}')]
+        ),
+        second.rejected,
+        second.cursor,
+    )
+    edited = Batch(
+        _with(first.items, 1, title="edited while paging", updated_at=later),
+        _with(first.raw, 1, updated_at=later, payload='{"title": "edited while paging"}'),
+        first.rejected.slice(0, 0),
+        "2027-01-01T00:00:00Z",
+    )
+    quarantined = Batch(
+        first.items.slice(0, 0),
+        first.raw.slice(0, 0),
+        pa.table(
+            {
+                "native_id": [first.items["native_id"][2].as_py()],
+                "container": [REPOS[0]],
+                "reason": ["labels is a string"],
+                "severity": ["error"],
+                "payload": ["{}"],
+            },
+            schema=first.rejected.schema,
+        ),
+        "2027-01-02T00:00:00Z",
+    )
+    batches = [first, same_time_other_title, edited, quarantined]
+    key = StreamKey("github", "github.com", REPOS[0])
+    now = later
+    with open_warehouse(tmp_path / "one_by_one.duckdb") as con:
+        for batch in batches:
+            load_batch(con, key, batch, run_id="r1", now=now)
+        expected = snapshot(con)
+    area = StagingArea(tmp_path / "staging")
+    stager = area.writer(key, run_id="r1")
+    for batch in batches:
+        stager.stage(batch)
+    with open_warehouse(tmp_path / "merged.duckdb") as con:
+        merged = area.merge_pending(con, key, run_id="r1", now=now)
+        assert snapshot(con) == expected
+    assert merged.batches == 4
+    titles = {row[0]: row[6] for row in expected["items"]}
+    assert titles[first.items["item_id"][1].as_py()] == "edited while paging"
+    assert titles[first.items["item_id"][0].as_py()] == first.items["title"][0].as_py()
+    assert [r[3] for r in expected["rejected"]] == [first.items["native_id"][2].as_py()]
