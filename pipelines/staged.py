@@ -15,7 +15,9 @@ is read.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,11 +29,13 @@ from connectors.models import utcnow
 from pipelines.sync import (
     Progress,
     StreamResult,
+    SyncReport,
     finish_recorded,
     merge_leftovers,
     record_discovery,
     start_recorded,
     stream_outcome,
+    sweep_stream,
 )
 from warehouse import runs
 from warehouse.load import Batch, StreamKey, batch_of, get_cursor
@@ -115,3 +119,29 @@ def merge_streams(
         result.items_written, result.rejected = merged.written, merged.rejected
         finish_recorded(con, connector, result, run_id)
     return fetched
+
+
+def sync_container_staged(
+    warehouse: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+    connector: Connector,
+    container: str,
+    staging: StagingArea,
+    *,
+    sweep: Callable[[duckdb.DuckDBPyConnection], bool],
+    force_sweep: bool = False,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """One container in the three steps, each DuckDB use short (what a Dagster partition runs):
+    the warehouse is opened to plan, closed while the pages are fetched and staged, opened again
+    to merge them (and to sweep, when `sweep` says it is due)."""
+    run_id = uuid.uuid4().hex[:12]
+    with warehouse() as con:
+        (task,) = plan_streams(con, connector, staging, run_id=run_id, containers=[container])
+        swept = sweep(con)
+    fetched = fetch_stream(connector, task, staging, progress=progress)
+    with warehouse() as con:
+        (items,) = merge_streams(con, connector, [fetched], staging, run_id=run_id)
+        report = SyncReport([items])
+        if swept and items.status == "success":
+            report.streams.append(sweep_stream(con, connector, container, run_id=run_id, force=force_sweep))
+    return report

@@ -363,32 +363,6 @@ def goals_stream(
     return result
 
 
-def sync_container(
-    con: duckdb.DuckDBPyConnection,
-    connector: Connector,
-    container: str,
-    *,
-    sweep: bool = False,
-    force_sweep: bool = False,
-    progress: Progress | None = None,
-    staging: StagingArea | None = None,
-) -> SyncReport:
-    """Sync (and optionally sweep) one container: what a Dagster partition runs.
-
-    Other containers of the source are left alone, so one failing repository or project fails
-    only its own partition. Access is the caller's to check first.
-    """
-    report = SyncReport()
-    run_id = uuid.uuid4().hex[:12]
-    runs.mark_interrupted(con, connector.config.name)
-    merge_leftovers(con, connector, staging, run_id=run_id)
-    items = sync_stream(con, connector, container, run_id=run_id, progress=progress)
-    report.streams.append(items)
-    if sweep and items.status == "success":
-        report.streams.append(sweep_stream(con, connector, container, run_id=run_id, force=force_sweep))
-    return report
-
-
 def merge_leftovers(
     con: duckdb.DuckDBPyConnection,
     connector: Connector,
