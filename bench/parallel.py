@@ -129,7 +129,7 @@ def compare(
 
 def table(runs: list[ParallelRun], latency: float = LATENCY) -> str:
     lines = [
-        f"| workers | round | wall | speedup vs 1 worker | requests | CPU user+sys | load avg | ({latency * 1000:.0f} ms a page)",
+        f"| workers | round | wall | speedup vs 1 worker | requests | CPU of the run process | load avg | ({latency * 1000:.0f} ms a page)",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
