@@ -183,3 +183,27 @@ def rules_yaml(count: int, vocabulary: Vocabulary, epics: list[str], goals: int 
         )
         rules.append(rule)
     return yaml.safe_dump({"rules": rules}, sort_keys=False, width=1000)
+
+
+NAMED_KEY = "ZZZ-1"  # the new Jira item that edited titles name
+
+
+def change_items(con: duckdb.DuckDBPyConnection, per_mille: float, rules_text: str, synced_at) -> int:
+    """Apply bench/changes.sql (about per_mille / 1000 of the items changed, as a sync would);
+    returns how many item rows it wrote or marked deleted."""
+    rules = yaml.safe_load(rules_text)["rules"]
+    label = next(r["when"]["labels_any"][0] for r in rules if "labels_any" in r["when"])
+    params = {
+        "per_mille": per_mille,
+        "label": label,
+        "jira_key": NAMED_KEY,
+        "synced_at": synced_at,
+        "n": con.execute("SELECT count(*) FROM core.work_items").fetchone()[0],
+    }
+    for statement in sql.statements(Path(__file__).with_name("changes.sql").read_text()):
+        code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+        used = {name: params[name] for name in set(re.findall(r"\$([a-z_]+)", code))}
+        con.execute(statement, used)
+    return con.execute(
+        "SELECT count(*) FROM core.work_items WHERE synced_at = $t OR deleted_at = $t", {"t": synced_at}
+    ).fetchone()[0]

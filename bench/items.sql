@@ -65,7 +65,11 @@ SELECT
     CASE WHEN source = 'jira' AND bench_u(n, 'est') < 0.6 THEN [1, 2, 3, 5, 8][CAST(floor(bench_u(n, 'pts') * 5) AS INTEGER) + 1] END AS estimate,
     TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(CAST(n % 20000000 AS BIGINT)) AS created_at,
     TIMESTAMPTZ '2026-06-01 00:00:00+00' + to_seconds(CAST(n % 10000000 AS BIGINT)) AS updated_at,
-    NULL AS completed_at,
+    -- done work was completed over the 16 weeks before 2026-11-20 (one in ten closed undone: dropped)
+    CASE WHEN ['todo', 'todo', 'in_progress', 'done', 'done', 'done'][CAST(floor(bench_u(n, 'status') * 6) AS INTEGER) + 1] = 'done'
+              AND bench_u(n, 'dropped') >= 0.1
+         THEN TIMESTAMPTZ '2026-11-20 00:00:00+00' - to_seconds(CAST(floor(bench_u(n, 'done') * 112 * 86400) AS BIGINT))
+    END AS completed_at,
     CAST(CASE source
         WHEN 'jira' THEN json_object('Area', bench_pick(CAST($areas AS VARCHAR[]), n, 'area'), 'Tier', bench_flat(['free', 'pro', 'business', 'enterprise'], n, 'tier'))
         WHEN 'asana' THEN json_object('Squad', bench_pick(CAST($squads AS VARCHAR[]), n, 'squad'))
@@ -75,6 +79,7 @@ SELECT
     [] AS goal_refs,
     FALSE AS is_deleted,
     NULL AS deleted_at,
-    TIMESTAMPTZ '2026-11-20 00:00:00+00' AS synced_at,
+    -- synced over the day before (a sync stamps each batch): the newest stamp is the last item's
+    TIMESTAMPTZ '2026-11-19 00:00:00+00' + to_milliseconds(CAST(n AS BIGINT) * 86) AS synced_at,
     'bench' AS run_id
 FROM shaped;

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from bench.generate import Vocabulary, generate_items, goals_yaml, rules_yaml
+from bench.generate import Vocabulary, change_items, generate_items, goals_yaml, rules_yaml
+from bench.mapping_commands import CommandRuns, run_commands
 from connectors.models import WorkItem
 from mapping.goals import load_goals
 from mapping.reference import ItemView, condition_matches, first_rule
@@ -37,6 +39,7 @@ from warehouse.load import WORK_ITEM_SCHEMA
 from warehouse.mapping import apply_mapping
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
+CHANGED_AT = datetime(2026, 11, 20, 2, tzinfo=UTC)  # when the in-process rounds of changes are synced
 
 
 @dataclass
@@ -55,6 +58,9 @@ class Result:
     report_first: float = 0.0
     report: float = 0.0
     report_cpu: float = 0.0
+    incremental: float = 0.0  # in-process re-map after ~1% of the items changed
+    recomputed: int = 0  # items that re-map recomputed
+    commands: CommandRuns | None = None
 
     @property
     def python_total(self) -> float:
@@ -65,7 +71,7 @@ def _sample_items(con: duckdb.DuckDBPyConnection, size: int) -> tuple[list, dict
     """A random sample of items as WorkItems, and the keys of their parents and epics."""
     columns = list(WORK_ITEM_SCHEMA.names)
     rows = con.execute(
-        f"SELECT {', '.join(columns)} FROM core.work_items USING SAMPLE {int(size)} ROWS (reservoir, 42)"  # noqa: S608
+        f"SELECT {', '.join(columns)} FROM core.work_items WHERE NOT is_deleted USING SAMPLE {int(size)} ROWS (reservoir, 42)"  # noqa: S608
     ).fetchall()
     items = []
     for row in rows:
@@ -112,12 +118,15 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
     started = time.perf_counter()
     epics = generate_items(con, items, vocabulary)
     con.execute("CHECKPOINT")
+    unmapped = workdir / f"unmapped-{items}.duckdb"
+    shutil.copyfile(path, unmapped)  # for the commands (bench/mapping_commands.py)
     print(f"  generated {items:,} items in {time.perf_counter() - started:.1f} s", flush=True)
     # Config files beside the warehouse, loaded from there, as a deployment reads them: origins
     # and evidence then say rules.yaml:123, not a long temporary path.
     os.chdir(workdir)
     Path("goals.yaml").write_text(goals_yaml())
-    Path("rules.yaml").write_text(rules_yaml(rule_count, vocabulary, epics))
+    rules_text = rules_yaml(rule_count, vocabulary, epics)
+    Path("rules.yaml").write_text(rules_text)
     goals = load_goals("goals.yaml")
     rules = load_rules("rules.yaml", goals)
 
@@ -125,18 +134,29 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
     for _ in range(repeat):
         con.execute("DELETE FROM core.work_item_goals; DELETE FROM core.work_item_links; CHECKPOINT")
         started = time.perf_counter()
-        apply_mapping(con, goals, rules, NOW)
+        apply_mapping(con, goals, rules, NOW, full=True)
         firsts.append(time.perf_counter() - started)
     print(f"  first map {', '.join(f'{t:.2f}' for t in firsts)} s", flush=True)
     remaps, cpus = [], []
     for _ in range(repeat):
         started, cpu = time.perf_counter(), time.process_time()
-        apply_mapping(con, goals, rules, NOW)
+        apply_mapping(con, goals, rules, NOW, full=True)
         remaps.append(time.perf_counter() - started)
         cpus.append(time.process_time() - cpu)
     load = os.getloadavg()[0]
     print(
-        f"  re-map {', '.join(f'{t:.2f}' for t in remaps)} s (CPU {', '.join(f'{t:.2f}' for t in cpus)} s)",
+        f"  full re-map {', '.join(f'{t:.2f}' for t in remaps)} s (CPU {', '.join(f'{t:.2f}' for t in cpus)} s)",
+        flush=True,
+    )
+    incrementals, recomputed = [], 0
+    for round_ in range(repeat):
+        change_items(con, 10, rules_text, CHANGED_AT + timedelta(hours=round_))
+        started = time.perf_counter()
+        recomputed = apply_mapping(con, goals, rules, NOW).recomputed or 0
+        incrementals.append(time.perf_counter() - started)
+    print(
+        f"  incremental re-map after 1% changed {', '.join(f'{t:.2f}' for t in incrementals)} s "
+        f"({recomputed:,} items recomputed)",
         flush=True,
     )
 
@@ -152,6 +172,12 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
     ).fetchone()[0]
     matches = _matches_per_item(sampled, keys, rules)
     con.close()
+    commands = run_commands(workdir, unmapped, repeat)
+    print(
+        f"  commands: first map {CommandRuns.median(commands.first_map):.2f} s, incremental re-map "
+        f"{CommandRuns.median(commands.remap):.2f} s, report {CommandRuns.median(commands.report):.2f} s",
+        flush=True,
+    )
     return Result(
         items,
         len(rules.rules),
@@ -167,6 +193,9 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
         report_first,
         report,
         report_cpu,
+        statistics.median(incrementals),
+        recomputed,
+        commands,
     )
 
 
@@ -198,37 +227,54 @@ def print_table(results: list[Result]) -> None:
     print()
     print(f"Mapping benchmark - DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs")
     header = (
-        "| items | rules | SQL engine: first map | SQL engine: re-map (CPU) | per-item Python (sample, extrapolated) "
-        "| ratio (first map) | sample agrees | rules matched per item | aligned | report: first, then (CPU) | load avg |"
+        "| items | rules | SQL engine: first map | full re-map (CPU) | incremental re-map, 1% changed (recomputed) "
+        "| per-item Python (sample, extrapolated) | ratio (first map) | sample agrees | rules matched per item "
+        "| aligned | report: first, then (CPU) | load avg |"
     )
     print(header)
     print("|" + "---:|" * (header.count("|") - 1))
     for r in results:
         print(
             f"| {r.items:,} | {r.rules:,} | {_seconds(r.first_map)} | {_seconds(r.remap)} ({_seconds(r.remap_cpu)}) "
+            f"| {_seconds(r.incremental)} ({r.recomputed:,} items) "
             f"| {_seconds(r.python_total)} (est. from {r.sample:,} items, {r.python_per_item * 1000:.2f} ms each) "
             f"| {r.python_total / r.first_map:,.0f}x | {r.agree}/{r.sample} | {r.matches_per_item:.1f} | {r.aligned:.0%} "
             f"| {_seconds(r.report_first)}, then {_seconds(r.report)} ({_seconds(r.report_cpu)}) | {r.load:.1f} |"
         )
     print()
     print(
-        "first map: apply_mapping on a warehouse with no mapping yet (links, overrides, explicit goals, rules,"
+        "As commands (a fresh process each, as a user runs them; medians of wall and CPU seconds, load average"
     )
-    print(
-        "inheritance, and writing every row to core.work_item_goals); re-map: the same with nothing changed;"
-    )
-    print(
-        "both medians of --repeat runs; CPU: seconds of all threads (wall time grows when other work shares the"
-    )
-    print(
-        "machine; see load avg). per-item Python: mapping/reference.first_rule per item, timed on a sample, times the items."
-    )
-    print(
-        "report: build_report over the last 4 weeks with 12 weeks of trends (queries, charts, HTML and Markdown);"
-    )
-    print(
-        "the first run in the process (it starts the chart engine), then the median of the next runs and their CPU seconds."
-    )
+    print("at each run's end):")
+    header = "| items | rules | `threadline map`: first | `threadline map`: 1% changed | `threadline report` | peak RSS (map, report) |"
+    print(header)
+    print("|" + "---:|" * (header.count("|") - 1))
+    for r in results:
+        c = r.commands
+        if c is None:
+            continue
+        print(
+            f"| {r.items:,} | {r.rules:,} | {_seconds(c.median(c.first_map))} (CPU {_seconds(c.cpu(c.first_map))}; "
+            f"load {c.loads(c.first_map)}) "
+            f"| {_seconds(c.median(c.remap))} (CPU {_seconds(c.cpu(c.remap))}; load {c.loads(c.remap)}) "
+            f"| {_seconds(c.median(c.report))} (CPU {_seconds(c.cpu(c.report))}; load {c.loads(c.report)}) "
+            f"| {max(x.peak_rss_mb for x in c.first_map):,.0f} MB, {max(x.peak_rss_mb for x in c.report):,.0f} MB |"
+        )
+        print(f"  (changes wrote {c.changed:,} item rows; the re-map said: {c.recomputed.strip()})")
+    print()
+    for line in (
+        "first map: apply_mapping on a warehouse with no mapping yet (links, overrides, explicit goals, rules,",
+        "inheritance, and writing every row to core.work_item_goals); full re-map: the same with nothing changed",
+        "(--full); incremental: after bench/changes.sql changed ~1% of the items as a sync would (labels, epics,",
+        "parents, deletions, titles naming a new Jira item, new items). Medians of --repeat runs; CPU: seconds of",
+        "all threads (wall time grows when other work shares the machine; see load avg). per-item Python:",
+        "mapping/reference.first_rule per item, timed on a sample, times the items.",
+        "report: build_report over the last 4 weeks with 12 weeks of trends (queries, charts, HTML and Markdown);",
+        "the first run in the process (it starts the chart engine), then the median of the next runs and their CPU",
+        "seconds. Commands include start-up, imports, config, migrations check, the snapshot and publishing the",
+        "read-only copy (bench/mapping_commands.py).",
+    ):
+        print(line)
 
 
 def run(sizes: list[int], rules: int, sample: int, repeat: int) -> None:

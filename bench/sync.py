@@ -6,10 +6,16 @@ wall, CPU and peak RSS from outside); the sandbox counts the requests; the rows 
 are counted in its file and must equal N. The order rotates per round so no one always goes
 first. Then the no-change sync: Threadline syncs its last file again and the sandbox's GitHub
 quota counter is read before and after (GitHub's /rate_limit, which costs no quota itself).
+
+Requests are set against the minimum: one request per 100 items of each repository (GitHub's
+largest page), counted per repository in Threadline's file. Threadline runs with
+`pull_branches: changed` (a first read links pull requests by title and body; the default `all`
+adds one pulls page per 100 pull requests, see docs/sources/github.md).
 """
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -90,10 +96,14 @@ def _count(query: str) -> Callable[[Path], int]:
 def threadline_config(work_dir: Path) -> Path:
     """A threadline.yaml with the sandbox's GitHub repositories and nothing else."""
     repos = [{"name": name, "team": team} for name, team in GITHUB_REPOS.items()]
-    config = {
-        "organisation": "Bench",
-        "sources": [{"kind": "github", "name": "github", "token_env": "GITHUB_TOKEN", "repos": repos}],
+    source = {
+        "kind": "github",
+        "name": "github",
+        "token_env": "GITHUB_TOKEN",
+        "pull_branches": "changed",
+        "repos": repos,
     }
+    config = {"organisation": "Bench", "sources": [source]}
     path = work_dir / "threadline.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
@@ -159,6 +169,18 @@ def _dlt_version(python: Path) -> str:
     return found.stdout.strip() or "?"
 
 
+PAGE = 100  # GitHub's largest page
+
+
+def minimum_pages(database: Path) -> int:
+    """Requests a reader of every item needs at least: ceil(items / 100) per repository."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        counts = con.execute(
+            "SELECT count(*) FROM core.work_items WHERE source = 'github' GROUP BY container"
+        ).fetchall()
+    return sum(math.ceil(n / PAGE) for (n,) in counts)
+
+
 @dataclass
 class SyncRun:
     competitor: str
@@ -167,18 +189,24 @@ class SyncRun:
     run: ChildRun
     requests: int
     rows: int
+    minimum: int = 0  # minimum pages for these items (minimum_pages); 0: unknown
 
     @property
     def items_per_second(self) -> float:
         return self.rows / self.run.wall
 
+    @property
+    def requests_ratio(self) -> str:
+        return f"{self.requests / self.minimum:.3f}x" if self.minimum else "-"
+
 
 @dataclass
 class NoChange:
     items: int
-    requests: int
+    requests: int  # all GitHub requests of the run, the access check's /rate_limit included
     quota_spent: int
     wall: float
+    repositories: int = len(GITHUB_REPOS)
 
 
 def compare(
@@ -207,6 +235,9 @@ def compare(
                 )
                 if competitor is THREADLINE:
                     last_threadline = database
+        minimum = minimum_pages(last_threadline) if last_threadline else 0
+        for run in runs:
+            run.minimum = minimum
         no_change = _no_change_sync(server, items, last_threadline, work_dir) if last_threadline else None
     return runs, no_change
 
@@ -223,22 +254,38 @@ def _no_change_sync(server: Server, items: int, database: Path, work_dir: Path) 
 
 def table(runs: list[SyncRun], no_changes: list[NoChange]) -> str:
     lines = [
-        "| items | competitor | round | wall | items/s | vs bare loop | requests | CPU user+sys | peak RSS | load avg |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| items | competitor | round | wall | items/s | vs bare loop | requests | min pages | requests/min "
+        "| CPU user+sys | peak RSS | load avg |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         bare = [r for r in runs if r.items == run.items and r.competitor == BARE.name]
         ratio = f"{run.items_per_second / max(b.items_per_second for b in bare):.2f}x" if bare else "-"
         lines.append(
             f"| {run.items:,} | {run.competitor} | {run.round} | {run.run.wall:.1f} s | {run.items_per_second:,.0f} "
-            f"| {ratio} | {run.requests:,} | {run.run.user + run.run.system:.1f} s | {run.run.peak_rss_mb:.0f} MB "
+            f"| {ratio} | {run.requests:,} | {run.minimum:,} | {run.requests_ratio} "
+            f"| {run.run.user + run.run.system:.1f} s | {run.run.peak_rss_mb:.0f} MB "
             f"| {run.run.load:.1f} |"
         )
     lines.append("")
     lines.append("vs bare loop: items/s over the best bare-loop items/s of the same size and run.")
+    lines.append(
+        "min pages: ceil(items / 100) per repository; Threadline with `pull_branches: changed` "
+        "(the default `all` adds ceil(pull requests / 100) per repository)."
+    )
+    if no_changes:
+        lines += [
+            "",
+            "| no-change `threadline sync` | repositories | requests | GitHub quota spent | wall |",
+            "|---:|---:|---:|---:|---:|",
+        ]
     for nc in no_changes:
         lines.append(
-            f"No-change `threadline sync` at {nc.items:,} items: {nc.requests} requests, "
-            f"{nc.quota_spent} GitHub quota spent (sandbox counter before/after), {nc.wall:.1f} s."
+            f"| {nc.items:,} items | {nc.repositories} | {nc.requests} | {nc.quota_spent} | {nc.wall:.1f} s |"
+        )
+    if no_changes:
+        lines.append(
+            "requests: one conditional listing request per repository plus the access check "
+            "(GET /rate_limit, free); quota: the sandbox's counter before and after."
         )
     return "\n".join(lines)

@@ -21,7 +21,9 @@ SYNC_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "raw.asana_tasks": (("item_id",), ("fetched_at", "run_id")),
     "raw.asana_goals": (("native_id",), ("fetched_at", "run_id")),
     "core.imported_goals": (("source", "goal_id"), ("imported_at", "run_id")),
-    "meta.sync_state": (("source", "instance", "container", "stream"), ("updated_at",)),
+    # validator: the tag of the request that ended the listing, which a resumed run may ask
+    # from another `since` than an uninterrupted one; either tag is correct (a 304 or a page).
+    "meta.sync_state": (("source", "instance", "container", "stream"), ("updated_at", "validator")),
     "meta.rejected_records": (("source", "instance", "container", "native_id"), ("run_id", "rejected_at")),
 }
 # The latest history snapshot is compared without its date (a run may cross midnight) and

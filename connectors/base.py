@@ -171,8 +171,13 @@ class Connector(Protocol):
     def in_scope(self, container: str) -> bool:
         """Whether the config still takes `container` (cheap: what a partition run asks)."""
 
-    def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
-        """Changed items since `cursor`, one page at a time, each with the cursor to store."""
+    def pages(self, container: str, cursor: str | None, validator: str | None = None) -> Iterator[Page]:
+        """Changed items since `cursor`, one page at a time, each with the cursor to store.
+
+        `validator` is what the stream's last page stored beside its cursor (`Page.validator`),
+        for a conditional request; a connector whose API has none ignores it. When the source
+        answers "not modified", the stream is one empty page with the same cursor and validator.
+        """
 
     def sweep(self, container: str) -> Sweep:
         """Every native id that exists now in `container` (for delete detection)."""

@@ -133,13 +133,17 @@ class Page:
     """One page of a stream: what it held and the cursor to store once it is loaded.
 
     `cursor` is what the next run resumes from. It is committed in the same transaction as the
-    page's rows, so a crash between pages loses nothing and duplicates nothing.
+    page's rows, so a crash between pages loses nothing and duplicates nothing. `validator` is
+    stored beside it and handed back to the next run's `pages()`: what lets the source answer
+    "nothing changed" for free (GitHub: the ETag of the request that ended the listing). Only a
+    page that ends its listing may carry one; None is always safe (the next run asks in full).
     """
 
     items: list[WorkItem] = field(default_factory=list)
     raw: list[RawRecord] = field(default_factory=list)
     rejected: list[RejectedRecord] = field(default_factory=list)
     cursor: str | None = None
+    validator: str | None = None
 
 
 @dataclass

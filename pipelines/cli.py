@@ -35,7 +35,6 @@ from pipelines.steps import (
     run_mapping,
     run_report,
 )
-from pipelines.sync import SyncFailed, check_access, run_sync
 from warehouse.db import WarehouseError, open_warehouse
 from warehouse.publish import publish, published_path
 from warehouse.staging import StagingArea
@@ -116,11 +115,14 @@ def handles_errors(fn):
         except MappingRefused as exc:
             console.fail(str(exc))
             raise typer.Exit(5) from None
-        except SyncFailed as exc:
-            console.fail(
-                str(exc), "Pages loaded before the failure are kept; the next sync resumes from there."
-            )
-            raise typer.Exit(1) from None
+        except Exception as exc:
+            # pipelines.sync loads every connector's HTTP stack; only a sync can fail this way.
+            if "pipelines.sync" in sys.modules and isinstance(exc, sys.modules["pipelines.sync"].SyncFailed):
+                console.fail(
+                    str(exc), "Pages loaded before the failure are kept; the next sync resumes from there."
+                )
+                raise typer.Exit(1) from None
+            raise
 
     return wrapper
 
@@ -187,6 +189,8 @@ def sync(
     sandbox: SandboxOption = None,
 ) -> None:
     """Fetch what changed since the last sync and load it into the warehouse."""
+    from pipelines.sync import SyncFailed, check_access, run_sync
+
     config = load_settings(config_path)
     connectors = build_connectors(config, only=source, sandbox_url=sandbox)
     access = check_access(connectors)  # every source's credentials before the first write
@@ -216,15 +220,22 @@ def map_command(
     force: Annotated[
         bool, typer.Option(help="Apply even if it unaligns more than map.max_unalign_share of aligned effort")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Recompute every item, even when only some changed since the last map"),
+    ] = False,
 ) -> None:
-    """Link every work item to goals, from goals.yaml and rules.yaml."""
+    """Link every work item to goals, from goals.yaml and rules.yaml (only what changed since the
+    last map, when goals, rules and overrides are unchanged)."""
     config = load_settings(config_path)
     mapping = load_mapping_as_map_sees(config)
     with open_warehouse(config.warehouse_path, create=False) as con:
-        summary = run_mapping(con, config, mapping, force=force)
+        summary = run_mapping(con, config, mapping, force=force, full=full)
         published = publish(con, config.warehouse_path)
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
     console.out.print(f"mapped {summary.items} items ({methods}); {summary.aligned} aligned")
+    if summary.recomputed is not None:
+        console.out.print(f"incremental: recomputed {summary.recomputed} changed or affected items")
     console.out.print(f"published a read-only copy for readers: {console.shown(published)}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.logging import RichHandler
@@ -12,11 +13,13 @@ from rich.table import Table
 
 from connectors.http import install_log_redaction, redact
 from connectors.registry import SOURCES
-from pipelines.sync import StreamResult, SyncReport
 from reports.text import neutral
 from warehouse.explain import Explanation
 from warehouse.rules_check import CheckReport as RulesCheck
 from warehouse.rules_check import DiffReport as RulesDiff
+
+if TYPE_CHECKING:  # pipelines.sync loads every connector's HTTP stack: only `sync` needs it
+    from pipelines.sync import StreamResult, SyncReport
 
 # Never wrap: one error is one line, and piped output stays greppable. No emoji codes either:
 # a title saying ":warning:" is printed as written.
@@ -59,6 +62,12 @@ def progress(result: StreamResult) -> None:
     err.print(f"[dim]{shown(result.source_name)} {shown(result.progress_line())}[/]")
 
 
+def _skipped_result(*args) -> StreamResult:
+    from pipelines.sync import StreamResult
+
+    return StreamResult(*args)
+
+
 def sync_table(report: SyncReport) -> Table:
     table = Table(title="sync", title_justify="left", show_edge=False)
     for column in (
@@ -82,7 +91,7 @@ def sync_table(report: SyncReport) -> Table:
         )
     for s in [
         *report.streams,
-        *(StreamResult(k.connector.config.name, "*", "access", "skipped") for k in report.skipped),
+        *(_skipped_result(k.connector.config.name, "*", "access", "skipped") for k in report.skipped),
     ]:
         status = (
             "[green]ok[/]"

@@ -38,7 +38,7 @@ from pipelines.sync import (
     sweep_stream,
 )
 from warehouse import runs
-from warehouse.load import Batch, StreamKey, batch_of, get_cursor
+from warehouse.load import Batch, StreamKey, batch_of, get_cursor, get_validator
 from warehouse.staging import StagingArea
 
 
@@ -50,6 +50,7 @@ class FetchTask:
     container: str
     cursor: str | None
     run_id: str
+    validator: str | None = None  # for a conditional first request (an ETag), beside the cursor
 
 
 def plan_streams(
@@ -67,10 +68,11 @@ def plan_streams(
         record_discovery(con, connector, containers, run_id)
     tasks = []
     for container in containers:
-        cursor = get_cursor(con, StreamKey(connector.source, connector.instance, container))
+        key = StreamKey(connector.source, connector.instance, container)
+        cursor = get_cursor(con, key)
         result = StreamResult(connector.config.name, container, "items", cursor_before=cursor)
         start_recorded(con, connector, result, run_id)
-        tasks.append(FetchTask(connector.config.name, container, cursor, run_id))
+        tasks.append(FetchTask(connector.config.name, container, cursor, run_id, get_validator(con, key)))
     return tasks
 
 
@@ -89,7 +91,7 @@ def fetch_stream(
     stager = staging.writer(key, run_id=task.run_id)
     try:
         with stream_outcome(connector, result) as count:
-            for page in connector.pages(task.container, task.cursor):
+            for page in connector.pages(task.container, task.cursor, validator=task.validator):
                 batch = batch_of([page])
                 stager.stage(batch)
                 result.pages += 1

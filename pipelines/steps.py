@@ -20,14 +20,14 @@ from connectors.models import utcnow
 from mapping.goals import GoalTree, load_goals
 from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
-from mapping.yamlconf import ConfigError
+from mapping.yamlconf import ConfigError, load_yaml
 from pipelines.config import ThreadlineConfig
 from pipelines.registry import KINDS, build_connector
 from warehouse import settings
 from warehouse.db import connect
 from warehouse.history import write_snapshot
 from warehouse.imported_goals import read_imported_goals
-from warehouse.mapping import MappingSummary, apply_mapping, unalign_loss
+from warehouse.mapping import MappingSummary, UnalignLoss, apply_mapping
 from warehouse.transaction import transaction
 
 if TYPE_CHECKING:
@@ -120,11 +120,10 @@ class MappingRefused(RuntimeError):
     """The new mapping would unalign more of the aligned effort than `map.max_unalign_share`."""
 
 
-def unalign_guard(config: ThreadlineConfig) -> Callable[[duckdb.DuckDBPyConnection], None]:
+def unalign_guard(config: ThreadlineConfig) -> Callable[[UnalignLoss], None]:
     limit = config.map.max_unalign_share
 
-    def guard(con: duckdb.DuckDBPyConnection) -> None:
-        loss = unalign_loss(con, effort_defaults(config))
+    def guard(loss: UnalignLoss) -> None:
         if loss.unaligned_effort > 0 and loss.share > limit:
             raise MappingRefused(
                 f"map would unalign {loss.unaligned_effort:,.1f} of {loss.aligned_effort:,.1f} aligned effort "
@@ -142,9 +141,11 @@ def run_mapping(
     now: datetime | None = None,
     *,
     force: bool = False,
+    full: bool = False,
 ) -> MappingSummary:
-    """Map and snapshot. Unless `force`, refuses (MappingRefused, nothing written: neither the
-    mapping nor today's history snapshot) a run that would unalign too much aligned effort.
+    """Map (incrementally unless `full`: warehouse/incremental.py) and snapshot. Unless `force`,
+    refuses (MappingRefused, nothing written: neither the mapping nor today's history snapshot)
+    a run that would unalign too much aligned effort.
     The mapping commits together with the effort defaults and thresholds it used and today's
     history snapshot: a crash leaves all of them old or all new."""
     now = now or utcnow()
@@ -156,6 +157,8 @@ def run_mapping(
         now,
         mapping.overrides,
         guard=guard,
+        effort_defaults=effort_defaults(config),
+        full=full,
         with_writes=(
             lambda c: write_effort_defaults(c, config),  # after the guard: a refused run writes nothing
             lambda c: write_metric_settings(c, config),
@@ -164,15 +167,23 @@ def run_mapping(
     )
 
 
-def planned_notes(con: duckdb.DuckDBPyConnection, config: ThreadlineConfig) -> dict[str, str]:
+def planned_notes(config: ThreadlineConfig) -> dict[str, str]:
     """What each `unaligned:` rule says its work is ("maintenance work"), for the report's
-    investment balance. A rules file that no longer loads leaves the rule ids as labels."""
+    investment balance. Read from rules.yaml as written: labels need no goals, no validation of
+    every condition (that is `map`'s job). A file that does not parse leaves the rule ids as labels."""
     try:
-        rules = load_mapping_config(config, imported=read_imported_goals(con)).rules
+        data, _ = load_yaml(config.rules_path)
     except ConfigError as exc:
         log.warning("report: rule notes unavailable (%s); planned work is labelled by rule id", exc)
         return {}
-    return {rule.id: rule.unaligned for rule in rules.rules if rule.unaligned}
+    rules = data.get("rules") if isinstance(data, dict) else None
+    return {
+        rule["id"]: rule["unaligned"]
+        for rule in rules or []
+        if isinstance(rule, dict)
+        and isinstance(rule.get("id"), str)
+        and isinstance(rule.get("unaligned"), str)
+    }
 
 
 def run_report(
@@ -197,5 +208,5 @@ def run_report(
         generated_at=utcnow(),
         weeks=config.report.weeks,
         trend_weeks=config.report.trend_weeks,
-        planned_notes=planned_notes(con, config),
+        planned_notes=planned_notes(config),
     )

@@ -24,7 +24,7 @@ from connectors.registry import SOURCES
 from connectors.source import GoalSource
 from warehouse import runs
 from warehouse.imported_goals import replace_imported_goals
-from warehouse.load import StreamKey, get_cursor, load_page, mark_deleted
+from warehouse.load import StreamKey, get_cursor, get_validator, load_page, mark_deleted
 from warehouse.staging import StagingArea
 
 log = logging.getLogger(__name__)
@@ -268,7 +268,8 @@ def sync_stream(
     result = StreamResult(connector.config.name, container, "items", cursor_before=get_cursor(con, key))
     result.cursor_after = result.cursor_before
     with _recorded(con, connector, result, run_id) as count:
-        for page in connector.pages(container, result.cursor_before):
+        validator = get_validator(con, key)
+        for page in connector.pages(container, result.cursor_before, validator=validator):
             loaded = load_page(con, key, page, run_id=run_id, now=now())
             result.pages += 1
             result.items_seen += len(page.items) + loaded.rejected  # warnings are about kept items

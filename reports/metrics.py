@@ -19,6 +19,33 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> 
     return sql.rows(con, f"queries/{name}.sql", params, package="reports")
 
 
+# Temp tables several queries read (computed once per report, dropped after it).
+SHARED = {"completed": "report_completed", "unexplained": "report_unexplained"}
+
+
+def allocation_of(health: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Completed effort in the period per goal, rolled up the tree, against the target share:
+    marts.effort_allocation_between over the report's period, as goal_health.sql reads it (goal
+    health is funded by the same allocation), ordered by pillar, depth and effort."""
+    rows = [
+        {
+            "goal_id": h["goal_id"],
+            "title": h["title"],
+            "level": h["level"],
+            "parent_id": h["parent_id"],
+            "pillar_id": h["pillar_id"],
+            "depth": h["depth"],
+            "effort": h["aligned_effort"],
+            "share": h["share"],
+            "target_share": h["target_share"],
+        }
+        for h in health
+    ]
+    return sorted(
+        rows, key=lambda r: (r["pillar_id"] is None, r["pillar_id"] or "", r["depth"], -r["effort"])
+    )
+
+
 SOURCE_NAMES = {kind: source.title for kind, source in SOURCES.items()}
 
 
@@ -236,10 +263,28 @@ def collect(
         "limit": top,
         "per_goal": top_per_goal,
     }
+    for name in SHARED:
+        sql.run(con, f"queries/{name}.sql", params, package="reports")
+    try:
+        return _collect(con, organisation, period, generated_at, weeks, params, planned_notes)
+    finally:
+        for table in SHARED.values():
+            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def _collect(
+    con: duckdb.DuckDBPyConnection,
+    organisation: str,
+    period: Period,
+    generated_at: datetime,
+    weeks: list[date],
+    params: dict[str, Any],
+    planned_notes: dict[str, str] | None,
+) -> ReportData:
     settings = query(con, "settings", params)[0]
     current, previous, teams = _balances(query(con, "balance", params))
-    allocation = query(con, "allocation", params)
     health = query(con, "goal_health", params)
+    allocation = allocation_of(health)
     trends = reconstruct(health, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
     goals = _goal_rows(health, allocation, trends, query(con, "goal_top_items", params))
     return ReportData(

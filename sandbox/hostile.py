@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.service import vendor, vendors
+from sandbox.service import vendor, vendors, weak_etag
 
 
 @dataclass(frozen=True)
@@ -153,10 +153,12 @@ def patching_send(send, patches: list[Patch]):
             return
         start = held.pop("start")
         body = b"".join(chunks)
-        if start["status"] == 200:
-            body = Hostile.rewrite(body, patches)
+        served = Hostile.rewrite(body, patches) if start["status"] == 200 else body
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-        headers.append((b"content-length", str(len(body)).encode()))
+        headers.append((b"content-length", str(len(served)).encode()))
+        if served != body:  # an entity tag names the bytes served: a cache must not take one for the other
+            headers = [(k, weak_etag(served).encode() if k.lower() == b"etag" else v) for k, v in headers]
+        body = served
         await send({**start, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
 

@@ -3,7 +3,8 @@
 Real cursors go stale: Asana's offsets expire ("offset: Your pagination token has expired."),
 Jira's nextPageToken too (400, "...next page token is invalid or expired"), and people edit
 items between two pages of a sync. A `PageTurn` hits the next request that continues a listing
-(one carrying the service's cursor parameter: Jira `nextPageToken`, Asana `offset`): it can change
+(one carrying the service's cursor parameter: Jira `nextPageToken`, Asana `offset`, GitHub's
+keyset `since`): it can change
 the data first (`edit`, run under the sandbox lock) and answer the vendor's stale-cursor error
 instead of the page (`expire`). Kept apart from `faults`, which hit any request by path.
 """
@@ -19,7 +20,7 @@ from sandbox.faults import RuleBook
 
 @dataclass
 class PageTurn:
-    service: str  # "jira", "asana"
+    service: str  # "jira", "asana", "github" (edits only: GitHub's `since` never expires)
     expire: bool = False  # answer the service's expired-cursor error instead of the page
     edit: Callable[[], Any] | None = None  # change the data before answering
     path_contains: str = ""

@@ -6,6 +6,7 @@ this package (`vendors()`), so it names no vendor, and a new tool adds only its 
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import pkgutil
 from collections.abc import Callable
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
     from sandbox.server import Sandbox
 
 ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def weak_etag(body: bytes) -> str:
+    """A weak entity tag of the bytes served (GitHub's form, `W/"<hex>"`)."""
+    return 'W/"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+
 
 # A vendor's routes, data and error renderer, built for one sandbox.
 ServiceFactory = Callable[["Sandbox"], "ServiceApp"]

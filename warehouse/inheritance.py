@@ -28,18 +28,23 @@ def _round(con: duckdb.DuckDBPyConnection, *, skip_undecided: bool, cycle: bool)
     return decided
 
 
-def resolve_inheritance(con: duckdb.DuckDBPyConnection) -> int:
-    """Add inherited and unaligned rows to goal_rows for every item without its own; returns rounds run.
+def resolve_inheritance(con: duckdb.DuckDBPyConnection, *, scoped: bool = False) -> bool:
+    """Add inherited and unaligned rows to goal_rows for every item without its own; returns
+    whether a loop had to be broken (warehouse/incremental.py needs to know).
 
-    Expects goal_rows (own decisions) and mapping_links.
+    Expects goal_rows (own decisions) and mapping_links. `scoped` (an incremental map): upstream
+    items outside mapping_items are decided already; their stored rows are read.
     """
     sql.run(con, "queries/mapping/inherit_start.sql")
-    rounds = 0
+    if scoped:
+        sql.run(con, "queries/mapping/inherit_outside.sql")
+    sql.run(con, "queries/mapping/inherit_resolved.sql")
+    loop_broken = False
     while con.execute("SELECT count(*) FROM pending").fetchone()[0]:
-        rounds += 1
         if _round(con, skip_undecided=False, cycle=False):
             continue
+        loop_broken = True
         if _round(con, skip_undecided=True, cycle=False):
             continue
         _round(con, skip_undecided=True, cycle=True)
-    return rounds
+    return loop_broken

@@ -140,7 +140,7 @@ class LoadResult:
 @dataclass
 class Batch:
     """What one transaction loads: items, raw payloads and rejected records as Arrow tables
-    (WORK_ITEM_SCHEMA, RAW_SCHEMA, REJECTED_SCHEMA), and the cursor stored with them.
+    (WORK_ITEM_SCHEMA, RAW_SCHEMA, REJECTED_SCHEMA), and the cursor and validator stored with them.
 
     The seam between fetching and loading: a connector's pages become a batch (`batch_of`), a
     batch may be staged on disk and merged later by the one writer (`load_batch`). A batch may
@@ -151,15 +151,17 @@ class Batch:
     raw: pa.Table
     rejected: pa.Table
     cursor: str | None = None
+    validator: str | None = None  # connectors.models.Page.validator: stored beside the cursor
 
 
 def batch_of(pages: list[Page]) -> Batch:
-    """Pages of one stream, in order, as one batch whose cursor is the last page's."""
+    """Pages of one stream, in order, as one batch whose cursor and validator are the last page's."""
     return Batch(
         items_table([item for page in pages for item in page.items]),
         raw_table([record for page in pages for record in page.raw]),
         rejected_table([record for page in pages for record in page.rejected]),
         pages[-1].cursor if pages else None,
+        pages[-1].validator if pages else None,
     )
 
 
@@ -176,7 +178,13 @@ def load_batch(
 
     `also` writes more in the same transaction (the staging merge records the batch's id there).
     """
-    params = {**key.params(), "run_id": run_id, "synced_at": now, "cursor": batch.cursor}
+    params = {
+        **key.params(),
+        "run_id": run_id,
+        "synced_at": now,
+        "cursor": batch.cursor,
+        "validator": batch.validator,
+    }
     try:
         with transaction(con):
             con.register("batch_items_all", _numbered(batch.items))
@@ -209,11 +217,21 @@ def load_page(
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:
+    return _sync_state(con, key)[0]
+
+
+def get_validator(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:
+    """What the stream's last listing left for a conditional request (Page.validator), if anything."""
+    return _sync_state(con, key)[1]
+
+
+def _sync_state(con: duckdb.DuckDBPyConnection, key: StreamKey) -> tuple[str | None, str | None]:
     row = con.execute(
-        "SELECT cursor FROM meta.sync_state WHERE source = ? AND instance = ? AND container = ? AND stream = ?",
+        "SELECT cursor, validator FROM meta.sync_state "
+        "WHERE source = ? AND instance = ? AND container = ? AND stream = ?",
         [key.source, key.instance, key.container, key.stream],
     ).fetchone()
-    return row[0] if row else None
+    return (row[0], row[1]) if row else (None, None)
 
 
 def mark_deleted(

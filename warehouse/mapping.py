@@ -21,7 +21,7 @@ from mapping.goals import GoalTree
 from mapping.overrides import OverrideSet
 from mapping.patterns import pattern_hits_sql
 from mapping.rules import RuleSet
-from warehouse import sql
+from warehouse import incremental, sql
 from warehouse.inheritance import resolve_inheritance
 from warehouse.rule_engine import (
     create_temp_table,
@@ -90,7 +90,12 @@ TEMP_TABLES = (
     "mapping_changed_rows",
     "links_new_rows",
     "links_old_rows",
+    "mapping_named",
+    "mapping_changed",
+    "mapping_scope_ids",
+    "scope_frontier",
 )
+TEMP_VIEWS = ("mapping_result", "mapping_all_items", "stored_goal_rows", "stored_link_rows")
 
 
 def goals_table(tree: GoalTree) -> pa.Table:
@@ -102,6 +107,7 @@ def goals_table(tree: GoalTree) -> pa.Table:
 class MappingSummary:
     items: int
     by_method: dict[str, int]  # items per method (an item counts once)
+    recomputed: int | None = None  # an incremental map: the items it recomputed (None: all)
 
     @property
     def aligned(self) -> int:
@@ -115,6 +121,7 @@ class UnalignLoss:
     aligned_effort: float  # effort aligned now
     unaligned_effort: float  # of it, effort the new mapping leaves without a goal
     items: int  # items that would lose aligned weight
+    after_effort: float = 0.0  # effort aligned by the new mapping
 
     @property
     def share(self) -> float:
@@ -169,6 +176,7 @@ def link_mentions(con: duckdb.DuckDBPyConnection) -> None:
         if source.key_pattern and mentioning:
             params = {"mentioning": mentioning, "target": kind, "pattern": source.key_pattern}
             sql.run(con, "queries/mapping/links.sql", params)
+    sql.run(con, "queries/mapping/links_resolve.sql")
 
 
 def compute_mapping(
@@ -178,13 +186,20 @@ def compute_mapping(
     overrides: OverrideSet | None = None,
     *,
     all_matches: bool = False,
-) -> None:
+    scoped: bool = False,
+) -> bool:
     """Map every live item into temp tables: goal_rows (read as the view mapping_result, in the
-    shape of core.work_item_goals), mapping_links, and, with all_matches, rule_matches."""
+    shape of core.work_item_goals), mapping_links, and, with all_matches, rule_matches. Returns
+    whether inheritance had to break a loop.
+
+    `scoped` (an incremental map): only the items of mapping_scope_ids (warehouse/incremental.py);
+    the items they inherit from outside it keep their stored rows."""
     # Row order means nothing here; letting DuckDB fill temp tables in any order runs ~10% faster.
     con.execute("SET preserve_insertion_order = false")
     create_temp_table(con, "mapping_goals", goals_table(goals))
     sql.run(con, "queries/mapping/items.sql")
+    if scoped:
+        sql.run(con, "queries/mapping/scope_items.sql")
     compiled = compile_rules(rules)
     stage_rules(con, compiled)
     stage_custom_values(con, list(rules.explicit.custom_fields))
@@ -200,17 +215,23 @@ def compute_mapping(
     _stage_overrides(con, overrides or OverrideSet())
     evaluate_rules(con, compiled, all_matches=all_matches)
     sql.run(con, "queries/mapping/own_rows.sql")
-    resolve_inheritance(con)
+    loop_broken = resolve_inheritance(con, scoped=scoped)
     sql.run(con, "queries/mapping/result.sql")
+    return loop_broken
 
 
 def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Free the intermediate tables (a million items leave a few hundred MB of them)."""
     con.execute("RESET preserve_insertion_order")
+    for name in TEMP_VIEWS:
+        con.execute(f"DROP VIEW IF EXISTS temp.{name}")
     for name in TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    con.execute("DROP VIEW IF EXISTS temp.mapping_result")
-    con.execute("DROP VIEW IF EXISTS temp.mapping_items")
+    kind = con.execute(  # mapping_items: a view, or a table in an incremental map
+        "SELECT table_type FROM information_schema.tables WHERE table_catalog = 'temp' AND table_name = 'mapping_items'"
+    ).fetchall()
+    if kind:
+        con.execute(f"DROP {'VIEW' if kind[0][0] == 'VIEW' else 'TABLE'} temp.mapping_items")
     con.execute("DROP MACRO IF EXISTS temp.goal_row_fingerprint")
 
 
@@ -220,14 +241,21 @@ def apply_mapping(
     rules: RuleSet,
     now: datetime,
     overrides: OverrideSet | None = None,
-    guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    guard: Callable[[UnalignLoss], None] | None = None,
     *,
+    effort_defaults: dict[str, tuple[float, float | None]] | None = None,
     with_writes: Sequence[Callable[[duckdb.DuckDBPyConnection], None]] = (),
+    full: bool = False,
 ) -> MappingSummary:
-    """Map every live item and write the result; only the writes share one transaction.
+    """Map the live items and write the result; only the writes share one transaction.
 
-    `guard`, when given, is called once the new mapping is computed (temp tables; see
-    `unalign_loss`) and before anything is written; it may raise to keep the stored mapping.
+    Incremental unless `full`: when goals, rules, overrides and the mapping code are those of
+    the stored mapping (meta.mapping_state), only the items changed since and what depends on
+    them are recomputed (warehouse/incremental.py); the result is the same as a full map's.
+
+    `guard`, when given, is called with what the new mapping would unalign (`UnalignLoss`,
+    counted with `effort_defaults`) before anything is written; it may raise to keep the stored
+    mapping.
 
     The computation fills temp tables outside the transaction (DuckDB builds large temp tables
     markedly slower inside one); the goals, links and goal rows are then replaced together, so
@@ -236,13 +264,37 @@ def apply_mapping(
     effort defaults it was computed with, the history snapshot taken from it).
     """
     try:
-        compute_mapping(con, goals, rules, overrides)
-        summary = summarize(con)
+        # the effort defaults too: the guard's aligned effort, kept in the state, is counted with them
+        config_print = incremental.fingerprint(goals, rules, overrides, effort_defaults)
+        state = None if full else incremental.read_state(con)
+        scope = None
+        if incremental.can_continue(con, state, config_print):
+            scope = incremental.find_scope(con, state.watermark)
+        scoped = scope is not None
+        if not scoped:
+            sql.run(con, "queries/mapping/scope_none.sql")
+        loop_broken = compute_mapping(con, goals, rules, overrides, scoped=scoped)
+        if scoped:  # the live items of the scope (its deleted ones only lose their rows)
+            scope = con.execute("SELECT count(*) FROM mapping_items").fetchone()[0]
+        sql.run(con, "queries/mapping/stored_scope.sql" if scoped else "queries/mapping/stored_all.sql")
+        aligned_after = None
         if guard is not None:
-            guard(con)
+            loss = _loss(con, effort_defaults or {}, state if scoped else None)
+            guard(loss)
+            aligned_after = loss.after_effort
+        summary = None if scoped else summarize(con)
         with transaction(con):
-            write_goals(con, goals, now)
-            persist(con, now)
+            if not scoped:  # an incremental map runs only when the goals are those stored
+                write_goals(con, goals, now)
+            persist(con, now, scoped=scoped)
+            incremental.write_state(
+                con,
+                incremental.MappingState(config_print, None, loop_broken, aligned_after),
+                now,
+                full_map=not scoped,
+            )
+            if scoped:
+                summary = summarize_stored(con, recomputed=scope)
             for write in with_writes:
                 write(con)
     finally:
@@ -250,13 +302,47 @@ def apply_mapping(
     return summary
 
 
-def persist(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
-    """Write mapping_links and goal_rows as differences (or plainly, into empty tables)."""
-    linked = con.execute(
-        "SELECT EXISTS (SELECT 1 FROM core.work_item_links WHERE link_type = 'mentions')"
-    ).fetchall()[0][0]
+def _loss(
+    con: duckdb.DuckDBPyConnection,
+    effort_defaults: dict[str, tuple[float, float | None]],
+    state: incremental.MappingState | None,
+) -> UnalignLoss:
+    """What the computed mapping would unalign. A scoped (incremental) map compares its scope;
+    the aligned effort of all the rest is the stored mapping's, known from the last one."""
+    if state is None and not con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchone()[0]:
+        # A first mapping unaligns nothing; only its aligned effort is kept (for the next guard).
+        params = effort_params(effort_defaults)
+        return UnalignLoss(
+            0.0, 0.0, 0, sql.run(con, "queries/mapping/aligned_after.sql", params).fetchone()[0]
+        )
+    loss = unalign_loss(con, effort_defaults)
+    if state is None:
+        return loss
+    total = state.aligned_effort
+    if total is None:
+        total = sql.run(con, "queries/mapping/aligned_effort.sql", effort_params(effort_defaults)).fetchone()[
+            0
+        ]
+    # aligned_effort: all of the stored mapping's; after_effort: what it becomes (the scope's
+    # aligned effort replaced by the recomputed one).
+    return UnalignLoss(
+        total, loss.unaligned_effort, loss.items, total - loss.aligned_effort + loss.after_effort
+    )
+
+
+def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = False) -> None:
+    """Write mapping_links and goal_rows as differences (or plainly, into empty tables); with
+    `scoped`, only the rows of the scope's items are compared and replaced."""
+    linked = (
+        scoped
+        or con.execute(
+            "SELECT EXISTS (SELECT 1 FROM core.work_item_links WHERE link_type = 'mentions')"
+        ).fetchall()[0][0]
+    )
     sql.run(con, "queries/mapping/persist_links.sql" if linked else "queries/mapping/persist_links_fresh.sql")
-    mapped = con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchall()[0][0]
+    sql.run(con, "queries/mapping/persist_mentions.sql", {"scoped": scoped})
+    sql.run(con, "queries/mapping/persist_upstream.sql", {"scoped": scoped})
+    mapped = scoped or con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchall()[0][0]
     sql.run(con, "queries/mapping/fingerprint.sql")
     if not mapped:
         sql.run(con, "queries/mapping/persist_goals_fresh.sql", {"mapped_at": now})
@@ -275,3 +361,12 @@ def summarize(con: duckdb.DuckDBPyConnection) -> MappingSummary:
     ).fetchall()
     by_method = dict(rows)
     return MappingSummary(sum(by_method.values()), by_method)
+
+
+def summarize_stored(con: duckdb.DuckDBPyConnection, *, recomputed: int) -> MappingSummary:
+    """Items per method of the whole stored mapping, after an incremental map wrote its part."""
+    rows = con.execute(
+        "SELECT method, CAST(round(sum(weight)) AS BIGINT) FROM core.work_item_goals GROUP BY method"
+    ).fetchall()
+    by_method = dict(rows)
+    return MappingSummary(sum(by_method.values()), by_method, recomputed)

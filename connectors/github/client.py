@@ -6,6 +6,9 @@ while we page moves to the end of the order and is read again, and nothing shift
 way it can when following `page=N` links. `since` is inclusive, so the boundary item repeats;
 the loader skips rows whose (id, updated_at) it already holds.
 
+The first request of a run is conditional (conditional.py): a repository with nothing new costs
+one request answered 304, which GitHub does not count against the quota.
+
 The cursor never passes the server's time (its `Date` header) minus an overlap: see clock.py.
 Listings are fetched through PyGithub's requester as text and decoded here, for the `Date` header
 and so that one record nested 100k levels deep costs only itself (connectors.payloads.loads).
@@ -17,8 +20,9 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from typing import TypeVar
 
 import requests
@@ -37,6 +41,7 @@ from connectors.base import (
 from connectors.github import settings
 from connectors.github.branches import PullBranches
 from connectors.github.clock import cursor_limit, future_warnings, server_time
+from connectors.github.conditional import ListingValidator
 from connectors.github.config import GitHubOrgConfig, GitHubSourceConfig
 from connectors.github.discovery import org_listing
 from connectors.github.discovery import scope as discovered_scope
@@ -48,6 +53,26 @@ from connectors.payloads import field, watermark_time
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+@dataclass
+class Listing:
+    """One answer of a list endpoint: its payloads, the server's time (its Date header) and ETag."""
+
+    payloads: list
+    server_now: datetime | None
+    etag: str | None = None
+    not_modified: bool = False  # 304 to If-None-Match: nothing changed (payloads empty)
+
+
+@dataclass
+class IssuePage:
+    """One page of the issues listing; the last one carries the validator of its own request."""
+
+    payloads: list
+    server_now: datetime | None
+    validator: ListingValidator | None = None
+    not_modified: bool = False
 
 
 def adapt(exc: BaseException) -> Failure | None:
@@ -234,58 +259,117 @@ class GitHubConnector(ConnectorBase):
         return self._call(fetch, what, container)
 
     def _list(
-        self, path: str, params: dict[str, object], what: str, container: str
-    ) -> tuple[list, datetime | None]:
-        """One page of a list endpoint: the raw payloads and the server's time (its Date header)."""
+        self,
+        path: str,
+        params: dict[str, object],
+        what: str,
+        container: str,
+        *,
+        if_none_match: str | None = None,
+    ) -> Listing:
+        """One page of a list endpoint; with `if_none_match`, a conditional request (304: no body)."""
         requester = self.gh.requester
+        headers = {"If-None-Match": if_none_match} if if_none_match else None
 
-        def fetch() -> tuple[object, dict]:
-            status, headers, body = requester.requestJson("GET", path, parameters=params)
+        def fetch() -> tuple[int, object, dict]:
+            # requestJson returns a 304 as it comes (PyGithub raises only in its *AndCheck calls).
+            status, answer_headers, body = requester.requestJson(
+                "GET", path, parameters=params, headers=dict(headers) if headers else None
+            )
             data = _decoded(body)
             if status >= 400:
                 raise requester.createException(
-                    status, headers, data if isinstance(data, dict) else {"data": data}
+                    status, answer_headers, data if isinstance(data, dict) else {"data": data}
                 )
-            return data, headers
+            return status, data, answer_headers
 
-        data, headers = self._call(fetch, what, container)
+        status, data, answer_headers = self._call(fetch, what, container)
+        if status == 304 and if_none_match:
+            return Listing([], server_time(answer_headers), if_none_match, not_modified=True)
         if not isinstance(data, list):
             raise SourceError(
                 self.config.name, container, f"{what}: GitHub answered {type(data).__name__}, not a list"
             )
-        return data, server_time(headers)
+        return Listing(data, server_time(answer_headers), answer_headers.get("etag"))
 
-    def _issue_pages(self, repo_name: str, since: datetime | None) -> Iterator[tuple[list, datetime | None]]:
-        """Raw issue payloads and the server's time, one request per page, keyset-paged on updated_at."""
+    def _issue_pages(
+        self, repo_name: str, since: datetime | None, validator: ListingValidator | None = None
+    ) -> Iterator[IssuePage]:
+        """Raw issue payloads and the server's time, one request per page, keyset-paged on updated_at.
+
+        With `validator` the first request starts at its `since` and is conditional: a 304 is
+        one page with nothing in it. The page that ends the listing carries the validator of
+        its own request when the next run may repeat it (asked without `page=N`).
+        """
         page_index = 0
+        if validator is not None:
+            since = validator.since
         while True:
             params: dict[str, object] = {**settings.ISSUE_LIST, "per_page": self.config.per_page}
             if since is not None:
                 params["since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             if page_index:
                 params["page"] = page_index + 1
-            payloads_, server_now = self._list(
-                f"/repos/{repo_name}/issues", params, f"github {repo_name} issues", repo_name
+            listing = self._list(
+                f"/repos/{repo_name}/issues",
+                params,
+                f"github {repo_name} issues",
+                repo_name,
+                if_none_match=validator.etag if validator is not None else None,
             )
-            yield payloads_, server_now
-            if len(payloads_) < self.config.per_page:
+            validator = None  # only the first request repeats the last run's
+            if listing.not_modified:
+                yield IssuePage([], listing.server_now, not_modified=True)
                 return
+            payloads_ = listing.payloads
+            if len(payloads_) < self.config.per_page:
+                ended = ListingValidator(since, listing.etag) if listing.etag and not page_index else None
+                yield IssuePage(payloads_, listing.server_now, ended)
+                return
+            yield IssuePage(payloads_, listing.server_now)
             newest = max((t for p in payloads_ if (t := _updated_of(p))), default=None)
             if newest is None or (since is not None and newest <= since):
                 page_index += 1  # a whole page shares one timestamp: step through it by page
             else:
                 since, page_index = newest, 0
 
-    def _branch_finder(self, repo_name: str) -> PullBranches:
+    def _branch_finder(self, repo_name: str, *, full_read: bool) -> PullBranches | None:
+        """Where pull requests' head branches come from this stream (None: not read; see config)."""
+        if full_read and self.config.pull_branches == "changed":
+            return None
+        listing = settings.PULL_LIST_OLDEST_FIRST if full_read else settings.PULL_LIST
+        what = f"github {repo_name} pulls"
+
         def fetch(index: int) -> list[dict]:
-            params: dict[str, object] = {**settings.PULL_LIST, "per_page": self.config.per_page}
+            params: dict[str, object] = {**listing, "per_page": self.config.per_page}
             if index:
                 params["page"] = index + 1
-            return self._list(f"/repos/{repo_name}/pulls", params, f"github {repo_name} pulls", repo_name)[0]
+            return self._list(f"/repos/{repo_name}/pulls", params, what, repo_name).payloads
 
-        return PullBranches(fetch, self.config.per_page)
+        def fetch_one(number: int) -> dict | None:
+            return self._pull(repo_name, number)
 
-    def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
+        return PullBranches(fetch, self.config.per_page, newest_first=not full_read, fetch_one=fetch_one)
+
+    def _pull(self, repo_name: str, number: int) -> dict | None:
+        """One pull request (GET /repos/{repo}/pulls/{n}); None when GitHub has none by that number."""
+        requester = self.gh.requester
+
+        def fetch() -> object:
+            status, headers, body = requester.requestJson("GET", f"/repos/{repo_name}/pulls/{number}")
+            data = _decoded(body)
+            if status == 404:
+                return None
+            if status >= 400:
+                raise requester.createException(
+                    status, headers, data if isinstance(data, dict) else {"data": data}
+                )
+            return data
+
+        found = self._call(fetch, f"github {repo_name} pull {number}", repo_name)
+        return found if isinstance(found, dict) else None
+
+    def pages(self, container: str, cursor: str | None, validator: str | None = None) -> Iterator[Page]:
         since = watermark_time(cursor)
         if since is not None and since > utcnow():
             # Stored by a version without the clock bound: edits since it was poisoned are
@@ -296,10 +380,18 @@ class GitHubConnector(ConnectorBase):
                 container,
                 cursor,
             )
-            since = None
-        team = self.team_of(container)
-        branches = self._branch_finder(container)
-        for payloads_, server_now in self._issue_pages(container, since):
+            since, validator = None, None
+        stored = ListingValidator.loads(validator)
+        repeat = stored if stored is not None and stored.resumes(since) else None
+        # Asked only once something is to be read: a topic-derived team costs a request, which
+        # a repository answering 304 must not spend.
+        team_of = cache(partial(self.team_of, container))
+        branches = self._branch_finder(container, full_read=since is None)
+        for listing in self._issue_pages(container, since, repeat):
+            if listing.not_modified:
+                yield Page(cursor=cursor, validator=validator)  # nothing changed: nothing to write
+                return
+            payloads_, server_now = listing.payloads, listing.server_now
             local_now = utcnow()
             builder = PageBuilder(
                 container,
@@ -310,7 +402,7 @@ class GitHubConnector(ConnectorBase):
                 shapes=ISSUE_SHAPES,
             )
             # Branches only for pull requests that changed: the boundary item repeated by an
-            # inclusive `since` costs no extra request.
+            # inclusive `since`, and items re-read after a repeated request, cost no request.
             changed_prs = {
                 p["number"]: t
                 for p in payloads_
@@ -320,17 +412,21 @@ class GitHubConnector(ConnectorBase):
                 and (t := watermark_time(p.get("updated_at")))
                 and (since is None or t > since)
             }
-            branch_of = branches.lookup(changed_prs) if changed_prs else {}
-            normalise = self._normaliser(container, team, branch_of)
+            branch_of = branches.lookup(changed_prs) if changed_prs and branches else {}
+            normalise = self._normaliser(container, team_of(), branch_of)
             warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
             for payload in payloads_:
                 builder.see(payload)
                 builder.take(payload, normalise, warnings)
             page = builder.page
+            stored_cursor = since
             if builder.newest is not None:
                 bounded = min(builder.newest, cursor_limit(server_now, local_now))
                 page.cursor = bounded.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                stored_cursor = watermark_time(page.cursor)
                 since = builder.newest  # the next page of this run still follows the listing's order
+            if listing.validator is not None and listing.validator.resumes(stored_cursor):
+                page.validator = listing.validator.dumps()
             yield page
 
     def _normaliser(
@@ -350,8 +446,10 @@ class GitHubConnector(ConnectorBase):
 
     def sweep(self, container: str) -> Sweep:
         ids: set[str] = set()
-        for payloads_, _ in self._issue_pages(container, None):
-            ids.update(_native_id_of(p, container) for p in payloads_)
+        # Not conditional: a sweep runs daily, and a listing unchanged since yesterday's sweep
+        # would need every page's tag kept; its pages are a small share of a day's requests.
+        for listing in self._issue_pages(container, None):
+            ids.update(_native_id_of(p, container) for p in listing.payloads)
         return Sweep(container, ids)
 
 

@@ -98,6 +98,15 @@ class GitHubSourceConfig(SourceConfig):
         ge=0,
         description="requests of the hourly quota left to the token's other users: below it, wait for the reset",
     )
+    pull_branches: Literal["all", "changed"] = Field(
+        default="all",
+        description=(
+            "head branches of pull requests, for linking (`pay-12-fix` names PAY-12): `all` reads "
+            "them on a repository's first read too (one pulls request per 100 pull requests, in "
+            "step with the issues), `changed` only for pull requests that changed since the last "
+            "sync (a first read then links pull requests by title and body only)"
+        ),
+    )
     estimate_label_prefix: str | None = Field(
         default=None, description="labels like 'points:3' give the estimate (prefix 'points:')"
     )

@@ -18,7 +18,10 @@ MAX_CONCURRENT_REQUESTS = 100
 ISSUE_LIST = {"state": "all", "sort": "updated", "direction": "asc"}
 # Organisation discovery: by name, so pages stay put while repositories are created mid-listing.
 ORG_REPO_LIST = {"sort": "full_name", "direction": "asc"}
-PULL_LIST = {"state": "all", "sort": "updated", "direction": "desc"}  # newest first, for branches
+# Branch names for the linker (connectors/github/branches.py): newest first on an incremental
+# sync (the changed pull requests are the newest), oldest first in step with a full read.
+PULL_LIST = {"state": "all", "sort": "updated", "direction": "desc"}
+PULL_LIST_OLDEST_FIRST = {"state": "all", "sort": "updated", "direction": "asc"}
 
 # GitHub issue types (where an organisation uses them) -> WorkItem.item_type.
 ISSUE_TYPE_MAP = {"bug": "bug", "task": "task", "feature": "story", "epic": "epic"}

@@ -270,7 +270,8 @@ class JiraConnector(ConnectorBase):
             failure = Failure(429, {}, str(exc))
             raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
 
-    def pages(self, container: str, cursor: str | None) -> Iterator[Page]:
+    def pages(self, container: str, cursor: str | None, validator: str | None = None) -> Iterator[Page]:
+        # `validator` unused: Jira's issue search answers no conditional request.
         site = self.site()
         since = parse_time(cursor, "cursor") if cursor else None
         lower = since - timedelta(minutes=self.config.overlap_minutes) if since else None

@@ -156,7 +156,8 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
         deps=upstream,
         required_resource_keys={"threadline", "duckdb"},
         description="Every work item linked to goals (core.work_item_goals), with method and evidence; then a "
-        "read-only copy of the warehouse is published for readers. Runs when any source partition synced.",
+        "read-only copy of the warehouse is published for readers. Runs when any source partition synced; "
+        "incremental (only changed items and what depends on them) while goals, rules and overrides are unchanged.",
         kinds={"duckdb"},
         owners=owners,
         automation_condition=MAPPING_CONDITION,
@@ -173,6 +174,9 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
             metadata={
                 "items": summary.items,
                 "aligned": summary.aligned,
+                # None: a full map (config changed, or nothing to build on)
+                "recomputed": summary.recomputed if summary.recomputed is not None else summary.items,
+                "incremental": summary.recomputed is not None,
                 "published_copy": str(published.resolve()),
                 **{f"method_{k}": v for k, v in summary.by_method.items()},
             }

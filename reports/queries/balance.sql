@@ -1,3 +1,4 @@
+-- Reads report_completed (completed.sql): marts.item_effort of the completed work the report covers.
 -- Investment balance: completed effort of this period and of the one before it (equal length),
 -- per team and per kind of work, the base of the headline, the period comparison and the
 -- balance section. Kinds: goal (linked to a goal active when it was completed), inactive_goal
@@ -17,6 +18,6 @@ SELECT
     CASE WHEN goal_id IS NULL AND reason NOT IN ('ignored_by_rule', 'override_unaligned') THEN reason END AS reason,
     count(DISTINCT item_id) AS items,
     sum(linked_effort) AS effort
-FROM marts.item_effort
+FROM report_completed
 WHERE is_completed AND completed_at >= $previous_start AND completed_at < $end
 GROUP BY ALL;

@@ -1,8 +1,9 @@
+-- Reads report_completed (completed.sql): marts.item_effort of the completed work the report covers.
 -- What effort means per source in this period: the configured unit and conversion
 -- (meta.effort_defaults), and how many completed items carried an estimate.
 WITH done AS (
     SELECT source, item_id, any_value(has_estimate) AS has_estimate, sum(linked_effort) AS effort
-    FROM marts.item_effort
+    FROM report_completed
     WHERE is_completed AND completed_at >= $start AND completed_at < $end
     GROUP BY source, item_id
 )

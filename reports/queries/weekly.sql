@@ -1,3 +1,4 @@
+-- Reads report_completed (completed.sql): marts.item_effort of the completed work the report covers.
 -- Completed effort per week of completion and kind of work (see balance.sql), over the trend
 -- weeks: today's items under today's mapping, so a new install has a trend on day one.
 SELECT
@@ -9,7 +10,7 @@ SELECT
         ELSE 'unexplained'
     END AS kind,
     sum(linked_effort) AS effort
-FROM marts.item_effort
+FROM report_completed
 WHERE is_completed AND completed_at >= $trend_start AND completed_at < $end
 GROUP BY ALL
 ORDER BY week, kind;

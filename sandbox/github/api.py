@@ -3,7 +3,8 @@
 Reproduced: Link-header pagination that repeats every query parameter, `since` (inclusive),
 sort/direction, pull requests inside the issues list, sub-issues (`parent_issue_url`,
 `sub_issues_summary`, the sub_issues and parent endpoints), rate-limit headers on every response,
-ETag on every 200 and a free 304 to a matching If-None-Match, the primary rate limit as 403,
+ETag on every 200 and a free 304 to a matching If-None-Match (with the validator, cache and
+rate-limit headers GitHub sends on it, no body), the primary rate limit as 403,
 GitHub's own error bodies (also on every path it does not serve), and the 2026-03-10 shape
 (no singular `assignee`, no `rate`) when a request asks for that version.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import json
 from datetime import UTC, datetime
 from importlib import resources
@@ -27,7 +27,7 @@ from sandbox.github import orgs
 from sandbox.github.data import GhIssue, GhMilestone, GhRepo, GitHubData
 from sandbox.github.index import GitHubIndex
 from sandbox.quota import Quotas
-from sandbox.service import ServiceApp
+from sandbox.service import ServiceApp, weak_etag
 
 if TYPE_CHECKING:
     from sandbox.server import Sandbox
@@ -37,6 +37,13 @@ DEFAULT_RETRY_AFTER = 1  # seconds, on an injected 429 that names none
 DEFAULT_API_VERSION = "2022-11-28"  # what GitHub serves without an X-GitHub-Api-Version header
 RATE_LIMIT = 5000
 LABEL_COLOURS = {"bug": "d73a4a", "enhancement": "a2eeef"}
+# What api.github.com sends beside the ETag on a 200 and again on its 304 (a 304 repeats the
+# headers a cache needs: ETag, Cache-Control, Vary; RFC 9110 15.4.5), and the rate-limit headers,
+# which on a 304 show the count unchanged.
+CACHE_HEADERS = {
+    "cache-control": "private, max-age=60, s-maxage=60",
+    "vary": "Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding, Accept, X-Requested-With",
+}
 ERROR_MESSAGES = {
     401: "Bad credentials",
     403: "API rate limit exceeded for user ID 1.",
@@ -228,12 +235,15 @@ class GitHubApi:
     def reply(self, request: Request, body: Any, headers: dict[str, str] | None = None) -> Response:
         """200 with an ETag; 304 (not counted against the quota, as GitHub documents) when the
         request's If-None-Match names it."""
-        response = JSONResponse(body, headers={**self.rate_headers(request), **(headers or {})})
-        etag = 'W/"' + hashlib.sha256(response.body).hexdigest()[:40] + '"'
-        wanted = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
-        if etag in wanted or etag.removeprefix("W/") in wanted:
+        response = JSONResponse(
+            body, headers={**self.rate_headers(request), **CACHE_HEADERS, **(headers or {})}
+        )
+        etag = weak_etag(response.body)
+        if etag_matches(request.headers.get("if-none-match", ""), etag):
             self.quotas.of(self.token_of(request)).refund()  # guard() counted it; a 304 is free
-            return Response(status_code=304, headers={**self.rate_headers(request), "etag": etag})
+            return Response(
+                status_code=304, headers={**self.rate_headers(request), **CACHE_HEADERS, "etag": etag}
+            )
         response.headers["etag"] = etag
         return response
 
@@ -367,6 +377,18 @@ class GitHubApi:
             body = [self.pull(base, repo, i) for i in chunk]
         return self.reply(request, body, link_headers(request, page, last_page))
 
+    async def get_pull(self, request: Request) -> Response:
+        """GET /repos/{owner}/{repo}/pulls/{n}: one pull request; 404 for an issue's number."""
+        if denied := self.guard(request):
+            return denied
+        with self.sandbox.lock:
+            found = self._issue_of(request)
+            if found is None or not found[1].is_pr:
+                return error_response(404, self.rate_headers(request))
+            repo, item = found
+            body = self.pull(self.base(request), repo, item)
+        return self.reply(request, body)
+
     async def list_milestones(self, request: Request) -> Response:
         if denied := self.guard(request):
             return denied
@@ -442,6 +464,12 @@ class GitHubApi:
         return self.reply(request, self.for_version(request, body))
 
 
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 13.1.2: `*`, or any listed tag equal under weak comparison (`W/` ignored)."""
+    wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",") if tag.strip()}
+    return "*" in wanted or etag.removeprefix("W/") in wanted
+
+
 def sub_issues_summary(children: list[GhIssue]) -> dict[str, int]:
     done = sum(1 for c in children if c.state == "closed" and c.state_reason == "completed")
     return {
@@ -501,8 +529,15 @@ def service(sandbox: Sandbox) -> ServiceApp:
         Route("/repos/{owner}/{repo}/issues/{number:int}/parent", api.get_parent),
         Route("/repos/{owner}/{repo}/milestones", api.list_milestones),
         Route("/repos/{owner}/{repo}/pulls", api.list_pulls),
+        Route("/repos/{owner}/{repo}/pulls/{number:int}", api.get_pull),
         Route("/orgs/{org}/repos", api.list_org_repos),
     ]
     return ServiceApp(
-        api.data, routes, lambda status, headers: error_response(status, api.rate_headers() | headers), api
+        api.data,
+        routes,
+        lambda status, headers: error_response(status, api.rate_headers() | headers),
+        api,
+        # A keyset listing continues with a later `since`: tests edit items between two pages
+        # of a sync there (sandbox.on_next_page). GitHub has no cursor that expires.
+        cursor_param="since",
     )

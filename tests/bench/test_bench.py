@@ -41,13 +41,16 @@ def test_sync_comparison_counts_rows_requests_and_quota(tmp_path):
     assert [(r.competitor, r.rows) for r in runs] == [(sync.THREADLINE.name, ITEMS), (sync.BARE.name, ITEMS)]
     threadline, bare = runs
     assert bare.requests == least_pages
-    assert threadline.requests > least_pages  # it also lists pull requests for branch names
+    # Every repository fits one page; Threadline (pull_branches: changed) adds only its access
+    # check, GET /rate_limit, which is free.
+    assert threadline.minimum == bare.minimum == least_pages
+    assert threadline.requests == least_pages + 1
     assert all(r.run.peak_rss_mb > 20 and r.items_per_second > 0 for r in runs)
-    # Nothing changed: Threadline asks each repository at least once; its access check (/rate_limit)
-    # is free, so the quota spent is below the requests made.
-    assert no_change.requests > len(repos) and 0 <= no_change.quota_spent < no_change.requests
+    # Nothing changed: one conditional request per repository (304, free) and the access check.
+    assert (no_change.requests, no_change.quota_spent) == (len(repos) + 1, 0)
     report = sync.table(runs, [no_change])
-    assert "| 1.00x |" in report and f"{no_change.quota_spent} GitHub quota spent" in report
+    assert "| 1.00x |" in report and f"| {least_pages} | {least_pages / least_pages:.3f}x |" in report
+    assert f"| {ITEMS:,} items | {len(repos)} | {len(repos) + 1} | 0 |" in report
 
 
 def test_load_comparison_loads_every_item_once(tmp_path):

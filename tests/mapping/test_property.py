@@ -212,6 +212,10 @@ class _Warehouse:
             "core.work_item_links",
             "raw.github_issues",
             "meta.sync_state",
+            "meta.mapping_state",
+            "meta.mapping_mentions",
+            "meta.mapping_upstream",
+            "meta.mapping_watermark_rows",
         ):
             self.con.execute(f"DELETE FROM {table}")
         return self.con

@@ -90,10 +90,32 @@ def test_github_etag_and_a_304_that_costs_no_quota(sandbox):
     first = httpx.get(url, params={"state": "all"}, headers=GITHUB_AUTH)
     etag = first.headers["etag"]
     used = int(first.headers["x-ratelimit-used"])
+    assert etag.startswith('W/"') and first.headers["cache-control"].startswith("private")
     again = httpx.get(url, params={"state": "all"}, headers={**GITHUB_AUTH, "If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
     assert int(again.headers["x-ratelimit-used"]) == used  # not counted
+    # As GitHub's 304: the cache headers again, the rate limit unchanged, the server's Date.
+    assert again.headers["cache-control"] == first.headers["cache-control"]
+    assert "Authorization" in again.headers["vary"] and again.headers["date"]
+    assert again.headers["x-ratelimit-remaining"] == first.headers["x-ratelimit-remaining"]
+    # Weak comparison (RFC 9110 13.1.2): the strong form of the tag matches too, and so does `*`.
+    for tag in (etag.removeprefix("W/"), f'"nope", {etag}', "*"):
+        answer = httpx.get(url, params={"state": "all"}, headers={**GITHUB_AUTH, "If-None-Match": tag})
+        assert answer.status_code == 304, tag
+    other = httpx.get(url, params={"state": "open"}, headers={**GITHUB_AUTH, "If-None-Match": etag})
+    assert other.status_code == 200  # another listing, another tag
+    used = int(other.headers["x-ratelimit-used"])
     sandbox.advance(hours=24)  # the listing changes: the old tag no longer matches
     changed = httpx.get(url, params={"state": "all"}, headers={**GITHUB_AUTH, "If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
     assert int(changed.headers["x-ratelimit-used"]) == used + 1
+
+
+def test_github_single_pull_request(sandbox):
+    base = sandbox.service_url("github") + "/repos/acme/api"
+    items = sandbox.github.repos["acme/api"].visible()
+    pr = next(i for i in items if i.is_pr)
+    issue = next(i for i in items if not i.is_pr)
+    pull = httpx.get(f"{base}/pulls/{pr.number}", headers=GITHUB_AUTH)
+    assert pull.status_code == 200 and pull.json()["head"]["ref"] == pr.branch and pull.headers["etag"]
+    assert httpx.get(f"{base}/pulls/{issue.number}", headers=GITHUB_AUTH).status_code == 404

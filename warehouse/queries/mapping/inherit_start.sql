@@ -16,12 +16,12 @@ WITH pointers AS (
 edges AS (
     SELECT p.n, t.n AS up_n, t.item_id AS up_item_id, t.key AS up_key, p.link_type, p.kind, p.evidence
     FROM pointers AS p
-    JOIN mapping_items AS t ON t.item_id = p.target
+    JOIN mapping_all_items AS t ON t.item_id = p.target
     UNION ALL
     SELECT l.from_n, l.to_n, l.to_item_id, u.key, l.link_type, 3, l.evidence
     FROM mapping_links AS l
     SEMI JOIN undecided AS x ON x.n = l.from_n
-    JOIN mapping_items AS u ON u.n = l.to_n
+    JOIN mapping_all_items AS u ON u.n = l.to_n
 )
 SELECT n, up_n, up_item_id,
        CASE link_type WHEN 'mentions' THEN up_key || ' (' || evidence || ')' ELSE link_type || ' ' || up_key END AS how,
@@ -45,5 +45,3 @@ SELECT x.n, x.item_id FROM undecided AS x SEMI JOIN mapping_upstream AS u ON u.n
 CREATE OR REPLACE TEMP TABLE upstream_rows AS
 SELECT g.* FROM goal_rows AS g SEMI JOIN mapping_upstream AS u ON u.up_n = g.n;
 
-CREATE OR REPLACE TEMP TABLE resolved AS
-SELECT n, bool_or(goal_id IS NOT NULL) AS aligned FROM upstream_rows GROUP BY n;

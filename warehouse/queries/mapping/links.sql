@@ -1,10 +1,10 @@
 -- The linker, for one target tool: an item of a tool that names keys ($mentioning: GitHub's
 -- issues and pull requests) whose title, branch or description names a key of the target tool
 -- ($target, keys like $pattern: Jira's PAY-123) links to that item ('mentions'). Keys are found
--- set-based: every candidate the regex extracts (only from text holding a '-' at all), then one
--- equality join to the live target items' keys. (Parent and epic relations need no linking: they
--- are the items' parent_id and epic_id.)
-INSERT INTO mapping_links
+-- set-based: every candidate the regex extracts (only from text holding a '-' at all) goes into
+-- mapping_named; links_resolve.sql joins them to the live target items' keys. (Parent and epic
+-- relations need no linking: they are the items' parent_id and epic_id.)
+INSERT INTO mapping_named
 WITH mentioning AS (
     SELECT n, item_id, title, description, json_extract_string(custom, '$.branch') AS branch
     FROM mapping_items
@@ -16,13 +16,6 @@ texts AS (
     SELECT n, item_id, 2, 'branch ''' || branch || '''', branch FROM mentioning WHERE contains(branch, '-')
     UNION ALL
     SELECT n, item_id, 3, 'description', description FROM mentioning WHERE contains(description, '-')
-),
-named AS (
-    SELECT n, item_id, place, field, unnest(regexp_extract_all(text, $pattern)) AS target_key
-    FROM texts
 )
-SELECT t.n AS from_n, j.n AS to_n, t.item_id AS from_item_id, j.item_id AS to_item_id, 'mentions' AS link_type,
-       arg_min(t.field || ' names ' || t.target_key, t.place) AS evidence
-FROM named AS t
-JOIN mapping_items AS j ON j.source = $target AND j.key = t.target_key
-GROUP BY t.n, j.n, t.item_id, j.item_id;
+SELECT n, item_id, place, field, $target AS target, unnest(regexp_extract_all(text, $pattern)) AS target_key
+FROM texts;

@@ -3,12 +3,14 @@
 -- many items. Effort as the marts count it (marts.configured_effort), with the configuration's
 -- defaults and rates ($sources / $defaults / $rates, not yet written to meta.effort_defaults).
 -- Moving between goals is not a loss; only the aligned weight an item gives up counts.
+-- Stored rows are stored_goal_rows: an incremental map compares its scope only (the caller adds
+-- the aligned effort of the rest). after_effort: the aligned effort of the new rows.
 WITH effort AS (
     SELECT item_id, effort FROM marts.configured_effort($sources, $defaults, $rates)
 ),
 stored AS (
     SELECT item_id, sum(weight) FILTER (WHERE goal_id IS NOT NULL) AS aligned
-    FROM core.work_item_goals GROUP BY item_id
+    FROM stored_goal_rows GROUP BY item_id
 ),
 computed AS (
     SELECT item_id, sum(weight) FILTER (WHERE goal_id IS NOT NULL) AS aligned
@@ -23,5 +25,6 @@ compared AS (
 )
 SELECT coalesce(sum(before * effort), 0) AS aligned_effort,
        coalesce(sum(greatest(0, before - after) * effort), 0) AS unaligned_effort,
-       count(*) FILTER (WHERE after < before - 1e-9) AS items
+       count(*) FILTER (WHERE after < before - 1e-9) AS items,
+       (SELECT coalesce(sum(c.aligned * e.effort), 0) FROM computed AS c JOIN effort AS e USING (item_id)) AS after_effort
 FROM compared;

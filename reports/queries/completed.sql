@@ -1,0 +1,10 @@
+-- The work completed from the earliest period the report shows (the previous period, or the
+-- trend weeks) to its end, as marts.item_effort has it: joined once, then read by balance,
+-- weekly, trust and units, each over its own period (only the columns they read).
+CREATE OR REPLACE TEMP TABLE report_completed AS
+SELECT item_id, source, team, is_completed, completed_at, completed_week, has_estimate, linked_effort,
+       goal_id, goal_active, method, rule_id, confidence, reason
+FROM marts.item_effort
+WHERE is_completed
+  AND completed_at >= least(CAST($previous_start AS TIMESTAMPTZ), CAST($trend_start AS TIMESTAMPTZ))
+  AND completed_at < $end;

@@ -1,0 +1,7 @@
+-- The unexplained work completed in the period (marts.unaligned_work over the period, without
+-- the planned work that `unaligned:` rules and overrides set aside), computed once for the two
+-- queries that read it (unaligned_top.sql, unaligned_clusters.sql).
+CREATE OR REPLACE TEMP TABLE report_unexplained AS
+SELECT *
+FROM marts.unaligned_work_between(CAST($start AS TIMESTAMPTZ), CAST($end AS TIMESTAMPTZ))
+WHERE reason NOT IN ('ignored_by_rule', 'override_unaligned');

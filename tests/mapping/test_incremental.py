@@ -1,0 +1,238 @@
+"""Incremental mapping equals a full map: after a sync changes some items (new fields, new
+parents, deletions, new items), `apply_mapping` recomputes only what changed and what depends on
+it, and the stored rows are exactly those a full map computes - row for row, mapped_at included,
+links too. Random items, rules and overrides (the property test's strategies), then random
+changes; and the way out: a rules change, --full, or a broken inheritance loop map everything."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.generate import Vocabulary, change_items, generate_items, goals_yaml, rules_yaml
+from connectors.models import Page
+from mapping.goals import load_goals
+from mapping.overrides import load_overrides
+from mapping.rules import load_rules
+from tests.mapping.support import NOW, TEST_STREAM, goal_of, goals, iid, item, jira, load, rules, run
+from tests.mapping.test_property import WAREHOUSE, overrides_file, rules_file, work_items
+from warehouse import incremental
+from warehouse.db import open_warehouse
+from warehouse.load import load_page
+from warehouse.mapping import apply_mapping
+
+LATER = NOW + timedelta(hours=1)
+
+
+def _stored(con) -> tuple[set, set, set]:
+    goals = set(con.execute("SELECT * EXCLUDE (fingerprint) FROM core.work_item_goals").fetchall())
+    links = set(con.execute("SELECT * FROM core.work_item_links").fetchall())
+    mentions = set(con.execute("SELECT * FROM meta.mapping_mentions").fetchall())
+    return goals, links, mentions
+
+
+def _sync_later(con, items, *, deleted=()) -> None:
+    """What a later sync does: changed and new items written at LATER, some marked deleted."""
+    if items:
+        load_page(con, TEST_STREAM, Page(items=list(items)), run_id="later", now=LATER)
+    if deleted:
+        con.execute(
+            "UPDATE core.work_items SET is_deleted = TRUE, deleted_at = ? WHERE item_id IN (SELECT unnest(?))",
+            [LATER, list(deleted)],
+        )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    # the monkeypatch holds for every example alike
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+@given(data=st.data())
+def test_incremental_map_equals_a_full_map(data, monkeypatch):
+    monkeypatch.setattr(
+        incremental, "FULL_ABOVE", float("inf")
+    )  # a handful of items: never fall back for size
+    items = data.draw(work_items())
+    folder = WAREHOUSE.folder
+    (folder / "rules.yaml").write_text(yaml.safe_dump(data.draw(rules_file()), allow_unicode=True))
+    overrides_spec = data.draw(overrides_file([i.key for i in items]))
+    (folder / "overrides.yaml").write_text(yaml.safe_dump(overrides_spec, allow_unicode=True))
+    goals = load_goals(folder / "goals.yaml")
+    rules = load_rules(folder / "rules.yaml", goals)
+    overrides = load_overrides(folder / "overrides.yaml", goals)
+    con = WAREHOUSE.fresh()
+    load(con, *items)
+    apply_mapping(con, goals, rules, NOW, overrides)
+    state = incremental.read_state(con)
+
+    # A later sync: new versions of some items (their keys kept, everything else redrawn:
+    # new parents, labels, texts naming other keys), a few new items, some deletions.
+    redrawn = {i.key: i for i in data.draw(work_items())}
+    changed = [
+        redrawn[i.key].model_copy(update={"updated_at": LATER})
+        for i in items
+        if i.key in redrawn and redrawn[i.key].source == i.source and data.draw(st.booleans())
+    ]
+    fresh_keys = {i.key for i in items}
+    added = [i.model_copy(update={"updated_at": LATER}) for i in redrawn.values() if i.key not in fresh_keys]
+    added = added[: data.draw(st.integers(0, 2))]
+    gone = data.draw(st.sets(st.sampled_from([i.item_id for i in items]), max_size=2))
+    _sync_later(con, changed + added, deleted=gone)
+
+    summary = apply_mapping(con, goals, rules, LATER, overrides)
+    assert (summary.recomputed is not None) == (not state.loop_broken)  # incremental unless a loop was broken
+    incremental_rows = _stored(con)
+    full = apply_mapping(con, goals, rules, LATER, overrides, full=True)
+    assert full.recomputed is None
+    assert _stored(con) == incremental_rows
+    assert (summary.items, summary.by_method) == (full.items, full.by_method)
+
+
+RULES = """\
+rules:
+  - id: perf
+    goal: speed
+    when: {labels_any: [perf]}
+  - id: epic-checkout
+    goal: checkout
+    when: {epic: [PAY-1]}
+"""
+
+
+def _rows(con) -> set:
+    return set(con.execute("SELECT * FROM core.work_item_goals").fetchall())
+
+
+def test_only_the_changed_items_and_what_inherits_from_them_are_recomputed(con, tmp_path, monkeypatch):
+    monkeypatch.setattr(incremental, "FULL_ABOVE", float("inf"))  # 3 of 7 items change: still incremental
+    load(
+        con,
+        jira("PAY-1", item_type="epic"),
+        jira("PAY-2", epic_id=iid("PAY-1", "jira")),  # rule epic-checkout
+        jira("PAY-3"),
+        jira("PAY-4", parent_id=iid("PAY-3", "jira")),  # inherits from PAY-3
+        item("a#1", labels=("perf",)),
+        item("a#2", title="Fixes PAY-3"),  # inherits from PAY-3 through the linker
+        item("a#3", title="Fixes PAY-9"),  # names a key not synced yet
+    )
+    first = run(con, tmp_path, RULES, now=NOW)
+    assert first.recomputed is None  # nothing to build on: a full map
+    before = _rows(con)
+    # PAY-3 gets the perf label; PAY-9 appears; a#1 is deleted.
+    _sync_later(
+        con,
+        [jira("PAY-3", labels=("perf",), updated_at=LATER), jira("PAY-9", labels=("perf",))],
+        deleted=[iid("a#1")],
+    )
+    later = run(con, tmp_path, RULES, now=LATER)
+    # recomputed: PAY-3, PAY-9 (changed), PAY-4 (child of PAY-3), a#2 (names PAY-3), a#3 (names PAY-9);
+    # a#1 is deleted; PAY-1, PAY-2 stand.
+    assert later.recomputed == 5
+    kept = {r for r in before if r[0] in {iid("PAY-1", "jira"), iid("PAY-2", "jira")}}
+    assert kept <= _rows(con)
+    speed = {
+        row[0]
+        for row in con.execute("SELECT item_id FROM core.work_item_goals WHERE goal_id = 'speed'").fetchall()
+    }
+    assert speed == {iid(k, "jira") for k in ("PAY-3", "PAY-4", "PAY-9")} | {iid("a#2"), iid("a#3")}
+    assert not con.execute(
+        "SELECT count(*) FROM core.work_item_goals WHERE item_id = ?", [iid("a#1")]
+    ).fetchone()[0]
+
+
+def test_a_rules_change_or_full_maps_everything(con, tmp_path):
+    load(con, item("a#1", labels=("perf",)), item("a#2"))
+    run(con, tmp_path, RULES, now=NOW)
+    assert run(con, tmp_path, RULES, now=LATER).recomputed == 0  # nothing changed, nothing recomputed
+    assert run(con, tmp_path, RULES.replace("goal: speed", "goal: uptime"), now=LATER).recomputed is None
+    assert run(con, tmp_path, RULES.replace("goal: speed", "goal: uptime"), now=LATER).recomputed == 0
+
+
+def _generated(folder, items: int, rule_count: int):
+    """The benchmark's organisation (bench/generate.py) at a small size, with its rules."""
+    con = open_warehouse(folder / "threadline.duckdb")
+    vocabulary = Vocabulary.make()
+    epics = generate_items(con, items, vocabulary)
+    (folder / "goals.yaml").write_text(goals_yaml())
+    rules_text = rules_yaml(rule_count, vocabulary, epics)
+    (folder / "rules.yaml").write_text(rules_text)
+    goals = load_goals(folder / "goals.yaml")
+    return con, goals, load_rules(folder / "rules.yaml", goals), rules_text
+
+
+def _rounded(rows) -> set:
+    """Marts sum floats in whatever order rows are stored: equal to the last few bits."""
+    return {tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows}
+
+
+def _everything(con) -> dict[str, set]:
+    return {
+        "goals": set(con.execute("SELECT * FROM core.work_item_goals").fetchall()),
+        "links": set(con.execute("SELECT * FROM core.work_item_links").fetchall()),
+        "progress": _rounded(con.execute("SELECT * FROM marts.goal_progress").fetchall()),
+        "trust": _rounded(con.execute("SELECT * FROM marts.mapping_trust").fetchall()),
+        "unaligned": _rounded(con.execute("SELECT * EXCLUDE (labels) FROM marts.unaligned_work").fetchall()),
+    }
+
+
+def test_one_percent_of_a_generated_organisation_changed_maps_as_a_full_map_does(tmp_path):
+    """1% of 20,000 generated items change as a sync changes them (bench/changes.sql: a label a
+    rule matches, moved to another epic or parent, deleted, titles naming a new Jira item, new
+    items); the incremental map recomputes a few percent of the items and writes exactly what a
+    full map writes, marts included."""
+    con, goals, rules, rules_text = _generated(tmp_path, 20_000, 200)
+    apply_mapping(con, goals, rules, NOW)
+    written = change_items(con, 10, rules_text, LATER)
+    assert 150 < written < 300  # about 1% of the items (and the new ones)
+    con.execute("CHECKPOINT")
+    con.close()
+    shutil.copyfile(tmp_path / "threadline.duckdb", tmp_path / "full.duckdb")
+    with open_warehouse(tmp_path / "threadline.duckdb") as con:
+        summary = apply_mapping(con, goals, rules, LATER)
+        incremental_result = _everything(con)
+    with open_warehouse(tmp_path / "full.duckdb") as con:
+        full = apply_mapping(con, goals, rules, LATER, full=True)
+        full_result = _everything(con)
+        moved = con.execute(
+            "SELECT count(DISTINCT item_id) FROM core.work_item_goals WHERE mapped_at = ?", [LATER]
+        )
+        assert moved.fetchone()[0] > 50  # the changes did move items
+    assert summary.recomputed is not None and written <= summary.recomputed < 0.05 * 20_000
+    assert full.recomputed is None
+    for part, rows in full_result.items():
+        assert incremental_result[part] == rows, part
+
+
+def test_the_guard_weighs_an_incremental_loss_against_all_aligned_effort(con, tmp_path, monkeypatch):
+    """An incremental map compares only its scope, but the unalign guard still sees the share of
+    all the aligned effort: 3 of 4 aligned items losing their label is 75%, 1 of 4 is 25%."""
+    monkeypatch.setattr(incremental, "FULL_ABOVE", float("inf"))
+    load(con, *(item(f"a#{n}", labels=("perf",)) for n in range(1, 5)), item("a#9"))
+    tree = goals(tmp_path)
+    perf = rules(tmp_path, RULES)
+    seen = []
+    apply_mapping(con, tree, perf, NOW, guard=seen.append, effort_defaults={"github": (1.0, 1.0)})
+    assert seen[-1].unaligned_effort == 0 and seen[-1].after_effort == 4  # first map: 4 aligned
+    _sync_later(con, [item("a#1", updated_at=LATER)])
+    summary = apply_mapping(con, tree, perf, LATER, guard=seen.append, effort_defaults={"github": (1.0, 1.0)})
+    assert summary.recomputed == 1
+    assert (seen[-1].aligned_effort, seen[-1].unaligned_effort, seen[-1].items) == (4, 1, 1)
+    assert seen[-1].share == 0.25
+    _sync_later(con, [item(f"a#{n}", updated_at=LATER + timedelta(hours=1)) for n in (2, 3)])
+
+    def refuse(loss):
+        raise RuntimeError(f"{loss.share:.2f}")
+
+    with pytest.raises(RuntimeError, match="0.67"):  # 2 of the 3 still aligned
+        apply_mapping(con, tree, perf, LATER, guard=refuse, effort_defaults={"github": (1.0, 1.0)})
+    assert goal_of(con, "a#2") == {("speed", "rule")}  # refused: nothing written

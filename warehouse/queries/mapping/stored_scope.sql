@@ -1,0 +1,9 @@
+-- The stored rows an incremental map replaces: those of its scope (mapping_scope_ids, deleted
+-- items included, so their rows go); every other row stands as it is.
+CREATE OR REPLACE TEMP VIEW stored_goal_rows AS
+SELECT g.rowid AS old_r, g.* FROM core.work_item_goals AS g SEMI JOIN mapping_scope_ids AS s ON s.item_id = g.item_id;
+
+CREATE OR REPLACE TEMP VIEW stored_link_rows AS
+SELECT l.rowid AS r, l.*
+FROM core.work_item_links AS l SEMI JOIN mapping_scope_ids AS s ON s.item_id = l.from_item_id
+WHERE l.link_type = 'mentions';
