@@ -202,3 +202,18 @@ def test_parallel_sync_killed_anywhere_resumes_to_the_same_warehouse(sandbox: Sa
     assert statuses.count("interrupted") in (len(sandbox.github.repos), 2 * len(sandbox.github.repos))
     assert "running" not in statuses
     assert statuses[-len(sandbox.github.repos) :] == ["success"] * len(sandbox.github.repos)
+
+
+def test_fetch_ops_have_a_pool_per_source_and_the_writer_ops_share_one(sandbox: Sandbox, tmp_path: Path):
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(
+        EXAMPLES / "threadline.yaml", sandbox_url=sandbox.url, warehouse=tmp_path / "w.duckdb"
+    )
+    pools = {op.name: op.pool for op in defs.get_job_def("sync_parallel").graph.node_defs}
+    sources = ["github", "jira", "asana"]  # the example config's sources
+    assert pools == {
+        **{f"fetch_{s}": f"threadline_{s}" for s in sources},
+        **{f"plan_{s}": "threadline_warehouse" for s in sources},
+        **{f"merge_{s}": "threadline_warehouse" for s in sources},
+    }
