@@ -217,3 +217,15 @@ def test_fetch_ops_have_a_pool_per_source_and_the_writer_ops_share_one(sandbox: 
         **{f"plan_{s}": "threadline_warehouse" for s in sources},
         **{f"merge_{s}": "threadline_warehouse" for s in sources},
     }
+
+
+def test_the_executor_is_chosen_by_name_and_an_unknown_one_is_named():
+    from dagster import multiprocess_executor
+
+    from pipelines.defs.parallel import parallel_executor
+
+    assert parallel_executor("multiprocess") is multiprocess_executor
+    with pytest.raises(
+        ValueError, match=r"THREADLINE_EXECUTOR=kubernetes: unknown executor \(known: multiprocess, k8s"
+    ):
+        parallel_executor("kubernetes")
