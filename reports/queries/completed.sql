@@ -1,8 +1,8 @@
 -- The work completed from the earliest period the report shows (the previous period, or the
 -- trend weeks) to its end, as marts.item_effort has it: joined once, then read by balance,
--- weekly, trust and units, each over its own period (only the columns they read).
+-- weekly, trust, units and goal_top_items, each over its own period (only the columns they read).
 CREATE OR REPLACE TEMP TABLE report_completed AS
-SELECT item_id, source, team, is_completed, completed_at, completed_week, has_estimate, linked_effort,
+SELECT item_id, key, title, url, source, team, is_completed, completed_at, completed_week, has_estimate, linked_effort,
        goal_id, goal_active, method, rule_id, confidence, reason
 FROM marts.item_effort
 WHERE is_completed

@@ -19,32 +19,26 @@ WITH settings AS (
     SELECT starved_days, underfunded_below, coalesce(CAST(window_end AS TIMESTAMPTZ), now()) AS as_of
     FROM meta.metric_settings LIMIT 1
 ),
-last_done AS (
-    SELECT p.ancestor_id AS goal_id, max(e.completed_at) AS last_completed_at
-    FROM marts.item_effort AS e
-    JOIN marts.goal_paths AS p ON p.goal_id = e.goal_id
-    CROSS JOIN settings AS s
-    WHERE e.is_completed AND e.completed_at <= s.as_of
-    GROUP BY p.ancestor_id
-),
+-- progress, allocation over the window and the newest completion as of the day: marts.goal_figures
+-- (one pass over the items; goal_progress and effort_allocation_between read the same columns)
 judged AS (
     SELECT
-        -- last_completed_at: the as-of one of last_done (goal_progress's is of all time, without dropped work)
-        g.* EXCLUDE (last_completed_at), a.share, a.effort AS aligned_effort, a.pillar_id, a.depth AS goal_depth,
-        l.last_completed_at,
+        f.goal_id, f.parent_id, f.level, f.title, f.owner, f.team, f.period_start, f.period_end, f.weight,
+        f.target_share, f.linked_effort, f.done_effort, f.progress,
+        f.share, f.effort AS aligned_effort, f.pillar_id, f.depth AS goal_depth,
+        -- the as-of newest completion (goal_progress's last_completed_at is of all time, without dropped work)
+        f.last_done_at AS last_completed_at,
         s.starved_days, s.underfunded_below,
-        CASE WHEN g.period_start IS NOT NULL AND g.period_end IS NOT NULL AND g.period_end > g.period_start
-             THEN greatest(0.0, least(1.0, (CAST(s.as_of AS DATE) - g.period_start) / (g.period_end - g.period_start)::DOUBLE))
+        CASE WHEN f.period_start IS NOT NULL AND f.period_end IS NOT NULL AND f.period_end > f.period_start
+             THEN greatest(0.0, least(1.0, (CAST(s.as_of AS DATE) - f.period_start) / (f.period_end - f.period_start)::DOUBLE))
         END AS elapsed,
-        date_diff('day', CAST(l.last_completed_at AS DATE), CAST(s.as_of AS DATE)) AS days_since_completed,
-        (l.last_completed_at IS NULL OR l.last_completed_at < s.as_of - to_days(s.starved_days)) AS starved,
-        (g.period_start IS NULL OR CAST(s.as_of AS DATE) >= g.period_start)
-            AND (g.period_end IS NULL OR CAST(s.as_of AS DATE) <= g.period_end) AS active
-    FROM marts.goal_progress AS g
+        date_diff('day', CAST(f.last_done_at AS DATE), CAST(s.as_of AS DATE)) AS days_since_completed,
+        (f.last_done_at IS NULL OR f.last_done_at < s.as_of - to_days(s.starved_days)) AS starved,
+        (f.period_start IS NULL OR CAST(s.as_of AS DATE) >= f.period_start)
+            AND (f.period_end IS NULL OR CAST(s.as_of AS DATE) <= f.period_end) AS active
+    FROM marts.goal_figures(window_start, window_end, coalesce(CAST(window_end AS TIMESTAMPTZ), now())) AS f
     CROSS JOIN settings AS s
-    -- one row per goal, with its pillar and depth (from marts.goal_paths) already joined
-    LEFT JOIN marts.effort_allocation_between(window_start, window_end) AS a ON a.goal_id = g.goal_id
-    LEFT JOIN last_done AS l ON l.goal_id = g.goal_id
+    WHERE f.in_tree
 ),
 flagged AS (
     SELECT *,

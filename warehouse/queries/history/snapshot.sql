@@ -39,7 +39,8 @@ recent AS (
 )
 SELECT CAST($taken_at AS DATE),
        (SELECT coalesce(sum(n), 0) FROM methods),
-       (SELECT count(*) FILTER (WHERE weight = 1) + count(DISTINCT item_id) FILTER (WHERE weight < 1) FROM active),
+       -- the distinct count only over split rows: DISTINCT with a FILTER groups every row
+       (SELECT count(*) FROM active WHERE weight = 1) + (SELECT count(DISTINCT item_id) FROM active WHERE weight < 1),
        coalesce((SELECT CAST(json_group_object(method, n) AS JSON) FROM methods), CAST('{}' AS JSON)),
        (SELECT completed FROM recent),
        (SELECT aligned FROM recent),
