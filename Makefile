@@ -12,10 +12,6 @@ UV := .uv/bin/uv
 # uv uses this interpreter (never downloads one) and the same CA bundle as pip on this machine.
 export UV_PYTHON := $(shell command -v $(PYTHON))
 export UV_PYTHON_DOWNLOADS := never
-# Bytecode compiled at install: every process (each Dagster op's, each CLI run) then loads .pyc
-# files instead of compiling Dagster, sqlalchemy, ... from source, which this machine's
-# PYTHONDONTWRITEBYTECODE=1 would otherwise make it do every time (~1.5 s a process).
-export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Installed packages ship compiled bytecode: where PYTHONDONTWRITEBYTECODE is set (as on some
 # hosts) nothing would ever cache it, and every command would compile its imports again (~0.3 s).
