@@ -190,6 +190,7 @@ def sync(
     from pipelines.steps import build_connectors
     from pipelines.sync import SyncFailed, check_access, run_sync
     from warehouse.db import open_warehouse
+    from warehouse.staging import StagingArea
 
     config = load_settings(config_path)
     connectors = build_connectors(config, only=source, sandbox_url=sandbox)
@@ -202,6 +203,7 @@ def sync(
             force_sweep=force_sweep,
             progress=console.progress,
             skipped=access.skipped,
+            staging=StagingArea(config.staging_uri),
         )
     console.out.print(console.sync_table(report))
     for skipped in report.skipped:

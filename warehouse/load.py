@@ -166,13 +166,20 @@ def batch_of(pages: list[Page]) -> Batch:
 
 
 def load_batch(
-    con: duckdb.DuckDBPyConnection, key: StreamKey, batch: Batch, *, run_id: str, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    key: StreamKey,
+    batch: Batch,
+    *,
+    run_id: str,
+    now: datetime,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> LoadResult:
     """Upsert a batch's items and raw payloads, quarantine its rejects and store its cursor, atomically.
 
     As few statements as the batch needs: nothing is deleted when every changed item is new,
     nothing written when nothing changed (a re-read), and quarantine is left alone when the
-    batch has no rejects and the source has nothing in quarantine.
+    batch has no rejects and the source has nothing in quarantine. `also` writes more in the
+    same transaction (the staging merge records the batch's id there).
     """
     params = {
         **key.params(),
@@ -198,6 +205,8 @@ def load_batch(
             if batch.rejected.num_rows:
                 sql.run(con, "queries/load/write_rejected.sql", params)
             sql.run(con, "queries/load/write_cursor.sql", params)
+            if also is not None:
+                also(con)
     finally:
         for name in ("batch_items", "batch_raw", "batch_rejected"):
             con.unregister(name)
