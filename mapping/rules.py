@@ -17,7 +17,8 @@ from mapping.conditions import COMBINATORS, EXPOSED, Condition
 from mapping.goals import GoalTree
 from mapping.normalize import MAX_CLAUSES, Clause, RuleTooComplex, clauses_of
 from mapping.patterns import prove_compile, re2_error
-from mapping.yamlconf import Locator, load_yaml, validate
+from mapping.rules_cache import cached_rules
+from mapping.yamlconf import Locator, display_path, load_yaml, validate
 
 RULE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -192,6 +193,14 @@ def build_rules(parsed: RulesFile, locator: Locator, goals: GoalTree) -> RuleSet
     return RuleSet(tuple(rules), parsed.explicit, locator.file)
 
 
-def load_rules(path: str | Path, goals: GoalTree) -> RuleSet:
+def parse_rules(path: str | Path, goals: GoalTree) -> RuleSet:
+    """rules.yaml parsed and validated, always from the file."""
     data, locator = load_yaml(path)
     return build_rules(validate(RulesFile, data, locator), locator, goals)
+
+
+def load_rules(path: str | Path, goals: GoalTree) -> RuleSet:
+    """rules.yaml as `parse_rules` gives it, from the rules cache when the file, its name and
+    the code are those of a cached entry (mapping/rules_cache.py)."""
+    path = Path(path)
+    return cached_rules(path, display_path(path), goals, lambda: parse_rules(path, goals))
