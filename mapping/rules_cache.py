@@ -86,6 +86,7 @@ def cached_rules(path: Path, shown_as: str, goals: GoalTree, load: Callable[[], 
 
 
 def _store(entry: Path, rules: RuleSet) -> None:
+    rules.rules_digest  # noqa: B018 (computed now, so that the entry carries it)
     try:
         data = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
         entry.parent.mkdir(parents=True, exist_ok=True)
