@@ -8,6 +8,8 @@ Parts (all by default; choose with --parts or BENCH_PARTS):
   load     N normalised items into a fresh warehouse: `warehouse.load` vs dlt's parquet loader,
            and re-loading them unchanged (bench/load.py)
   mapping  the mapping engine at N items x R rules, and building the report (bench/mapping.py)
+  parallel the `sync_parallel` Dagster job at 1/2/4/8 workers, 300 ms a page, interleaved; the
+           speedup over 1 worker and the same warehouse from every run (bench/parallel.py; ~10 min)
 
 dlt runs from .bench-venv, created with a pinned dlt on first use (bench/venv.py); --no-dlt leaves
 it out. Quick run: python -m bench --parts sync,load --sync-sizes 5000 --load-size 20000 --rounds 1
@@ -20,10 +22,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench import load, mapping, sync
+from bench import load, mapping, parallel, sync
 from bench.venv import bench_python
 
-PARTS = ("sync", "load", "mapping")
+PARTS = ("sync", "load", "mapping", "parallel")
 
 
 def _sizes(text: str) -> list[int]:
@@ -59,6 +61,17 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--repeat", type=int, default=5, help="mapping: runs per size of each kind (median reported)"
     )
+    parser.add_argument(
+        "--parallel-workers",
+        default=env("BENCH_PARALLEL_WORKERS", ",".join(map(str, parallel.WORKERS))),
+        help="parallel: worker counts, e.g. 1,2,4,8",
+    )
+    parser.add_argument("--parallel-repos", type=int, default=parallel.REPOS, help="parallel: repositories")
+    parser.add_argument(
+        "--parallel-items", type=int, default=parallel.ITEMS_PER_REPO, help="parallel: items per repository"
+    )
+    parser.add_argument("--parallel-rounds", type=int, default=1, help="parallel: rounds")
+    parser.add_argument("--latency", type=float, default=parallel.LATENCY, help="parallel: seconds a page")
     args = parser.parse_args(argv)
     args.parts = [part for part in args.parts.split(",") if part]
     if unknown := set(args.parts) - set(PARTS):
@@ -93,6 +106,24 @@ def main(argv: list[str] | None = None) -> None:
             print()
         if "mapping" in args.parts:
             mapping.run(_sizes(args.sizes), args.rules, args.sample, args.repeat)
+        if "parallel" in args.parts:
+            workers = tuple(_sizes(args.parallel_workers))
+            print(
+                f"parallel: {args.parallel_repos} repositories x {args.parallel_items:,} items, "
+                f"{parallel.PER_PAGE} a page, {args.latency * 1000:.0f} ms a page, workers {workers}",
+                flush=True,
+            )
+            runs = parallel.compare(
+                args.parallel_rounds,
+                work,
+                workers=workers,
+                repos=args.parallel_repos,
+                items_per_repo=args.parallel_items,
+                latency=args.latency,
+            )
+            print()
+            print(parallel.table(runs, args.latency))
+            print()
 
 
 if __name__ == "__main__":

@@ -51,9 +51,18 @@ class Server:
 
 
 @contextmanager
-def serve(items: int, latency: float = 0.0) -> Iterator[Server]:
+def serve(items: int, latency: float = 0.0, extra: list[str] = ()) -> Iterator[Server]:
     """A sandbox process serving `items` GitHub items, until the block ends."""
-    argv = [sys.executable, "-m", "bench.serve", "--github-items", str(items), "--latency", str(latency)]
+    argv = [
+        sys.executable,
+        "-m",
+        "bench.serve",
+        "--github-items",
+        str(items),
+        "--latency",
+        str(latency),
+        *extra,
+    ]
     process = subprocess.Popen(
         argv, cwd=HERE.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )

@@ -37,6 +37,7 @@ from pipelines.steps import (
 )
 from warehouse.db import WarehouseError, open_warehouse
 from warehouse.publish import publish, published_path
+from warehouse.staging import StagingArea
 
 SOURCE_SKIPPED = 6  # exit code: a source was down and skipped; the others synced (retry later)
 GLOBAL_OPTIONS = ("-w", "--warehouse")  # taken before or after the command name
@@ -201,6 +202,7 @@ def sync(
             force_sweep=force_sweep,
             progress=console.progress,
             skipped=access.skipped,
+            staging=StagingArea(config.staging_uri),
         )
     console.out.print(console.sync_table(report))
     for skipped in report.skipped:

@@ -15,10 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from connectors.base import SourceConfig
 from connectors.registry import config_union
 from mapping.yamlconf import ConfigError, expand_env, load_yaml, validate
+from warehouse.staging import staging_uri
 
 DEFAULT_CONFIG = Path("examples/threadline.yaml")
 CONFIG_ENV = "THREADLINE_CONFIG"
 WAREHOUSE_ENV = "THREADLINE_WAREHOUSE"
+STAGING_ENV = "THREADLINE_STAGING"
 # One `sources:` entry: the config model of its `kind`, from the tools' declarations.
 SourceEntry = config_union()
 
@@ -132,6 +134,11 @@ class ThreadlineConfig(BaseModel):
 
     organisation: str = "Our company"
     warehouse: Path = Path("threadline.duckdb")
+    staging: str | None = Field(
+        default=None,
+        description="where fetch workers stage page batches for the writer: a folder, or a URI pyarrow "
+        "opens (s3://bucket/prefix) when workers run on other machines; default: beside the warehouse",
+    )
     goals: Path = Path("goals.yaml")
     rules: Path = Path("rules.yaml")
     overrides: Path | None = None
@@ -176,6 +183,11 @@ class ThreadlineConfig(BaseModel):
     def warehouse_path(self) -> Path:
         """`-w` if given, else $THREADLINE_WAREHOUSE, else the config's `warehouse`."""
         return Path(self.warehouse_override or os.environ.get(WAREHOUSE_ENV) or self.warehouse)
+
+    @property
+    def staging_uri(self) -> str:
+        """$THREADLINE_STAGING, else the config's `staging`, else `<warehouse>.staging` beside it."""
+        return os.environ.get(STAGING_ENV) or self.staging or staging_uri(self.warehouse_path)
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

@@ -22,6 +22,7 @@ from pipelines.config import CONFIG_ENV, config_path, load_config
 from pipelines.defs.assets import goals_asset, mapping_assets, source_asset
 from pipelines.defs.automation import automation_sensor, config_changed_sensor, remap_job, sync_job
 from pipelines.defs.checks import mapping_checks, source_checks
+from pipelines.defs.parallel import parallel_sync_job
 from pipelines.defs.partitions import partition_sync_sensor
 from pipelines.defs.resources import SourceClientResource, ThreadlineResource, client_key
 
@@ -65,7 +66,11 @@ def build_definitions(
     return Definitions(
         assets=[*syncs.values(), *goal_imports, goal_mapping, leadership_report],
         asset_checks=checks,
-        jobs=[remap, *(sync_job(name, a, owners) for name, a in syncs.items())],
+        jobs=[
+            remap,
+            *(sync_job(name, a, owners) for name, a in syncs.items()),
+            parallel_sync_job(sources, owners),
+        ],
         sensors=[
             automation_sensor(),
             config_changed_sensor(resolved_path, remap),

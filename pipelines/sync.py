@@ -25,6 +25,7 @@ from connectors.source import GoalSource
 from warehouse import runs
 from warehouse.imported_goals import replace_imported_goals
 from warehouse.load import StreamKey, get_cursor, get_validator, load_page, mark_deleted
+from warehouse.staging import StagingArea
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,13 @@ def _start(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamR
     )
 
 
+def start_recorded(
+    con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str
+) -> None:
+    """Open the stream's meta.sync_runs row (status running, until finish_recorded closes it)."""
+    _start(con, connector, result, run_id)
+
+
 def _finish(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
     runs.finish_run(
         con,
@@ -186,14 +194,12 @@ def _finish(con: duckdb.DuckDBPyConnection, connector: Connector, result: Stream
 
 
 @contextmanager
-def _recorded(
-    con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str
-) -> Iterator[Callable[[], None]]:
-    """Book one stream run in meta.sync_runs, whatever happens inside.
+def stream_outcome(connector: Connector, result: StreamResult) -> Iterator[Callable[[], None]]:
+    """Whatever happens inside, `result` ends with its status, error and request counts.
 
     Bad credentials stop everything (re-raised); any other failure fails this stream only, with
     its redacted message, so the other streams still run. Yields a function that refreshes the
-    request counts (for progress reports mid-stream).
+    request counts (for progress reports mid-stream). Writes nothing: a fetch worker uses it alone.
     """
     requests_before, retries_before = connector.stats.requests, connector.stats.retries
 
@@ -202,7 +208,6 @@ def _recorded(
         result.retries = connector.stats.retries - retries_before
         result.rate_limit_remaining = connector.stats.rate_limit_remaining
 
-    _start(con, connector, result, run_id)
     try:
         yield count
         result.status = "success"
@@ -214,21 +219,40 @@ def _recorded(
         log.error("%s %s (%s): %s", connector.config.name, result.container, result.stream, result.error)
     finally:
         count()
-        try:
-            _finish(con, connector, result, run_id)
-        except duckdb.Error as exc:
-            if result.error is None:
-                raise
-            # The failure that stopped the stream (a full disk, say) may stop this write too;
-            # it is still what the user must see. The run row stays `running` and the next
-            # sync marks it interrupted.
-            log.error(
-                "%s %s (%s): could not record the failure in meta.sync_runs: %s",
-                connector.config.name,
-                result.container,
-                result.stream,
-                redact(str(exc)),
-            )
+
+
+@contextmanager
+def _recorded(
+    con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str
+) -> Iterator[Callable[[], None]]:
+    """Book one stream run in meta.sync_runs, whatever happens inside (see stream_outcome)."""
+    _start(con, connector, result, run_id)
+    try:
+        with stream_outcome(connector, result) as count:
+            yield count
+    finally:
+        finish_recorded(con, connector, result, run_id)
+
+
+def finish_recorded(
+    con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str
+) -> None:
+    """Close the stream's meta.sync_runs row with its outcome."""
+    try:
+        _finish(con, connector, result, run_id)
+    except duckdb.Error as exc:
+        if result.error is None:
+            raise
+        # The failure that stopped the stream (a full disk, say) may stop this write too;
+        # it is still what the user must see. The run row stays `running` and the next
+        # sync marks it interrupted.
+        log.error(
+            "%s %s (%s): could not record the failure in meta.sync_runs: %s",
+            connector.config.name,
+            result.container,
+            result.stream,
+            redact(str(exc)),
+        )
 
 
 def sync_stream(
@@ -293,14 +317,17 @@ def run_sync(
     force_sweep: bool = False,
     progress: Progress | None = None,
     skipped: list[SkippedSource] | None = None,
+    staging: StagingArea | None = None,
 ) -> SyncReport:
     """Sync (and optionally sweep) every container of every connector. Check access first;
-    `skipped` (from check_access) are booked in meta.sync_runs and the report."""
+    `skipped` (from check_access) are booked in meta.sync_runs and the report. Batches a killed
+    parallel sync left in `staging` are merged before any cursor is read."""
     report = SyncReport(skipped=list(skipped or ()))
     run_id = uuid.uuid4().hex[:12]
     record_skipped(con, report.skipped, run_id)
     for connector in connectors:
         runs.mark_interrupted(con, connector.config.name)
+        merge_leftovers(con, connector, staging, run_id=run_id)
         containers = connector.containers()
         if discovered := record_discovery(con, connector, containers, run_id):
             report.streams.append(discovered)
@@ -337,28 +364,28 @@ def goals_stream(
     return result
 
 
-def sync_container(
+def merge_leftovers(
     con: duckdb.DuckDBPyConnection,
     connector: Connector,
-    container: str,
+    staging: StagingArea | None,
     *,
-    sweep: bool = False,
-    force_sweep: bool = False,
-    progress: Progress | None = None,
-) -> SyncReport:
-    """Sync (and optionally sweep) one container: what a Dagster partition runs.
-
-    Other containers of the source are left alone, so one failing repository or project fails
-    only its own partition. Access is the caller's to check first.
-    """
-    report = SyncReport()
-    run_id = uuid.uuid4().hex[:12]
-    runs.mark_interrupted(con, connector.config.name)
-    items = sync_stream(con, connector, container, run_id=run_id, progress=progress)
-    report.streams.append(items)
-    if sweep and items.status == "success":
-        report.streams.append(sweep_stream(con, connector, container, run_id=run_id, force=force_sweep))
-    return report
+    run_id: str,
+    now: Callable[[], datetime] = utcnow,
+) -> int:
+    """Merge what fetch workers of this source staged and nobody merged yet (a parallel sync killed
+    before its merge): before a cursor is read, so the next fetch resumes after those batches."""
+    merged = 0
+    for key in staging.keys(connector.source, connector.instance) if staging else ():
+        result = staging.merge_pending(con, key, run_id=run_id, now=now())
+        merged += result.batches
+        if result.batches:
+            log.info(
+                "%s %s: merged %d staged batch(es) left by an earlier run",
+                connector.config.name,
+                key.container,
+                result.batches,
+            )
+    return merged
 
 
 def import_goals(con: duckdb.DuckDBPyConnection, connector: Connector) -> SyncReport:

@@ -61,3 +61,29 @@ def run_until_killed(
     return subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, env=child_env, timeout=timeout
     )
+
+
+# Installed in every Python process of a run (the Dagster run worker, its forkserver and each op's
+# process) through PYTHONPATH: kills the whole process group, as an operator's `kill -9` of the
+# run would, the Nth time this process raises the named audit event.
+SITECUSTOMIZE = """
+import json, os, signal, sys
+_event, _nth = json.loads(os.environ["THREADLINE_KILL_ON_EVENT"])
+_seen = 0
+def _kill_on(event, args):
+    global _seen
+    if event == _event:
+        _seen += 1
+        if _seen == _nth:
+            os.killpg(os.getpgid(0), signal.SIGKILL)
+sys.addaudithook(_kill_on)
+"""
+
+
+def kill_on_event_env(folder, event: str, nth: int, env: dict[str, str]) -> dict[str, str]:
+    """Env for a child (started with start_new_session=True) whose process group is SIGKILLed the
+    Nth time one of its processes raises audit `event` (e.g. threadline.staging.merged)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    path = os.pathsep.join(p for p in (str(folder), env.get("PYTHONPATH", "")) if p)
+    return {**env, "PYTHONPATH": path, "THREADLINE_KILL_ON_EVENT": json.dumps([event, nth])}

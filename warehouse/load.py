@@ -166,9 +166,18 @@ def batch_of(pages: list[Page]) -> Batch:
 
 
 def load_batch(
-    con: duckdb.DuckDBPyConnection, key: StreamKey, batch: Batch, *, run_id: str, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    key: StreamKey,
+    batch: Batch,
+    *,
+    run_id: str,
+    now: datetime,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> LoadResult:
-    """Upsert a batch's items and raw payloads, quarantine its rejects and store its cursor, atomically."""
+    """Upsert a batch's items and raw payloads, quarantine its rejects and store its cursor, atomically.
+
+    `also` writes more in the same transaction (the staging merge records the batch's id there).
+    """
     params = {
         **key.params(),
         "run_id": run_id,
@@ -186,6 +195,8 @@ def load_batch(
             sql.run(con, "queries/load/write_items.sql", params, {"raw_table": RAW_TABLES[key.source]})
             sql.run(con, "queries/load/write_rejected.sql", params)
             sql.run(con, "queries/load/write_cursor.sql", params)
+            if also is not None:
+                also(con)
     finally:
         for name in ("batch_items_all", "batch_raw_all", "batch_rejected"):
             con.unregister(name)

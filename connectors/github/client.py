@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -109,8 +110,36 @@ class GitHubConnector(ConnectorBase):
         )
         self._scope: dict[str, str | None] | None = None  # repository -> team, once discovered
 
+    def _keep_reserve(self) -> None:
+        """Wait for the quota's reset while what is left is below the reserve (see settings).
+
+        The count is the server's, from the last response (PyGithub keeps its rate-limit headers),
+        so every worker on the token sees the same budget. A reset further away than the policy's
+        longest wait fails the stream instead; its cursor is saved and the next run resumes.
+        """
+        remaining = self.gh.requester.rate_limiting[0]  # -1: no response seen yet
+        if not 0 <= remaining < self.config.quota_reserve:
+            return
+        wait = self.gh.requester.rate_limiting_resettime - time.time() + 1
+        if wait <= 0:
+            return  # reset already: the next response brings the new count
+        if wait > self.policy.max_wait:
+            raise RateLimitTooLong(
+                f"GitHub quota down to {remaining} requests (reserve {self.config.quota_reserve}), resetting in "
+                f"{wait / 60:.0f} min: run the sync again later"
+            )
+        log.info(
+            "%s: quota down to %d (reserve %d); waiting %.0f s for the reset",
+            self.config.name,
+            remaining,
+            self.config.quota_reserve,
+            wait,
+        )
+        time.sleep(wait)
+
     def _call(self, fn: Callable[[], T], what: str, container: str = "") -> T:
         try:
+            self._keep_reserve()
             result = call_with_retries(fn, adapt=adapt, policy=self.policy, stats=self.stats, what=what)
             remaining = self.gh.requester.rate_limiting[0]  # from the last response's headers; -1: none yet
             if remaining >= 0:

@@ -93,6 +93,11 @@ class GitHubSourceConfig(SourceConfig):
         default_factory=list, description="every repository of these organisations (beside `repos`)"
     )
     per_page: int = Field(default=settings.PER_PAGE, ge=1, le=100)
+    quota_reserve: int = Field(
+        default=settings.QUOTA_RESERVE,
+        ge=0,
+        description="requests of the hourly quota left to the token's other users: below it, wait for the reset",
+    )
     pull_branches: Literal["all", "changed"] = Field(
         default="all",
         description=(

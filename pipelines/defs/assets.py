@@ -6,6 +6,7 @@ names the containers that are behind.
 """
 
 # No `from __future__ import annotations`: Dagster reads the Config annotation at definition time.
+from contextlib import contextmanager
 from pathlib import Path
 
 from dagster import (
@@ -22,12 +23,14 @@ from connectors.base import SourceConfig
 from pipelines.defs.automation import GOALS_CONDITION, MAPPING_CONDITION, REPORT_CONDITION, SYNC_CONDITION
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
+from pipelines.staged import sync_container_staged
 from pipelines.steps import load_mapping_config, run_mapping, run_report
-from pipelines.sync import SyncReport, check_access, import_goals, sync_container
+from pipelines.sync import SyncReport, check_access, import_goals
 from warehouse import runs
 from warehouse.db import prepare
 from warehouse.imported_goals import read_imported_goals
 from warehouse.publish import publish
+from warehouse.staging import StagingArea
 
 SWEEP_EVERY_HOURS = 24  # a container's sync also sweeps (lists every id) once a day
 
@@ -50,6 +53,13 @@ def accessible_connector(context: AssetExecutionContext, source: SourceConfig):
     for skipped in check_access([connector], scope=False).skipped:  # in_scope() below lists nothing
         raise Failure(description=skipped.line())
     return connector
+
+
+def staging_area(context) -> StagingArea:
+    """The config's staging area; by default beside the warehouse the duckdb resource names."""
+    config = context.resources.threadline.load()
+    config.warehouse_override = context.resources.duckdb.database
+    return StagingArea(config.staging_uri)
 
 
 def partition_metadata(report: SyncReport) -> dict:
@@ -90,17 +100,22 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
             raise Failure(
                 f"{source.name}: '{container}' is no longer configured; its partition is retired shortly"
             )
-        with context.resources.duckdb.get_connection() as con:
-            prepare(con)
-            sweep = config.sweep or sweep_due(con, source.name, container)
-            report = sync_container(
-                con,
-                connector,
-                container,
-                sweep=sweep,
-                force_sweep=config.force_sweep,
-                progress=lambda r: context.log.info(r.progress_line()),
-            )
+
+        @contextmanager
+        def warehouse():
+            with context.resources.duckdb.get_connection() as con:
+                yield prepare(con)
+
+        # Fetching holds no DuckDB connection: other partitions' merges and readers go on meanwhile.
+        report = sync_container_staged(
+            warehouse,
+            connector,
+            container,
+            staging_area(context),
+            sweep=lambda con: config.sweep or sweep_due(con, source.name, container),
+            force_sweep=config.force_sweep,
+            progress=lambda r: context.log.info(r.progress_line()),
+        )
         metadata = partition_metadata(report)
         if report.failed:
             errors = "; ".join(f"{s.stream}: {s.error}" for s in report.failed)

@@ -1,0 +1,187 @@
+"""`sync_parallel`: every container of every source fetched in parallel, merged by one writer.
+
+Per source: `plan_<source>` (short DuckDB use: merge leftovers, read cursors) fans out one
+`fetch_<source>` op per container (Dagster dynamic outputs), and `merge_<source>` collects them
+and merges the staged batches. The parallelism is Dagster's: the multiprocess executor here
+(`max_concurrent` workers), the same job on the Kubernetes, Celery or Docker executors elsewhere
+(docs/operations.md). Fetch ops hold no DuckDB lock; they stage batches in the staging area
+(pipelines/staged.py, warehouse/staging.py).
+
+Limits are Dagster concurrency pools, set on the instance (`dagster instance concurrency set`):
+- `threadline_<source>` on the fetch ops: workers per source (GitHub: at most 100 concurrent);
+- `threadline_warehouse` on plan and merge: DuckDB takes one writer (limit 1). Without a limit
+  set, the writer's own lock wait (warehouse/db.py) still serialises them.
+Each merge reports a materialization of the source asset's partition (the container), so the
+partition status in the UI is the same as when the partition asset itself ran.
+"""
+
+# No `from __future__ import annotations`: Dagster reads the op annotations at definition time.
+import importlib
+import os
+import re
+
+from dagster import (
+    AssetKey,
+    AssetMaterialization,
+    DynamicOut,
+    DynamicOutput,
+    ExecutorDefinition,
+    Failure,
+    In,
+    JobDefinition,
+    OpExecutionContext,
+    Out,
+    Output,
+    job,
+    multiprocess_executor,
+    op,
+)
+
+from connectors.base import SourceConfig
+from pipelines.defs.assets import accessible_connector, partition_metadata, staging_area
+from pipelines.defs.partitions import containers_partitions
+from pipelines.defs.resources import client_key
+from pipelines.staged import FetchTask, fetch_stream, merge_streams, plan_streams
+from pipelines.sync import StreamResult, SyncReport
+from warehouse.db import open_warehouse
+
+WRITER_POOL = "threadline_warehouse"
+EXECUTOR_ENV = "THREADLINE_EXECUTOR"
+# Dagster's executors that run each op in a pod / a Celery worker / a container: same job, same ops.
+CLUSTER_EXECUTORS = {
+    "k8s": ("dagster_k8s", "k8s_job_executor"),
+    "celery": ("dagster_celery", "celery_executor"),
+    "docker": ("dagster_docker", "docker_executor"),
+}
+DEFAULT_WORKERS = 8  # fetch workers of one run: they wait on the network, not the CPU
+# Imported once by the executor's forkserver, so that each op's process (a fork of it) starts
+# without importing them again: Threadline's definitions, and what every step process loads to
+# open the Dagster instance (its SQL storage pulls in sqlalchemy and alembic, ~1 s per process).
+FORKSERVER_PRELOAD = [
+    "dagster._core.executor.multiprocess",
+    "pipelines.definitions",
+    "dagster._core.instance.factory",
+    "dagster._core.storage.event_log",
+    "dagster._core.storage.runs",
+    "dagster._core.storage.schedules",
+    "dagster._core.storage.sqlite_storage",
+]
+
+
+def fetch_pool(source: SourceConfig) -> str:
+    return f"threadline_{source.name}"
+
+
+def mapping_key(container: str, index: int) -> str:
+    """Dynamic output keys allow [A-Za-z0-9_] only: 'acme/api' -> 'acme_api_0' (index keeps it unique)."""
+    return f"{re.sub(r'[^A-Za-z0-9_]', '_', container)}_{index}"
+
+
+def source_ops(source: SourceConfig):
+    resources = {client_key(source), "threadline", "duckdb"}
+    asset_key = AssetKey(f"{source.name}_work_items")
+
+    @op(
+        name=f"plan_{source.name}",
+        out=DynamicOut(FetchTask),
+        pool=WRITER_POOL,
+        required_resource_keys=resources,
+    )
+    def plan(context: OpExecutionContext):
+        connector = accessible_connector(context, source)
+        with open_warehouse(context.resources.duckdb.database) as con:
+            tasks = plan_streams(con, connector, staging_area(context), run_id=context.run_id[:12])
+        partitions = containers_partitions(source).name
+        known = set(context.instance.get_dynamic_partitions(partitions))
+        if missing := [t.container for t in tasks if t.container not in known]:
+            context.instance.add_dynamic_partitions(partitions, missing)
+        for index, task in enumerate(tasks):
+            yield DynamicOutput(task, mapping_key=mapping_key(task.container, index))
+
+    @op(
+        name=f"fetch_{source.name}",
+        ins={"task": In(FetchTask)},
+        out=Out(StreamResult),
+        pool=fetch_pool(source),
+        required_resource_keys=resources,
+    )
+    def fetch(context: OpExecutionContext, task: FetchTask) -> StreamResult:
+        current = context.resources.threadline.load().source(source.name)
+        connector = getattr(context.resources, client_key(source)).connector(current)
+        return fetch_stream(
+            connector, task, staging_area(context), progress=lambda r: context.log.info(r.progress_line())
+        )
+
+    @op(
+        name=f"merge_{source.name}",
+        ins={"fetched": In(list)},
+        pool=WRITER_POOL,
+        required_resource_keys=resources,
+    )
+    def merge(context: OpExecutionContext, fetched: list):
+        current = context.resources.threadline.load().source(source.name)
+        connector = getattr(context.resources, client_key(source)).connector(current)
+        with open_warehouse(context.resources.duckdb.database) as con:
+            results = merge_streams(
+                con, connector, fetched, staging_area(context), run_id=context.run_id[:12]
+            )
+        for result in results:
+            if result.status == "success":
+                metadata = partition_metadata(SyncReport([result]))
+                yield AssetMaterialization(asset_key=asset_key, partition=result.container, metadata=metadata)
+        if failed := [r for r in results if r.status != "success"]:
+            raise Failure(
+                description=f"{source.name}: " + "; ".join(f"{r.container}: {r.error}" for r in failed)
+            )
+        yield Output(None)
+
+    return plan, fetch, merge
+
+
+def parallel_executor(name: str | None = None) -> ExecutorDefinition:
+    """The executor of `sync_parallel`: $THREADLINE_EXECUTOR (multiprocess by default; k8s, celery
+    or docker with their Dagster integration installed), so one set of definitions runs here and
+    on a cluster."""
+    name = name or os.environ.get(EXECUTOR_ENV) or "multiprocess"
+    if name == "multiprocess":
+        return multiprocess_executor
+    if name not in CLUSTER_EXECUTORS:
+        known = ", ".join(["multiprocess", *CLUSTER_EXECUTORS])
+        raise ValueError(f"${EXECUTOR_ENV}={name}: unknown executor (known: {known})")
+    module, attribute = CLUSTER_EXECUTORS[name]
+    return getattr(importlib.import_module(module), attribute)
+
+
+def parallel_sync_job(
+    sources: list[SourceConfig], owners: list[str], executor: ExecutorDefinition | None = None
+) -> JobDefinition:
+    built = [source_ops(source) for source in sources]
+    executor = executor or parallel_executor()
+    local = executor is multiprocess_executor
+
+    @job(
+        name="sync_parallel",
+        executor_def=executor,
+        # forkserver: each op's process forks from one that has imported Dagster and Threadline
+        # already, so a worker starts in a fraction of a second instead of importing everything.
+        config=None
+        if not local
+        else {
+            "execution": {
+                "config": {
+                    "max_concurrent": DEFAULT_WORKERS,
+                    "start_method": {"forkserver": {"preload_modules": FORKSERVER_PRELOAD}},
+                }
+            }
+        },
+        description="Sync every container of every source: fetch in parallel (one op per container, "
+        "pool threadline_<source>), merge by one writer (pool threadline_warehouse). Set the workers "
+        "with execution.config.max_concurrent.",
+        tags={"threadline/kind": "sync"},
+        owners=owners,
+    )
+    def sync_parallel():
+        for plan, fetch, merge in built:
+            merge(plan().map(fetch).collect())
+
+    return sync_parallel
