@@ -212,4 +212,4 @@ def load_rules(path: str | Path, goals: GoalTree) -> RuleSet:
     """rules.yaml as `parse_rules` gives it, from the rules cache when the file, its name and
     the code are those of a cached entry (mapping/rules_cache.py)."""
     path = Path(path)
-    return cached_rules(path, display_path(path), goals, lambda: parse_rules(path, goals))
+    return cached_rules(path, display_path(path), goals, lambda: parse_rules(path, goals), RuleSet)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: mapping.rules imports this module
     from mapping.goals import GoalTree
     from mapping.rules import RuleSet
 
@@ -65,10 +65,11 @@ def _goals_exist(rules: RuleSet, goals: GoalTree) -> bool:
     return all(goal_id in goals for rule in rules.rules for goal_id, _ in rule.goals)
 
 
-def cached_rules(path: Path, shown_as: str, goals: GoalTree, load: Callable[[], RuleSet]) -> RuleSet:
-    """The rule set of `path` from the cache, or from `load()` (then stored for the next run)."""
-    from mapping import rules as rules_module  # here: mapping.rules imports this module
-
+def cached_rules(
+    path: Path, shown_as: str, goals: GoalTree, load: Callable[[], RuleSet], kind: type[RuleSet]
+) -> RuleSet:
+    """The rule set of `path` from the cache, or from `load()` (then stored for the next run);
+    `kind`: the RuleSet class, which a cache entry must be an instance of."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -78,7 +79,7 @@ def cached_rules(path: Path, shown_as: str, goals: GoalTree, load: Callable[[], 
         rules = pickle.loads(entry.read_bytes())
     except Exception:  # missing, truncated or from an incompatible library: parse the file
         rules = None
-    if isinstance(rules, rules_module.RuleSet) and _goals_exist(rules, goals):
+    if isinstance(rules, kind) and _goals_exist(rules, goals):
         return rules
     rules = load()
     _store(entry, rules)
