@@ -2,7 +2,7 @@
 
 The items come from the mapping benchmark's generator (bench/generate.py), written once to a
 parquet file that both competitors read; each runs as a fresh process (peak RSS from outside) and
-reports its phases: building WorkItems, the first load, and re-loading the same unchanged items.
+reports its phases: building (checking) the items, the first load, and re-loading the same unchanged items.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class LoadRun:
 
     @property
     def rows_per_second(self) -> float:
-        # Threadline's building of WorkItems counts: dlt's figure includes normalising the dicts.
+        # Threadline's building (and checking) of items counts: dlt's figure includes normalising the dicts.
         return self.items / (self.phases.get("build", 0.0) + self.phases["load"])
 
 
@@ -83,7 +83,7 @@ def compare(items: int, page_size: int, dlt_python: Path | None, work_dir: Path)
 
 def table(runs: list[LoadRun]) -> str:
     lines = [
-        "| items | competitor | build WorkItems | load | rows/s (build + load) | re-load unchanged | peak RSS | load avg |",
+        "| items | competitor | build items | load | rows/s (build + load) | re-load unchanged | peak RSS | load avg |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:

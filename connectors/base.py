@@ -12,8 +12,17 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from connectors.http import Failure, RetryPolicy, is_transient, redact, register_secret
-from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, Sweep, WorkItem
-from connectors.payloads import MalformedPayload, Shape, check_shapes, storable_json
+from connectors.models import (
+    Page,
+    RawRecord,
+    RejectedRecord,
+    RequestStats,
+    Sweep,
+    WorkItem,
+    checked_row,
+    item_row,
+)
+from connectors.payloads import MalformedPayload, Shape, check_shapes, storable_json, stored_text
 
 __all__ = ["MalformedPayload"]  # defined with the payload checks; raised by every normaliser
 
@@ -28,6 +37,11 @@ class SourceConfig(BaseModel):
     base_url: str
     instance: str | None = Field(default=None, description="goes into item ids; defaults to the URL host")
     token_env: str = Field(description="environment variable holding the API token")
+    batch_items: int = Field(
+        default=500,
+        ge=1,
+        description="items loaded per transaction (with the cursor): what a kill can cost to read again",
+    )
     default_instance_hosts: ClassVar[dict[str, str]] = {}
 
     @field_validator("base_url")
@@ -214,41 +228,52 @@ QUARANTINED = (
 )
 
 
+Row = dict[str, Any]
+
+
 def take_record(
     page: Page,
     payload: Any,
     *,
     container: str,
     native_id: Callable[[Any], str],
-    normalise: Callable[[Any], WorkItem],
+    normalise: Callable[[Any], Row | WorkItem],
     shapes: Mapping[str, Shape] | None = None,
-    warnings: Callable[[WorkItem], list[str]] | None = None,
-) -> WorkItem | None:
+    warnings: Callable[[Row], list[str]] | None = None,
+    text: str | None = None,
+) -> Row | None:
     """Normalise one payload into `page`, or quarantine it there with the reason.
 
     The one normalise-or-quarantine block of every connector: shape checks, the stored form of
     the payload (it must serialise, as DuckDB will hold it) and normalisation all run inside
-    it, so one bad record never costs its page. `warnings(item)` lists doubts about a record
-    that is kept (a timestamp in the future); they are recorded beside it in quarantine.
+    it, so one bad record never costs its page. `normalise` returns a row in WorkItem's shape
+    (`work_row`), checked here with every check WorkItem makes (`checked_row`) but without
+    building one. `text` is the payload's JSON as the vendor sent it, stored as it is when it
+    can be (`stored_text`). `warnings(row)` lists doubts about a record that is kept (a
+    timestamp in the future); they are recorded beside it in quarantine.
     """
     try:
-        stored = storable_json(payload)  # first: a cut or unstorable part is the truest reason
+        # first: a cut or unstorable part is the truest reason
+        stored = stored_text(text, payload) if text is not None else storable_json(payload)
         if shapes:
             check_shapes(payload, shapes)
-        item = normalise(payload)
+        made = normalise(payload)
+        row = item_row(made) if isinstance(made, WorkItem) else checked_row(made)
     except QUARANTINED as exc:
         page.rejected.append(
             RejectedRecord(_safe_id(native_id, payload), container, rejection_reason(exc), payload)
         )
         return None
-    page.items.append(item)
-    page.raw.append(RawRecord(item.item_id, item.native_id, item.container, item.updated_at, payload, stored))
-    doubts = warnings(item) if warnings else []
+    page.rows.append(row)
+    page.raw.append(
+        RawRecord(row["item_id"], row["native_id"], row["container"], row["updated_at"], None, stored)
+    )
+    doubts = warnings(row) if warnings else []
     if doubts:  # one row per record, as meta.rejected_records is keyed
         page.rejected.append(
-            RejectedRecord(item.native_id, container, "; ".join(doubts), payload, severity="warning")
+            RejectedRecord(row["native_id"], container, "; ".join(doubts), payload, severity="warning")
         )
-    return item
+    return row
 
 
 class PageBuilder:
@@ -287,9 +312,10 @@ class PageBuilder:
     def take(
         self,
         payload: Any,
-        normalise: Callable[[Any], WorkItem],
-        warnings: Callable[[WorkItem], list[str]] | None = None,
-    ) -> WorkItem | None:
+        normalise: Callable[[Any], Row | WorkItem],
+        warnings: Callable[[Row], list[str]] | None = None,
+        text: str | None = None,
+    ) -> Row | None:
         return take_record(
             self.page,
             payload,
@@ -298,6 +324,7 @@ class PageBuilder:
             normalise=normalise,
             shapes=self._shapes,
             warnings=warnings,
+            text=text,
         )
 
     def next_page(self, cursor: str | None) -> Page:

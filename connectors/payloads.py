@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from json.scanner import make_scanner
 from typing import Any
 
 from connectors.http import strip_userinfo
@@ -39,15 +40,60 @@ _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class Listing(list):
+    """A decoded JSON array that also holds each element's own text (`texts[i]`), as sent: a
+    record can then be stored without serialising it again (`stored_text`)."""
+
+    texts: list[str]
+
+
+_SCAN = make_scanner(json.JSONDecoder())  # the decoder json.loads uses, one value at a time
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
 def loads(text: str | bytes) -> Any:
     """`json.loads`, except that subtrees nested deeper than MAX_DEPTH survive as CUT_MARKER
-    when the page is too deep for the decoder (the normal path costs nothing extra)."""
+    when the page is too deep for the decoder (the normal path costs nothing extra), and that
+    a top-level array comes back as a `Listing` with each element's text."""
     try:
+        if isinstance(text, str):
+            listing = _listing(text)
+            if listing is not None:
+                return listing
         return json.loads(text)
     except RecursionError:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
         return json.loads(cut_deep(text, MAX_DEPTH))
+
+
+def _listing(text: str) -> Listing | None:
+    """A JSON array decoded element by element, keeping each element's slice of `text`; None
+    when the text is no array or not valid JSON (json.loads then decodes it or says why)."""
+    at = _SPACE.match(text).end()
+    if text[at : at + 1] != "[":
+        return None
+    listing, texts = Listing(), []
+    at = _SPACE.match(text, at + 1).end()
+    if text[at : at + 1] != "]":
+        while True:
+            try:
+                value, end = _SCAN(text, at)
+            except StopIteration:
+                return None
+            listing.append(value)
+            texts.append(text[at:end])
+            at = _SPACE.match(text, end).end()
+            step = text[at : at + 1]
+            if step == "]":
+                break
+            if step != ",":
+                return None
+            at = _SPACE.match(text, at + 1).end()
+    if _SPACE.match(text, at + 1).end() != len(text):
+        return None
+    listing.texts = texts
+    return listing
 
 
 def cut_deep(text: str, max_depth: int) -> str:
@@ -156,14 +202,60 @@ def check_shapes(payload: Any, shapes: Mapping[str, Shape]) -> None:
     """Raise MalformedPayload naming the first field whose JSON type is not the expected one.
 
     Presence is not checked here (absent fields are the normaliser's business: some are
-    optional); a present field of the wrong type is never coerced.
+    optional); a present field of the wrong type is never coerced. Every record of every page
+    passes through here, so each path is walked without building the names of the places it
+    visits; only a field that fails is looked up again by `_values` to be named.
     """
     if not isinstance(payload, dict):
         raise MalformedPayload(f"record is {_describe(payload)}, expected an object")
-    for path, shape in shapes.items():
+    for path, steps, types, bools in _plan(shapes):
+        if len(steps) == 1 and not steps[0][1]:  # a top-level field: most of them
+            value = payload.get(steps[0][0], _MISSING)
+            if value is _MISSING or (isinstance(value, types) and (bools or value.__class__ is not bool)):
+                continue
+        elif _all_fit(payload, steps, 0, types, bools):
+            continue
         for where, value in _values(payload, path):
-            if not _fits(value, shape):
-                raise MalformedPayload(f"{where} is {_describe(value)}, expected {_expected(shape)}")
+            if not _fits(value, types):
+                raise MalformedPayload(f"{where} is {_describe(value)}, expected {_expected(types)}")
+
+
+_Step = tuple[str, bool]  # (key, step into every element of a list)
+_plans: dict[int, tuple[Mapping[str, Shape], list]] = {}
+
+
+def _plan(shapes: Mapping[str, Shape]) -> list[tuple[str, tuple[_Step, ...], tuple[type, ...], bool]]:
+    """Each path of `shapes` split into steps once (kept per shapes table, which are constants)."""
+    kept = _plans.get(id(shapes))
+    if kept is not None and kept[0] is shapes:
+        return kept[1]
+    plan = []
+    for path, shape in shapes.items():
+        types = shape if isinstance(shape, tuple) else (shape,)
+        steps = tuple((part.removesuffix("[]"), part.endswith("[]")) for part in path.split("."))
+        plan.append((path, steps, types, bool in types))
+    _plans[id(shapes)] = (shapes, plan)
+    return plan
+
+
+def _all_fit(node: Any, steps: tuple[_Step, ...], index: int, types: tuple[type, ...], bools: bool) -> bool:
+    """Whether every value at the path (from steps[index] on) has one of `types`; what `_values` walks."""
+    if not isinstance(node, dict):
+        return True
+    key, each = steps[index]
+    value = node.get(key, _MISSING)
+    if value is _MISSING:
+        return True
+    last = index == len(steps) - 1
+    if each:
+        if not isinstance(value, list):
+            return True
+        if last:
+            return all(isinstance(v, types) and (bools or v.__class__ is not bool) for v in value)
+        return all(_all_fit(v, steps, index + 1, types, bools) for v in value)
+    if last:
+        return isinstance(value, types) and (bools or value.__class__ is not bool)
+    return _all_fit(value, steps, index + 1, types, bools)
 
 
 # --- storage --------------------------------------------------------------------------------
@@ -208,6 +300,23 @@ def storable_json(payload: Any) -> str:
         raise MalformedPayload(
             f"{where} holds a lone UTF-16 surrogate (U+{ord(lone.group()):04X}): not valid Unicode"
         ) from None
+    return strip_userinfo(text)
+
+
+# A UTF-16 surrogate escaped in JSON text (`\\ud800`): in a pair it is fine, alone it is not.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def stored_text(text: str, payload: Any) -> str:
+    """What `storable_json(payload)` checks, for a record whose JSON text the vendor sent
+    (`Listing.texts`): that text is stored as it is, without serialising the payload again,
+    unless it may hold a lone surrogate; then `storable_json` decides and says where."""
+    if "\\u" in text and _ESCAPED_SURROGATE.search(text):
+        return storable_json(payload)
+    try:
+        text.encode("utf-8")  # a surrogate as a character (not from a UTF-8 body, but cheap to rule out)
+    except UnicodeEncodeError:
+        return storable_json(payload)
     return strip_userinfo(text)
 
 

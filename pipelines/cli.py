@@ -16,28 +16,19 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from connectors.base import SourceAccessError
-from mapping.yamlconf import ConfigError
 from pipelines import console
-from pipelines.config import ThreadlineConfig, load_config
-from pipelines.steps import (
-    MappingRefused,
-    NotMapped,
-    build_connectors,
-    effort_defaults,
-    load_mapping_as_map_sees,
-    run_mapping,
-    run_report,
-)
-from warehouse.db import WarehouseError, open_warehouse
-from warehouse.publish import publish, published_path
-from warehouse.staging import StagingArea
+
+if TYPE_CHECKING:
+    from pipelines.config import ThreadlineConfig
+
+# Each command imports what it needs when it runs: `threadline --version` and the start of a
+# sync then pay for no DuckDB, Arrow, mapping or report code they do not use (docs/operations.md).
 
 SOURCE_SKIPPED = 6  # exit code: a source was down and skipped; the others synced (retry later)
 GLOBAL_OPTIONS = ("-w", "--warehouse")  # taken before or after the command name
@@ -98,6 +89,11 @@ def handles_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from connectors.base import SourceAccessError
+        from mapping.yamlconf import ConfigError
+        from pipelines.steps import MappingRefused, NotMapped
+        from warehouse.db import WarehouseError
+
         try:
             return fn(*args, **kwargs)
         except ConfigError as exc:
@@ -162,6 +158,8 @@ class Settings:
     warehouse: Path | None = None  # -w, before or after the command name
 
     def load(self, config_path: Path | None) -> ThreadlineConfig:
+        from pipelines.config import load_config
+
         config = load_config(config_path or self.config)
         config.warehouse_override = self.warehouse
         return config
@@ -189,7 +187,10 @@ def sync(
     sandbox: SandboxOption = None,
 ) -> None:
     """Fetch what changed since the last sync and load it into the warehouse."""
+    from pipelines.steps import build_connectors
     from pipelines.sync import SyncFailed, check_access, run_sync
+    from warehouse.db import open_warehouse
+    from warehouse.staging import StagingArea
 
     config = load_settings(config_path)
     connectors = build_connectors(config, only=source, sandbox_url=sandbox)
@@ -227,6 +228,10 @@ def map_command(
 ) -> None:
     """Link every work item to goals, from goals.yaml and rules.yaml (only what changed since the
     last map, when goals, rules and overrides are unchanged)."""
+    from pipelines.steps import load_mapping_as_map_sees, run_mapping
+    from warehouse.db import open_warehouse
+    from warehouse.publish import publish
+
     config = load_settings(config_path)
     mapping = load_mapping_as_map_sees(config)
     with open_warehouse(config.warehouse_path, create=False) as con:
@@ -246,6 +251,9 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write")] = None,
 ) -> None:
     """Write the leadership report (HTML, plus a Markdown summary beside it)."""
+    from pipelines.steps import run_report
+    from warehouse.db import open_warehouse
+
     config = load_settings(config_path)
     with open_warehouse(config.warehouse_path, create=False) as con:
         files = run_report(con, config, output=out)
@@ -257,6 +265,7 @@ def report(
 def check_command(config_path: ConfigOption = None) -> None:
     """Run the warehouse checks Dagster runs as asset checks; exit 1 if one that is not a warning fails."""
     from warehouse import checks, runs
+    from warehouse.db import open_warehouse
 
     config = load_settings(config_path)
     with open_warehouse(config.warehouse_path, read_only=True) as con:
@@ -278,6 +287,7 @@ def explain(
     config_path: ConfigOption = None,
 ) -> None:
     """Show why an item counts toward its goals, or why it is unaligned."""
+    from warehouse.db import open_warehouse
     from warehouse.explain import explain as explain_item
 
     config = load_settings(config_path)
@@ -310,6 +320,8 @@ def query(
     """Run SQL against the published copy of the warehouse, read-only (nothing can be written)."""
     import duckdb
 
+    from warehouse.db import open_warehouse
+
     config = load_settings(config_path)
     with open_warehouse(
         config.warehouse_path if live else _readable_copy(config.warehouse_path), read_only=True
@@ -337,6 +349,8 @@ def query(
 def rules_check(config_path: ConfigOption = None) -> None:
     """Validate goals, rules and overrides, then show rules that match nothing, rules shadowed by
     earlier ones and items several rules match. Exits non-zero only on errors."""
+    from pipelines.steps import load_mapping_as_map_sees
+    from warehouse.db import open_warehouse
     from warehouse.rules_check import check_rules
 
     config = load_settings(config_path)
@@ -364,10 +378,12 @@ def rules_diff(
 ) -> None:
     """Show what changing the rules from OLD to NEW would move between goals, per goal (items and
     effort) and as moves. Writes nothing: the warehouse is opened read-only."""
+    from mapping.rules import load_rules
+    from pipelines.steps import effort_defaults, load_mapping_as_map_sees
+    from warehouse.db import open_warehouse
     from warehouse.rules_check import diff_rules
 
     config = load_settings(config_path)
-    from mapping.rules import load_rules
 
     before = load_mapping_as_map_sees(config, rules_path=old)
     after = replace(
@@ -431,6 +447,8 @@ def _sweep_requests(report) -> int:
 
 def _readable_copy(warehouse: Path) -> Path:
     """The published copy (readers there never block a sync); the warehouse itself until one exists."""
+    from warehouse.publish import published_path
+
     published = published_path(warehouse)
     if published.exists() or not warehouse.exists():
         return published if published.exists() else warehouse

@@ -11,15 +11,13 @@ from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
 
-from connectors.http import install_log_redaction, redact
-from connectors.registry import SOURCES
 from reports.text import neutral
-from warehouse.explain import Explanation
-from warehouse.rules_check import CheckReport as RulesCheck
-from warehouse.rules_check import DiffReport as RulesDiff
 
-if TYPE_CHECKING:  # pipelines.sync loads every connector's HTTP stack: only `sync` needs it
+if TYPE_CHECKING:  # imported by the commands that print them; the CLI starts without them
     from pipelines.sync import StreamResult, SyncReport
+    from warehouse.explain import Explanation
+    from warehouse.rules_check import CheckReport as RulesCheck
+    from warehouse.rules_check import DiffReport as RulesDiff
 
 # Never wrap: one error is one line, and piped output stays greppable. No emoji codes either:
 # a title saying ":warning:" is printed as written.
@@ -35,6 +33,9 @@ def shown(text: object) -> str:
 
 
 def setup_logging(verbose: bool) -> None:
+    from connectors.http import install_log_redaction
+    from connectors.registry import SOURCES
+
     install_log_redaction()
     handler = RichHandler(console=err, show_path=False, show_time=verbose, markup=False)
     logging.basicConfig(
@@ -47,6 +48,8 @@ def setup_logging(verbose: bool) -> None:
 
 def fail(message: str, hint: str | None = None) -> None:
     """One clear line on stderr (plus an optional next step)."""
+    from connectors.http import redact
+
     err.print(f"[bold red]error:[/] {shown(redact(message))}")
     if hint:
         err.print(f"[dim]{shown(hint)}[/]")
@@ -54,6 +57,8 @@ def fail(message: str, hint: str | None = None) -> None:
 
 def warn(message: str) -> None:
     """One line on stderr for something the run worked around (a source that was down)."""
+    from connectors.http import redact
+
     err.print(f"[bold yellow]warning:[/] {shown(redact(message))}")
 
 

@@ -2,15 +2,18 @@
 
 Plain functions; the CLI and the Dagster assets both call them. Credentials of every source are
 checked before anything is written: a source that refuses them (401/403) stops the sync, a
-source that is down (5xx, timeout) is skipped with one line and the others are synced. Each page
-commits with its cursor, so a crash resumes.
+source that is down (5xx, timeout) is skipped with one line and the others are synced. Each batch
+of pages commits with the last page's cursor, so a crash resumes.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,12 +22,21 @@ import duckdb
 
 from connectors.base import Connector, SourceAccessError, SourceUnavailable
 from connectors.http import redact
-from connectors.models import utcnow
+from connectors.models import Page, utcnow
 from connectors.registry import SOURCES
 from connectors.source import GoalSource
 from warehouse import runs
 from warehouse.imported_goals import replace_imported_goals
-from warehouse.load import StreamKey, get_cursor, get_validator, load_page, mark_deleted
+from warehouse.load import (
+    LoadResult,
+    StreamKey,
+    batch_of,
+    bounded_memory,
+    get_cursor,
+    get_validator,
+    load_batch,
+    mark_deleted,
+)
 from warehouse.staging import StagingArea
 
 log = logging.getLogger(__name__)
@@ -33,6 +45,10 @@ log = logging.getLogger(__name__)
 # far more likely a lost permission or a misconfigured scope than a mass deletion.
 SWEEP_GUARD_SHARE = 0.5
 SWEEP_GUARD_MIN_ITEMS = 20
+# A stream loads its pages a batch at a time: one transaction per `batch_items` items of the
+# source's config (memory stays bounded by it), or sooner once BATCH_SECONDS have passed, so a
+# slow source still shows its progress in the warehouse.
+BATCH_SECONDS = 5.0
 
 
 @dataclass
@@ -264,22 +280,99 @@ def sync_stream(
     progress: Progress | None = None,
     now: Callable[[], datetime] = utcnow,
 ) -> StreamResult:
+    """Read a container's changed items page by page and load them a batch of pages at a time.
+
+    Pages gather into one batch (`warehouse.load.Batch`) of up to `batch_items` items or
+    BATCH_SECONDS of reading, loaded in one transaction with its last page's cursor: a kill
+    loses at most the batches not yet committed, which the next run reads again (nothing is
+    lost or duplicated). A batch loads on a thread of its own while the next pages are read
+    (DuckDB works without holding the GIL), one batch at a time and in order. Should reading
+    fail, the pages read in full are loaded first.
+    """
     key = StreamKey(connector.source, connector.instance, container)
     result = StreamResult(connector.config.name, container, "items", cursor_before=get_cursor(con, key))
     result.cursor_after = result.cursor_before
-    with _recorded(con, connector, result, run_id) as count:
+    with (
+        _recorded(con, connector, result, run_id) as count,
+        bounded_memory(con),
+        ThreadPoolExecutor(1, thread_name_prefix="threadline-load") as loader,
+    ):
+        pending: list[Page] = []
+        loading: Future | None = None
+        started = time.monotonic()
+
+        def load(pages: list[Page]) -> tuple[LoadResult, str | None]:
+            loaded = load_batch(con, key, batch_of(pages), run_id=run_id, now=now())
+            _hand_back_freed_memory()
+            return loaded, pages[-1].cursor
+
+        def wait() -> None:
+            nonlocal loading
+            if loading is not None:
+                loaded, cursor = loading.result()
+                loading = None
+                result.items_written += loaded.written
+                result.cursor_after = cursor
+
+        def hand_over() -> None:
+            nonlocal loading, started
+            wait()  # the one before first: batches commit in order, each with its own cursor
+            if pending:
+                loading = loader.submit(load, list(pending))
+                pending.clear()
+            started = time.monotonic()
+
         validator = get_validator(con, key)
-        for page in connector.pages(container, result.cursor_before, validator=validator):
-            loaded = load_page(con, key, page, run_id=run_id, now=now())
-            result.pages += 1
-            result.items_seen += len(page.items) + loaded.rejected  # warnings are about kept items
-            result.items_written += loaded.written
-            result.rejected += loaded.rejected
-            result.cursor_after = page.cursor
-            count()
-            if progress:
-                progress(result)
+        pages = iter(connector.pages(container, result.cursor_before, validator=validator))
+        try:
+            while True:
+                try:
+                    page = next(pages)
+                except StopIteration:
+                    break
+                except Exception:
+                    hand_over()  # what was read in full still loads: the next run resumes after it
+                    raise
+                pending.append(page)
+                errors = sum(1 for record in page.rejected if record.severity == "error")
+                result.pages += 1
+                result.items_seen += page.size + errors  # warnings are about kept items
+                result.rejected += errors
+                if (
+                    sum(p.size for p in pending) >= connector.config.batch_items
+                    or time.monotonic() - started >= BATCH_SECONDS
+                ):
+                    hand_over()
+                count()
+                if progress:
+                    progress(result)
+            hand_over()
+        finally:
+            wait()
+        count()
     return result
+
+
+def _hand_back_freed_memory() -> None:
+    """Return the memory a batch freed to the system (glibc's malloc_trim), where there is glibc.
+
+    glibc keeps what a thread frees in that thread's arena for reuse, so a process that loads on
+    one thread and reads on another keeps the high-water mark of both; trimmed after each
+    batch, its size follows what it holds (the batch), not what it once held.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:  # not glibc (macOS, musl): nothing to trim
+        return None
+
+
+_LIBC = _glibc()
 
 
 def sweep_stream(

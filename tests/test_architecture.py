@@ -181,6 +181,7 @@ ALLOWED = (
     "chaos/",
     ".git/",
     ".venv/",
+    ".bench-venv/",  # dlt for `make bench` (bench/venv.py), gitignored
     ".uv/",
     *VENDOR_DIRS,
 )

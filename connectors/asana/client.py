@@ -36,7 +36,7 @@ from connectors.asana.config import AsanaSourceConfig
 from connectors.asana.cursor import StreamCursor
 from connectors.asana.events import read_changes
 from connectors.asana.goals import build_goals, fetch_goals
-from connectors.asana.normalize import TaskContext, is_work, normalize_task
+from connectors.asana.normalize import TaskContext, is_work, task_row
 from connectors.asana.shapes import TASK_SHAPES
 from connectors.base import ConnectorBase, PageBuilder, SourceAccessError, SourceError, access_problem
 from connectors.http import Failure, RateLimitTooLong, RetryPolicy, TransientError, is_transient
@@ -296,7 +296,7 @@ class AsanaConnector(ConnectorBase):
             seen.add(gid)
         if isinstance(payload, dict) and not is_work(payload):
             return
-        builder.take(payload, partial(normalize_task, context=context))
+        builder.take(payload, partial(task_row, context=context))
 
     # --- deletes and goals ----------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from dataclasses import field as dataclass_field
 from typing import Any
 
 from connectors.asana import settings
-from connectors.models import WorkItem, make_item_id
+from connectors.models import WorkItem, make_item_id, work_row
 from connectors.payloads import parse_time
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,11 @@ def _section(payload: dict[str, Any], project_gid: str) -> str | None:
 
 
 def normalize_task(payload: dict[str, Any], context: TaskContext) -> WorkItem:
+    return WorkItem(**task_row(payload, context))
+
+
+def task_row(payload: dict[str, Any], context: TaskContext) -> dict[str, Any]:
+    """The payload's fields in WorkItem's shape, unchecked (the sync checks it with `checked_row`)."""
     gid = payload["gid"]
     if not isinstance(gid, str) or not gid:
         raise ValueError(f"gid must be a non-empty string, got {gid!r}")
@@ -158,7 +163,7 @@ def normalize_task(payload: dict[str, Any], context: TaskContext) -> WorkItem:
     parent = payload.get("parent")
     parent_gid = parent.get("gid") if isinstance(parent, dict) else None
     assignee = payload.get("assignee") or {}
-    return WorkItem(
+    return work_row(
         item_id=make_item_id("asana", context.instance, gid),
         source="asana",
         instance=context.instance,

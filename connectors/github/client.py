@@ -45,10 +45,10 @@ from connectors.github.conditional import ListingValidator
 from connectors.github.config import GitHubOrgConfig, GitHubSourceConfig
 from connectors.github.discovery import org_listing
 from connectors.github.discovery import scope as discovered_scope
-from connectors.github.normalize import native_id, normalize_issue
+from connectors.github.normalize import issue_row, native_id
 from connectors.github.shapes import ISSUE_SHAPES
 from connectors.http import Failure, RateLimitTooLong, RetryPolicy, TransientError, call_with_retries
-from connectors.models import Page, Sweep, WorkItem, utcnow
+from connectors.models import Page, Sweep, utcnow
 from connectors.payloads import field, watermark_time
 
 log = logging.getLogger(__name__)
@@ -415,9 +415,11 @@ class GitHubConnector(ConnectorBase):
             branch_of = branches.lookup(changed_prs) if changed_prs and branches else {}
             normalise = self._normaliser(container, team_of(), branch_of)
             warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
-            for payload in payloads_:
+            # The listing's own text of each record, stored as sent (payloads.Listing).
+            texts = getattr(payloads_, "texts", None) or [None] * len(payloads_)
+            for payload, text in zip(payloads_, texts, strict=True):
                 builder.see(payload)
-                builder.take(payload, normalise, warnings)
+                builder.take(payload, normalise, warnings, text)
             page = builder.page
             stored_cursor = since
             if builder.newest is not None:
@@ -431,9 +433,9 @@ class GitHubConnector(ConnectorBase):
 
     def _normaliser(
         self, container: str, team: str | None, branch_of: dict[int, str]
-    ) -> Callable[[dict], WorkItem]:
-        def normalise(payload: dict) -> WorkItem:
-            return normalize_issue(
+    ) -> Callable[[dict], dict]:
+        def normalise(payload: dict) -> dict:
+            return issue_row(
                 payload,
                 instance=self.instance,
                 repo=container,

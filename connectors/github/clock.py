@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-
-from connectors.models import WorkItem
+from typing import Any
 
 # Items updated within this window before the server's time are read again by the next run:
 # GitHub's listings can lag a write by a moment, and server clocks disagree by seconds.
@@ -40,10 +39,14 @@ def cursor_limit(server_now: datetime | None, local_now: datetime) -> datetime:
     return now - CURSOR_OVERLAP
 
 
-def future_warnings(item: WorkItem, server_now: datetime | None, local_now: datetime) -> list[str]:
-    """One warning per timestamp of the item that lies ahead of the server's time."""
+def future_warnings(item: Mapping[str, Any], server_now: datetime | None, local_now: datetime) -> list[str]:
+    """One warning per timestamp of the item (a checked row) that lies ahead of the server's time."""
     limit = (server_now or local_now) + FUTURE_TOLERANCE
-    stamps = {"updated_at": item.updated_at, "created_at": item.created_at, "closed_at": item.completed_at}
+    stamps = {
+        "updated_at": item["updated_at"],
+        "created_at": item["created_at"],
+        "closed_at": item["completed_at"],
+    }
     return [
         f"{name} {value.isoformat()} is after the server's time {(server_now or local_now).isoformat()}; "
         "kept; the sync cursor stays at the server's time"

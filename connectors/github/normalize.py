@@ -1,11 +1,11 @@
-"""GitHub issue / pull-request payload -> WorkItem."""
+"""GitHub issue / pull-request payload -> a row in WorkItem's shape (`issue_row`), or a WorkItem."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from connectors.github import settings
-from connectors.models import WorkItem, make_item_id
+from connectors.models import WorkItem, make_item_id, work_row
 from connectors.payloads import parse_time
 
 
@@ -81,6 +81,28 @@ def normalize_issue(
     estimate_label_prefix: str | None = None,
     branch: str | None = None,
 ) -> WorkItem:
+    return WorkItem(
+        **issue_row(
+            payload,
+            instance=instance,
+            repo=repo,
+            team=team,
+            estimate_label_prefix=estimate_label_prefix,
+            branch=branch,
+        )
+    )
+
+
+def issue_row(
+    payload: dict[str, Any],
+    *,
+    instance: str,
+    repo: str,
+    team: str | None = None,
+    estimate_label_prefix: str | None = None,
+    branch: str | None = None,
+) -> dict[str, Any]:
+    """The payload's fields in WorkItem's shape, unchecked (the sync checks it with `checked_row`)."""
     is_pr = "pull_request" in payload
     labels = [
         label["name"] if isinstance(label, dict) else str(label) for label in payload.get("labels") or []
@@ -88,7 +110,7 @@ def normalize_issue(
     status, category, completed = _status(payload, is_pr)
     nid = native_id(repo, int(payload["number"]))
     parent = parent_native_id(payload)
-    return WorkItem(
+    return work_row(
         item_id=make_item_id("github", instance, nid),
         source="github",
         instance=instance,

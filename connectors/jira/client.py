@@ -40,7 +40,7 @@ from connectors.jira.config import JiraAllProjects, JiraSourceConfig
 from connectors.jira.discovery import project_listing
 from connectors.jira.discovery import scope as discovered_scope
 from connectors.jira.fields import FieldCatalog, SiteFields, UnknownField
-from connectors.jira.normalize import Site, normalize_issue, parse_time
+from connectors.jira.normalize import Site, issue_row, parse_time
 from connectors.jira.shapes import ISSUE_SHAPES
 from connectors.models import Page, Sweep
 from connectors.payloads import MalformedPayload, field, watermark_time
@@ -305,7 +305,7 @@ class JiraConnector(ConnectorBase):
             )
             for payload in body.get("issues") or []:
                 builder.see(payload)
-                builder.take(payload, partial(normalize_issue, site=site))
+                builder.take(payload, partial(issue_row, site=site))
             newest = builder.newest
             if newest is not None:
                 builder.page.cursor = cursor = format_cursor(newest)

@@ -18,7 +18,7 @@ from connectors.base import MalformedPayload
 from connectors.jira import settings
 from connectors.jira.adf import to_text
 from connectors.jira.fields import SiteFields
-from connectors.models import WorkItem, make_item_id
+from connectors.models import WorkItem, make_item_id, work_row
 
 
 class Malformed(MalformedPayload):
@@ -156,6 +156,11 @@ def native_id(payload: dict[str, Any]) -> str:
 
 
 def normalize_issue(payload: dict[str, Any], site: Site) -> WorkItem:
+    return WorkItem(**issue_row(payload, site))
+
+
+def issue_row(payload: dict[str, Any], site: Site) -> dict[str, Any]:
+    """The payload's fields in WorkItem's shape, unchecked (the sync checks it with `checked_row`)."""
     nid = native_id(payload)
     fields = _required(payload, "fields", "issue")
     key = str(_required(payload, "key", "issue"))
@@ -168,7 +173,7 @@ def normalize_issue(payload: dict[str, Any], site: Site) -> WorkItem:
         for fid, name in site.fields.custom.items()
         if fields.get(fid) is not None
     }
-    return WorkItem(
+    return work_row(
         item_id=site.item_id(nid),
         source="jira",
         instance=site.instance,

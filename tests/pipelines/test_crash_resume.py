@@ -36,6 +36,7 @@ def write_config(tmp_path: Path) -> Path:
                 "name": "github",
                 "instance": "github.com",
                 "per_page": PER_PAGE,
+                "batch_items": PER_PAGE,  # one page per transaction: the kill lands between two
                 "repos": [{"name": REPO, "team": "payments"}],
             },
         ],

@@ -44,6 +44,7 @@ def test_full_disk_reports_the_disk_error_not_the_rollback(big_sandbox: Sandbox,
                         "kind": "github",
                         "name": "github",
                         "instance": "github.com",
+                        "batch_items": 100,  # a page per transaction: the first ones fit
                         "repos": [{"name": REPO, "team": "payments"}],
                     }
                 ],

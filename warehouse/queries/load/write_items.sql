@@ -1,12 +1,8 @@
--- Replace-by-key: delete the changed keys, insert the new versions (one transaction, see load.py).
-DELETE FROM core.work_items WHERE item_id IN (SELECT item_id FROM changed_items);
-
+-- The new versions of changed items, and their raw payloads (replace_items.sql removed the old).
 INSERT INTO core.work_items BY NAME
 SELECT b.*, CAST($synced_at AS TIMESTAMPTZ) AS synced_at, $run_id AS run_id, FALSE AS is_deleted, NULL AS deleted_at
 FROM batch_items AS b
 WHERE b.item_id IN (SELECT item_id FROM changed_items);
-
-DELETE FROM {raw_table} WHERE item_id IN (SELECT item_id FROM changed_items);
 
 INSERT INTO {raw_table} BY NAME
 SELECT r.item_id, $instance AS instance, r.container, r.native_id, r.updated_at,
