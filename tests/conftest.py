@@ -60,3 +60,18 @@ def github_connector(
     sandbox: Sandbox, repos: list[str] | None = None, token: str = SANDBOX_TOKEN, **overrides
 ):
     return GitHubConnector(github_config(sandbox, repos, **overrides), token, policy=FAST_RETRIES)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _rules_cache(tmp_path_factory):
+    """The parsed-rules cache (mapping/rules_cache.py) in a folder of this test run, not the
+    user's ~/.cache; subprocesses (the CLI) inherit it."""
+    import os
+
+    previous = os.environ.get("THREADLINE_CACHE_DIR")
+    os.environ["THREADLINE_CACHE_DIR"] = str(tmp_path_factory.mktemp("threadline-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("THREADLINE_CACHE_DIR", None)
+    else:
+        os.environ["THREADLINE_CACHE_DIR"] = previous

@@ -71,7 +71,7 @@ def fingerprint(
     digest = hashlib.sha256(_code_digest())
     parts = (
         goals.goals,
-        rules.rules,
+        rules.rules_digest,  # repr(rules.rules), digested once per rule set
         rules.explicit,
         rules.origin_file,
         overrides or OverrideSet(),

@@ -1,0 +1,90 @@
+"""The parsed-rules cache: a hit gives what parsing gives; any change to the file, or a goal a
+cached rule needs going away, means the file is parsed again (with its usual error)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapping import rules_cache
+from mapping.goals import load_goals
+from mapping.rules import load_rules, parse_rules
+from mapping.yamlconf import ConfigError
+
+GOALS = """\
+goals:
+  - id: uptime
+    title: Uptime
+  - id: speed
+    title: Speed
+"""
+RULES = """\
+rules:
+  - id: outages
+    goal: uptime
+    when: {title_matches: "outage"}
+  - id: fast
+    split: {uptime: 1, speed: 3}
+    when: {labels_any: [perf]}
+"""
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("THREADLINE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "goals.yaml").write_text(GOALS)
+    (tmp_path / "rules.yaml").write_text(RULES)
+    return tmp_path
+
+
+def entries(folder):
+    return sorted(p.name for p in (folder / "cache").glob("rules-*.pickle"))
+
+
+def test_a_second_load_comes_from_the_cache_and_equals_parsing(folder, monkeypatch):
+    goals = load_goals("goals.yaml")
+    first = load_rules("rules.yaml", goals)
+    assert len(entries(folder)) == 1
+    monkeypatch.setattr("mapping.rules.parse_rules", lambda *a: pytest.fail("parsed despite a cache entry"))
+    second = load_rules("rules.yaml", goals)
+    assert second == first == parse_rules("rules.yaml", goals)
+    assert [r.origin for r in second.rules] == ["rules.yaml:2", "rules.yaml:5"]
+    assert second.rules[1].goals == (("uptime", 0.25), ("speed", 0.75))
+
+
+def test_an_edited_file_is_parsed_again(folder):
+    goals = load_goals("goals.yaml")
+    load_rules("rules.yaml", goals)
+    (folder / "rules.yaml").write_text(RULES.replace("outage", "incident"))
+    edited = load_rules("rules.yaml", goals)
+    assert edited.rules[0].when.title_matches == "incident"
+    assert len(entries(folder)) == 2
+
+
+def test_a_goal_gone_from_goals_yaml_gives_the_usual_error_despite_the_cache(folder):
+    load_rules("rules.yaml", load_goals("goals.yaml"))
+    (folder / "goals.yaml").write_text(GOALS.split("  - id: speed")[0])
+    with pytest.raises(ConfigError) as error:
+        load_rules("rules.yaml", load_goals("goals.yaml"))
+    assert str(error.value).startswith("rules.yaml:6: rule 'fast': unknown goal 'speed'")
+
+
+def test_a_broken_entry_or_an_unwritable_cache_only_means_parsing(folder, monkeypatch):
+    goals = load_goals("goals.yaml")
+    expected = parse_rules("rules.yaml", goals)
+    load_rules("rules.yaml", goals)
+    (entry,) = (folder / "cache").glob("rules-*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert load_rules("rules.yaml", goals) == expected
+    (folder / "blocked").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("THREADLINE_CACHE_DIR", str(folder / "blocked"))
+    assert load_rules("rules.yaml", goals) == expected
+
+
+def test_the_key_holds_the_name_the_origins_show_and_the_code():
+    assert rules_cache.cache_key(b"rules: []", "rules.yaml") != rules_cache.cache_key(
+        b"rules: []", "cfg/rules.yaml"
+    )
+    assert rules_cache.cache_key(b"rules: []", "rules.yaml") == rules_cache.cache_key(
+        b"rules: []", "rules.yaml"
+    )
