@@ -45,6 +45,25 @@ class KillPoint:
         return f"{self.event} #{self.nth} of *{self.path_contains}*"
 
 
+def warehouse_contents(con) -> dict[str, list]:
+    """What a resumed sync must reproduce: items, raw payloads, cursors and quarantine, without
+    the columns that name the run that wrote them."""
+    return {
+        "items": con.execute(
+            "SELECT * EXCLUDE (synced_at, run_id) FROM core.work_items ORDER BY item_id"
+        ).fetchall(),
+        "raw": con.execute(
+            "SELECT item_id, updated_at, payload FROM raw.github_issues ORDER BY item_id"
+        ).fetchall(),
+        "cursors": con.execute(
+            "SELECT source, instance, container, stream, cursor FROM meta.sync_state ORDER BY container"
+        ).fetchall(),
+        "rejected": con.execute(
+            "SELECT * EXCLUDE (run_id, rejected_at) FROM meta.rejected_records ORDER BY native_id"
+        ).fetchall(),
+    }
+
+
 def run_until_killed(
     args: list[str], point: KillPoint, *, env: dict[str, str] | None = None, timeout: float = 120
 ):

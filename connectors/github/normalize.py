@@ -72,25 +72,9 @@ def _status(payload: dict[str, Any], is_pr: bool) -> tuple[str, str, bool]:
     return state, "done", True
 
 
-def normalize_issue(
-    payload: dict[str, Any],
-    *,
-    instance: str,
-    repo: str,
-    team: str | None = None,
-    estimate_label_prefix: str | None = None,
-    branch: str | None = None,
-) -> WorkItem:
-    return WorkItem(
-        **issue_row(
-            payload,
-            instance=instance,
-            repo=repo,
-            team=team,
-            estimate_label_prefix=estimate_label_prefix,
-            branch=branch,
-        )
-    )
+def normalize_issue(payload: dict[str, Any], **options: Any) -> WorkItem:
+    """The payload as a checked WorkItem (options: those of `issue_row`)."""
+    return WorkItem(**issue_row(payload, **options))
 
 
 def issue_row(

@@ -21,7 +21,7 @@ import yaml
 from pipelines.sync import run_sync
 from sandbox import Sandbox
 from tests.conftest import EXAMPLES, ROOT, github_connector
-from tests.kill_support import kill_on_event_env
+from tests.kill_support import kill_on_event_env, warehouse_contents
 from warehouse.db import open_warehouse
 from warehouse.load import StreamKey
 from warehouse.staging import StagingArea, staging_uri
@@ -96,20 +96,7 @@ def run_job(tmp_path: Path, env: dict[str, str]) -> int:
 
 def snapshot(path: Path) -> dict[str, list]:
     with open_warehouse(path) as con:
-        return {
-            "items": con.execute(
-                "SELECT * EXCLUDE (synced_at, run_id) FROM core.work_items ORDER BY item_id"
-            ).fetchall(),
-            "raw": con.execute(
-                "SELECT item_id, updated_at, payload FROM raw.github_issues ORDER BY item_id"
-            ).fetchall(),
-            "cursors": con.execute(
-                "SELECT source, instance, container, stream, cursor FROM meta.sync_state ORDER BY container"
-            ).fetchall(),
-            "rejected": con.execute(
-                "SELECT * EXCLUDE (run_id, rejected_at) FROM meta.rejected_records ORDER BY native_id"
-            ).fetchall(),
-        }
+        return warehouse_contents(con)
 
 
 def single_worker(sandbox: Sandbox, path: Path) -> dict[str, list]:

@@ -16,6 +16,7 @@ from pipelines.staged import fetch_stream, merge_streams, plan_streams
 from pipelines.sync import run_sync
 from sandbox import Sandbox
 from tests.conftest import github_connector
+from tests.kill_support import warehouse_contents
 from warehouse.db import open_warehouse
 from warehouse.load import Batch, StreamKey, batch_of, get_cursor, load_batch
 from warehouse.staging import METADATA_KEY, TABLE_FIELDS, StagingArea, _record_merged
@@ -24,27 +25,10 @@ REPOS = ["acme/api", "acme/web"]
 PER_PAGE = 25
 
 
-def snapshot(con) -> dict[str, list]:
-    return {
-        "items": con.execute(
-            "SELECT * EXCLUDE (synced_at, run_id) FROM core.work_items ORDER BY item_id"
-        ).fetchall(),
-        "raw": con.execute(
-            "SELECT item_id, updated_at, payload FROM raw.github_issues ORDER BY item_id"
-        ).fetchall(),
-        "cursors": con.execute(
-            "SELECT source, instance, container, stream, cursor FROM meta.sync_state ORDER BY container"
-        ).fetchall(),
-        "rejected": con.execute(
-            "SELECT * EXCLUDE (run_id, rejected_at) FROM meta.rejected_records ORDER BY native_id"
-        ).fetchall(),
-    }
-
-
 def reference(sandbox: Sandbox, path: Path) -> dict[str, list]:
     with open_warehouse(path) as con:
         assert not run_sync(con, [github_connector(sandbox, REPOS, per_page=PER_PAGE)]).failed
-        return snapshot(con)
+        return warehouse_contents(con)
 
 
 def fetch_all(sandbox: Sandbox, con, area: StagingArea, run_id: str = "r1"):
@@ -68,7 +52,7 @@ def test_staged_then_merged_equals_loaded_as_fetched(sandbox: Sandbox, tmp_path:
         results = merge_streams(con, connector, fetched, area, run_id="r1")
         assert [r.status for r in results] == ["success", "success"]
         assert sum(r.items_written for r in results) == visible
-        assert snapshot(con) == expected
+        assert warehouse_contents(con) == expected
         assert len(expected["items"]) == visible
         # Files deleted, their ids pruned: nothing of the merge is left behind.
         assert area.keys("github", "github.com") == []
@@ -99,7 +83,7 @@ def test_a_batch_committed_but_not_deleted_is_not_merged_twice(sandbox: Sandbox,
         merged = area.merge_pending(con, key, run_id="r1", now=batch.items["updated_at"][0].as_py())
         assert (merged.skipped, merged.batches) == (1, len(rest))
         merge_streams(con, connector, fetched, area, run_id="r1")
-        assert snapshot(con) == expected
+        assert warehouse_contents(con) == expected
 
 
 def test_leftovers_are_merged_before_a_sync_reads_its_cursors(sandbox: Sandbox, tmp_path: Path):
@@ -114,7 +98,7 @@ def test_leftovers_are_merged_before_a_sync_reads_its_cursors(sandbox: Sandbox, 
         assert not report.failed
         assert [s.items_written for s in report.streams] == [0, 0]
         assert [s.cursor_before for s in report.streams] == [c[4] for c in expected["cursors"]]
-        assert snapshot(con) == expected
+        assert warehouse_contents(con) == expected
 
 
 def test_every_batch_field_travels_in_the_file(sandbox: Sandbox, tmp_path: Path):
@@ -198,14 +182,14 @@ def test_batches_merged_together_equal_batches_loaded_one_by_one(sandbox: Sandbo
     with open_warehouse(tmp_path / "one_by_one.duckdb") as con:
         for batch in batches:
             load_batch(con, key, batch, run_id="r1", now=now)
-        expected = snapshot(con)
+        expected = warehouse_contents(con)
     area = StagingArea(tmp_path / "staging")
     stager = area.writer(key, run_id="r1")
     for batch in batches:
         stager.stage(batch)
     with open_warehouse(tmp_path / "merged.duckdb") as con:
         merged = area.merge_pending(con, key, run_id="r1", now=now)
-        assert snapshot(con) == expected
+        assert warehouse_contents(con) == expected
     assert merged.batches == 4
     titles = {row[0]: row[6] for row in expected["items"]}
     assert titles[first.items["item_id"][1].as_py()] == "edited while paging"
