@@ -267,6 +267,11 @@ class Page:
         """Items kept on the page (rows and hand-built WorkItems)."""
         return len(self.rows) + len(self.items)
 
+    @property
+    def errors(self) -> int:
+        """Records of the page rejected (warnings are about items it kept)."""
+        return sum(1 for record in self.rejected if record.severity == "error")
+
     def work_items(self) -> list[WorkItem]:
         """Every item of the page as a WorkItem (for callers that want the model; not the hot path)."""
         built = [WorkItem(**{**row, "custom": json.loads(row["custom"])}) for row in self.rows]

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
-import pyarrow.compute as pc
 
 from connectors.base import Connector, SourceAccessError
 from connectors.models import utcnow
@@ -38,7 +37,7 @@ from pipelines.sync import (
     sweep_stream,
 )
 from warehouse import runs
-from warehouse.load import Batch, StreamKey, batch_of, get_cursor, get_validator
+from warehouse.load import StreamKey, batch_of, get_cursor, get_validator
 from warehouse.staging import StagingArea
 
 
@@ -76,10 +75,6 @@ def plan_streams(
     return tasks
 
 
-def error_count(batch: Batch) -> int:
-    return pc.sum(pc.equal(batch.rejected["severity"], "error")).as_py() or 0
-
-
 def fetch_stream(
     connector: Connector, task: FetchTask, staging: StagingArea, *, progress: Progress | None = None
 ) -> StreamResult:
@@ -95,7 +90,7 @@ def fetch_stream(
                 batch = batch_of([page])
                 stager.stage(batch)
                 result.pages += 1
-                result.items_seen += batch.items.num_rows + error_count(batch)
+                result.items_seen += batch.items.num_rows + batch.errors
                 result.cursor_after = batch.cursor
                 count()
                 if progress:

@@ -334,10 +334,9 @@ def sync_stream(
                     hand_over()  # what was read in full still loads: the next run resumes after it
                     raise
                 pending.append(page)
-                errors = sum(1 for record in page.rejected if record.severity == "error")
                 result.pages += 1
-                result.items_seen += page.size + errors  # warnings are about kept items
-                result.rejected += errors
+                result.items_seen += page.size + page.errors
+                result.rejected += page.errors
                 if (
                     sum(p.size for p in pending) >= connector.config.batch_items
                     or time.monotonic() - started >= BATCH_SECONDS

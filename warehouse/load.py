@@ -149,6 +149,11 @@ class Batch:
     cursor: str | None = None
     validator: str | None = None  # connectors.models.Page.validator: stored beside the cursor
 
+    @property
+    def errors(self) -> int:
+        """Records of the batch rejected (warnings are about items it kept)."""
+        return self.rejected.column("severity").to_pylist().count("error")
+
 
 def batch_of(pages: list[Page]) -> Batch:
     """Pages of one stream, in order, as one batch whose cursor and validator are the last page's."""
@@ -210,7 +215,7 @@ def load_batch(
     finally:
         for name in ("batch_items", "batch_raw", "batch_rejected"):
             con.unregister(name)
-    return LoadResult(written, batch.rejected.column("severity").to_pylist().count("error"))
+    return LoadResult(written, batch.errors)
 
 
 def _newest(table: pa.Table) -> pa.Table:

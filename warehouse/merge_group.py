@@ -22,11 +22,10 @@ class Group:
     loading them one after another.
 
     Loading page by page, a row whose item is already stored at the same updated_at is skipped
-    (the boundary item that GitHub's inclusive `since` repeats on the next page), while within one
-    batch the later of two such rows wins. So: a later batch's row repeating an earlier batch's
-    (item, updated_at) is dropped here, as the one-by-one load would skip it; a batch that holds
-    an item of the group at another updated_at, or a quarantined record of it (or whose items the
-    group quarantined), starts a new group, as does reaching MERGE_ROWS items.
+    (the boundary item that GitHub's inclusive `since` repeats on the next page); within one
+    batch `load_batch` keeps the first of two such rows, which is the same. What one batch cannot
+    reproduce starts a new group: a batch that holds an item of the group at another updated_at,
+    or a quarantined record of it (or whose items the group quarantined), and reaching MERGE_ROWS.
     """
 
     def __init__(self) -> None:
@@ -51,14 +50,9 @@ class Group:
         return not (rejected & self.native_ids or natives & self.quarantined)
 
     def add(self, staged: Any, batch: Batch) -> None:
-        ids = batch.items["item_id"].to_pylist()
-        stamps = batch.items["updated_at"].to_pylist()
-        repeated = {(i, t) for i, t in zip(ids, stamps, strict=True) if self.versions.get(i) == t}
-        if repeated:
-            batch = dataclasses.replace(
-                batch, items=_without(batch.items, repeated), raw=_without(batch.raw, repeated)
-            )
-        self.versions.update(zip(ids, stamps, strict=True))
+        self.versions.update(
+            zip(batch.items["item_id"].to_pylist(), batch.items["updated_at"].to_pylist(), strict=True)
+        )
         self.quarantined |= set(batch.rejected["native_id"].to_pylist())
         self.native_ids |= set(batch.items["native_id"].to_pylist()) | self.quarantined
         self.rows += batch.items.num_rows
@@ -69,11 +63,3 @@ class Group:
         """The group as one batch: tables concatenated, other fields (cursor...) the last one's."""
         tables = {name: pa.concat_tables([getattr(b, name) for b in self.batches]) for name in TABLE_FIELDS}
         return dataclasses.replace(self.batches[-1], **tables)
-
-
-def _without(table: pa.Table, versions: set[tuple[str, object]]) -> pa.Table:
-    keep = [
-        (i, t) not in versions
-        for i, t in zip(table["item_id"].to_pylist(), table["updated_at"].to_pylist(), strict=True)
-    ]
-    return table.filter(pa.array(keep, pa.bool_()))
