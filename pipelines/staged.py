@@ -29,14 +29,12 @@ from pipelines.sync import (
     Progress,
     StreamResult,
     SyncReport,
+    begin_source,
     finish_recorded,
-    merge_leftovers,
-    record_discovery,
     start_recorded,
     stream_outcome,
     sweep_stream,
 )
-from warehouse import runs
 from warehouse.load import StreamKey, batch_of, get_cursor, get_validator
 from warehouse.staging import StagingArea
 
@@ -60,11 +58,7 @@ def plan_streams(
     run_id: str,
     containers: list[str] | None = None,
 ) -> list[FetchTask]:
-    runs.mark_interrupted(con, connector.config.name)
-    merge_leftovers(con, connector, staging, run_id=run_id)
-    if containers is None:
-        containers = connector.containers()  # a GitHub organisation or Jira site is listed here, once
-        record_discovery(con, connector, containers, run_id)
+    containers, _ = begin_source(con, connector, staging, run_id=run_id, containers=containers)
     tasks = []
     for container in containers:
         key = StreamKey(connector.source, connector.instance, container)

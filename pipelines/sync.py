@@ -147,7 +147,7 @@ def record_skipped(
         result = StreamResult(
             source.connector.config.name, "*", "access", status="skipped", error=source.reason
         )
-        _start(con, source.connector, result, run_id)
+        start_recorded(con, source.connector, result, run_id)
         _finish(con, source.connector, result, run_id)
         results.append(result)
     return results
@@ -170,13 +170,16 @@ def record_discovery(
         requests=spent.requests,
         retries=spent.retries,
     )
-    _start(con, connector, result, run_id)
+    start_recorded(con, connector, result, run_id)
     _finish(con, connector, result, run_id)
     spent.requests = spent.retries = 0  # booked once
     return result
 
 
-def _start(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
+def start_recorded(
+    con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str
+) -> None:
+    """Open the stream's meta.sync_runs row (status running, until it is finished)."""
     runs.start_run(
         con,
         run_id=run_id,
@@ -188,13 +191,6 @@ def _start(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamR
         started_at=utcnow(),
         cursor_before=result.cursor_before,
     )
-
-
-def start_recorded(
-    con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str
-) -> None:
-    """Open the stream's meta.sync_runs row (status running, until finish_recorded closes it)."""
-    _start(con, connector, result, run_id)
 
 
 def _finish(con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str) -> None:
@@ -242,7 +238,7 @@ def _recorded(
     con: duckdb.DuckDBPyConnection, connector: Connector, result: StreamResult, run_id: str
 ) -> Iterator[Callable[[], None]]:
     """Book one stream run in meta.sync_runs, whatever happens inside (see stream_outcome)."""
-    _start(con, connector, result, run_id)
+    start_recorded(con, connector, result, run_id)
     try:
         with stream_outcome(connector, result) as count:
             yield count
@@ -418,11 +414,8 @@ def run_sync(
     run_id = uuid.uuid4().hex[:12]
     record_skipped(con, report.skipped, run_id)
     for connector in connectors:
-        runs.mark_interrupted(con, connector.config.name)
-        merge_leftovers(con, connector, staging, run_id=run_id)
-        containers = connector.containers()
-        if discovered := record_discovery(con, connector, containers, run_id):
-            report.streams.append(discovered)
+        containers, discovered = begin_source(con, connector, staging, run_id=run_id)
+        report.streams += [discovered] if discovered else []
         for container in containers:
             report.streams.append(sync_stream(con, connector, container, run_id=run_id, progress=progress))
         # Sweeps after every container synced: an item moved between two synced containers is
@@ -432,6 +425,25 @@ def run_sync(
         if SOURCES[connector.source].imports_goals(connector.config):
             report.streams.append(goals_stream(con, connector, run_id=run_id))
     return report
+
+
+def begin_source(
+    con: duckdb.DuckDBPyConnection,
+    connector: Connector,
+    staging: StagingArea | None,
+    *,
+    run_id: str,
+    containers: list[str] | None = None,
+) -> tuple[list[str], StreamResult | None]:
+    """What every sync of a source does before reading a cursor: close the runs a kill left
+    open, merge batches staged and never merged, and list its containers (a GitHub organisation
+    or Jira site listed here, once, its requests booked as a 'discover' run) unless given."""
+    runs.mark_interrupted(con, connector.config.name)
+    merge_leftovers(con, connector, staging, run_id=run_id)
+    if containers is not None:
+        return containers, None
+    containers = connector.containers()
+    return containers, record_discovery(con, connector, containers, run_id)
 
 
 def goals_stream(
