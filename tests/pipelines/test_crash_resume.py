@@ -19,6 +19,7 @@ import yaml
 from pipelines.sync import run_sync
 from sandbox import Sandbox
 from tests.conftest import EXAMPLES, github_connector
+from tests.kill_support import warehouse_contents
 from warehouse.db import open_warehouse
 
 PER_PAGE = 20
@@ -49,18 +50,7 @@ def write_config(tmp_path: Path) -> Path:
 def snapshot(path: Path) -> dict[str, list]:
     con = open_warehouse(path)
     try:
-        return {
-            "items": con.execute(
-                "SELECT * EXCLUDE (synced_at, run_id) FROM core.work_items ORDER BY item_id"
-            ).fetchall(),
-            "raw": con.execute(
-                "SELECT item_id, updated_at, payload FROM raw.github_issues ORDER BY item_id"
-            ).fetchall(),
-            "cursor": con.execute("SELECT source, container, stream, cursor FROM meta.sync_state").fetchall(),
-            "rejected": con.execute(
-                "SELECT * EXCLUDE (run_id, rejected_at) FROM meta.rejected_records"
-            ).fetchall(),
-        }
+        return warehouse_contents(con)
     finally:
         con.close()
 
