@@ -16,11 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pipelines.sync import run_sync
 from sandbox import Sandbox
-from tests.conftest import EXAMPLES, ROOT, github_connector
+from tests.conftest import EXAMPLES, ROOT, github_connector, write_github_config
 from tests.kill_support import kill_on_event_env, warehouse_contents
 from warehouse.db import open_warehouse
 from warehouse.load import StreamKey
@@ -32,23 +31,8 @@ DAGSTER = str(Path(sys.executable).with_name("dagster"))
 
 
 def write_config(tmp_path: Path, sandbox: Sandbox) -> Path:
-    config = {
-        "organisation": "Parallel test",
-        "goals": str(EXAMPLES / "goals.yaml"),
-        "rules": str(EXAMPLES / "rules.yaml"),
-        "sources": [
-            {
-                "kind": "github",
-                "name": "github",
-                "instance": "github.com",
-                "per_page": PER_PAGE,
-                "repos": [{"name": name, "team": repo.team} for name, repo in sandbox.github.repos.items()],
-            }
-        ],
-    }
-    path = tmp_path / "threadline.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+    repos = [{"name": name, "team": repo.team} for name, repo in sandbox.github.repos.items()]
+    return write_github_config(tmp_path, "Parallel test", repos, per_page=PER_PAGE)
 
 
 def job_env(tmp_path: Path, sandbox: Sandbox, warehouse: Path) -> dict[str, str]:
