@@ -73,7 +73,8 @@ def _config(work_dir: Path, repos: list[str]) -> Path:
     return path
 
 
-def _argv(work_dir: Path, workers: int) -> list[str]:
+def parallel_job_argv(work_dir: Path, workers: int) -> list[str]:
+    """`dagster job execute` of sync_parallel with WORKERS processes; the run config goes in WORK_DIR."""
     run_config = work_dir / "run.json"
     execution = {"max_concurrent": workers, "start_method": {"forkserver": {}}}
     run_config.write_text(json.dumps({"execution": {"config": execution}}))
@@ -119,7 +120,7 @@ def compare(
                     "THREADLINE_AUTOMATION": "off",
                 }
                 before = server.requests()
-                run = run_child(_argv(run_dir, count), cwd=HERE.parent, env=env).check()
+                run = run_child(parallel_job_argv(run_dir, count), cwd=HERE.parent, env=env).check()
                 with duckdb.connect(str(database), read_only=True) as con:
                     rows, fingerprint = con.execute(FINGERPRINT).fetchone()
                 if rows != repos * items_per_repo:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from connectors.github.client import GitHubConnector
 from connectors.github.config import GitHubSourceConfig
@@ -54,6 +55,22 @@ def github_config(sandbox: Sandbox, repos: list[str] | None = None, **overrides)
         repos=[{"name": r, "team": getattr(sandbox.github.repos.get(r), "team", None)} for r in repos],
         **overrides,
     )
+
+
+def write_github_config(tmp_path: Path, organisation: str, repos: list[dict], **source) -> Path:
+    """Write tmp_path/threadline.yaml: the example goals and rules, one GitHub source ("github",
+    github.com) over REPOS with SOURCE's extra settings (per_page, batch_items); returns its path."""
+    config = {
+        "organisation": organisation,
+        "goals": str(EXAMPLES / "goals.yaml"),
+        "rules": str(EXAMPLES / "rules.yaml"),
+        "sources": [
+            {"kind": "github", "name": "github", "instance": "github.com", **source, "repos": repos},
+        ],
+    }
+    path = tmp_path / "threadline.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
 
 
 def github_connector(

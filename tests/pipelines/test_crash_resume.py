@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pipelines.sync import run_sync
 from sandbox import Sandbox
-from tests.conftest import EXAMPLES, github_connector
+from tests.conftest import github_connector, write_github_config
+from tests.kill_support import warehouse_contents
 from warehouse.db import open_warehouse
 
 PER_PAGE = 20
@@ -26,41 +26,19 @@ REPO = "acme/api"
 
 
 def write_config(tmp_path: Path) -> Path:
-    config = {
-        "organisation": "Crash test",
-        "goals": str(EXAMPLES / "goals.yaml"),
-        "rules": str(EXAMPLES / "rules.yaml"),
-        "sources": [
-            {
-                "kind": "github",
-                "name": "github",
-                "instance": "github.com",
-                "per_page": PER_PAGE,
-                "batch_items": PER_PAGE,  # one page per transaction: the kill lands between two
-                "repos": [{"name": REPO, "team": "payments"}],
-            },
-        ],
-    }
-    path = tmp_path / "threadline.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+    return write_github_config(
+        tmp_path,
+        "Crash test",
+        [{"name": REPO, "team": "payments"}],
+        per_page=PER_PAGE,
+        batch_items=PER_PAGE,  # one page per transaction: the kill lands between two
+    )
 
 
 def snapshot(path: Path) -> dict[str, list]:
     con = open_warehouse(path)
     try:
-        return {
-            "items": con.execute(
-                "SELECT * EXCLUDE (synced_at, run_id) FROM core.work_items ORDER BY item_id"
-            ).fetchall(),
-            "raw": con.execute(
-                "SELECT item_id, updated_at, payload FROM raw.github_issues ORDER BY item_id"
-            ).fetchall(),
-            "cursor": con.execute("SELECT source, container, stream, cursor FROM meta.sync_state").fetchall(),
-            "rejected": con.execute(
-                "SELECT * EXCLUDE (run_id, rejected_at) FROM meta.rejected_records"
-            ).fetchall(),
-        }
+        return warehouse_contents(con)
     finally:
         con.close()
 

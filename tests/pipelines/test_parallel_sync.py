@@ -7,20 +7,18 @@ fetch, or in a merge between a commit and its file delete) followed by a rerun m
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-import yaml
 
+from bench.parallel import parallel_job_argv
 from pipelines.sync import run_sync
 from sandbox import Sandbox
-from tests.conftest import EXAMPLES, ROOT, github_connector
+from tests.conftest import EXAMPLES, ROOT, github_connector, write_github_config
 from tests.kill_support import kill_on_event_env, warehouse_contents
 from warehouse.db import open_warehouse
 from warehouse.load import StreamKey
@@ -28,27 +26,11 @@ from warehouse.staging import StagingArea, staging_uri
 
 PER_PAGE = 20
 WORKERS = 4
-DAGSTER = str(Path(sys.executable).with_name("dagster"))
 
 
 def write_config(tmp_path: Path, sandbox: Sandbox) -> Path:
-    config = {
-        "organisation": "Parallel test",
-        "goals": str(EXAMPLES / "goals.yaml"),
-        "rules": str(EXAMPLES / "rules.yaml"),
-        "sources": [
-            {
-                "kind": "github",
-                "name": "github",
-                "instance": "github.com",
-                "per_page": PER_PAGE,
-                "repos": [{"name": name, "team": repo.team} for name, repo in sandbox.github.repos.items()],
-            }
-        ],
-    }
-    path = tmp_path / "threadline.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+    repos = [{"name": name, "team": repo.team} for name, repo in sandbox.github.repos.items()]
+    return write_github_config(tmp_path, "Parallel test", repos, per_page=PER_PAGE)
 
 
 def job_env(tmp_path: Path, sandbox: Sandbox, warehouse: Path) -> dict[str, str]:
@@ -65,20 +47,7 @@ def job_env(tmp_path: Path, sandbox: Sandbox, warehouse: Path) -> dict[str, str]
 
 
 def start_job(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen:
-    run_config = tmp_path / "run.yaml"
-    execution = {"max_concurrent": WORKERS, "start_method": {"forkserver": {}}}
-    run_config.write_text(json.dumps({"execution": {"config": execution}}))
-    argv = [
-        DAGSTER,
-        "job",
-        "execute",
-        "-m",
-        "pipelines.definitions",
-        "-j",
-        "sync_parallel",
-        "-c",
-        str(run_config),
-    ]
+    argv = parallel_job_argv(tmp_path, WORKERS)
     log = (tmp_path / f"run-{time.monotonic_ns()}.log").open("w")
     return subprocess.Popen(
         argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

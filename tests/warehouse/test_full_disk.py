@@ -14,10 +14,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
 from sandbox import OrgSpec, Sandbox
-from tests.conftest import ANCHOR, EXAMPLES
+from tests.conftest import ANCHOR, write_github_config
 from tests.disk_support import run_on_small_disk
 
 REPO = "acme/api"
@@ -32,24 +31,11 @@ def big_sandbox():
 
 @pytest.mark.subprocess
 def test_full_disk_reports_the_disk_error_not_the_rollback(big_sandbox: Sandbox, tmp_path: Path):
-    config = tmp_path / "threadline.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "organisation": "Full disk",
-                "goals": str(EXAMPLES / "goals.yaml"),
-                "rules": str(EXAMPLES / "rules.yaml"),
-                "sources": [
-                    {
-                        "kind": "github",
-                        "name": "github",
-                        "instance": "github.com",
-                        "batch_items": 100,  # a page per transaction: the first ones fit
-                        "repos": [{"name": REPO, "team": "payments"}],
-                    }
-                ],
-            }
-        )
+    config = write_github_config(
+        tmp_path,
+        "Full disk",
+        [{"name": REPO, "team": "payments"}],
+        batch_items=100,  # a page per transaction: the first ones fit
     )
     disk, kept = tmp_path / "disk", tmp_path / "kept"
     command = [
