@@ -129,16 +129,18 @@ class StagingArea:
 
     # --- paths -------------------------------------------------------------------------------
 
-    def _folder(self, key: StreamKey) -> str:
-        parts = (key.source, key.instance, key.container, key.stream)
+    def _path(self, *parts: str) -> str:
         return "/".join([self.root.rstrip("/"), *(quote(part, safe="") for part in parts)])
+
+    def _folder(self, key: StreamKey) -> str:
+        return self._path(key.source, key.instance, key.container, key.stream)
 
     def _listing(self, folder: str) -> list[pafs.FileInfo]:
         return self.fs.get_file_info(pafs.FileSelector(folder, allow_not_found=True))
 
     def keys(self, source: str, instance: str) -> list[StreamKey]:
         """Streams of a source instance with anything staged (leftovers of a killed run, say)."""
-        base = "/".join([self.root.rstrip("/"), quote(source, safe=""), quote(instance, safe="")])
+        base = self._path(source, instance)
         found = []
         for container in self._listing(base):
             if container.type != pafs.FileType.Directory:
@@ -163,11 +165,11 @@ class StagingArea:
     # --- the fetch side ----------------------------------------------------------------------
 
     def writer(self, key: StreamKey, *, run_id: str) -> StreamStager:
+        self.fs.create_dir(self._folder(key), recursive=True)  # once per fetch, not per batch
         return StreamStager(self, key, run_id)
 
     def _write(self, key: StreamKey, name: str, batch: Batch, header: dict) -> str:
         folder = self._folder(key)
-        self.fs.create_dir(folder, recursive=True)
         final = f"{folder}/{name}{SUFFIX}"
         temporary = f"{folder}/{name}{TEMPORARY}"
         schema, record = _encode(batch, header)
