@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from bench.child import ChildRun, run_child
 from bench.generate import Vocabulary, generate_items
 from warehouse.db import open_warehouse
-from warehouse.load import WORK_ITEM_SCHEMA
+from warehouse.rows import WORK_ITEM_SCHEMA
 
 HERE = Path(__file__).resolve().parent
 

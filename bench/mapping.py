@@ -35,8 +35,8 @@ from mapping.reference import ItemView, condition_matches, first_rule
 from mapping.rules import RuleSet, load_rules
 from reports.build import build_report
 from warehouse.db import open_warehouse
-from warehouse.load import WORK_ITEM_SCHEMA
 from warehouse.mapping import apply_mapping
+from warehouse.rows import WORK_ITEM_SCHEMA
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 CHANGED_AT = datetime(2026, 11, 20, 2, tzinfo=UTC)  # when the in-process rounds of changes are synced

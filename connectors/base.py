@@ -13,13 +13,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from connectors.http import Failure, RetryPolicy, is_transient, redact, register_secret
 from connectors.models import (
+    Made,
     Page,
     RawRecord,
     RejectedRecord,
     RequestStats,
     Sweep,
     WorkItem,
-    checked_row,
     item_row,
 )
 from connectors.payloads import MalformedPayload, Shape, check_shapes, storable_json, stored_text
@@ -241,16 +241,18 @@ def take_record(
     shapes: Mapping[str, Shape] | None = None,
     warnings: Callable[[Row], list[str]] | None = None,
     text: str | None = None,
-) -> Row | None:
+) -> None:
     """Normalise one payload into `page`, or quarantine it there with the reason.
 
     The one normalise-or-quarantine block of every connector: shape checks, the stored form of
     the payload (it must serialise, as DuckDB will hold it) and normalisation all run inside
     it, so one bad record never costs its page. `normalise` returns a row in WorkItem's shape
-    (`work_row`), checked here with every check WorkItem makes (`checked_row`) but without
-    building one. `text` is the payload's JSON as the vendor sent it, stored as it is when it
-    can be (`stored_text`). `warnings(row)` lists doubts about a record that is kept (a
-    timestamp in the future); they are recorded beside it in quarantine.
+    (`work_row`); the row joins the page as made (`Page.made`) and is checked with its batch,
+    in bulk, with every check WorkItem makes and the reason `checked_row` gives
+    (`warehouse.load.batch_of`). `text` is the payload's JSON as the vendor sent it, stored as
+    it is when it can be (`stored_text`). `warnings(row)` lists doubts about a record that is
+    kept (a timestamp in the future): called on the checked row, times in UTC; they are recorded
+    beside it in quarantine.
     """
     try:
         # first: a cut or unstorable part is the truest reason
@@ -258,22 +260,35 @@ def take_record(
         if shapes:
             check_shapes(payload, shapes)
         made = normalise(payload)
-        row = item_row(made) if isinstance(made, WorkItem) else checked_row(made)
     except QUARANTINED as exc:
         page.rejected.append(
-            RejectedRecord(_safe_id(native_id, payload), container, rejection_reason(exc), payload)
+            RejectedRecord(quarantine_id(native_id, payload), container, rejection_reason(exc), payload)
         )
-        return None
-    page.rows.append(row)
-    page.raw.append(
-        RawRecord(row["item_id"], row["native_id"], row["container"], row["updated_at"], None, stored)
-    )
+        return
+    if isinstance(made, WorkItem):  # built by hand: checked already
+        row = item_row(made)
+        page.rows.append(row)
+        page.raw.append(
+            RawRecord(row["item_id"], row["native_id"], row["container"], row["updated_at"], None, stored)
+        )
+        kept_with_doubts(page.rejected, row, payload, container, warnings)
+        return
+    page.made.append(Made(made, payload, stored, container, native_id, warnings))
+
+
+def kept_with_doubts(
+    rejected: list[RejectedRecord],
+    row: Row,
+    payload: Any,
+    container: str,
+    warnings: Callable[[Row], list[str]] | None,
+) -> None:
+    """A kept record's doubts (`take_record`'s `warnings`) as one warning row in quarantine."""
     doubts = warnings(row) if warnings else []
     if doubts:  # one row per record, as meta.rejected_records is keyed
-        page.rejected.append(
+        rejected.append(
             RejectedRecord(row["native_id"], container, "; ".join(doubts), payload, severity="warning")
         )
-    return row
 
 
 class PageBuilder:
@@ -315,8 +330,8 @@ class PageBuilder:
         normalise: Callable[[Any], Row | WorkItem],
         warnings: Callable[[Row], list[str]] | None = None,
         text: str | None = None,
-    ) -> Row | None:
-        return take_record(
+    ) -> None:
+        take_record(
             self.page,
             payload,
             container=self.container,
@@ -333,7 +348,7 @@ class PageBuilder:
         return page
 
 
-def _safe_id(native_id: Callable[[Any], str], payload: Any) -> str:
+def quarantine_id(native_id: Callable[[Any], str], payload: Any) -> str:
     """The record's id for quarantine; a payload too broken to have one still gets a row."""
     try:
         return str(native_id(payload))

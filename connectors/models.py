@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -242,6 +243,19 @@ class RejectedRecord:
     severity: Literal["error", "warning"] = "error"
 
 
+class Made(NamedTuple):
+    """A row as a normaliser made it, not yet checked: rows are checked a batch at a time, in bulk
+    (`warehouse.rows.check_rows`, when `warehouse.load.batch_of` makes the batch), with exactly
+    the checks and reasons of `checked_row`. What the row needs once checked comes with it."""
+
+    row: dict[str, Any]  # in WorkItem's shape (`work_row`), unchecked
+    payload: Any  # quarantined with the reason if the row is refused
+    stored: str | None  # the payload's stored form (RawRecord.payload_json); None: keep no raw payload
+    container: str
+    native_id: Callable[[Any], str]  # the record's id for quarantine, from the payload
+    warnings: Callable[[dict[str, Any]], list[str]] | None  # doubts about a kept row (take_record)
+
+
 @dataclass
 class Page:
     """One page of a stream: what it held and the cursor to store once it is loaded.
@@ -258,22 +272,24 @@ class Page:
     rejected: list[RejectedRecord] = field(default_factory=list)
     cursor: str | None = None
     validator: str | None = None
-    rows: list[dict[str, Any]] = field(
-        default_factory=list
-    )  # checked rows (`checked_row`): what connectors build
+    rows: list[dict[str, Any]] = field(default_factory=list)  # checked rows (`checked_row`)
+    made: list[Made] = field(default_factory=list)  # what connectors build: checked with the batch
 
     @property
     def size(self) -> int:
-        """Items kept on the page (rows and hand-built WorkItems)."""
-        return len(self.rows) + len(self.items)
+        """Items on the page: rows, hand-built WorkItems and made rows (a made row its checks
+        refuse counts here, and in its batch's `errors`)."""
+        return len(self.rows) + len(self.items) + len(self.made)
 
     @property
     def errors(self) -> int:
-        """Records of the page rejected (warnings are about items it kept)."""
+        """Records of the page rejected while it was read (warnings are about items it kept; a
+        made row is checked with its batch, and counted in `Batch.errors` if refused)."""
         return sum(1 for record in self.rejected if record.severity == "error")
 
     def work_items(self) -> list[WorkItem]:
-        """Every item of the page as a WorkItem (for callers that want the model; not the hot path)."""
+        """Every checked item of the page as a WorkItem (for callers that want the model; not the
+        hot path; made rows are checked with their batch)."""
         built = [WorkItem(**{**row, "custom": json.loads(row["custom"])}) for row in self.rows]
         return built + list(self.items)
 

@@ -308,6 +308,7 @@ def sync_stream(
                 loaded, cursor = loading.result()
                 loading = None
                 result.items_written += loaded.written
+                result.rejected += loaded.rejected  # rows are checked with their batch
                 result.cursor_after = cursor
 
         def hand_over() -> None:
@@ -332,7 +333,6 @@ def sync_stream(
                 pending.append(page)
                 result.pages += 1
                 result.items_seen += page.size + page.errors
-                result.rejected += page.errors
                 if (
                     sum(p.size for p in pending) >= connector.config.batch_items
                     or time.monotonic() - started >= BATCH_SECONDS

@@ -7,50 +7,23 @@ Arrow tables and runs set-based SQL against them.
 from __future__ import annotations
 
 import json
-import types
-import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from connectors.models import Page, RawRecord, RejectedRecord, WorkItem, item_row
+from connectors.base import kept_with_doubts, quarantine_id, rejection_reason
+from connectors.models import Made, Page, RawRecord, RejectedRecord, WorkItem, item_row
 from connectors.payloads import quarantine_json
 from connectors.registry import RAW_TABLES  # identifiers cannot be bound parameters
 from warehouse import sql
+from warehouse.rows import TS, check_rows, rows_table
 from warehouse.transaction import transaction
 
-TS = pa.timestamp("us", tz="UTC")
-# Stored by the sweep, not by a load: a loaded item is live.
-NOT_LOADED = ("is_deleted",)
-
-
-def _arrow_type(annotation: Any) -> pa.DataType:
-    """The Arrow type of one WorkItem field: the model is the one declaration of the shape."""
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    origin = typing.get_origin(annotation)
-    if origin in (types.UnionType, typing.Union):
-        return _arrow_type(args[0])
-    if origin is tuple:
-        return pa.list_(_arrow_type(args[0]))
-    if origin is dict:
-        return pa.string()  # JSON text
-    if origin is typing.Literal or annotation is str:
-        return pa.string()
-    return {float: pa.float64(), datetime: TS}[annotation]
-
-
-WORK_ITEM_SCHEMA = pa.schema(
-    [
-        (name, _arrow_type(field.annotation))
-        for name, field in WorkItem.model_fields.items()
-        if name not in NOT_LOADED
-    ]
-)
 RAW_SCHEMA = pa.schema(
     [
         ("item_id", pa.string()),
@@ -77,11 +50,6 @@ def _json(value: Any) -> str:
 
 def items_table(items: list[WorkItem]) -> pa.Table:
     return rows_table([item_row(item) for item in items])
-
-
-def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
-    """Checked rows (`connectors.models.checked_row`) as Arrow columns, converted in C."""
-    return pa.Table.from_pylist(rows, schema=WORK_ITEM_SCHEMA)
 
 
 def raw_table(records: list[RawRecord]) -> pa.Table:
@@ -156,18 +124,77 @@ class Batch:
 
 
 def batch_of(pages: list[Page]) -> Batch:
-    """Pages of one stream, in order, as one batch whose cursor and validator are the last page's."""
+    """Pages of one stream, in order, as one batch whose cursor and validator are the last page's.
+
+    The rows connectors made (`Page.made`) are checked here, the batch's at once
+    (`warehouse.rows.check_rows`): a refused row is quarantined with `checked_row`'s reason, a
+    kept one gets its raw payload and its doubts (warnings). Rows checked already (and
+    hand-built items) come first, then the made ones, each in page order.
+    """
     rows: list[dict[str, Any]] = []
     for page in pages:
         rows += page.rows
         rows += [item_row(item) for item in page.items]
+    raw = raw_table([record for page in pages for record in page.raw])
+    rejected = [record for page in pages for record in page.rejected]
+    items = rows_table(rows)
+    made = [entry for page in pages for entry in page.made]
+    if made:
+        checked, checked_raw = _settled(made, rejected)
+        items = pa.concat_tables([items, checked])
+        raw = pa.concat_tables([raw, checked_raw])
     return Batch(
-        rows_table(rows),
-        raw_table([record for page in pages for record in page.raw]),
-        rejected_table([record for page in pages for record in page.rejected]),
+        items,
+        raw,
+        rejected_table(rejected),
         pages[-1].cursor if pages else None,
         pages[-1].validator if pages else None,
     )
+
+
+def _settled(made: list[Made], rejected: list[RejectedRecord]) -> tuple[pa.Table, pa.Table]:
+    """Made rows checked in bulk: their items and raw payloads; refusals and doubts go to `rejected`."""
+    checked = check_rows([entry.row for entry in made])
+    for position, exc in checked.refused:
+        entry = made[position]
+        reason = rejection_reason(exc)
+        rejected.append(
+            RejectedRecord(
+                quarantine_id(entry.native_id, entry.payload), entry.container, reason, entry.payload
+            )
+        )
+    kept = [made[position] for position in checked.kept]
+    for position, entry in zip(checked.kept, kept, strict=True):
+        if entry.warnings is not None:
+            row = checked.checked.get(position) or _times_in_utc(entry.row)
+            kept_with_doubts(rejected, row, entry.payload, entry.container, entry.warnings)
+    table = checked.table
+    texts = [entry.stored for entry in kept]
+    with_raw = table
+    if None in texts:  # no raw payload kept for these (Made.stored)
+        with_raw = table.filter(pa.array([text is not None for text in texts]))
+        texts = [text for text in texts if text is not None]
+    raw = pa.table(
+        {
+            "item_id": with_raw["item_id"],
+            "native_id": with_raw["native_id"],
+            "container": with_raw["container"],
+            "updated_at": with_raw["updated_at"],
+            "payload": pa.array(texts, pa.string()),
+        },
+        schema=RAW_SCHEMA,
+    )
+    return table, raw
+
+
+def _times_in_utc(row: dict[str, Any]) -> dict[str, Any]:
+    """A row check_rows kept as it was made, with its times in UTC as the stored row has them."""
+    moved = {
+        name: value.astimezone(UTC)
+        for name in ("created_at", "updated_at", "completed_at")
+        if (value := row[name]) is not None and value.tzinfo is not UTC
+    }
+    return {**row, **moved} if moved else row
 
 
 def load_batch(

@@ -20,6 +20,8 @@ from connectors.payloads import Listing, loads, stored_text
 from tests.conftest import github_connector
 from tests.connectors.asana.support import asana_connector
 from tests.connectors.jira.support import jira_connector
+from warehouse.load import batch_of
+from warehouse.rows import rows_table
 
 CONNECTORS = {
     "github": lambda sandbox: github_connector(sandbox),
@@ -39,14 +41,19 @@ def test_a_checked_row_equals_the_workitem_row_for_every_sandbox_payload(sandbox
 
     monkeypatch.setattr(base, "take_record", spying)
     connector = CONNECTORS[kind](sandbox)
-    rows = [row for c in connector.containers() for page in connector.pages(c, None) for row in page.rows]
+    batch = batch_of([page for c in connector.containers() for page in connector.pages(c, None)])
 
-    assert len(rows) == len(seen) > 20  # every payload was kept (the sandbox serves no bad ones)
+    assert batch.items.num_rows == len(seen) > 20  # every payload was kept (the sandbox serves no bad ones)
+    assert batch.errors == 0
+    expected = []
     for payload, normalise in seen:
         made = normalise(payload)
-        assert checked_row(dict(made)) == item_row(WorkItem(**made))
+        expected.append(item_row(WorkItem(**made)))
+        assert checked_row(dict(made)) == expected[-1]
+    # The batch's rows, checked in bulk, are stored exactly as the row-by-row check stores them.
+    assert batch.items.equals(rows_table(expected))
     # Titles and times survive as the vendor sent them (times converted to UTC only).
-    assert all(row["updated_at"].tzinfo is UTC and row["title"].strip() for row in rows)
+    assert all(row["updated_at"].tzinfo is UTC and row["title"].strip() for row in expected)
 
 
 def _row(**changes) -> dict:

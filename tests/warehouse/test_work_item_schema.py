@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from connectors.models import WorkItem
 from warehouse.db import prepare
-from warehouse.load import WORK_ITEM_SCHEMA
+from warehouse.rows import WORK_ITEM_SCHEMA
 
 DUCKDB_TYPE = {
     pa.string(): {"VARCHAR", "JSON"},
