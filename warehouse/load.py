@@ -209,9 +209,10 @@ def load_batch(
     """Upsert a batch's items and raw payloads, quarantine its rejects and store its cursor, atomically.
 
     As few statements as the batch needs: nothing is deleted when every changed item is new,
-    nothing written when nothing changed (a re-read), and quarantine is left alone when the
-    batch has no rejects and the source has nothing in quarantine. `also` writes more in the
-    same transaction (the staging merge records the batch's id there).
+    nothing written when nothing changed (a re-read, found without reading the whole table:
+    count_unchanged.sql), and quarantine is left alone when the batch has no rejects and the
+    source has nothing in quarantine. `also` writes more in the same transaction (the staging
+    merge records the batch's id there).
     """
     params = {
         **key.params(),
@@ -226,7 +227,9 @@ def load_batch(
             con.register("batch_items", items)
             con.register("batch_raw", raw)
             con.register("batch_rejected", batch.rejected)
-            written, stored = sql.run(con, "queries/load/stage_changed.sql").fetchall()[0]
+            written = stored = 0
+            if sql.run(con, "queries/load/count_unchanged.sql").fetchall()[0][0] < items.num_rows:
+                written, stored = sql.run(con, "queries/load/stage_changed.sql").fetchall()[0]
             identifiers = {"raw_table": RAW_TABLES[key.source]}
             if stored:
                 sql.run(con, "queries/load/replace_items.sql", params, identifiers)
