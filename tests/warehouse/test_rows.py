@@ -55,6 +55,14 @@ CASES = {
     "float estimate": dict(estimate=0.5),
     "nan estimate": dict(estimate=math.nan),
     "unicode title": dict(title="修复登录页面"),
+    "rich custom": dict(
+        custom={
+            "b": [1, 2.5, None, True],
+            "a": {"z": "é\n", "y": datetime(2026, 1, 1)},
+            "n": math.inf,
+            "": (),
+        }
+    ),
     # refused
     "naive time": dict(updated_at=datetime(2026, 1, 3)),
     "naive completed time": dict(completed_at=datetime(2026, 1, 3)),
@@ -142,16 +150,26 @@ def test_plain_rows_are_checked_in_bulk_and_only_doubtful_ones_one_by_one(monkey
     rows = _mixed()
     check_rows(rows)
     # every case but the plain ones (plain, no optional fields, zoneinfo, completed, lists,
-    # float, nan, unicode title), plus the row with a field missing
-    assert len(calls) == len(CASES) - 8 + 1
+    # float, nan, unicode title, rich custom), plus the row with a field missing
+    assert len(calls) == len(CASES) - 9 + 1
 
 
-def test_a_value_pyarrow_cannot_take_sends_the_batch_through_row_by_row_checks():
-    rows = [_row(1), _row(2, estimate=2**60 + 1)]  # a float to Python, too precise for pyarrow's double
+CYCLIC: dict = {"a": 1}
+CYCLIC["self"] = CYCLIC
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [dict(estimate=2**60 + 1), dict(custom=CYCLIC)],
+    ids=["a float to Python, too precise for pyarrow's double", "custom holding itself"],
+)
+def test_a_value_the_bulk_path_cannot_take_sends_its_rows_through_row_by_row_checks(odd):
+    rows = [_row(1), _row(2, **odd), _row(3)]
     kept, stored, refused = _one_by_one(rows)
     got = check_rows(rows)
-    assert (got.kept, refused, got.refused) == (kept, [], [])
+    assert got.kept == kept and len(kept) >= 2
     assert _same(got.table, rows_table(stored))
+    assert [(position, rejection_reason(exc)) for position, exc in got.refused] == refused
 
 
 def test_a_batch_quarantines_refused_made_rows_and_keeps_the_others_with_their_payloads():
