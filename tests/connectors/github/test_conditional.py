@@ -124,7 +124,7 @@ def test_a_validator_from_after_the_cursor_is_not_used(sandbox, con):
     pages = list(connector.pages(repo, cursor, validator=ahead))
 
     first = issue_requests(sandbox)[0]
-    assert first.param("since") == cursor and first.status == 200 and pages[0].raw
+    assert first.param("since") == cursor and first.status == 200 and pages[0].size
 
 
 def distinct_stamps(sandbox) -> None:
