@@ -78,7 +78,9 @@ def test_a_batch_committed_but_not_deleted_is_not_merged_twice(sandbox: Sandbox,
             batch,
             run_id="r0",
             now=batch.items["updated_at"][0].as_py(),
-            also=lambda c: _record_merged(c, first, "r0", batch.items["updated_at"][0].as_py()),
+            also=lambda c: _record_merged(
+                c, key, [first.batch_id], "r0", batch.items["updated_at"][0].as_py()
+            ),
         )
         merged = area.merge_pending(con, key, run_id="r1", now=batch.items["updated_at"][0].as_py())
         assert (merged.skipped, merged.batches) == (1, len(rest))
