@@ -45,7 +45,7 @@ from pipelines.defs.assets import accessible_connector, partition_metadata, stag
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import FetchTask, fetch_stream, merge_streams, plan_streams
-from pipelines.sync import StreamResult, SyncReport
+from pipelines.sync import PROGRESS_EVERY_SECONDS, StreamResult, SyncReport, progress_every
 from warehouse.db import open_warehouse
 
 WRITER_POOL = "threadline_warehouse"
@@ -112,7 +112,10 @@ def source_ops(source: SourceConfig):
         current = context.resources.threadline.load().source(source.name)
         connector = getattr(context.resources, client_key(source)).connector(current)
         return fetch_stream(
-            connector, task, staging_area(context), progress=lambda r: context.log.info(r.progress_line())
+            connector,
+            task,
+            staging_area(context),
+            progress=progress_every(PROGRESS_EVERY_SECONDS, lambda r: context.log.info(r.progress_line())),
         )
 
     @op(

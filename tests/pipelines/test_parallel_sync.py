@@ -196,3 +196,18 @@ def test_the_executor_is_chosen_by_name_and_an_unknown_one_is_named():
         ValueError, match=r"THREADLINE_EXECUTOR=kubernetes: unknown executor \(known: multiprocess, k8s"
     ):
         parallel_executor("kubernetes")
+
+
+def test_progress_is_logged_for_the_first_page_then_at_most_once_every_period():
+    """Each line is a Dagster event (a write to the event log): a line a page cost more than the
+    fetch's own CPU."""
+    from pipelines.sync import StreamResult, progress_every
+
+    now = [100.0]
+    logged: list[int] = []
+    progress = progress_every(5.0, lambda r: logged.append(r.pages), clock=lambda: now[0])
+    result = StreamResult("github", "acme/api", "items")
+    for pages, at in [(1, 100.0), (2, 100.3), (3, 104.9), (4, 105.0), (5, 109.9), (6, 110.0), (7, 130.0)]:
+        now[0], result.pages = at, pages
+        progress(result)
+    assert logged == [1, 4, 6, 7]
