@@ -168,7 +168,12 @@ def with_local_defaults(config: dict) -> dict:
 )
 def local_executor(init_context: InitExecutorContext):
     """Dagster's multiprocess executor, same config, with Threadline's defaults (with_local_defaults)."""
-    context = init_context._replace(executor_config=with_local_defaults(init_context.executor_config))
+    context = InitExecutorContext(
+        job=init_context.job,
+        executor_def=init_context.executor_def,
+        executor_config=with_local_defaults(init_context.executor_config),
+        instance=init_context.instance,
+    )
     return multiprocess_executor.executor_creation_fn(context)
 
 
