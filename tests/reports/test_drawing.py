@@ -1,0 +1,68 @@
+"""The chart worker (reports/drawing.py): charts drawn in their own process, failures reported,
+labels given in page order whatever order the charts were drawn in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reports import drawing
+from reports.drawing import ChartError, ChartWorker, ReportCharts
+
+
+def test_a_chart_that_fails_raises_in_the_report_and_the_worker_draws_on():
+    worker = ChartWorker()
+    try:
+        failed = worker.draw("methods", [{"method": "rule"}], "points")  # a row without effort or items
+        with pytest.raises(ChartError, match="KeyError"):
+            failed.result(timeout=60)
+        trust = [
+            {"method": "rule", "effort": 3.0, "items": 2},
+            {"method": "explicit", "effort": 1.0, "items": 1},
+        ]
+        rendered = worker.draw("methods", trust, "points").result(timeout=60)
+        assert rendered.wide.svg.startswith("<svg") and "75% · 2 items" in rendered.wide.svg
+        with pytest.raises(ChartError, match="KeyError"):  # only the report's chart functions
+            worker.draw("__import__", "os").result(timeout=60)
+    finally:
+        worker.close()
+
+
+def test_a_worker_that_dies_fails_its_waiting_charts_and_the_next_report_gets_a_new_one():
+    first = drawing.worker()
+    first._process.kill()  # noqa: SLF001 - the test started it (or this process did, for reports)
+    first._process.wait()  # noqa: SLF001
+    with pytest.raises(ChartError):
+        first.draw("methods", [], "points").result(timeout=60)
+    second = drawing.worker()
+    assert second is not first and second.alive
+    assert second.draw("methods", [], "points").result(timeout=60) is None  # no completed work: no chart
+
+
+def test_charts_are_labelled_in_page_order_whatever_order_they_were_drawn_in():
+    trust = [{"method": "rule", "effort": 3.0, "items": 2}]
+    charts = ReportCharts()
+    # Goals are drawn first (before the period's figures are known), but labelled after them.
+    charts.figures_ready("goals", {"goals": [], "unit": "points"})
+    charts.figures_ready(
+        "period",
+        {
+            "weekly": [],
+            "weeks": [],
+            "alignment_snapshots": [],
+            "current": {"goal": 3.0},
+            "previous": {},
+            "trust": trust,
+            "unit": "points",
+        },
+    )
+    drawn = charts.charts()
+    assert drawn["weekly"] is None and drawn["alignment"] is None and drawn["allocation"] is None
+    balance, methods = drawn["balance"], drawn["methods"]
+    numbers = [
+        int(re.search(r'aria-labelledby="chart-(\d+)-title', svg).group(1))
+        for svg in (balance.wide, balance.narrow, methods.wide, methods.narrow)
+    ]
+    assert numbers == list(range(numbers[0], numbers[0] + 4))
+    assert '<title id="chart-' in methods.wide and "How completed work got its goals (points" in methods.wide
