@@ -38,8 +38,11 @@ def serve() -> None:
             result = (job, True, drawings[name](*args))
         except Exception:  # noqa: BLE001 - any failure goes back to the report, which raises it
             result = (job, False, traceback.format_exc())
-        pickle.dump(result, results, protocol=pickle.HIGHEST_PROTOCOL)
-        results.flush()
+        try:
+            pickle.dump(result, results, protocol=pickle.HIGHEST_PROTOCOL)
+            results.flush()
+        except BrokenPipeError:  # the report process is gone (killed): nobody waits for charts
+            os._exit(0)  # without flushing the rest into the closed pipe at exit
 
 
 if __name__ == "__main__":
