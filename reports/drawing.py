@@ -93,6 +93,10 @@ class ChartWorker:
         self._reader.start()
 
     @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
     def alive(self) -> bool:
         return self._process.poll() is None and self._reader.is_alive()
 
