@@ -61,7 +61,8 @@ def to_svg(chart: alt.TopLevelMixin, title: str, description: str, font_size: in
     # and every one of them is rendered by the tests.
     spec = chart.to_dict(validate=False)
     spec["config"] = _config(font_size)
-    return Drawn(vl_convert.vegalite_to_svg(spec), title, description)
+    # As JSON text: vl-convert reads text faster than it converts a Python dict (~3 ms a chart).
+    return Drawn(vl_convert.vegalite_to_svg(json.dumps(spec)), title, description)
 
 
 def _both(build: Any, title: str, description: str) -> Rendered:
@@ -436,7 +437,7 @@ def goal_trend(title: str, trend: GoalTrend, unit: str) -> Drawn:
     last = next((p for p in reversed(trend.progress) if p is not None), None)
     done = f"progress now {last:.0%}" if last is not None else "nothing linked yet"
     return Drawn(
-        vl_convert.vega_to_svg(spec),
+        vl_convert.vega_to_svg(json.dumps(spec)),  # text, as in to_svg
         f"{title}: trend over {len(trend.weeks)} weeks",
         f"Bars: {unit} completed per week, {sum(trend.completed):,.0f} in all; line: progress at each "
         f"week's end, reconstructed from item dates, {done}; dots: dated snapshots.",
