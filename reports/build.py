@@ -147,6 +147,8 @@ class ReportFiles:
 def render_charts(data: ReportData) -> dict[str, Any]:
     """Every chart of `data`, drawn now (build_report draws them while it collects instead)."""
     charts = ReportCharts()
+    trends = [(g["goal_id"], g["title"], g["trend"]) for g in data.goals]
+    charts.figures_ready("trends", {"trends": trends, "unit": data.unit})
     charts.figures_ready("goals", {"goals": data.goals, "unit": data.unit})
     charts.figures_ready(
         "period",
@@ -160,7 +162,7 @@ def render_charts(data: ReportData) -> dict[str, Any]:
             "unit": data.unit,
         },
     )
-    return charts.charts()
+    return charts.charts([g["goal_id"] for g in data.goals])
 
 
 def render_html(data: ReportData, charts: dict[str, Any] | None = None) -> str:
@@ -209,5 +211,7 @@ def build_report(
     summary = render_markdown(data)  # while the last charts are drawn
     # Both rendered before either is touched, then replaced as one pair (reports/publish.py):
     # a crash leaves the old pair or the new one, never a 0-byte file or new beside old.
-    write_together({output: render_html(data, charts.charts()), markdown: summary})
+    write_together(
+        {output: render_html(data, charts.charts([g["goal_id"] for g in data.goals])), markdown: summary}
+    )
     return ReportFiles(output, markdown, data)

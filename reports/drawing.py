@@ -178,15 +178,14 @@ class ReportCharts:
     def figures_ready(self, name: str, figures: dict[str, Any]) -> None:
         """metrics.collect's `ready`: draw what these figures allow."""
         draw, unit = self._drawer.draw, figures["unit"]
-        if name == "goals":
-            goals = figures["goals"]
-            self._futures["allocation"] = draw("allocation", goals, unit)
+        if name == "trends":
             self._futures["goals"] = {
-                g["goal_id"]: draw("goal_trend", g["title"], g["trend"], unit)
-                for g in goals
-                if g["trend"]
-                and (any(g["trend"].completed) or any(p is not None for p in g["trend"].progress))
+                goal: draw("goal_trend", title, trend, unit)
+                for goal, title, trend in figures["trends"]
+                if trend and (any(trend.completed) or any(p is not None for p in trend.progress))
             }
+        elif name == "goals":
+            self._futures["allocation"] = draw("allocation", figures["goals"], unit)
         elif name == "period":
             weekly, weeks = figures["weekly"], figures["weeks"]
             self._futures["weekly"] = draw("weekly_balance", weekly, weeks, unit)
@@ -196,18 +195,19 @@ class ReportCharts:
             self._futures["balance"] = draw("balance", figures["current"], figures["previous"], unit)
             self._futures["methods"] = draw("methods", figures["trust"], unit)
 
-    def charts(self) -> dict[str, Any]:
-        """Every chart, labelled in page order (the order the report was first written with)."""
+    def charts(self, goal_order: list[str]) -> dict[str, Any]:
+        """Every chart, labelled in page order: the report's charts, then the goals' trends in
+        `goal_order` (the order the goals are shown in), as the report was first written."""
 
         def label(future: Future) -> Any:
             drawn = future.result()
             return drawn.labelled() if drawn is not None else None
 
-        futures = self._futures
+        futures, trends = self._futures, self._futures["goals"]
         return {
             **{
                 name: label(futures[name])
                 for name in ("weekly", "alignment", "balance", "allocation", "methods")
             },
-            "goals": {goal: label(future) for goal, future in futures["goals"].items()},
+            "goals": {goal: label(trends[goal]) for goal in goal_order if goal in trends},
         }

@@ -257,9 +257,10 @@ def collect(
     ready: Ready | None = None,
 ) -> ReportData:
     """The report's figures. `ready(name, figures)` is called as soon as a group of them is known,
-    before the queries that follow run: "goals" (the goal rows, in tree order with their trends,
-    and the unit) and "period" (weekly, weeks, alignment_snapshots, current and previous effort
-    by kind, trust, unit). The report draws their charts meanwhile (reports/drawing.py)."""
+    before the queries that follow run: "trends" ((goal id, title, trend) of every goal shown),
+    "goals" (the goal rows, in tree order with their trends) and "period" (weekly, weeks,
+    alignment_snapshots, current and previous effort by kind, trust), each with the unit. The
+    report draws their charts meanwhile (reports/drawing.py)."""
     weeks = week_starts(period.end, trend_weeks)
     trend_start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=period.end.tzinfo)
     params = {
@@ -292,12 +293,16 @@ def _collect(
     def shared(name: str) -> None:
         sql.run(con, f"queries/{name}.sql", params, package="reports")
 
-    # Goals first: their trend charts are most of the drawing.
+    # Trends first: their charts are most of the drawing.
     settings = query(con, "settings", params)[0]
     unit = settings["unit"]
+    tree = query(con, "goal_tree", params)
+    trends = reconstruct(tree, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
+    ready(
+        "trends", {"trends": [(g["goal_id"], g["title"], trends[g["goal_id"]]) for g in tree], "unit": unit}
+    )
     health = query(con, "goal_health", params)
     allocation = allocation_of(health)
-    trends = reconstruct(health, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
     goals = _goal_rows(health, allocation, trends)
     ready("goals", {"goals": goals, "unit": unit})
 

@@ -4,11 +4,13 @@ labels given in page order whatever order the charts were drawn in."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from reports import drawing
 from reports.drawing import ChartError, ChartWorker, ReportCharts
+from reports.trends import GoalTrend
 
 
 def test_a_chart_that_fails_raises_in_the_report_and_the_worker_draws_on():
@@ -41,9 +43,16 @@ def test_a_worker_that_dies_fails_its_waiting_charts_and_the_next_report_gets_a_
 
 
 def test_charts_are_labelled_in_page_order_whatever_order_they_were_drawn_in():
+    weeks = [date(2026, 11, 2), date(2026, 11, 9)]
+    trend_a = GoalTrend("a", weeks, [1.0, 2.0], [0.25, 0.5])
+    trend_b = GoalTrend("b", weeks, [0.0, 3.0], [None, 1.0])
+    idle = GoalTrend("idle", weeks, [0.0, 0.0], [None, None])  # nothing to draw: no chart
     trust = [{"method": "rule", "effort": 3.0, "items": 2}]
     charts = ReportCharts()
-    # Goals are drawn first (before the period's figures are known), but labelled after them.
+    # Trends are drawn first (b before a), before the period's figures are known; the page shows
+    # the report's charts first, then the goals in their order (a, then b).
+    trends = [("b", "Goal B", trend_b), ("idle", "Idle", idle), ("a", "Goal A", trend_a)]
+    charts.figures_ready("trends", {"trends": trends, "unit": "points"})
     charts.figures_ready("goals", {"goals": [], "unit": "points"})
     charts.figures_ready(
         "period",
@@ -57,12 +66,19 @@ def test_charts_are_labelled_in_page_order_whatever_order_they_were_drawn_in():
             "unit": "points",
         },
     )
-    drawn = charts.charts()
+    drawn = charts.charts(["a", "idle", "b"])
     assert drawn["weekly"] is None and drawn["alignment"] is None and drawn["allocation"] is None
+    assert list(drawn["goals"]) == ["a", "b"]
     balance, methods = drawn["balance"], drawn["methods"]
-    numbers = [
-        int(re.search(r'aria-labelledby="chart-(\d+)-title', svg).group(1))
-        for svg in (balance.wide, balance.narrow, methods.wide, methods.narrow)
-    ]
-    assert numbers == list(range(numbers[0], numbers[0] + 4))
-    assert '<title id="chart-' in methods.wide and "How completed work got its goals (points" in methods.wide
+    svgs = (
+        balance.wide,
+        balance.narrow,
+        methods.wide,
+        methods.narrow,
+        drawn["goals"]["a"],
+        drawn["goals"]["b"],
+    )
+    numbers = [int(re.search(r'aria-labelledby="chart-(\d+)-title', svg).group(1)) for svg in svgs]
+    assert numbers == list(range(numbers[0], numbers[0] + 6))
+    assert "How completed work got its goals (points" in methods.wide
+    assert "Goal A: trend over 2 weeks" in drawn["goals"]["a"] and "Goal B" in drawn["goals"]["b"]
