@@ -88,7 +88,8 @@ class ChartWorker:
         )
         self._jobs = itertools.count()
         self._waiting: dict[int, Future] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the waiting futures (the reader takes it briefly)
+        self._write_lock = threading.Lock()  # one job at a time on the pipe (reports on several threads)
         self._reader = threading.Thread(target=self._read, name="chart-worker-reader", daemon=True)
         self._reader.start()
 
@@ -106,8 +107,9 @@ class ChartWorker:
         with self._lock:
             self._waiting[job] = future
         try:
-            pickle.dump((job, name, args), self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self._process.stdin.flush()
+            with self._write_lock:
+                pickle.dump((job, name, args), self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                self._process.stdin.flush()
         except (BrokenPipeError, OSError) as exc:
             with self._lock:
                 self._waiting.pop(job, None)
