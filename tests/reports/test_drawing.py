@@ -4,7 +4,11 @@ labels given in page order whatever order the charts were drawn in."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +86,29 @@ def test_charts_are_labelled_in_page_order_whatever_order_they_were_drawn_in():
     assert numbers == list(range(numbers[0], numbers[0] + 6))
     assert "How completed work got its goals (points" in methods.wide
     assert "Goal A: trend over 2 weeks" in drawn["goals"]["a"] and "Goal B" in drawn["goals"]["b"]
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie waiting for init to reap it (it no longer runs)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"
+
+
+def test_the_worker_ends_when_the_report_process_is_killed():
+    code = (
+        "import time\nfrom reports import drawing\nprint(drawing.worker().pid, flush=True)\ntime.sleep(120)"
+    )
+    report = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(report.stdout.readline())
+        assert not _ended(pid)
+    finally:
+        report.kill()  # as kill -9 would: no atexit, no goodbye to the worker
+        report.wait()
+    deadline = time.monotonic() + 60
+    while not _ended(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _ended(pid)
