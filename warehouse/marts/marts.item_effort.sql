@@ -18,12 +18,21 @@ SELECT
     g.title AS goal_title,
     gp.pillar_id,
     m.goal_id IS NOT NULL
-        AND (g.period_start IS NULL OR CAST(coalesce(w.completed_at, current_date) AS DATE) >= g.period_start)
-        AND (g.period_end IS NULL OR CAST(coalesce(w.completed_at, current_date) AS DATE) <= g.period_end)
+        AND (g.active_from IS NULL OR coalesce(w.completed_at, now()) >= g.active_from)
+        AND (g.active_until IS NULL OR coalesce(w.completed_at, now()) < g.active_until)
         AS goal_active
 FROM core.work_items AS w
 JOIN core.work_item_goals AS m USING (item_id)
 LEFT JOIN meta.effort_defaults AS d ON d.source = w.source
-LEFT JOIN core.goals AS g ON g.goal_id = m.goal_id
+LEFT JOIN (
+    -- The goal's period as instants (session time zone): the midnight its first day starts and
+    -- the one after its last day. A day is in the period exactly when its instants are, and today
+    -- exactly when now() is, so goal_active compares timestamps instead of casting each of a
+    -- million items' to a date (DuckDB evaluates both sides of an OR in a projection).
+    -- (Columns qualified: a table macro with a period_start parameter reads this view.)
+    SELECT p.goal_id, p.title, CAST(p.period_start AS TIMESTAMPTZ) AS active_from,
+           CAST(p.period_end + 1 AS TIMESTAMPTZ) AS active_until
+    FROM core.goals AS p
+) AS g ON g.goal_id = m.goal_id
 LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = m.goal_id AND gp.depth = 0
 WHERE NOT w.is_deleted;
