@@ -9,7 +9,7 @@ SELECT
     w.labels, w.status_category, w.created_at, w.completed_at,
     w.completed_at IS NOT NULL AS is_completed,
     -- dropped: closed without being done (GitHub not_planned/duplicate, a PR closed unmerged)
-    w.status_category = 'done' AND w.completed_at IS NULL AS is_dropped,
+    marts.is_dropped(w.status_category, w.completed_at) AS is_dropped,
     date_trunc('week', w.completed_at) AS completed_week,
     w.estimate IS NOT NULL AND (d.source IS NULL OR d.estimate_rate IS NOT NULL) AS has_estimate,
     marts.effort_of(w.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) AS effort,
@@ -17,10 +17,7 @@ SELECT
     m.goal_id, m.method, m.rule_id, m.via_item_id, m.weight, m.confidence, m.reason, m.evidence,
     g.title AS goal_title,
     gp.pillar_id,
-    m.goal_id IS NOT NULL
-        AND (g.period_start IS NULL OR CAST(coalesce(w.completed_at, current_date) AS DATE) >= g.period_start)
-        AND (g.period_end IS NULL OR CAST(coalesce(w.completed_at, current_date) AS DATE) <= g.period_end)
-        AS goal_active
+    marts.goal_active(m.goal_id, w.completed_at, g.period_start, g.period_end) AS goal_active
 FROM core.work_items AS w
 JOIN core.work_item_goals AS m USING (item_id)
 LEFT JOIN meta.effort_defaults AS d ON d.source = w.source
