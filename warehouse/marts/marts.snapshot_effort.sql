@@ -5,7 +5,7 @@
 -- the next mapping only marts.item_effort sees the synced changes.
 CREATE OR REPLACE VIEW marts.snapshot_effort AS
 SELECT
-    s.item_id, s.goal_id, s.method, s.weight, s.completed_at,
+    s.item_id, s.goal_id, s.weight, s.completed_at,
     s.completed_at IS NOT NULL AS is_completed,
     s.is_dropped,
     marts.effort_of(s.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) * s.weight AS linked_effort,

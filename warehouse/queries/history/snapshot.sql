@@ -23,7 +23,7 @@ INSERT INTO core.alignment_history
 -- of weight 1 is its item's only row), and only rows of goals with a period need the item's
 -- completion day.
 WITH linked AS (
-    SELECT s.item_id, s.method, s.weight, s.goal_id, s.completed_at, g.period_start, g.period_end
+    SELECT s.item_id, s.weight, s.goal_id, s.completed_at, g.period_start, g.period_end
     FROM meta.snapshot_rows AS s
     LEFT JOIN core.goals AS g ON g.goal_id = s.goal_id
 ),
@@ -37,7 +37,7 @@ active AS (
       AND (period_start IS NULL OR CAST(coalesce(completed_at, CAST($taken_at AS TIMESTAMPTZ)) AS DATE) >= period_start)
       AND (period_end IS NULL OR CAST(coalesce(completed_at, CAST($taken_at AS TIMESTAMPTZ)) AS DATE) <= period_end)
 ),
-methods AS (SELECT method, CAST(round(sum(weight)) AS BIGINT) AS n FROM linked GROUP BY method),
+methods AS (SELECT method, CAST(round(sum(weight)) AS BIGINT) AS n FROM core.work_item_goals GROUP BY method),
 recent AS (
     SELECT sum(linked_effort) AS completed, sum(linked_effort) FILTER (WHERE goal_active) AS aligned
     FROM marts.snapshot_effort

@@ -6,7 +6,7 @@ DELETE FROM meta.snapshot_rows
 WHERE NOT $scoped OR item_id IN (SELECT item_id FROM mapping_scope_ids);
 
 INSERT INTO meta.snapshot_rows
-SELECT w.item_id, g.goal_id, g.method, g.weight, w.source, w.estimate, w.completed_at,
+SELECT w.item_id, g.goal_id, g.weight, w.source, w.estimate, w.completed_at,
        marts.is_dropped(w.status_category, w.completed_at)
 FROM goal_rows AS g
 JOIN core.work_items AS w ON w.rowid = g.n;
