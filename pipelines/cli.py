@@ -25,6 +25,8 @@ from typer.core import TyperGroup
 from pipelines import console
 
 if TYPE_CHECKING:
+    import duckdb
+
     from pipelines.config import ThreadlineConfig
 
 # Each command imports what it needs when it runs: `threadline --version` and the start of a
@@ -335,7 +337,7 @@ def query(
                 writer.writerow(relation.columns)
                 writer.writerows([_csv_cell(v) for v in row] for row in relation.fetchall())
             else:
-                relation.show(max_rows=max_rows, max_width=console.out.width)
+                _inert(relation).show(max_rows=max_rows, max_width=console.out.width)
         except duckdb.Error as exc:
             console.fail(
                 f"query failed: {str(exc).splitlines()[0]}",
@@ -456,6 +458,25 @@ def _readable_copy(warehouse: Path) -> Path:
         f"[dim]no published copy yet ({escape(str(published))}, written by `threadline map`); reading {escape(str(warehouse))}[/]"
     )
     return warehouse
+
+
+# Types whose shown text can carry a source's characters (nested ones print their VARCHAR parts).
+_TEXT_TYPES = {"varchar", "list", "array", "struct", "map", "union", "enum"}
+
+
+def _inert(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """The relation as the terminal should see it: a title's bidi override or escape sequence written out
+    as `[U+202E]` (reports.text.neutral), so it cannot reorder or recolour the table. CSV stays exact."""
+    from reports.text import neutral_sql
+
+    shown = []
+    for name, type_ in zip(relation.columns, relation.types, strict=True):
+        column = '"' + name.replace('"', '""') + '"'
+        if type_.id in _TEXT_TYPES:
+            shown.append(f"{neutral_sql(f'CAST({column} AS VARCHAR)')} AS {column}")
+        else:
+            shown.append(column)
+    return relation.select(", ".join(shown))
 
 
 def _csv_cell(value: object) -> object:

@@ -9,7 +9,6 @@ projects, which only the API knows: that is why the set cannot be fixed when the
 from __future__ import annotations
 
 from dagster import (
-    DefaultSensorStatus,
     DynamicPartitionsDefinition,
     SensorEvaluationContext,
     SensorResult,
@@ -18,6 +17,7 @@ from dagster import (
 )
 
 from connectors.base import SourceConfig
+from pipelines.defs.automation import default_status
 from pipelines.defs.resources import client_key
 
 
@@ -35,7 +35,9 @@ def partition_sync_sensor(sources: list[SourceConfig]):
     @sensor(
         name="containers_follow_config",
         minimum_interval_seconds=60,
-        default_status=DefaultSensorStatus.RUNNING,
+        # Off with the rest under THREADLINE_AUTOMATION=off: it launches no run, but it lists every
+        # source's scope (an org's repositories, a team's projects) each minute, which "off" must stop.
+        default_status=default_status(),
         required_resource_keys={"threadline", *(client_key(s) for s in sources)},
         description="Keeps each source's partitions equal to the repositories and projects threadline.yaml "
         "names: adds new ones (synced at once), retires removed ones.",

@@ -383,6 +383,15 @@ def test_bidi_and_control_characters_are_shown_not_obeyed(sandbox, tmp_path):
     assert "Invoice [U+202E]fdp.exe[U+202C] for [U+001B][31mred[U+001B][0m" in explained.output
     assert "\u202e" not in explained.output and "\x1b" not in explained.output
 
+    # The query table too, down to a list of labels; the CSV export keeps the title exact.
+    issue_title = "SELECT title, [title] AS titles FROM core.work_items WHERE title LIKE 'Invoice%'"
+    table = runner.invoke(app, ["query", *args, issue_title])
+    assert table.exit_code == 0, table.output
+    assert table.output.count("Invoice [U+202E]fdp.exe[U+202C]") == 2, table.output
+    assert "\u202e" not in table.output and "\x1b" not in table.output
+    exported = runner.invoke(app, ["query", *args, "--csv", issue_title])
+    assert "Invoice \u202efdp.exe\u202c for \x1b[31mred\x1b[0m" in exported.output
+
     assert runner.invoke(app, ["report", *args, "--out", str(tmp_path / "r.html")]).exit_code == 0
     html = (tmp_path / "r.html").read_text()
     markdown = (tmp_path / "r.md").read_text()

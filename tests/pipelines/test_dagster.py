@@ -120,7 +120,7 @@ def test_a_failing_repository_fails_its_partition_only_and_the_report_names_it(s
     )  # Dagster shows the warehouse's one definition of health
 
 
-def test_automation_is_on_in_fresh_definitions_and_mapping_follows_any_partition(tmp_path: Path):
+def test_automation_is_on_in_fresh_definitions_and_mapping_follows_any_partition(tmp_path: Path, monkeypatch):
     from dagster import (
         AssetKey,
         AssetMaterialization,
@@ -137,6 +137,12 @@ def test_automation_is_on_in_fresh_definitions_and_mapping_follows_any_partition
         "config_changed": DefaultSensorStatus.RUNNING,
         "containers_follow_config": DefaultSensorStatus.RUNNING,
     }
+    # THREADLINE_AUTOMATION=off: every sensor starts stopped, the one that lists each source's scope too.
+    monkeypatch.setenv("THREADLINE_AUTOMATION", "off")
+    stopped = build_definitions(github_only(tmp_path, ["acme/api"]), warehouse=tmp_path / "w.duckdb")
+    assert {s.default_status for s in stopped.sensors} == {DefaultSensorStatus.STOPPED}
+    assert len(stopped.sensors) == 3
+    monkeypatch.delenv("THREADLINE_AUTOMATION")
     for asset in defs.assets:
         assert asset.automation_conditions_by_key[asset.key] is not None
         assert (
