@@ -17,10 +17,10 @@ SELECT
     m.goal_id, m.method, m.rule_id, m.via_item_id, m.weight, m.confidence, m.reason, m.evidence,
     g.title AS goal_title,
     gp.pillar_id,
-    marts.goal_active(m.goal_id, w.completed_at, g.period_start, g.period_end) AS goal_active
+    marts.goal_active(m.goal_id, w.completed_at, g.active_from, g.active_until) AS goal_active
 FROM core.work_items AS w
 JOIN core.work_item_goals AS m USING (item_id)
 LEFT JOIN meta.effort_defaults AS d ON d.source = w.source
-LEFT JOIN core.goals AS g ON g.goal_id = m.goal_id
+LEFT JOIN marts.goal_periods AS g ON g.goal_id = m.goal_id
 LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = m.goal_id AND gp.depth = 0
 WHERE NOT w.is_deleted;

@@ -9,7 +9,7 @@ SELECT
     s.completed_at IS NOT NULL AS is_completed,
     s.is_dropped,
     marts.effort_of(s.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) * s.weight AS linked_effort,
-    marts.goal_active(s.goal_id, s.completed_at, g.period_start, g.period_end) AS goal_active
+    marts.goal_active(s.goal_id, s.completed_at, g.active_from, g.active_until) AS goal_active
 FROM meta.snapshot_rows AS s
 LEFT JOIN meta.effort_defaults AS d ON d.source = s.source
-LEFT JOIN core.goals AS g ON g.goal_id = s.goal_id;
+LEFT JOIN marts.goal_periods AS g ON g.goal_id = s.goal_id;

@@ -20,22 +20,12 @@ INSERT INTO core.alignment_history
 -- the snapshot, if open), as marts.item_effort.goal_active says; work on a programme that ended
 -- is linked, not aligned. Counted without grouping a million rows by item: an item's rows share
 -- one method and their weights sum to 1 (so a method's weights add up to its items, and a row
--- of weight 1 is its item's only row), and only rows of goals with a period need the item's
--- completion day.
-WITH linked AS (
-    SELECT s.item_id, s.weight, s.goal_id, s.completed_at, g.period_start, g.period_end
+-- of weight 1 is its item's only row).
+WITH active AS (
+    SELECT s.item_id, s.weight
     FROM meta.snapshot_rows AS s
-    LEFT JOIN core.goals AS g ON g.goal_id = s.goal_id
-),
-active AS (
-    SELECT item_id, weight FROM linked
-    WHERE goal_id IS NOT NULL AND period_start IS NULL AND period_end IS NULL
-    UNION ALL
-    SELECT item_id, weight
-    FROM linked
-    WHERE goal_id IS NOT NULL AND (period_start IS NOT NULL OR period_end IS NOT NULL)
-      AND (period_start IS NULL OR CAST(coalesce(completed_at, CAST($taken_at AS TIMESTAMPTZ)) AS DATE) >= period_start)
-      AND (period_end IS NULL OR CAST(coalesce(completed_at, CAST($taken_at AS TIMESTAMPTZ)) AS DATE) <= period_end)
+    LEFT JOIN marts.goal_periods AS g ON g.goal_id = s.goal_id
+    WHERE marts.goal_active(s.goal_id, s.completed_at, g.active_from, g.active_until, open_at := CAST($taken_at AS TIMESTAMPTZ))
 ),
 methods AS (SELECT method, CAST(round(sum(weight)) AS BIGINT) AS n FROM core.work_item_goals GROUP BY method),
 recent AS (
