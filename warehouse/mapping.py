@@ -332,8 +332,8 @@ def _loss(
 
 def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = False) -> None:
     """Write mapping_links and goal_rows as differences (or plainly, into empty tables); with
-    `scoped`, only the rows of the scope's items are compared and replaced. The rows go to
-    meta.snapshot_rows too, with their items' facts (what the daily snapshot counts from)."""
+    `scoped`, only the rows of the scope's items are compared and replaced. Every row carries its
+    item's facts as of this mapping (what the daily snapshot counts from), kept rows included."""
     linked = (
         scoped
         or con.execute(
@@ -343,7 +343,6 @@ def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = Fal
     sql.run(con, "queries/mapping/persist_links.sql" if linked else "queries/mapping/persist_links_fresh.sql")
     sql.run(con, "queries/mapping/persist_mentions.sql", {"scoped": scoped})
     sql.run(con, "queries/mapping/persist_upstream.sql", {"scoped": scoped})
-    sql.run(con, "queries/mapping/persist_snapshot_rows.sql", {"scoped": scoped})
     mapped = scoped or con.execute("SELECT EXISTS (SELECT 1 FROM core.work_item_goals)").fetchall()[0][0]
     sql.run(con, "queries/mapping/fingerprint.sql")
     if not mapped:
@@ -352,6 +351,7 @@ def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = Fal
     sql.run(con, "queries/mapping/persist_goals.sql")
     if con.execute("SELECT count(*) FROM mapping_changed_rows").fetchall()[0][0]:
         sql.run(con, "queries/mapping/persist_goals_insert.sql", {"mapped_at": now})
+    sql.run(con, "queries/mapping/persist_item_facts.sql")
 
 
 def summarize(con: duckdb.DuckDBPyConnection) -> MappingSummary:

@@ -31,18 +31,25 @@ from warehouse.mapping import apply_mapping
 LATER = NOW + timedelta(hours=1)
 
 
-def _stored(con) -> tuple[set, set, set, set]:
+def _stored(con) -> tuple[set, set, set]:
+    # the item facts the rows keep (item_source, ...) included: an incremental map brings them up to date too
     goals = set(con.execute("SELECT * EXCLUDE (fingerprint) FROM core.work_item_goals").fetchall())
     links = set(con.execute("SELECT * FROM core.work_item_links").fetchall())
     mentions = set(con.execute("SELECT * FROM meta.mapping_mentions").fetchall())
-    snapshot_rows = set(con.execute("SELECT * FROM meta.snapshot_rows").fetchall())
-    return goals, links, mentions, snapshot_rows
+    return goals, links, mentions
 
 
 def _assert_snapshot_is_the_live_one(con, taken_at) -> None:
-    """The snapshot a mapping takes (from meta.snapshot_rows) holds what the live marts and items
+    """The snapshot a mapping takes (from the item facts core.work_item_goals keeps) holds what the live marts and items
     say right after it: goal health as marts.goal_health gives it, and the alignment counted here
     by hand from the items, their goal rows and the goals' periods."""
+    stale = con.execute(
+        "SELECT count(*) FROM core.work_item_goals AS g JOIN core.work_items AS w USING (item_id) "
+        "WHERE g.item_source IS DISTINCT FROM w.source OR g.item_estimate IS DISTINCT FROM w.estimate "
+        "OR g.item_completed_at IS DISTINCT FROM w.completed_at "
+        "OR g.item_dropped IS DISTINCT FROM (w.status_category = 'done' AND w.completed_at IS NULL)"
+    ).fetchone()[0]
+    assert stale == 0  # every row carries its item's facts as of this mapping, kept rows too
     con.execute("BEGIN")  # one now() for the snapshot and marts.goal_health
     write_snapshot(con, taken_at)
     history = con.execute(
@@ -202,6 +209,36 @@ def test_only_the_changed_items_and_what_inherits_from_them_are_recomputed(con, 
     ).fetchone()[0]
 
 
+def test_a_kept_row_takes_its_items_new_facts(con, tmp_path, monkeypatch):
+    """An item completed since the last map keeps its goal row (same rule, mapped_at unchanged),
+    and the row carries the new completion and estimate (what the snapshot counts), as a full
+    map would leave it."""
+    monkeypatch.setattr(incremental, "FULL_ABOVE", float("inf"))
+    load(con, item("a#1", labels=("perf",)), item("a#2"))
+    run(con, tmp_path, RULES, now=NOW)
+    done = NOW + timedelta(minutes=30)
+    _sync_later(
+        con,
+        [
+            item(
+                "a#1",
+                labels=("perf",),
+                status_category="done",
+                completed_at=done,
+                estimate=3.0,
+                updated_at=LATER,
+            )
+        ],
+    )
+    assert run(con, tmp_path, RULES, now=LATER).recomputed == 1
+    facts = "SELECT goal_id, mapped_at, item_completed_at, item_estimate, item_dropped FROM core.work_item_goals WHERE item_id = ?"
+    assert con.execute(facts, [iid("a#1")]).fetchall() == [("speed", NOW, done, 3.0, False)]
+    assert (
+        apply_mapping(con, goals(tmp_path), rules(tmp_path, RULES), LATER, full=True).recomputed is None
+    )  # rows kept, facts as they are
+    assert con.execute(facts, [iid("a#1")]).fetchall() == [("speed", NOW, done, 3.0, False)]
+
+
 def test_a_rules_change_or_full_maps_everything(con, tmp_path):
     load(con, item("a#1", labels=("perf",)), item("a#2"))
     run(con, tmp_path, RULES, now=NOW)
@@ -234,7 +271,6 @@ def _everything(con) -> dict[str, set]:
         "progress": _rounded(con.execute("SELECT * FROM marts.goal_progress").fetchall()),
         "trust": _rounded(con.execute("SELECT * FROM marts.mapping_trust").fetchall()),
         "unaligned": _rounded(con.execute("SELECT * EXCLUDE (labels) FROM marts.unaligned_work").fetchall()),
-        "snapshot_rows": set(con.execute("SELECT * FROM meta.snapshot_rows").fetchall()),
         "goal_history": _rounded(
             con.execute("SELECT * EXCLUDE (taken_at) FROM core.goal_history").fetchall()
         ),
@@ -263,6 +299,7 @@ def test_one_percent_of_a_generated_organisation_changed_maps_as_a_full_map_does
     with open_warehouse(tmp_path / "threadline.duckdb") as con:
         summary = apply_mapping(con, goals, rules, LATER, with_writes=[lambda c: write_snapshot(c, LATER)])
         incremental_result = _everything(con)
+        _assert_snapshot_is_the_live_one(con, LATER)
     with open_warehouse(tmp_path / "full.duckdb") as con:
         full = apply_mapping(
             con, goals, rules, LATER, full=True, with_writes=[lambda c: write_snapshot(c, LATER)]

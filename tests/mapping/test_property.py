@@ -216,7 +216,6 @@ class _Warehouse:
             "meta.mapping_mentions",
             "meta.mapping_upstream",
             "meta.mapping_watermark_rows",
-            "meta.snapshot_rows",
             "core.goal_history",
             "core.alignment_history",
         ):

@@ -1,5 +1,5 @@
 -- Facts of an item and its goal row, defined once: marts.item_effort reads them from the live
--- items, marts.snapshot_effort from the rows the last mapping kept (meta.snapshot_rows).
+-- items, marts.snapshot_effort from the facts core.work_item_goals keeps as of the last mapping.
 -- dropped: closed without being done (GitHub not_planned/duplicate, a PR closed unmerged).
 CREATE OR REPLACE MACRO marts.is_dropped(status_category, completed_at) AS
     status_category = 'done' AND completed_at IS NULL;

@@ -1,7 +1,7 @@
 -- Replace today's snapshot (so re-mapping during the day keeps the latest picture).
--- Counted from meta.snapshot_rows (the mapping just written, with its items' facts; through
--- marts.snapshot_effort): the same figures marts.goal_health and marts.item_effort give right
--- after a mapping, without joining a million items with their goal rows inside every `map`.
+-- Counted from core.work_item_goals alone (the mapping just written, with its items' facts as
+-- of it; through marts.snapshot_effort): the same figures marts.goal_health and marts.item_effort
+-- give right after a mapping, without joining a million items with their goal rows in every `map`.
 DELETE FROM core.goal_history WHERE snapshot_date = CAST($taken_at AS DATE);
 
 INSERT INTO core.goal_history BY NAME
@@ -22,10 +22,11 @@ INSERT INTO core.alignment_history
 -- one method and their weights sum to 1 (so a method's weights add up to its items, and a row
 -- of weight 1 is its item's only row).
 WITH active AS (
-    SELECT s.item_id, s.weight
-    FROM meta.snapshot_rows AS s
-    LEFT JOIN marts.goal_periods AS g ON g.goal_id = s.goal_id
-    WHERE marts.goal_active(s.goal_id, s.completed_at, g.active_from, g.active_until, open_at := CAST($taken_at AS TIMESTAMPTZ))
+    SELECT m.item_id, m.weight
+    FROM core.work_item_goals AS m
+    LEFT JOIN marts.goal_periods AS g ON g.goal_id = m.goal_id
+    WHERE marts.goal_active(m.goal_id, m.item_completed_at, g.active_from, g.active_until,
+                            open_at := CAST($taken_at AS TIMESTAMPTZ))
 ),
 methods AS (SELECT method, CAST(round(sum(weight)) AS BIGINT) AS n FROM core.work_item_goals GROUP BY method),
 recent AS (
