@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from connectors.base import SourceConfig
 from connectors.registry import config_union
 from mapping.yamlconf import ConfigError, expand_env, load_yaml, validate
-from warehouse.staging import staging_uri
 
 DEFAULT_CONFIG = Path("examples/threadline.yaml")
 CONFIG_ENV = "THREADLINE_CONFIG"
@@ -187,7 +186,9 @@ class ThreadlineConfig(BaseModel):
     @property
     def staging_uri(self) -> str:
         """$THREADLINE_STAGING, else the config's `staging`, else `<warehouse>.staging` beside it."""
-        return os.environ.get(STAGING_ENV) or self.staging or staging_uri(self.warehouse_path)
+        from warehouse import staging  # pyarrow (~0.05 s): only the commands that stage import it
+
+        return os.environ.get(STAGING_ENV) or self.staging or staging.staging_uri(self.warehouse_path)
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from reports.balance import KIND_LABELS, KINDS, Comparison
+from reports.drawing import ReportCharts
 from reports.metrics import Period, ReportData, collect
 from reports.publish import write_together
 from reports.takeaways import takeaways
@@ -144,25 +145,27 @@ class ReportFiles:
 
 
 def render_charts(data: ReportData) -> dict[str, Any]:
-    # Imported here: altair and vl-convert take ~0.4 s to import, and every CLI command imports
-    # this module (pipelines.steps), most of them never drawing a chart.
-    from reports import charts
-
-    return {
-        "weekly": charts.weekly_balance(data.weekly, data.weeks, data.unit),
-        "alignment": charts.alignment_trend(data.weekly, data.weeks, data.alignment_snapshots),
-        "balance": charts.balance(data.balance.effort, data.previous_balance.effort, data.unit),
-        "allocation": charts.allocation(data.goals, data.unit),
-        "methods": charts.methods(data.trust, data.unit),
-        "goals": {
-            g["goal_id"]: charts.goal_trend(g["title"], g["trend"], data.unit)
-            for g in data.goals
-            if g["trend"] and (any(g["trend"].completed) or any(p is not None for p in g["trend"].progress))
+    """Every chart of `data`, drawn now (build_report draws them while it collects instead)."""
+    charts = ReportCharts()
+    trends = [(g["goal_id"], g["title"], g["trend"]) for g in data.goals]
+    charts.figures_ready("trends", {"trends": trends, "unit": data.unit})
+    charts.figures_ready("goals", {"goals": data.goals, "unit": data.unit})
+    charts.figures_ready(
+        "period",
+        {
+            "weekly": data.weekly,
+            "weeks": data.weeks,
+            "alignment_snapshots": data.alignment_snapshots,
+            "current": data.balance.effort,
+            "previous": data.previous_balance.effort,
+            "trust": data.trust,
+            "unit": data.unit,
         },
-    }
+    )
+    return charts.charts([g["goal_id"] for g in data.goals])
 
 
-def render_html(data: ReportData) -> str:
+def render_html(data: ReportData, charts: dict[str, Any] | None = None) -> str:
     template = _environment(autoescape=True).get_template("report.html.j2")
     clusters = {
         dimension: [c for c in data.unaligned_clusters if c["dimension"] == dimension][:CLUSTERS_SHOWN]
@@ -170,7 +173,10 @@ def render_html(data: ReportData) -> str:
     }
     low_confidence = any((t["low_confidence_effort"] or 0) > 0 for t in data.trust)
     return template.render(
-        data=data, clusters=clusters, charts=render_charts(data), low_confidence=low_confidence
+        data=data,
+        clusters=clusters,
+        charts=render_charts(data) if charts is None else charts,
+        low_confidence=low_confidence,
     )
 
 
@@ -189,6 +195,8 @@ def build_report(
     generated_at: datetime | None = None,
     planned_notes: dict[str, str] | None = None,
 ) -> ReportFiles:
+    # The charts are drawn in their own process while the queries run (reports/drawing.py).
+    charts = ReportCharts()
     data = collect(
         con,
         organisation=organisation,
@@ -196,10 +204,14 @@ def build_report(
         generated_at=generated_at or end,
         trend_weeks=trend_weeks,
         planned_notes=planned_notes,
+        ready=charts.figures_ready,
     )
     data.takeaways = takeaways(data)
     markdown = output.with_suffix(".md")
+    summary = render_markdown(data)  # while the last charts are drawn
     # Both rendered before either is touched, then replaced as one pair (reports/publish.py):
     # a crash leaves the old pair or the new one, never a 0-byte file or new beside old.
-    write_together({output: render_html(data), markdown: render_markdown(data)})
+    write_together(
+        {output: render_html(data, charts.charts([g["goal_id"] for g in data.goals])), markdown: summary}
+    )
     return ReportFiles(output, markdown, data)

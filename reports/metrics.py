@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -217,29 +218,30 @@ def _goal_rows(
     health: list[dict[str, Any]],
     allocation: list[dict[str, Any]],
     trends: dict[str, GoalTrend],
-    top_items: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """One row per goal in tree order: health, share and target (marts.goal_health, funded over
-    the period), the effort behind the share (marts.effort_allocation), trend, top items.
+    the period), the effort behind the share (marts.effort_allocation), trend; top items are
+    added once their query has run (`top_items`, empty until then).
 
     Pillars, and siblings under a parent, are ordered by the effort they got in the period,
     largest first: the first thing a reader sees is where the work went."""
+    allocated = {a["goal_id"]: a["effort"] for a in allocation}
+    effort = {h["goal_id"]: allocated.get(h["goal_id"]) or 0.0 for h in health}
+    return [
+        {**goal, "effort": effort[goal["goal_id"]], "trend": trends.get(goal["goal_id"]), "top_items": []}
+        for goal in tree_order(health, effort)
+    ]
+
+
+def _add_top_items(goals: list[dict[str, Any]], top_items: list[dict[str, Any]]) -> None:
     tops: dict[str, list[dict[str, Any]]] = {}
     for item in top_items:
         tops.setdefault(item["goal_id"], []).append(item)
-    allocated = {a["goal_id"]: a["effort"] for a in allocation}
-    effort = {h["goal_id"]: allocated.get(h["goal_id"]) or 0.0 for h in health}
-    rows = []
-    for goal in tree_order(health, effort):
-        rows.append(
-            {
-                **goal,
-                "effort": effort[goal["goal_id"]],
-                "trend": trends.get(goal["goal_id"]),
-                "top_items": tops.get(goal["goal_id"], []),
-            }
-        )
-    return rows
+    for goal in goals:
+        goal["top_items"] = tops.get(goal["goal_id"], [])
+
+
+Ready = Callable[[str, dict[str, Any]], None]
 
 
 def collect(
@@ -252,7 +254,13 @@ def collect(
     top: int = 15,
     top_per_goal: int = 3,
     planned_notes: dict[str, str] | None = None,
+    ready: Ready | None = None,
 ) -> ReportData:
+    """The report's figures. `ready(name, figures)` is called as soon as a group of them is known,
+    before the queries that follow run: "trends" ((goal id, title, trend) of every goal shown),
+    "goals" (the goal rows, in tree order with their trends) and "period" (weekly, weeks,
+    alignment_snapshots, current and previous effort by kind, trust), each with the unit. The
+    report draws their charts meanwhile (reports/drawing.py)."""
     weeks = week_starts(period.end, trend_weeks)
     trend_start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=period.end.tzinfo)
     params = {
@@ -263,10 +271,10 @@ def collect(
         "limit": top,
         "per_goal": top_per_goal,
     }
-    for name in SHARED:
-        sql.run(con, f"queries/{name}.sql", params, package="reports")
     try:
-        return _collect(con, organisation, period, generated_at, weeks, params, planned_notes)
+        return _collect(
+            con, organisation, period, generated_at, weeks, params, planned_notes, ready or (lambda *_: None)
+        )
     finally:
         for table in SHARED.values():
             con.execute(f"DROP TABLE IF EXISTS temp.{table}")
@@ -280,32 +288,63 @@ def _collect(
     weeks: list[date],
     params: dict[str, Any],
     planned_notes: dict[str, str] | None,
+    ready: Ready,
 ) -> ReportData:
+    def shared(name: str) -> None:
+        sql.run(con, f"queries/{name}.sql", params, package="reports")
+
+    # Trends first: their charts are most of the drawing.
     settings = query(con, "settings", params)[0]
-    current, previous, teams = _balances(query(con, "balance", params))
+    unit = settings["unit"]
+    tree = query(con, "goal_tree", params)
+    trends = reconstruct(tree, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
+    ready(
+        "trends", {"trends": [(g["goal_id"], g["title"], trends[g["goal_id"]]) for g in tree], "unit": unit}
+    )
     health = query(con, "goal_health", params)
     allocation = allocation_of(health)
-    trends = reconstruct(health, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
-    goals = _goal_rows(health, allocation, trends, query(con, "goal_top_items", params))
+    goals = _goal_rows(health, allocation, trends)
+    ready("goals", {"goals": goals, "unit": unit})
+
+    shared("completed")
+    current, previous, teams = _balances(query(con, "balance", params))
+    weekly = query(con, "weekly", params)
+    trust = query(con, "trust", params)
+    snapshots = query(con, "alignment_history", params)
+    ready(
+        "period",
+        {
+            "weekly": weekly,
+            "weeks": weeks,
+            "alignment_snapshots": snapshots,
+            "current": current.effort,
+            "previous": previous.effort,
+            "trust": trust,
+            "unit": unit,
+        },
+    )
+
+    _add_top_items(goals, query(con, "goal_top_items", params))
+    shared("unexplained")
     return ReportData(
         organisation=organisation,
         period=period,
         generated_at=generated_at,
-        unit=settings["unit"],
+        unit=unit,
         balance=current,
         previous_balance=previous,
         team_balances=teams,
-        weekly=query(con, "weekly", params),
+        weekly=weekly,
         weeks=weeks,
         allocation=tree_order(allocation, {a["goal_id"]: a["effort"] for a in allocation}),
         goals=goals,
         unaligned_top=query(con, "unaligned_top", params),
         unaligned_clusters=query(con, "unaligned_clusters", params),
-        trust=query(con, "trust", params),
+        trust=trust,
         units=query(con, "units", params),
         freshness=query(con, "freshness", params),
         sources=query(con, "sources", params),
-        alignment_snapshots=query(con, "alignment_history", params),
+        alignment_snapshots=snapshots,
         planned_notes=planned_notes or {},
         starved_days=settings["starved_days"],
         underfunded_below=settings["underfunded_below"],

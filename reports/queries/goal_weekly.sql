@@ -4,9 +4,10 @@
 -- they are not in here; nor is dropped work. One pass over the items (grouping sets), weeks in UTC.
 WITH own AS (
     SELECT goal_id,
-           CAST(date_trunc('week', CAST(created_at AS TIMESTAMP)) AS DATE) AS created_week,
+           -- make_timestamp(epoch_us(...)): the UTC wall time without a time zone lookup per item
+           CAST(date_trunc('week', make_timestamp(epoch_us(created_at))) AS DATE) AS created_week,
            CASE WHEN completed_at < $end
-                THEN CAST(date_trunc('week', CAST(completed_at AS TIMESTAMP)) AS DATE) END AS completed_week,
+                THEN CAST(date_trunc('week', make_timestamp(epoch_us(completed_at))) AS DATE) END AS completed_week,
            linked_effort
     FROM marts.item_effort
     WHERE goal_id IS NOT NULL AND created_at < $end

@@ -1,0 +1,114 @@
+"""The chart worker (reports/drawing.py): charts drawn in their own process, failures reported,
+labels given in page order whatever order the charts were drawn in."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reports import drawing
+from reports.drawing import ChartError, ChartWorker, ReportCharts
+from reports.trends import GoalTrend
+
+
+def test_a_chart_that_fails_raises_in_the_report_and_the_worker_draws_on():
+    worker = ChartWorker()
+    try:
+        failed = worker.draw("methods", [{"method": "rule"}], "points")  # a row without effort or items
+        with pytest.raises(ChartError, match="KeyError"):
+            failed.result(timeout=60)
+        trust = [
+            {"method": "rule", "effort": 3.0, "items": 2},
+            {"method": "explicit", "effort": 1.0, "items": 1},
+        ]
+        rendered = worker.draw("methods", trust, "points").result(timeout=60)
+        assert rendered.wide.svg.startswith("<svg") and "75% · 2 items" in rendered.wide.svg
+        with pytest.raises(ChartError, match="KeyError"):  # only the report's chart functions
+            worker.draw("__import__", "os").result(timeout=60)
+    finally:
+        worker.close()
+
+
+def test_a_worker_that_dies_fails_its_waiting_charts_and_the_next_report_gets_a_new_one():
+    first = drawing.worker()
+    first._process.kill()  # noqa: SLF001 - the test started it (or this process did, for reports)
+    first._process.wait()  # noqa: SLF001
+    with pytest.raises(ChartError):
+        first.draw("methods", [], "points").result(timeout=60)
+    second = drawing.worker()
+    assert second is not first and second.alive
+    assert second.draw("methods", [], "points").result(timeout=60) is None  # no completed work: no chart
+
+
+def test_charts_are_labelled_in_page_order_whatever_order_they_were_drawn_in():
+    weeks = [date(2026, 11, 2), date(2026, 11, 9)]
+    trend_a = GoalTrend("a", weeks, [1.0, 2.0], [0.25, 0.5])
+    trend_b = GoalTrend("b", weeks, [0.0, 3.0], [None, 1.0])
+    idle = GoalTrend("idle", weeks, [0.0, 0.0], [None, None])  # nothing to draw: no chart
+    trust = [{"method": "rule", "effort": 3.0, "items": 2}]
+    charts = ReportCharts()
+    # Trends are drawn first (b before a), before the period's figures are known; the page shows
+    # the report's charts first, then the goals in their order (a, then b).
+    trends = [("b", "Goal B", trend_b), ("idle", "Idle", idle), ("a", "Goal A", trend_a)]
+    charts.figures_ready("trends", {"trends": trends, "unit": "points"})
+    charts.figures_ready("goals", {"goals": [], "unit": "points"})
+    charts.figures_ready(
+        "period",
+        {
+            "weekly": [],
+            "weeks": [],
+            "alignment_snapshots": [],
+            "current": {"goal": 3.0},
+            "previous": {},
+            "trust": trust,
+            "unit": "points",
+        },
+    )
+    drawn = charts.charts(["a", "idle", "b"])
+    assert drawn["weekly"] is None and drawn["alignment"] is None and drawn["allocation"] is None
+    assert list(drawn["goals"]) == ["a", "b"]
+    balance, methods = drawn["balance"], drawn["methods"]
+    svgs = (
+        balance.wide,
+        balance.narrow,
+        methods.wide,
+        methods.narrow,
+        drawn["goals"]["a"],
+        drawn["goals"]["b"],
+    )
+    numbers = [int(re.search(r'aria-labelledby="chart-(\d+)-title', svg).group(1)) for svg in svgs]
+    assert numbers == list(range(numbers[0], numbers[0] + 6))
+    assert "How completed work got its goals (points" in methods.wide
+    assert "Goal A: trend over 2 weeks" in drawn["goals"]["a"] and "Goal B" in drawn["goals"]["b"]
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie waiting for init to reap it (it no longer runs)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"
+
+
+def test_the_worker_ends_when_the_report_process_is_killed():
+    code = (
+        "import time\nfrom reports import drawing\nprint(drawing.worker().pid, flush=True)\ntime.sleep(120)"
+    )
+    report = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(report.stdout.readline())
+        assert not _ended(pid)
+    finally:
+        report.kill()  # as kill -9 would: no atexit, no goodbye to the worker
+        report.wait()
+    deadline = time.monotonic() + 60
+    while not _ended(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _ended(pid)
