@@ -35,6 +35,7 @@ from pipelines.sync import (
     stream_outcome,
     sweep_stream,
 )
+from warehouse import runs
 from warehouse.load import StreamKey, batch_of, get_cursor, get_validator
 from warehouse.staging import StagingArea
 
@@ -60,13 +61,22 @@ def plan_streams(
 ) -> list[FetchTask]:
     containers, _ = begin_source(con, connector, staging, run_id=run_id, containers=containers)
     tasks = []
-    for container in containers:
+    for container in longest_first(con, connector, containers):
         key = StreamKey(connector.source, connector.instance, container)
         cursor = get_cursor(con, key)
         result = StreamResult(connector.config.name, container, "items", cursor_before=cursor)
         start_recorded(con, connector, result, run_id)
         tasks.append(FetchTask(connector.config.name, container, cursor, run_id, get_validator(con, key)))
     return tasks
+
+
+def longest_first(con: duckdb.DuckDBPyConnection, connector: Connector, containers: list[str]) -> list[str]:
+    """Containers in the order to hand them to workers: those never synced (a full fetch) first,
+    then by the pages their last run fetched, most first. Workers run them in this order, so a
+    large container starts at once instead of last, where it alone would stretch the run's tail
+    while every other worker stands idle."""
+    pages = runs.last_pages(con, connector.config.name)
+    return sorted(containers, key=lambda c: (c in pages, -pages.get(c, 0)))
 
 
 def fetch_stream(

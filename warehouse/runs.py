@@ -85,3 +85,8 @@ def synced_containers(con: duckdb.DuckDBPyConnection, source_name: str) -> list[
     return [
         row[0] for row in sql.run(con, "queries/runs/containers.sql", {"source_name": source_name}).fetchall()
     ]
+
+
+def last_pages(con: duckdb.DuckDBPyConnection, source_name: str) -> dict[str, int]:
+    """Container -> pages its last successful items run fetched (never synced: absent)."""
+    return dict(sql.run(con, "queries/runs/last_pages.sql", {"source_name": source_name}).fetchall())

@@ -201,8 +201,10 @@ class StagingArea:
         make the one writer the bound of a parallel sync."""
         result = MergeResult()
         group = Group()
-        for staged in self.pending(key):
-            if _already_merged(con, staged.batch_id):
+        pending = self.pending(key)
+        merged = _merged_among(con, [staged.batch_id for staged in pending])
+        for staged in pending:
+            if staged.batch_id in merged:
                 self._merge_group(con, key, group, result, run_id=run_id, now=now)
                 group = Group()
                 result.skipped += 1
@@ -231,8 +233,7 @@ class StagingArea:
             return
 
         def record(c: duckdb.DuckDBPyConnection) -> None:
-            for staged in group.staged:
-                _record_merged(c, staged, run_id, now)
+            _record_merged(c, key, [staged.batch_id for staged in group.staged], run_id, now)
 
         batch = group.batch()
         loaded = load_batch(con, key, batch, run_id=run_id, now=now, also=record)
@@ -253,17 +254,20 @@ class StagingArea:
                 self.fs.delete_file(info.path)
 
 
-def _already_merged(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
-    return bool(
-        con.execute("SELECT count(*) FROM meta.merged_batches WHERE batch_id = ?", [batch_id]).fetchone()[0]
-    )
+def _merged_among(con: duckdb.DuckDBPyConnection, batch_ids: list[str]) -> set[str]:
+    if not batch_ids:
+        return set()
+    found = sql.run(con, "queries/staging/merged_among.sql", {"batch_ids": batch_ids}).fetchall()
+    return {row[0] for row in found}
 
 
-def _record_merged(con: duckdb.DuckDBPyConnection, staged: StagedBatch, run_id: str, now: datetime) -> None:
+def _record_merged(
+    con: duckdb.DuckDBPyConnection, key: StreamKey, batch_ids: list[str], run_id: str, now: datetime
+) -> None:
     sql.run(
         con,
         "queries/staging/record_merged.sql",
-        {**staged.key.params(), "batch_id": staged.batch_id, "run_id": run_id, "merged_at": now},
+        {**key.params(), "batch_ids": batch_ids, "run_id": run_id, "merged_at": now},
     )
 
 

@@ -25,7 +25,7 @@ from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import sync_container_staged
 from pipelines.steps import load_mapping_config, run_mapping, run_report
-from pipelines.sync import SyncReport, check_access, import_goals
+from pipelines.sync import PROGRESS_EVERY_SECONDS, SyncReport, check_access, import_goals, progress_every
 from warehouse import runs
 from warehouse.db import prepare
 from warehouse.imported_goals import read_imported_goals
@@ -114,7 +114,7 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
             staging_area(context),
             sweep=lambda con: config.sweep or sweep_due(con, source.name, container),
             force_sweep=config.force_sweep,
-            progress=lambda r: context.log.info(r.progress_line()),
+            progress=progress_every(PROGRESS_EVERY_SECONDS, lambda r: context.log.info(r.progress_line())),
         )
         metadata = partition_metadata(report)
         if report.failed:

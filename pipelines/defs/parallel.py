@@ -28,11 +28,14 @@ from dagster import (
     ExecutorDefinition,
     Failure,
     In,
+    InitExecutorContext,
     JobDefinition,
     OpExecutionContext,
     Out,
     Output,
+    executor,
     job,
+    multiple_process_executor_requirements,
     multiprocess_executor,
     op,
 )
@@ -42,7 +45,7 @@ from pipelines.defs.assets import accessible_connector, partition_metadata, stag
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import FetchTask, fetch_stream, merge_streams, plan_streams
-from pipelines.sync import StreamResult, SyncReport
+from pipelines.sync import PROGRESS_EVERY_SECONDS, StreamResult, SyncReport, progress_every
 from warehouse.db import open_warehouse
 
 WRITER_POOL = "threadline_warehouse"
@@ -109,7 +112,10 @@ def source_ops(source: SourceConfig):
         current = context.resources.threadline.load().source(source.name)
         connector = getattr(context.resources, client_key(source)).connector(current)
         return fetch_stream(
-            connector, task, staging_area(context), progress=lambda r: context.log.info(r.progress_line())
+            connector,
+            task,
+            staging_area(context),
+            progress=progress_every(PROGRESS_EVERY_SECONDS, lambda r: context.log.info(r.progress_line())),
         )
 
     @op(
@@ -138,13 +144,46 @@ def source_ops(source: SourceConfig):
     return plan, fetch, merge
 
 
+def with_local_defaults(config: dict) -> dict:
+    """The multiprocess executor's config with Threadline's defaults where the run config is
+    silent: DEFAULT_WORKERS, and forkserver preloading FORKSERVER_PRELOAD.
+
+    Dagster's own defaults are `spawn` (every op's process imports Dagster and Threadline afresh,
+    seconds of CPU each) and one worker per CPU; and a job's default run config is replaced as a
+    whole by any `execution:` the run gives, so `max_concurrent: 8` alone would bring spawn back.
+    Filling in the gaps here keeps the fast start whatever part of the config a run sets."""
+    config = dict(config)
+    config["max_concurrent"] = config.get("max_concurrent") or DEFAULT_WORKERS
+    start = config.get("start_method") or {"forkserver": {}}
+    if "forkserver" in start and start["forkserver"].get("preload_modules") is None:
+        start = {"forkserver": {**start["forkserver"], "preload_modules": FORKSERVER_PRELOAD}}
+    config["start_method"] = start
+    return config
+
+
+@executor(
+    name="multiprocess",
+    config_schema=multiprocess_executor.config_schema.as_field(),
+    requirements=multiple_process_executor_requirements(),
+)
+def local_executor(init_context: InitExecutorContext):
+    """Dagster's multiprocess executor, same config, with Threadline's defaults (with_local_defaults)."""
+    context = InitExecutorContext(
+        job=init_context.job,
+        executor_def=init_context.executor_def,
+        executor_config=with_local_defaults(init_context.executor_config),
+        instance=init_context.instance,
+    )
+    return multiprocess_executor.executor_creation_fn(context)
+
+
 def parallel_executor(name: str | None = None) -> ExecutorDefinition:
     """The executor of `sync_parallel`: $THREADLINE_EXECUTOR (multiprocess by default; k8s, celery
     or docker with their Dagster integration installed), so one set of definitions runs here and
     on a cluster."""
     name = name or os.environ.get(EXECUTOR_ENV) or "multiprocess"
     if name == "multiprocess":
-        return multiprocess_executor
+        return local_executor
     if name not in CLUSTER_EXECUTORS:
         known = ", ".join(["multiprocess", *CLUSTER_EXECUTORS])
         raise ValueError(f"${EXECUTOR_ENV}={name}: unknown executor (known: {known})")
@@ -156,24 +195,13 @@ def parallel_sync_job(
     sources: list[SourceConfig], owners: list[str], executor: ExecutorDefinition | None = None
 ) -> JobDefinition:
     built = [source_ops(source) for source in sources]
-    executor = executor or parallel_executor()
-    local = executor is multiprocess_executor
 
     @job(
         name="sync_parallel",
-        executor_def=executor,
-        # forkserver: each op's process forks from one that has imported Dagster and Threadline
-        # already, so a worker starts in a fraction of a second instead of importing everything.
-        config=None
-        if not local
-        else {
-            "execution": {
-                "config": {
-                    "max_concurrent": DEFAULT_WORKERS,
-                    "start_method": {"forkserver": {"preload_modules": FORKSERVER_PRELOAD}},
-                }
-            }
-        },
+        # Locally, forkserver (local_executor's default): each op's process forks from one that
+        # has imported Dagster and Threadline already, so a worker starts in a fraction of a
+        # second instead of importing everything.
+        executor_def=executor or parallel_executor(),
         description="Sync every container of every source: fetch in parallel (one op per container, "
         "pool threadline_<source>), merge by one writer (pool threadline_warehouse). Set the workers "
         "with execution.config.max_concurrent.",

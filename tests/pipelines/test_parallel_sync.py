@@ -160,6 +160,19 @@ def test_parallel_sync_killed_anywhere_resumes_to_the_same_warehouse(sandbox: Sa
     assert statuses[-len(sandbox.github.repos) :] == ["success"] * len(sandbox.github.repos)
 
 
+def test_a_run_config_that_sets_only_the_workers_keeps_the_forkserver_preload():
+    """Dagster replaces a job's default `execution:` as a whole; the executor itself fills the gaps."""
+    from pipelines.defs.parallel import DEFAULT_WORKERS, FORKSERVER_PRELOAD, with_local_defaults
+
+    preloaded = {"forkserver": {"preload_modules": FORKSERVER_PRELOAD}}
+    assert with_local_defaults({"max_concurrent": 3}) == {"max_concurrent": 3, "start_method": preloaded}
+    assert with_local_defaults({}) == {"max_concurrent": DEFAULT_WORKERS, "start_method": preloaded}
+    assert with_local_defaults({"start_method": {"forkserver": {}}})["start_method"] == preloaded
+    mine = {"forkserver": {"preload_modules": ["dagster"]}}
+    assert with_local_defaults({"start_method": mine})["start_method"] == mine
+    assert with_local_defaults({"start_method": {"spawn": {}}})["start_method"] == {"spawn": {}}
+
+
 def test_fetch_ops_have_a_pool_per_source_and_the_writer_ops_share_one(sandbox: Sandbox, tmp_path: Path):
     from pipelines.definitions import build_definitions
 
@@ -176,12 +189,25 @@ def test_fetch_ops_have_a_pool_per_source_and_the_writer_ops_share_one(sandbox: 
 
 
 def test_the_executor_is_chosen_by_name_and_an_unknown_one_is_named():
-    from dagster import multiprocess_executor
+    from pipelines.defs.parallel import local_executor, parallel_executor
 
-    from pipelines.defs.parallel import parallel_executor
-
-    assert parallel_executor("multiprocess") is multiprocess_executor
+    assert parallel_executor("multiprocess") is local_executor
     with pytest.raises(
         ValueError, match=r"THREADLINE_EXECUTOR=kubernetes: unknown executor \(known: multiprocess, k8s"
     ):
         parallel_executor("kubernetes")
+
+
+def test_progress_is_logged_for_the_first_page_then_at_most_once_every_period():
+    """Each line is a Dagster event (a write to the event log): a line a page cost more than the
+    fetch's own CPU."""
+    from pipelines.sync import StreamResult, progress_every
+
+    now = [100.0]
+    logged: list[int] = []
+    progress = progress_every(5.0, lambda r: logged.append(r.pages), clock=lambda: now[0])
+    result = StreamResult("github", "acme/api", "items")
+    for pages, at in [(1, 100.0), (2, 100.3), (3, 104.9), (4, 105.0), (5, 109.9), (6, 110.0), (7, 130.0)]:
+        now[0], result.pages = at, pages
+        progress(result)
+    assert logged == [1, 4, 6, 7]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,6 +18,7 @@ from pipelines.sync import run_sync
 from sandbox import Sandbox
 from tests.conftest import github_connector
 from tests.kill_support import warehouse_contents
+from warehouse import runs
 from warehouse.db import open_warehouse
 from warehouse.load import Batch, StreamKey, batch_of, get_cursor, load_batch
 from warehouse.staging import METADATA_KEY, TABLE_FIELDS, StagingArea, _record_merged
@@ -78,7 +80,9 @@ def test_a_batch_committed_but_not_deleted_is_not_merged_twice(sandbox: Sandbox,
             batch,
             run_id="r0",
             now=batch.items["updated_at"][0].as_py(),
-            also=lambda c: _record_merged(c, first, "r0", batch.items["updated_at"][0].as_py()),
+            also=lambda c: _record_merged(
+                c, key, [first.batch_id], "r0", batch.items["updated_at"][0].as_py()
+            ),
         )
         merged = area.merge_pending(con, key, run_id="r1", now=batch.items["updated_at"][0].as_py())
         assert (merged.skipped, merged.batches) == (1, len(rest))
@@ -195,3 +199,29 @@ def test_batches_merged_together_equal_batches_loaded_one_by_one(sandbox: Sandbo
     assert titles[first.items["item_id"][1].as_py()] == "edited while paging"
     assert titles[first.items["item_id"][0].as_py()] == first.items["title"][0].as_py()
     assert [r[3] for r in expected["rejected"]] == [first.items["native_id"][2].as_py()]
+
+
+def test_the_plan_hands_out_never_synced_containers_first_then_the_longest_last_fetch(
+    sandbox: Sandbox, tmp_path: Path
+):
+    """Workers take containers in the plan's order: a long fetch started last would stretch the
+    run's tail while the other workers stand idle."""
+    repos = sorted(sandbox.github.repos)[:4]
+    connector = github_connector(sandbox, repos, per_page=PER_PAGE)
+
+    def past_run(con, container: str, pages: int, status: str, hour: int) -> None:
+        at = datetime(2026, 1, 1, hour, tzinfo=UTC)
+        key = {"run_id": f"old-{hour}", "source_name": "github", "container": container, "stream": "items"}
+        runs.start_run(con, **key, source="github", instance="github.com", started_at=at, cursor_before=None)
+        outcome = {**dict.fromkeys(runs.OUTCOME_FIELDS, 0), "cursor_after": None, "error": None}
+        runs.finish_run(con, **key, finished_at=at, outcome={**outcome, "status": status, "pages": pages})
+
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        past_run(con, repos[0], 2, "success", 1)
+        past_run(con, repos[1], 40, "success", 1)
+        past_run(con, repos[1], 5, "success", 2)  # its last run, the one that counts: 5 pages
+        past_run(con, repos[2], 9, "success", 1)
+        past_run(con, repos[2], 99, "failed", 2)  # a failed run tells nothing of the size
+        tasks = plan_streams(con, connector, StagingArea(tmp_path / "staging"), run_id="r1")
+    # repos[3] never synced (a full fetch) first; then 9, 5 and 2 pages.
+    assert [t.container for t in tasks] == [repos[3], repos[2], repos[1], repos[0]]

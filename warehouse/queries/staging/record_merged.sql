@@ -1,3 +1,3 @@
--- In the transaction that loads the batch: from now on its file is known as merged.
+-- In the transaction that loads the batches: from now on their files are known as merged.
 INSERT INTO meta.merged_batches
-VALUES ($batch_id, $source, $instance, $container, $stream, $run_id, CAST($merged_at AS TIMESTAMPTZ));
+SELECT unnest($batch_ids), $source, $instance, $container, $stream, $run_id, CAST($merged_at AS TIMESTAMPTZ);
