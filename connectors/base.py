@@ -38,7 +38,7 @@ class SourceConfig(BaseModel):
     instance: str | None = Field(default=None, description="goes into item ids; defaults to the URL host")
     token_env: str = Field(description="environment variable holding the API token")
     batch_items: int = Field(
-        default=500,
+        default=1000,  # docs/sources/github.md "Batches": 500 cost ~10% more CPU, 1M items peak 275 MB
         ge=1,
         description="items loaded per transaction (with the cursor): what a kill can cost to read again",
     )

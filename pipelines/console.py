@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -62,9 +64,36 @@ def warn(message: str) -> None:
     err.print(f"[bold yellow]warning:[/] {shown(redact(message))}")
 
 
+# A line per page cost as much as decoding the page (a Rich render each: 7% of py-spy's samples
+# over a 50k-item sync); a stream's first page and then one line a second show the same
+# progress, and the table at the end gives the totals.
+PROGRESS_EVERY = 1.0
+
+
+class Throttle:
+    """Whether to show a stream's progress now: its first call, then once `every` seconds."""
+
+    def __init__(self, every: float = PROGRESS_EVERY, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every, self.clock = every, clock
+        self._shown: dict[tuple[str, str, str], float] = {}
+
+    def due(self, result: StreamResult) -> bool:
+        key, now = (result.source_name, result.container, result.stream), self.clock()
+        last = self._shown.get(key)
+        if last is not None and now - last < self.every:
+            return False
+        self._shown[key] = now
+        return True
+
+
+_progress_throttle = Throttle()
+
+
 def progress(result: StreamResult) -> None:
-    """One line per page read, on stderr, so stdout stays clean for scripts."""
-    err.print(f"[dim]{shown(result.source_name)} {shown(result.progress_line())}[/]")
+    """A stream's progress on stderr (stdout stays clean for scripts): its first page, then a
+    line a second at most."""
+    if _progress_throttle.due(result):
+        err.print(f"[dim]{shown(result.source_name)} {shown(result.progress_line())}[/]")
 
 
 def _skipped_result(*args) -> StreamResult:

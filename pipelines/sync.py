@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from connectors.base import Connector, SourceAccessError, SourceUnavailable
 from connectors.http import redact
@@ -310,6 +311,7 @@ def sync_stream(
     with (
         _recorded(con, connector, result, run_id) as count,
         bounded_memory(con),
+        _arrow_from_malloc(),
         ThreadPoolExecutor(1, thread_name_prefix="threadline-load") as loader,
     ):
         pending: list[Page] = []
@@ -365,6 +367,19 @@ def sync_stream(
             wait()
         count()
     return result
+
+
+@contextmanager
+def _arrow_from_malloc() -> Iterator[None]:
+    """A stream's Arrow batches allocated by malloc, which `_hand_back_freed_memory` trims, rather
+    than by Arrow's default pool (mimalloc here), which keeps what a batch freed for reuse: the
+    peak of a 200k-item sync 262 MB instead of 271 (one run each, DuckDB bound at 64 MB)."""
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def _hand_back_freed_memory() -> None:

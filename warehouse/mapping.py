@@ -332,7 +332,8 @@ def _loss(
 
 def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = False) -> None:
     """Write mapping_links and goal_rows as differences (or plainly, into empty tables); with
-    `scoped`, only the rows of the scope's items are compared and replaced."""
+    `scoped`, only the rows of the scope's items are compared and replaced. Every row carries its
+    item's facts as of this mapping (what the daily snapshot counts from), kept rows included."""
     linked = (
         scoped
         or con.execute(
@@ -350,6 +351,7 @@ def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = Fal
     sql.run(con, "queries/mapping/persist_goals.sql")
     if con.execute("SELECT count(*) FROM mapping_changed_rows").fetchall()[0][0]:
         sql.run(con, "queries/mapping/persist_goals_insert.sql", {"mapped_at": now})
+    sql.run(con, "queries/mapping/persist_item_facts.sql")
 
 
 def summarize(con: duckdb.DuckDBPyConnection) -> MappingSummary:

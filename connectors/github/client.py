@@ -302,6 +302,7 @@ class GitHubConnector(ConnectorBase):
         its own request when the next run may repeat it (asked without `page=N`).
         """
         page_index = 0
+        held_back = False  # whether a request already started at the cursor's bound (below)
         if validator is not None:
             since = validator.since
         while True:
@@ -330,6 +331,16 @@ class GitHubConnector(ConnectorBase):
             newest = max((t for p in payloads_ if (t := _updated_of(p))), default=None)
             if newest is None or (since is not None and newest <= since):
                 page_index += 1  # a whole page shares one timestamp: step through it by page
+                continue
+            bound = cursor_limit(listing.server_now, utcnow()).replace(microsecond=0)
+            if newest > bound and not held_back and (since is None or since < bound):
+                # The listing reaches into the clock overlap, where the cursor stops (clock.py).
+                # A last request starting after the cursor could never be repeated (see
+                # conditional.py), so the next run would pay for its first request: start this
+                # one at the bound instead. It reads the page's newest items again (the loader
+                # writes nothing for them) and usually still ends the listing. Once only, so a
+                # busy window cannot keep the listing from moving on.
+                since, page_index, held_back = bound, 0, True
             else:
                 since, page_index = newest, 0
 

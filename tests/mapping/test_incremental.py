@@ -6,6 +6,7 @@ changes; and the way out: a rules change, --full, or a broken inheritance loop m
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import timedelta
 
@@ -23,6 +24,7 @@ from tests.mapping.support import NOW, TEST_STREAM, goal_of, goals, iid, item, j
 from tests.mapping.test_property import WAREHOUSE, overrides_file, rules_file, work_items
 from warehouse import incremental
 from warehouse.db import open_warehouse
+from warehouse.history import write_snapshot
 from warehouse.load import load_page
 from warehouse.mapping import apply_mapping
 
@@ -30,10 +32,66 @@ LATER = NOW + timedelta(hours=1)
 
 
 def _stored(con) -> tuple[set, set, set]:
+    # the item facts the rows keep (item_source, ...) included: an incremental map brings them up to date too
     goals = set(con.execute("SELECT * EXCLUDE (fingerprint) FROM core.work_item_goals").fetchall())
     links = set(con.execute("SELECT * FROM core.work_item_links").fetchall())
     mentions = set(con.execute("SELECT * FROM meta.mapping_mentions").fetchall())
     return goals, links, mentions
+
+
+def _assert_snapshot_is_the_live_one(con, taken_at) -> None:
+    """The snapshot a mapping takes (from the item facts core.work_item_goals keeps) holds what the live marts and items
+    say right after it: goal health as marts.goal_health gives it, and the alignment counted here
+    by hand from the items, their goal rows and the goals' periods."""
+    stale = con.execute(
+        "SELECT count(*) FROM core.work_item_goals AS g JOIN core.work_items AS w USING (item_id) "
+        "WHERE g.item_source IS DISTINCT FROM w.source OR g.item_estimate IS DISTINCT FROM w.estimate "
+        "OR g.item_completed_at IS DISTINCT FROM w.completed_at "
+        "OR g.item_dropped IS DISTINCT FROM (w.status_category = 'done' AND w.completed_at IS NULL)"
+    ).fetchone()[0]
+    assert stale == 0  # every row carries its item's facts as of this mapping, kept rows too
+    con.execute("BEGIN")  # one now() for the snapshot and marts.goal_health
+    write_snapshot(con, taken_at)
+    history = con.execute(
+        "SELECT goal_id, linked_effort, done_effort, progress, elapsed, health, health_reason, starved "
+        "FROM core.goal_history WHERE snapshot_date = ?",
+        [taken_at.date()],
+    ).fetchall()
+    live = con.execute(
+        "SELECT goal_id, linked_effort, done_effort, progress, elapsed, health, health_reason, starved "
+        "FROM marts.goal_health"
+    ).fetchall()
+    con.execute("COMMIT")
+    assert _rounded(history) == _rounded(live)
+    periods = {
+        g: (s, e)
+        for g, s, e in con.execute("SELECT goal_id, period_start, period_end FROM core.goals").fetchall()
+    }
+    done = dict(
+        con.execute("SELECT item_id, completed_at FROM core.work_items WHERE NOT is_deleted").fetchall()
+    )
+    methods, aligned = {}, set()
+    for item_id, goal_id, method, weight in con.execute(
+        "SELECT item_id, goal_id, method, weight FROM core.work_item_goals"
+    ).fetchall():
+        methods[method] = methods.get(method, 0) + weight
+        day = (done[item_id] or taken_at).date()
+        start, end = periods.get(goal_id, (None, None))
+        if goal_id is not None and (start is None or day >= start) and (end is None or day <= end):
+            aligned.add(item_id)
+    recent = con.execute(
+        "SELECT sum(linked_effort), sum(linked_effort) FILTER (WHERE goal_active) FROM marts.item_effort "
+        "WHERE completed_at >= ? AND completed_at < ?",
+        [taken_at - timedelta(days=28), taken_at],
+    ).fetchone()
+    row = con.execute(
+        "SELECT live_items, aligned_items, items_by_method, completed_effort_28d, aligned_effort_28d "
+        "FROM core.alignment_history WHERE snapshot_date = ?",
+        [taken_at.date()],
+    ).fetchone()
+    assert row[:2] == (len(done), len(aligned))
+    assert json.loads(row[2]) == {m: round(n) for m, n in methods.items()}
+    assert _rounded([row[3:]]) == _rounded([recent])
 
 
 def _sync_later(con, items, *, deleted=()) -> None:
@@ -92,6 +150,7 @@ def test_incremental_map_equals_a_full_map(data, monkeypatch):
     summary = apply_mapping(con, goals, rules, LATER, overrides)
     assert (summary.recomputed is not None) == (not state.loop_broken)  # incremental unless a loop was broken
     incremental_rows = _stored(con)
+    _assert_snapshot_is_the_live_one(con, LATER)
     full = apply_mapping(con, goals, rules, LATER, overrides, full=True)
     assert full.recomputed is None
     assert _stored(con) == incremental_rows
@@ -150,6 +209,36 @@ def test_only_the_changed_items_and_what_inherits_from_them_are_recomputed(con, 
     ).fetchone()[0]
 
 
+def test_a_kept_row_takes_its_items_new_facts(con, tmp_path, monkeypatch):
+    """An item completed since the last map keeps its goal row (same rule, mapped_at unchanged),
+    and the row carries the new completion and estimate (what the snapshot counts), as a full
+    map would leave it."""
+    monkeypatch.setattr(incremental, "FULL_ABOVE", float("inf"))
+    load(con, item("a#1", labels=("perf",)), item("a#2"))
+    run(con, tmp_path, RULES, now=NOW)
+    done = NOW + timedelta(minutes=30)
+    _sync_later(
+        con,
+        [
+            item(
+                "a#1",
+                labels=("perf",),
+                status_category="done",
+                completed_at=done,
+                estimate=3.0,
+                updated_at=LATER,
+            )
+        ],
+    )
+    assert run(con, tmp_path, RULES, now=LATER).recomputed == 1
+    facts = "SELECT goal_id, mapped_at, item_completed_at, item_estimate, item_dropped FROM core.work_item_goals WHERE item_id = ?"
+    assert con.execute(facts, [iid("a#1")]).fetchall() == [("speed", NOW, done, 3.0, False)]
+    assert (
+        apply_mapping(con, goals(tmp_path), rules(tmp_path, RULES), LATER, full=True).recomputed is None
+    )  # rows kept, facts as they are
+    assert con.execute(facts, [iid("a#1")]).fetchall() == [("speed", NOW, done, 3.0, False)]
+
+
 def test_a_rules_change_or_full_maps_everything(con, tmp_path):
     load(con, item("a#1", labels=("perf",)), item("a#2"))
     run(con, tmp_path, RULES, now=NOW)
@@ -182,6 +271,16 @@ def _everything(con) -> dict[str, set]:
         "progress": _rounded(con.execute("SELECT * FROM marts.goal_progress").fetchall()),
         "trust": _rounded(con.execute("SELECT * FROM marts.mapping_trust").fetchall()),
         "unaligned": _rounded(con.execute("SELECT * EXCLUDE (labels) FROM marts.unaligned_work").fetchall()),
+        "goal_history": _rounded(
+            con.execute("SELECT * EXCLUDE (taken_at) FROM core.goal_history").fetchall()
+        ),
+        "alignment_history": _rounded(
+            con.execute("SELECT * EXCLUDE (taken_at, items_by_method) FROM core.alignment_history").fetchall()
+        ),
+        "items_by_method": {
+            json.dumps(json.loads(r[0]), sort_keys=True)
+            for r in con.execute("SELECT items_by_method FROM core.alignment_history").fetchall()
+        },
     }
 
 
@@ -198,10 +297,13 @@ def test_one_percent_of_a_generated_organisation_changed_maps_as_a_full_map_does
     con.close()
     shutil.copyfile(tmp_path / "threadline.duckdb", tmp_path / "full.duckdb")
     with open_warehouse(tmp_path / "threadline.duckdb") as con:
-        summary = apply_mapping(con, goals, rules, LATER)
+        summary = apply_mapping(con, goals, rules, LATER, with_writes=[lambda c: write_snapshot(c, LATER)])
         incremental_result = _everything(con)
+        _assert_snapshot_is_the_live_one(con, LATER)
     with open_warehouse(tmp_path / "full.duckdb") as con:
-        full = apply_mapping(con, goals, rules, LATER, full=True)
+        full = apply_mapping(
+            con, goals, rules, LATER, full=True, with_writes=[lambda c: write_snapshot(c, LATER)]
+        )
         full_result = _everything(con)
         moved = con.execute(
             "SELECT count(DISTINCT item_id) FROM core.work_item_goals WHERE mapped_at = ?", [LATER]

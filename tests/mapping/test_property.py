@@ -216,6 +216,8 @@ class _Warehouse:
             "meta.mapping_mentions",
             "meta.mapping_upstream",
             "meta.mapping_watermark_rows",
+            "core.goal_history",
+            "core.alignment_history",
         ):
             self.con.execute(f"DELETE FROM {table}")
         return self.con

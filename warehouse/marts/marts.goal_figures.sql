@@ -6,8 +6,10 @@
 --   window_start, window_end: the allocation period (items completed in [start, end); NULL
 --     leaves that side open);
 --   as_of: last_done_at is the newest completion at or before it, below the goal (health's
---     starvation); NULL leaves it NULL.
-CREATE OR REPLACE MACRO marts.goal_figures(window_start, window_end, as_of) AS TABLE
+--     starvation); NULL leaves it NULL;
+--   rows: the relation counted, marts.item_effort (the live items) unless the daily snapshot
+--     names marts.snapshot_effort (the same columns, kept by the mapping: no join of the items).
+CREATE OR REPLACE MACRO marts.goal_figures(window_start, window_end, as_of, rows := 'marts.item_effort') AS TABLE
 WITH RECURSIVE per_goal AS MATERIALIZED (
     SELECT goal_id,
            count(*) FILTER (WHERE NOT is_dropped) AS own_rows,
@@ -23,7 +25,7 @@ WITH RECURSIVE per_goal AS MATERIALIZED (
                is_completed
                    AND (window_start IS NULL OR completed_at >= window_start)
                    AND (window_end IS NULL OR completed_at < window_end) AS in_window
-        FROM marts.item_effort
+        FROM query_table(rows)
         WHERE goal_id IS NOT NULL
     )
     GROUP BY goal_id

@@ -14,7 +14,8 @@
 --         (on_track / no_period -> at_risk -> off_track) for each of starved and under-funded.
 --         Starvation and funding are judged only while the goal's period covers the day.
 --         So a starved or badly under-funded goal is never on_track. health_reason says why.
-CREATE OR REPLACE MACRO marts.goal_health_between(window_start, window_end) AS TABLE
+-- rows: what goal_figures counts (marts.item_effort; the daily snapshot: marts.snapshot_effort).
+CREATE OR REPLACE MACRO marts.goal_health_between(window_start, window_end, rows := 'marts.item_effort') AS TABLE
 WITH settings AS (
     SELECT starved_days, underfunded_below, coalesce(CAST(window_end AS TIMESTAMPTZ), now()) AS as_of
     FROM meta.metric_settings LIMIT 1
@@ -36,7 +37,7 @@ judged AS (
         (f.last_done_at IS NULL OR f.last_done_at < s.as_of - to_days(s.starved_days)) AS starved,
         (f.period_start IS NULL OR CAST(s.as_of AS DATE) >= f.period_start)
             AND (f.period_end IS NULL OR CAST(s.as_of AS DATE) <= f.period_end) AS active
-    FROM marts.goal_figures(window_start, window_end, coalesce(CAST(window_end AS TIMESTAMPTZ), now())) AS f
+    FROM marts.goal_figures(window_start, window_end, coalesce(CAST(window_end AS TIMESTAMPTZ), now()), rows := rows) AS f
     CROSS JOIN settings AS s
     WHERE f.in_tree
 ),

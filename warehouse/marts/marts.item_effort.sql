@@ -9,7 +9,7 @@ SELECT
     w.labels, w.status_category, w.created_at, w.completed_at,
     w.completed_at IS NOT NULL AS is_completed,
     -- dropped: closed without being done (GitHub not_planned/duplicate, a PR closed unmerged)
-    w.status_category = 'done' AND w.completed_at IS NULL AS is_dropped,
+    marts.is_dropped(w.status_category, w.completed_at) AS is_dropped,
     date_trunc('week', w.completed_at) AS completed_week,
     w.estimate IS NOT NULL AND (d.source IS NULL OR d.estimate_rate IS NOT NULL) AS has_estimate,
     marts.effort_of(w.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) AS effort,
@@ -17,22 +17,10 @@ SELECT
     m.goal_id, m.method, m.rule_id, m.via_item_id, m.weight, m.confidence, m.reason, m.evidence,
     g.title AS goal_title,
     gp.pillar_id,
-    m.goal_id IS NOT NULL
-        AND (g.active_from IS NULL OR coalesce(w.completed_at, now()) >= g.active_from)
-        AND (g.active_until IS NULL OR coalesce(w.completed_at, now()) < g.active_until)
-        AS goal_active
+    marts.goal_active(m.goal_id, w.completed_at, g.active_from, g.active_until) AS goal_active
 FROM core.work_items AS w
 JOIN core.work_item_goals AS m USING (item_id)
 LEFT JOIN meta.effort_defaults AS d ON d.source = w.source
-LEFT JOIN (
-    -- The goal's period as instants (session time zone): the midnight its first day starts and
-    -- the one after its last day. A day is in the period exactly when its instants are, and today
-    -- exactly when now() is, so goal_active compares timestamps instead of casting each of a
-    -- million items' to a date (DuckDB evaluates both sides of an OR in a projection).
-    -- (Columns qualified: a table macro with a period_start parameter reads this view.)
-    SELECT p.goal_id, p.title, CAST(p.period_start AS TIMESTAMPTZ) AS active_from,
-           CAST(p.period_end + 1 AS TIMESTAMPTZ) AS active_until
-    FROM core.goals AS p
-) AS g ON g.goal_id = m.goal_id
+LEFT JOIN marts.goal_periods AS g ON g.goal_id = m.goal_id
 LEFT JOIN marts.goal_paths AS gp ON gp.goal_id = m.goal_id AND gp.depth = 0
 WHERE NOT w.is_deleted;

@@ -127,6 +127,67 @@ def test_a_validator_from_after_the_cursor_is_not_used(sandbox, con):
     assert first.param("since") == cursor and first.status == 200 and pages[0].size
 
 
+def edited_within_the_overlap(sandbox, repo: str, per_page: int) -> int:
+    """The repository's newest items edited within the last minute of the server's clock (its
+    Date header), inside the 2 minutes the cursor keeps behind it: the items of the listing's
+    last page and the newest of the page before, whose time the last request would start from.
+    Returns how many."""
+    distinct_stamps(sandbox)
+    items = sorted(sandbox.github.repos[repo].visible(), key=lambda i: (i.updated_at, i.number))
+    # The first page holds per_page items, each later one the boundary item again and
+    # per_page - 1 new ones (pages_for): the last page's new items are what is left over.
+    last_page_new = (len(items) - per_page) % (per_page - 1)
+    count = last_page_new + 1
+    for offset, item in enumerate(reversed(items[-count:])):
+        item.updated_at = sandbox.clock.now - timedelta(seconds=4 * offset + 1)
+    return count
+
+
+def test_a_listing_that_ends_within_the_clock_overlap_leaves_a_validator(sandbox, con):
+    """The newest edits lie within the overlap, so the cursor stops short of them. The request
+    that ends the listing must not start after the cursor (or its tag could not be repeated, and
+    the next sync with nothing new would pay): it starts at the cursor's bound instead, and the
+    sync after is one free 304."""
+    repo = "acme/api"
+    assert edited_within_the_overlap(sandbox, repo, 10) < 10  # one page holds them all
+    connector = github_connector(sandbox, [repo], per_page=10)
+    run_sync(con, [connector])
+    key = StreamKey("github", "github.com", repo)
+    cursor = watermark_time(get_cursor(con, key))
+    assert cursor <= sandbox.clock.now - timedelta(minutes=2)  # held behind the server's clock
+    stored = ListingValidator.loads(get_validator(con, key))
+    assert stored is not None and stored.since <= cursor
+    used = quota_used(sandbox)
+    sandbox.reset_requests()
+
+    report = run_sync(con, [connector])
+
+    assert [(r.path, r.status) for r in sandbox.requests_to("github")] == [(f"/repos/{repo}/issues", 304)]
+    assert quota_used(sandbox) == used
+    assert report.total("items_written") == 0
+
+
+def test_a_304_after_a_listing_within_the_overlap_hides_no_late_item(sandbox, con):
+    """An item that shows up late, stamped between the repeated request's `since` and the
+    cursor (a listing lagging a write: why the cursor stays behind), changes the answer to the
+    repeated request: 200, and the item is read."""
+    repo = "acme/api"
+    edited_within_the_overlap(sandbox, repo, 10)
+    connector = github_connector(sandbox, [repo], per_page=10)
+    run_sync(con, [connector])
+    key = StreamKey("github", "github.com", repo)
+    stored = ListingValidator.loads(get_validator(con, key))
+    late = min(sandbox.github.repos[repo].visible(), key=lambda i: i.updated_at)
+    late.updated_at = stored.since  # the oldest item, edited at the very start of the window
+    sandbox.reset_requests()
+
+    run_sync(con, [connector])
+
+    assert [r.status for r in issue_requests(sandbox)][0] == 200
+    expected = {k: v for k, v in sandbox_items(sandbox).items() if k.startswith(f"{repo}#")}
+    assert warehouse_items(con) == expected
+
+
 def distinct_stamps(sandbox) -> None:
     """Make every updated_at of a repository distinct (so page counts are exact by hand)."""
     for repo in sandbox.github.repos.values():

@@ -1,10 +1,17 @@
 -- Replace today's snapshot (so re-mapping during the day keeps the latest picture).
+-- Counted from core.work_item_goals alone (the mapping just written, with its items' facts as
+-- of it; through marts.snapshot_effort): the same figures marts.goal_health and marts.item_effort
+-- give right after a mapping, without joining a million items with their goal rows in every `map`.
 DELETE FROM core.goal_history WHERE snapshot_date = CAST($taken_at AS DATE);
 
 INSERT INTO core.goal_history BY NAME
 SELECT CAST($taken_at AS DATE) AS snapshot_date, goal_id, linked_effort, done_effort, progress, elapsed,
        health, health_reason, starved, CAST($taken_at AS TIMESTAMPTZ) AS taken_at
-FROM marts.goal_health;
+-- marts.goal_health's window (the last window_weeks), over the snapshot's rows
+FROM marts.goal_health_between(
+    now() - to_weeks((SELECT window_weeks FROM meta.metric_settings LIMIT 1)), now(),
+    rows := 'marts.snapshot_effort'
+);
 
 DELETE FROM core.alignment_history WHERE snapshot_date = CAST($taken_at AS DATE);
 
@@ -13,28 +20,18 @@ INSERT INTO core.alignment_history
 -- the snapshot, if open), as marts.item_effort.goal_active says; work on a programme that ended
 -- is linked, not aligned. Counted without grouping a million rows by item: an item's rows share
 -- one method and their weights sum to 1 (so a method's weights add up to its items, and a row
--- of weight 1 is its item's only row), and only rows of goals with a period need the item's
--- completion day.
-WITH linked AS (
-    SELECT m.item_id, m.method, m.weight, m.goal_id, g.period_start, g.period_end
+-- of weight 1 is its item's only row).
+WITH active AS (
+    SELECT m.item_id, m.weight
     FROM core.work_item_goals AS m
-    LEFT JOIN core.goals AS g ON g.goal_id = m.goal_id
+    LEFT JOIN marts.goal_periods AS g ON g.goal_id = m.goal_id
+    WHERE marts.goal_active(m.goal_id, m.item_completed_at, g.active_from, g.active_until,
+                            open_at := CAST($taken_at AS TIMESTAMPTZ))
 ),
-active AS (
-    SELECT item_id, weight FROM linked
-    WHERE goal_id IS NOT NULL AND period_start IS NULL AND period_end IS NULL
-    UNION ALL
-    SELECT l.item_id, l.weight
-    FROM linked AS l
-    JOIN core.work_items AS w USING (item_id)
-    WHERE l.goal_id IS NOT NULL AND (l.period_start IS NOT NULL OR l.period_end IS NOT NULL)
-      AND (l.period_start IS NULL OR CAST(coalesce(w.completed_at, CAST($taken_at AS TIMESTAMPTZ)) AS DATE) >= l.period_start)
-      AND (l.period_end IS NULL OR CAST(coalesce(w.completed_at, CAST($taken_at AS TIMESTAMPTZ)) AS DATE) <= l.period_end)
-),
-methods AS (SELECT method, CAST(round(sum(weight)) AS BIGINT) AS n FROM linked GROUP BY method),
+methods AS (SELECT method, CAST(round(sum(weight)) AS BIGINT) AS n FROM core.work_item_goals GROUP BY method),
 recent AS (
     SELECT sum(linked_effort) AS completed, sum(linked_effort) FILTER (WHERE goal_active) AS aligned
-    FROM marts.item_effort
+    FROM marts.snapshot_effort
     WHERE completed_at >= CAST($taken_at AS TIMESTAMPTZ) - INTERVAL 28 DAY AND completed_at < CAST($taken_at AS TIMESTAMPTZ)
 )
 SELECT CAST($taken_at AS DATE),

@@ -3,3 +3,4 @@ RESET memory_limit;
 RESET allocator_flush_threshold;
 RESET write_buffer_row_group_count;
 RESET preserve_insertion_order;
+RESET checkpoint_threshold;

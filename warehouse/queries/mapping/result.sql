@@ -1,12 +1,15 @@
 -- The mapping as core.work_item_goals holds it (a view over goal_rows): rule rows get their
 -- item id and evidence text here, the other rows carry theirs. `r` is goal_rows' row id, so a
--- writer can fetch just the rows it needs.
+-- writer can fetch just the rows it needs. The item's facts come along for the writers
+-- (core.work_item_goals keeps them as of the mapping: persist_goals_fresh.sql).
 CREATE OR REPLACE TEMP VIEW mapping_result AS
 SELECT g.rowid AS r,
        coalesce(g.item_id, i.item_id) AS item_id,
        g.goal_id, g.method, g.rule_id, g.rule_origin, g.via_item_id, g.weight, g.confidence,
        coalesce(g.evidence, concat_ws(' and ', e.driver_text, g.looked_up, e.fixed_text) || e.matched_rule) AS evidence,
-       g.reason
+       g.reason,
+       i.source AS item_source, i.estimate AS item_estimate, i.completed_at AS item_completed_at,
+       i.status_category AS item_status
 FROM goal_rows AS g
-LEFT JOIN mapping_items AS i ON i.n = g.n AND g.item_id IS NULL
+LEFT JOIN mapping_items AS i ON i.n = g.n
 LEFT JOIN rule_evidence AS e ON e.clause_id = g.clause_id AND e.atom_id = g.atom_id;
