@@ -80,9 +80,12 @@ def test_sigterm_stops_everything_make_dev_started(tmp_path: Path):
             time.sleep(0.2)
         assert session_members(script.pid) == []
         assert not listening(ui) and not listening(sandbox)
-    finally:
-        if script.poll() is None or session_members(script.pid):
-            os.killpg(script.pid, signal.SIGKILL)
+    finally:  # every member: the script puts each child in a process group of its own
+        for pid in session_members(script.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def test_a_busy_port_stops_make_dev_with_one_line_before_anything_starts(tmp_path: Path):
