@@ -8,7 +8,7 @@ does with it alone, so the bulk path must agree row by row, whatever it does in 
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
@@ -16,33 +16,26 @@ import pytest
 
 import warehouse.rows as rows_module
 from connectors.base import QUARANTINED, rejection_reason
-from connectors.models import Made, Page, checked_row, work_row
+from connectors.models import Made, Page, checked_row
+from tests.connectors.test_rows import _row as sample_row
 from warehouse.load import batch_of
 from warehouse.rows import check_rows, rows_table
 
 
 def _row(n: int, **changes) -> dict:
+    """Item number `n` of the connectors' sample row (tests/connectors/test_rows.py), with `changes`."""
     fields = dict(
         item_id=f"github:github.com:acme/api#{n}",
-        source="github",
-        instance="github.com",
         native_id=f"acme/api#{n}",
         key=f"acme/api#{n}",
         url=f"https://github.com/acme/api/issues/{n}",
         title=f"Fix the login page {n}",
-        item_type="issue",
-        status="open",
-        status_category="todo",
-        container="acme/api",
-        labels=("bug",),
-        estimate=3,
-        created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))),
         updated_at=datetime(2026, 1, 3, n % 24, tzinfo=UTC),
         custom={"branch": "fix/login", "points": 3},
     )
     if "source" in changes:  # an item id that matches it, so the source itself is what is judged
         fields["item_id"] = f"{changes['source']}:github.com:acme/api#{n}"
-    return work_row(**{**fields, **changes})
+    return sample_row(**{**fields, **changes})
 
 
 # Each a change to a good row; some are refused, some coerced, some pass as they are.
