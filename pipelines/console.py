@@ -70,30 +70,28 @@ def warn(message: str) -> None:
 PROGRESS_EVERY = 1.0
 
 
-class Throttle:
-    """Whether to show a stream's progress now: its first call, then once `every` seconds."""
+def progress_every(
+    seconds: float, progress: Callable[[StreamResult], None], clock: Callable[[], float] = time.monotonic
+) -> Callable[[StreamResult], None]:
+    """`progress`, called for each stream's first page, then at most once every `seconds` per stream
+    (the CLI's lines, and Dagster's log lines: pipelines.sync.PROGRESS_EVERY_SECONDS)."""
+    last: dict[tuple[str, str, str], float] = {}
 
-    def __init__(self, every: float = PROGRESS_EVERY, clock: Callable[[], float] = time.monotonic) -> None:
-        self.every, self.clock = every, clock
-        self._shown: dict[tuple[str, str, str], float] = {}
+    def throttled(result: StreamResult) -> None:
+        key, now = (result.source_name, result.container, result.stream), clock()
+        if key not in last or now - last[key] >= seconds:
+            last[key] = now
+            progress(result)
 
-    def due(self, result: StreamResult) -> bool:
-        key, now = (result.source_name, result.container, result.stream), self.clock()
-        last = self._shown.get(key)
-        if last is not None and now - last < self.every:
-            return False
-        self._shown[key] = now
-        return True
-
-
-_progress_throttle = Throttle()
+    return throttled
 
 
-def progress(result: StreamResult) -> None:
-    """A stream's progress on stderr (stdout stays clean for scripts): its first page, then a
-    line a second at most."""
-    if _progress_throttle.due(result):
-        err.print(f"[dim]{shown(result.source_name)} {shown(result.progress_line())}[/]")
+def _print_progress(result: StreamResult) -> None:
+    err.print(f"[dim]{shown(result.source_name)} {shown(result.progress_line())}[/]")
+
+
+# A stream's progress on stderr (stdout stays clean for scripts).
+progress = progress_every(PROGRESS_EVERY, _print_progress)
 
 
 def _skipped_result(*args) -> StreamResult:

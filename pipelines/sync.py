@@ -120,21 +120,6 @@ Progress = Callable[[StreamResult], None]
 PROGRESS_EVERY_SECONDS = 5.0
 
 
-def progress_every(
-    seconds: float, progress: Progress, clock: Callable[[], float] = time.monotonic
-) -> Progress:
-    """`progress`, called for the first page and then at most once every `seconds`."""
-    last: list[float] = []
-
-    def throttled(result: StreamResult) -> None:
-        now = clock()
-        if not last or now - last[0] >= seconds:
-            last[:] = [now]
-            progress(result)
-
-    return throttled
-
-
 def check_access(connectors: list[Connector], *, scope: bool = True) -> Access:
     """Every source's credentials, and its scope (GitHub organisations and Jira sites listed),
     before anything is written anywhere.

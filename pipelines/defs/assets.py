@@ -20,12 +20,13 @@ from dagster import (
 )
 
 from connectors.base import SourceConfig
+from pipelines.console import progress_every
 from pipelines.defs.automation import GOALS_CONDITION, MAPPING_CONDITION, REPORT_CONDITION, SYNC_CONDITION
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import sync_container_staged
 from pipelines.steps import load_mapping_config, run_mapping, run_report
-from pipelines.sync import PROGRESS_EVERY_SECONDS, SyncReport, check_access, import_goals, progress_every
+from pipelines.sync import PROGRESS_EVERY_SECONDS, SyncReport, check_access, import_goals
 from warehouse import runs
 from warehouse.db import prepare
 from warehouse.imported_goals import read_imported_goals

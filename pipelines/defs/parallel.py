@@ -41,11 +41,12 @@ from dagster import (
 )
 
 from connectors.base import SourceConfig
+from pipelines.console import progress_every
 from pipelines.defs.assets import accessible_connector, partition_metadata, staging_area
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import FetchTask, fetch_stream, merge_streams, plan_streams
-from pipelines.sync import PROGRESS_EVERY_SECONDS, StreamResult, SyncReport, progress_every
+from pipelines.sync import PROGRESS_EVERY_SECONDS, StreamResult, SyncReport
 from warehouse.db import open_warehouse
 
 WRITER_POOL = "threadline_warehouse"

@@ -201,7 +201,8 @@ def test_the_executor_is_chosen_by_name_and_an_unknown_one_is_named():
 def test_progress_is_logged_for_the_first_page_then_at_most_once_every_period():
     """Each line is a Dagster event (a write to the event log): a line a page cost more than the
     fetch's own CPU."""
-    from pipelines.sync import StreamResult, progress_every
+    from pipelines.console import progress_every
+    from pipelines.sync import StreamResult
 
     now = [100.0]
     logged: list[int] = []

@@ -3,7 +3,7 @@ page cost more CPU than reading the page)."""
 
 from __future__ import annotations
 
-from pipelines.console import Throttle
+from pipelines.console import progress_every
 from pipelines.sync import StreamResult
 
 
@@ -17,18 +17,25 @@ class Clock:
 
 def test_each_stream_shows_its_first_page_then_one_line_a_second():
     clock = Clock()
-    throttle = Throttle(every=1.0, clock=clock)
+    printed: list[StreamResult] = []
+    progress = progress_every(1.0, printed.append, clock=clock)
+
+    def due(result: StreamResult) -> bool:
+        before = len(printed)
+        progress(result)
+        return len(printed) > before
+
     api = StreamResult("github", "acme/api", "items")
     web = StreamResult("github", "acme/web", "items")
 
-    shown = [throttle.due(api)]  # first page of acme/api: shown
+    shown = [due(api)]  # first page of acme/api: shown
     clock.now += 0.4
-    shown.append(throttle.due(api))  # 0.4 s later: not
-    shown.append(throttle.due(web))  # another stream's first page: shown
+    shown.append(due(api))  # 0.4 s later: not
+    shown.append(due(web))  # another stream's first page: shown
     clock.now += 0.6
-    shown.append(throttle.due(api))  # 1.0 s after acme/api's last line: shown
+    shown.append(due(api))  # 1.0 s after acme/api's last line: shown
     clock.now += 0.5
-    shown.append(throttle.due(api))  # 0.5 s after that: not
-    shown.append(throttle.due(web))  # 1.1 s after acme/web's line: shown
+    shown.append(due(api))  # 0.5 s after that: not
+    shown.append(due(web))  # 1.1 s after acme/web's line: shown
 
     assert shown == [True, False, True, True, False, True]
