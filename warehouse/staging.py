@@ -55,7 +55,6 @@ def staging_uri(warehouse: str | Path) -> str:
 class StagedBatch:
     path: str
     batch_id: str
-    key: StreamKey
 
 
 @dataclass
@@ -64,13 +63,11 @@ class MergeResult:
     skipped: int = 0  # found already merged (a kill came between commit and delete)
     written: int = 0
     rejected: int = 0
-    cursor: str | None = None
 
-    def add(self, loaded: LoadResult, cursor: str | None, batches: int) -> None:
+    def add(self, loaded: LoadResult, batches: int) -> None:
         self.batches += batches
         self.written += loaded.written
         self.rejected += loaded.rejected
-        self.cursor = cursor
 
 
 def _encode(batch: Batch, header: dict) -> tuple[pa.Schema, pa.RecordBatch]:
@@ -113,10 +110,10 @@ def _the_value(column: pa.ChunkedArray) -> pa.Buffer:
     return data.slice(start, end - start)
 
 
-def _decode(table: pa.Table) -> tuple[Batch, dict]:
+def _decode(table: pa.Table) -> Batch:
     header = json.loads(table.schema.metadata[METADATA_KEY])
     tables = {name: pa.ipc.open_stream(_the_value(table[name])).read_all() for name in TABLE_FIELDS}
-    return Batch(**tables, **header["fields"]), header
+    return Batch(**tables, **header["fields"])
 
 
 class StagingArea:
@@ -182,15 +179,11 @@ class StagingArea:
 
     def pending(self, key: StreamKey) -> list[StagedBatch]:
         """Staged batches of a stream, in the order they must be merged."""
-        return [
-            StagedBatch(info.path, info.base_name[: -len(SUFFIX)].rsplit("-", 1)[-1], key)
-            for info in self._staged_files(self._folder(key))
-        ]
+        return [_staged(info) for info in self._staged_files(self._folder(key))]
 
     def read(self, staged: StagedBatch) -> Batch:
         with self.fs.open_input_file(staged.path) as source:
-            batch, _ = _decode(pa.ipc.open_file(source).read_all())
-        return batch
+            return _decode(pa.ipc.open_file(source).read_all())
 
     def merge_pending(
         self, con: duckdb.DuckDBPyConnection, key: StreamKey, *, run_id: str, now: datetime
@@ -237,7 +230,7 @@ class StagingArea:
 
         batch = group.batch()
         loaded = load_batch(con, key, batch, run_id=run_id, now=now, also=record)
-        result.add(loaded, batch.cursor, len(group.staged))
+        result.add(loaded, len(group.staged))
         # A named moment for kill tests (tests/kill_support.py hooks audit events): the batches
         # are committed and their files not yet deleted. Costs nothing without a hook.
         sys.audit("threadline.staging.merged", key.container)
@@ -246,12 +239,17 @@ class StagingArea:
 
     def _forget(self, con: duckdb.DuckDBPyConnection, key: StreamKey) -> None:
         """Prune merged ids whose files are gone; remove temporaries of writers long killed."""
-        kept = [staged.batch_id for staged in self.pending(key)]
+        listing = self._listing(self._folder(key))  # one listing: on s3:// each is a request
+        kept = [_staged(info).batch_id for info in listing if info.base_name.endswith(SUFFIX)]
         sql.run(con, "queries/staging/prune_merged.sql", {**key.params(), "kept": kept})
         cutoff = time.time() - ABANDONED_AFTER_SECONDS
-        for info in self._listing(self._folder(key)):
+        for info in listing:
             if info.base_name.endswith(TEMPORARY) and info.mtime and info.mtime.timestamp() < cutoff:
                 self.fs.delete_file(info.path)
+
+
+def _staged(info: pafs.FileInfo) -> StagedBatch:
+    return StagedBatch(info.path, info.base_name[: -len(SUFFIX)].rsplit("-", 1)[-1])
 
 
 def _merged_among(con: duckdb.DuckDBPyConnection, batch_ids: list[str]) -> set[str]:
