@@ -287,12 +287,6 @@ class Page:
         made row is checked with its batch, and counted in `Batch.errors` if refused)."""
         return sum(1 for record in self.rejected if record.severity == "error")
 
-    def work_items(self) -> list[WorkItem]:
-        """Every checked item of the page as a WorkItem (for callers that want the model; not the
-        hot path; made rows are checked with their batch)."""
-        built = [WorkItem(**{**row, "custom": json.loads(row["custom"])}) for row in self.rows]
-        return built + list(self.items)
-
 
 @dataclass
 class Sweep:

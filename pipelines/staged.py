@@ -4,8 +4,8 @@
    open its meta.sync_runs row;
 2. fetch (any number of workers, anywhere): page from the cursor and stage each batch with its
    cursor in the staging area; no DuckDB connection at all;
-3. merge (writer, short): load the staged batches in order, one transaction each, and close the
-   runs' rows with their counts.
+3. merge (writer, short): load the staged batches in order (consecutive ones grouped in one
+   transaction, warehouse/merge_group.py), and close the runs' rows with their counts.
 
 Plain functions: the Dagster job in pipelines/defs/parallel.py puts each step in its own op;
 the tests call them directly too. A kill at any point loses and duplicates nothing: batches not

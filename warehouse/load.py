@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors.base import kept_with_doubts, quarantine_id, rejection_reason
-from connectors.models import Made, Page, RawRecord, RejectedRecord, WorkItem, item_row
+from connectors.models import Made, Page, RawRecord, RejectedRecord, item_row
 from connectors.payloads import quarantine_json
 from connectors.registry import RAW_TABLES  # identifiers cannot be bound parameters
 from warehouse import sql
@@ -47,10 +47,6 @@ REJECTED_SCHEMA = pa.schema(
 
 def _json(value: Any) -> str:
     return json.dumps(value, default=str, sort_keys=True)
-
-
-def items_table(items: list[WorkItem]) -> pa.Table:
-    return rows_table([item_row(item) for item in items])
 
 
 def raw_table(records: list[RawRecord]) -> pa.Table:
@@ -121,7 +117,7 @@ class Batch:
     @property
     def errors(self) -> int:
         """Records of the batch rejected (warnings are about items it kept)."""
-        return self.rejected.column("severity").to_pylist().count("error")
+        return pc.sum(pc.equal(self.rejected.column("severity"), "error")).as_py() or 0
 
 
 def batch_of(pages: list[Page]) -> Batch:

@@ -37,8 +37,6 @@ from connectors.models import (
 )
 
 TS = pa.timestamp("us", tz="UTC")
-# Stored by the sweep, not by a load: a loaded item is live.
-NOT_LOADED = ("is_deleted",)
 
 
 def _arrow_type(annotation: Any) -> pa.DataType:
@@ -56,12 +54,9 @@ def _arrow_type(annotation: Any) -> pa.DataType:
     return {float: pa.float64(), datetime: TS}[annotation]
 
 
+# A row's fields (ROW_FIELDS: all but is_deleted, which the sweep stores; a loaded item is live).
 WORK_ITEM_SCHEMA = pa.schema(
-    [
-        (name, _arrow_type(field.annotation))
-        for name, field in WorkItem.model_fields.items()
-        if name not in NOT_LOADED
-    ]
+    [(name, _arrow_type(WorkItem.model_fields[name].annotation)) for name in ROW_FIELDS]
 )
 
 

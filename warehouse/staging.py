@@ -3,7 +3,8 @@
 Fetching and loading apart (DESIGN §2): a fetch worker (one per container, in any process, on any
 machine) holds no DuckDB lock; it writes each `Batch` as one Arrow IPC file with the batch's
 cursor and any other stream state in the file's metadata. The writer merges staged batches in
-order, each with `load_batch` in one transaction, so the warehouse is exactly as safe as when
+order with `load_batch`: consecutive batches share one transaction where that gives exactly what
+loading them one by one gives (warehouse/merge_group.py), so the warehouse is as safe as when
 pages were loaded as they came.
 
 Files go through pyarrow's filesystem layer: a local folder by default (beside the warehouse), or
@@ -13,8 +14,8 @@ any URI pyarrow opens (`s3://bucket/prefix`, `gs://...`) when the workers run el
 
 (each part URL-quoted). Names sort in merge order: batches of one fetch by sequence, fetches by
 start. A file is written under a temporary name and renamed into place, so a listing only ever
-sees whole batches. Exactly once: a batch is loaded and its id recorded in meta.merged_batches in
-one transaction, then its file is deleted; a kill between the commit and the delete leaves a file
+sees whole batches. Exactly once: batches are loaded and their ids recorded in meta.merged_batches
+in one transaction, then its file is deleted; a kill between the commit and the delete leaves a file
 whose id is recorded, and the next merge deletes it without loading it again.
 """
 
