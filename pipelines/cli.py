@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
     from pipelines.config import ThreadlineConfig
 
-# Each command imports what it needs when it runs: `threadline --version` and the start of a
-# sync then pay for no DuckDB, Arrow, mapping or report code they do not use (docs/operations.md).
+# Each command imports what it needs when it runs: `threadline --version` and `--help` pay for no
+# DuckDB, Arrow, mapping or report code, and a command only for the code it uses.
 
 SOURCE_SKIPPED = 6  # exit code: a source was down and skipped; the others synced (retry later)
 GLOBAL_OPTIONS = ("-w", "--warehouse")  # taken before or after the command name

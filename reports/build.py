@@ -144,28 +144,7 @@ class ReportFiles:
     data: ReportData
 
 
-def render_charts(data: ReportData) -> dict[str, Any]:
-    """Every chart of `data`, drawn now (build_report draws them while it collects instead)."""
-    charts = ReportCharts()
-    trends = [(g["goal_id"], g["title"], g["trend"]) for g in data.goals]
-    charts.figures_ready("trends", {"trends": trends, "unit": data.unit})
-    charts.figures_ready("goals", {"goals": data.goals, "unit": data.unit})
-    charts.figures_ready(
-        "period",
-        {
-            "weekly": data.weekly,
-            "weeks": data.weeks,
-            "alignment_snapshots": data.alignment_snapshots,
-            "current": data.balance.effort,
-            "previous": data.previous_balance.effort,
-            "trust": data.trust,
-            "unit": data.unit,
-        },
-    )
-    return charts.charts([g["goal_id"] for g in data.goals])
-
-
-def render_html(data: ReportData, charts: dict[str, Any] | None = None) -> str:
+def render_html(data: ReportData, charts: dict[str, Any]) -> str:
     template = _environment(autoescape=True).get_template("report.html.j2")
     clusters = {
         dimension: [c for c in data.unaligned_clusters if c["dimension"] == dimension][:CLUSTERS_SHOWN]
@@ -175,7 +154,7 @@ def render_html(data: ReportData, charts: dict[str, Any] | None = None) -> str:
     return template.render(
         data=data,
         clusters=clusters,
-        charts=render_charts(data) if charts is None else charts,
+        charts=charts,
         low_confidence=low_confidence,
     )
 

@@ -9,7 +9,7 @@ SELECT g.rowid AS r,
        coalesce(g.evidence, concat_ws(' and ', e.driver_text, g.looked_up, e.fixed_text) || e.matched_rule) AS evidence,
        g.reason,
        i.source AS item_source, i.estimate AS item_estimate, i.completed_at AS item_completed_at,
-       i.status_category AS item_status
+       marts.is_dropped(i.status_category, i.completed_at) AS item_dropped
 FROM goal_rows AS g
 LEFT JOIN mapping_items AS i ON i.n = g.n
 LEFT JOIN rule_evidence AS e ON e.clause_id = g.clause_id AND e.atom_id = g.atom_id;
