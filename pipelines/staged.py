@@ -36,7 +36,7 @@ from pipelines.sync import (
     sweep_stream,
 )
 from warehouse import runs
-from warehouse.load import StreamKey, batch_of, get_cursor, get_validator
+from warehouse.load import StreamKey, batch_of, sync_state
 from warehouse.staging import StagingArea
 
 
@@ -63,10 +63,10 @@ def plan_streams(
     tasks = []
     for container in longest_first(con, connector, containers):
         key = StreamKey(connector.source, connector.instance, container)
-        cursor = get_cursor(con, key)
+        cursor, validator = sync_state(con, key)
         result = StreamResult(connector.config.name, container, "items", cursor_before=cursor)
         start_recorded(con, connector, result, run_id)
-        tasks.append(FetchTask(connector.config.name, container, cursor, run_id, get_validator(con, key)))
+        tasks.append(FetchTask(connector.config.name, container, cursor, run_id, validator))
     return tasks
 
 

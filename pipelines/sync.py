@@ -33,10 +33,9 @@ from warehouse.load import (
     StreamKey,
     batch_of,
     bounded_memory,
-    get_cursor,
-    get_validator,
     load_batch,
     mark_deleted,
+    sync_state,
 )
 from warehouse.staging import StagingArea
 
@@ -291,7 +290,8 @@ def sync_stream(
     fail, the pages read in full are loaded first.
     """
     key = StreamKey(connector.source, connector.instance, container)
-    result = StreamResult(connector.config.name, container, "items", cursor_before=get_cursor(con, key))
+    cursor, validator = sync_state(con, key)
+    result = StreamResult(connector.config.name, container, "items", cursor_before=cursor)
     result.cursor_after = result.cursor_before
     with (
         _recorded(con, connector, result, run_id) as count,
@@ -325,7 +325,6 @@ def sync_stream(
                 pending.clear()
             started = time.monotonic()
 
-        validator = get_validator(con, key)
         pages = iter(connector.pages(container, result.cursor_before, validator=validator))
         try:
             while True:

@@ -286,15 +286,16 @@ def bounded_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:
-    return _sync_state(con, key)[0]
+    return sync_state(con, key)[0]
 
 
 def get_validator(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:
-    """What the stream's last listing left for a conditional request (Page.validator), if anything."""
-    return _sync_state(con, key)[1]
+    return sync_state(con, key)[1]
 
 
-def _sync_state(con: duckdb.DuckDBPyConnection, key: StreamKey) -> tuple[str | None, str | None]:
+def sync_state(con: duckdb.DuckDBPyConnection, key: StreamKey) -> tuple[str | None, str | None]:
+    """The stream's cursor, and what its last listing left for a conditional request
+    (Page.validator), if anything: one read for a sync's start."""
     row = con.execute(
         "SELECT cursor, validator FROM meta.sync_state "
         "WHERE source = ? AND instance = ? AND container = ? AND stream = ?",
