@@ -493,13 +493,11 @@ def merge_leftovers(
     *,
     run_id: str,
     now: Callable[[], datetime] = utcnow,
-) -> int:
+) -> None:
     """Merge what fetch workers of this source staged and nobody merged yet (a parallel sync killed
     before its merge): before a cursor is read, so the next fetch resumes after those batches."""
-    merged = 0
     for key in staging.keys(connector.source, connector.instance) if staging else ():
         result = staging.merge_pending(con, key, run_id=run_id, now=now())
-        merged += result.batches
         if result.batches:
             log.info(
                 "%s %s: merged %d staged batch(es) left by an earlier run",
@@ -507,7 +505,6 @@ def merge_leftovers(
                 key.container,
                 result.batches,
             )
-    return merged
 
 
 def import_goals(con: duckdb.DuckDBPyConnection, connector: Connector) -> SyncReport:

@@ -48,8 +48,6 @@ class PullBranches:
         self._next_page = 0
         self._exhausted = False
         self._oldest: datetime | None = None  # newest first: how far down the listing has been read
-        self.pages_read = 0
-        self.fetched_alone = 0
 
     def _passed(self, missing: dict[int, datetime]) -> bool:
         """Newest first: has the listing been read down past every missing pull request?
@@ -66,7 +64,6 @@ class PullBranches:
         while missing and not self._exhausted and not self._passed(missing):
             pulls = self._fetch_page(self._next_page)
             self._next_page += 1
-            self.pages_read += 1
             self._exhausted = len(pulls) < self._per_page
             for pull in pulls:
                 self._remember(pull)
@@ -75,7 +72,6 @@ class PullBranches:
                     self._oldest = updated
             missing = {n: t for n, t in missing.items() if n not in self._seen}
         for number in missing:  # skipped by a shifting listing (or created after it was read)
-            self.fetched_alone += 1
             self._seen.add(number)  # asked once per stream, found or not
             pull = self._fetch_one(number)
             if pull is not None:

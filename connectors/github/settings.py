@@ -12,9 +12,8 @@ PER_PAGE = 100  # GitHub's maximum
 # waits for the reset (each reads the server's own counter, x-ratelimit-remaining, so workers in
 # any number of processes share one budget without talking to each other).
 QUOTA_RESERVE = 100
-# GitHub's secondary limit: no more than 100 concurrent requests per token. The fetch workers of a
-# source are bounded by their Dagster pool (docs/operations.md sets it at or below this).
-MAX_CONCURRENT_REQUESTS = 100
+# GitHub's secondary limit, no more than 100 concurrent requests per token, is kept by the fetch
+# workers' Dagster pool (docs/operations.md sets it at or below 100).
 ISSUE_LIST = {"state": "all", "sort": "updated", "direction": "asc"}
 # Organisation discovery: by name, so pages stay put while repositories are created mid-listing.
 ORG_REPO_LIST = {"sort": "full_name", "direction": "asc"}
