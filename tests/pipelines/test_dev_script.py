@@ -59,7 +59,9 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def start(tmp_path: Path, ui: int, sandbox: int, *, stderr=subprocess.PIPE, preexec_fn=None) -> subprocess.Popen:
+def start(
+    tmp_path: Path, ui: int, sandbox: int, *, stderr=subprocess.PIPE, preexec_fn=None
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DAGSTER_PORT": str(ui),
