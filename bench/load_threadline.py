@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from connectors.models import Made, Page
 from warehouse.db import open_warehouse
-from warehouse.load import StreamKey, batch_of, bounded_memory, load_batch
+from warehouse.load import StreamKey, batch_of, bounded_memory, live_versions, load_batch
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 TUPLES = ("labels", "components", "goal_refs")
@@ -56,7 +56,7 @@ def sync_like(
             page = Page(cursor=str(start))
             # no raw payload kept (stored None), as before: the comparison loads normalised items
             page.made += [Made(record, record, None, "all", _native_id, None) for record in page_records]
-            batch = batch_of([page])
+            batch = batch_of([page], live=live_versions(con))  # as the sync's writer makes it
             phases[build] = phases.get(build, 0.0) + time.perf_counter() - started
             started = time.perf_counter()
             key = StreamKey("github", "bench", "all")

@@ -33,6 +33,7 @@ from warehouse.load import (
     StreamKey,
     batch_of,
     bounded_memory,
+    live_versions,
     load_batch,
     mark_deleted,
     sync_state,
@@ -304,7 +305,8 @@ def sync_stream(
         started = time.monotonic()
 
         def load(pages: list[Page]) -> tuple[LoadResult, str | None]:
-            loaded = load_batch(con, key, batch_of(pages), run_id=run_id, now=now())
+            # made here, by the writer: rows held unchanged are found first and not built
+            loaded = load_batch(con, key, batch_of(pages, live=live_versions(con)), run_id=run_id, now=now())
             _hand_back_freed_memory()
             return loaded, pages[-1].cursor
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import operator
+import sys
 import types
 import typing
 from dataclasses import dataclass, field
@@ -78,6 +79,15 @@ class CheckedRows:
     checked: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
+@dataclass
+class Verdicts:
+    """What `judge_rows` made of a list of rows: `CheckedRows` without the table."""
+
+    kept: list[int]
+    refused: list[tuple[int, Exception]] = field(default_factory=list)
+    checked: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
 # The exact types `connectors.models._plainly_valid` lets through unchanged, per kind of field.
 _NONE = type(None)
 _PLAIN: dict[str, frozenset[type]] = {
@@ -111,6 +121,20 @@ def _custom_json(value: dict[str, Any]) -> str:
     return "".join(_ENCODE(value, 0)) if value else custom_json(value)
 
 
+# Values `_ENCODE` always takes (custom's keys are text, checked with its type): custom holding
+# only these needs no encoding to be judged (`judge_rows`). An int only below Python's limit on
+# the digits it converts (4,300 by default; a bit holds log10(2) < 0.302 of a digit).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _always_encodes(customs: list[dict[str, Any]]) -> bool:
+    values = list(chain.from_iterable(map(dict.values, customs)))
+    if not set(map(type, values)) <= _SCALARS:
+        return False
+    ints = [value for value in values if type(value) is int]
+    return not ints or max(map(int.bit_length, ints)) * 0.302 + 1 < sys.get_int_max_str_digits()
+
+
 _ITEM_TYPES = pa.array(ITEM_TYPES)
 _STATUS_CATEGORIES = pa.array(STATUS_CATEGORIES)
 
@@ -128,18 +152,52 @@ def check_rows(rows: list[dict[str, Any]]) -> CheckedRows:
     doubtful: set[int] = set()
     for start in range(0, len(rows), PART_ROWS):
         _read_part(rows, range(start, min(start + PART_ROWS, len(rows))), columns, kept, doubtful)
+    table, kept = _passing(columns, kept, doubtful, ROW_FIELDS)
+    if not doubtful:
+        return CheckedRows(table, kept)
+    return _with_doubtful(rows, table, kept, sorted(doubtful))
+
+
+# The fields `_passes` reads: all that judging a row (`judge_rows`) converts.
+_JUDGED = ("item_id", "source", "instance", "native_id", "title", "item_type", "status_category", "estimate", "url")  # fmt: skip
+
+
+def judge_rows(rows: list[dict[str, Any]]) -> Verdicts:
+    """Which of `rows` `check_rows` keeps and which it refuses, with the same errors, without
+    storing any: for rows the warehouse holds already at the same updated_at, which a load
+    checks (a bad record is quarantined all the same) but never writes (`warehouse.load.batch_of`).
+
+    The same checks, minus what only storing needs: custom is encoded only when its values
+    could fail to encode, and only the fields the value checks read are converted (a value
+    pyarrow cannot take elsewhere is one `checked_row` keeps: it refuses nothing for that)."""
+    columns: dict[str, list[Any]] = {name: [] for name in _JUDGED}
+    kept: list[int] = []
+    doubtful: set[int] = set()
+    for start in range(0, len(rows), PART_ROWS):
+        part = range(start, min(start + PART_ROWS, len(rows)))
+        _read_part(rows, part, columns, kept, doubtful, judge_only=True)
+    _, kept = _passing(columns, kept, doubtful, _JUDGED)
+    refused, checked = _decided(rows, sorted(doubtful))
+    if not checked:
+        return Verdicts(kept, refused)
+    return Verdicts(sorted(kept + list(checked)), refused, checked)
+
+
+def _passing(
+    columns: dict[str, list[Any]], kept: list[int], doubtful: set[int], fields: tuple[str, ...]
+) -> tuple[pa.Table, list[int]]:
+    """The `fields` of the kept rows as a table, and their positions, without the rows whose
+    values fail a check (`_passes`) or cannot be converted: those go into `doubtful`."""
     try:
-        table = _table(columns)
+        table = _table(columns, fields)
     except Exception:  # noqa: BLE001 - a value pyarrow cannot take as it is: found part by part
-        table, kept = _table_by_parts(columns, kept, doubtful)
+        table, kept = _table_by_parts(columns, kept, doubtful, fields)
     passed = _passes(table)
     if pc.all(passed).as_py() is False:
         doubtful |= {p for p, ok in zip(kept, passed.to_pylist(), strict=True) if not ok}
         table = table.filter(passed)
         kept = [p for p, ok in zip(kept, passed.to_pylist(), strict=True) if ok]
-    if not doubtful:
-        return CheckedRows(table, kept)
-    return _with_doubtful(rows, table, kept, sorted(doubtful))
+    return table, kept
 
 
 def _read_part(
@@ -148,10 +206,13 @@ def _read_part(
     columns: dict[str, list[Any]],
     kept: list[int],
     doubtful: set[int],
+    *,
+    judge_only: bool = False,
 ) -> None:
     """The values of the rows of `part` that are of the types checked_row passes as they are,
-    appended to `columns` (custom as its JSON text) and their positions to `kept`; the position
-    of every other row goes into `doubtful`."""
+    appended to `columns` (those of the fields it holds; custom as its JSON text, or with
+    `judge_only` encoded only to find out whether it can be) and their positions to `kept`; the
+    position of every other row goes into `doubtful`."""
     positions = list(part)
     plain = rows[part.start : part.stop]
     if set(map(len, plain)) != {len(ROW_FIELDS)}:  # a field too many or too few somewhere
@@ -166,31 +227,34 @@ def _read_part(
         values = {name: [column[i] for i in keep] for name, column in values.items()}
         positions = [positions[i] for i in keep]
     try:
-        values["custom"] = list(map(_custom_json, values["custom"]))
+        if not judge_only:
+            values["custom"] = list(map(_custom_json, values["custom"]))
+        elif not _always_encodes(values["custom"]):
+            list(map(_custom_json, values["custom"]))  # raises as storing it would
     except Exception:  # noqa: BLE001 - custom that JSON cannot take (a cycle...): checked_row
         # decides on each row of the part and raises, or not, exactly as it always has
         doubtful |= set(positions)
         return
-    for name, column in values.items():
-        columns[name] += column
+    for name, column in columns.items():  # the fields `columns` holds
+        column += values[name]
     kept += positions
 
 
-def _table(columns: dict[str, list[Any]]) -> pa.Table:
-    return pa.table({name: pa.array(columns[name], WORK_ITEM_SCHEMA.field(name).type) for name in ROW_FIELDS})
+def _table(columns: dict[str, list[Any]], fields: tuple[str, ...] = ROW_FIELDS) -> pa.Table:
+    return pa.table({name: pa.array(columns[name], WORK_ITEM_SCHEMA.field(name).type) for name in fields})
 
 
 def _table_by_parts(
-    columns: dict[str, list[Any]], kept: list[int], doubtful: set[int]
+    columns: dict[str, list[Any]], kept: list[int], doubtful: set[int], fields: tuple[str, ...]
 ) -> tuple[pa.Table, list[int]]:
     """As `_table`, a part at a time: the rows of a part with a value pyarrow cannot take (an
     integer beyond a double's precision, an unencodable string...) go into `doubtful`, for
     checked_row to decide on each and raise, or not, exactly as it always has."""
-    tables, converted = [WORK_ITEM_SCHEMA.empty_table()], []
+    tables, converted = [_table({name: [] for name in fields}, fields)], []
     for start in range(0, len(kept), PART_ROWS):
         end = start + PART_ROWS
         try:
-            tables.append(_table({name: values[start:end] for name, values in columns.items()}))
+            tables.append(_table({name: columns[name][start:end] for name in fields}, fields))
         except Exception:  # noqa: BLE001
             doubtful |= set(kept[start:end])
         else:
@@ -239,6 +303,19 @@ def _with_doubtful(
     rows: list[dict[str, Any]], table: pa.Table, kept: list[int], doubtful: list[int]
 ) -> CheckedRows:
     """The doubtful rows through `checked_row` one by one, merged back in their places."""
+    refused, checked = _decided(rows, doubtful)
+    if not checked:
+        return CheckedRows(table, kept, refused)
+    positions = kept + list(checked)
+    merged = pa.concat_tables([table, rows_table(list(checked.values()))])
+    order = sorted(range(len(positions)), key=positions.__getitem__)
+    return CheckedRows(merged.take(order), [positions[i] for i in order], refused, checked)
+
+
+def _decided(
+    rows: list[dict[str, Any]], doubtful: list[int]
+) -> tuple[list[tuple[int, Exception]], dict[int, dict[str, Any]]]:
+    """`checked_row` on each doubtful row: the refused ones with its error, the others as it stores them."""
     refused: list[tuple[int, Exception]] = []
     checked: dict[int, dict[str, Any]] = {}
     for i in doubtful:
@@ -246,9 +323,4 @@ def _with_doubtful(
             checked[i] = checked_row(rows[i])
         except QUARANTINED as exc:  # what take_record quarantines; anything else is a bug
             refused.append((i, exc))
-    if not checked:
-        return CheckedRows(table, kept, refused)
-    positions = kept + list(checked)
-    merged = pa.concat_tables([table, rows_table(list(checked.values()))])
-    order = sorted(range(len(positions)), key=positions.__getitem__)
-    return CheckedRows(merged.take(order), [positions[i] for i in order], refused, checked)
+    return refused, checked
