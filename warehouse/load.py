@@ -7,8 +7,7 @@ Arrow tables and runs set-based SQL against them.
 from __future__ import annotations
 
 import json
-import operator
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from connectors.models import Made, Page, RawRecord, RejectedRecord, item_row
 from connectors.payloads import quarantine_json
 from connectors.registry import RAW_TABLES  # identifiers cannot be bound parameters
 from warehouse import sql
-from warehouse.rows import TS, check_rows, judge_rows, rows_table
+from warehouse.rows import HELD_SCHEMA, KEYS_SCHEMA, TS, Held, check_rows, rows_table
 from warehouse.transaction import transaction
 
 RAW_SCHEMA = pa.schema(
@@ -35,10 +34,6 @@ RAW_SCHEMA = pa.schema(
         ("payload", pa.string()),
     ]
 )
-# A batch's rows the warehouse holds live at the same updated_at, which it does not write (Batch.unchanged).
-UNCHANGED_SCHEMA = pa.schema([("item_id", pa.string()), ("native_id", pa.string()), ("updated_at", TS)])
-# What batch_of asks the writer about (`live_versions`): each row's place, id and time.
-KEYS_SCHEMA = pa.schema([("at", pa.int64()), ("item_id", pa.string()), ("updated_at", TS)])
 REJECTED_SCHEMA = pa.schema(
     [
         ("native_id", pa.string()),
@@ -112,7 +107,7 @@ class Batch:
     batch may be staged on disk and merged later by the one writer (`load_batch`). A batch may
     hold the same item more than once (several pages); the newest version wins.
 
-    `unchanged` (UNCHANGED_SCHEMA) is None unless the writer made the batch just before loading
+    `unchanged` (warehouse.rows.HELD_SCHEMA) is None unless the writer made the batch just before loading
     it (`load_pages`): then it holds the kept rows the warehouse had live at the same updated_at,
     left out of `items` (nothing of them would be written), and `items` was looked up already.
     Never staged: a fetch worker cannot look (staging refuses a batch that holds a table here).
@@ -131,11 +126,7 @@ class Batch:
         return pc.sum(pc.equal(self.rejected.column("severity"), "error")).as_py() or 0
 
 
-# Which rows of a batch (KEYS_SCHEMA) the warehouse holds live at that updated_at: their `at`s.
-LiveVersions = Callable[[pa.Table], Collection[int]]
-
-
-def batch_of(pages: list[Page], live: LiveVersions | None = None) -> Batch:
+def batch_of(pages: list[Page], live: Held | None = None) -> Batch:
     """Pages of one stream, in order, as one batch whose cursor and validator are the last page's.
 
     The rows connectors made (`Page.made`) are checked here, the batch's at once
@@ -144,10 +135,10 @@ def batch_of(pages: list[Page], live: LiveVersions | None = None) -> Batch:
     hand-built items) come first, then the made ones, each in page order.
 
     With `live` (`live_versions`: only the writer can ask), the rows the warehouse holds live at
-    the same updated_at are found first, from their ids and times alone. They are checked as
-    every row is (`judge_rows`: a bad record is quarantined all the same, a kept one's doubts
-    recorded) but not built: loading them would write nothing (a row held at the same
-    updated_at is never rewritten, see load_batch). They go into `Batch.unchanged` instead.
+    the same updated_at are found as soon as their types are checked. They are checked as every
+    row is (a bad record is quarantined all the same, a kept one's doubts recorded) but not
+    built: loading them would write nothing (a row held at the same updated_at is never
+    rewritten, see load_batch). They go into `Batch.unchanged` instead.
     """
     rows: list[dict[str, Any]] = []
     for page in pages:
@@ -158,27 +149,14 @@ def batch_of(pages: list[Page], live: LiveVersions | None = None) -> Batch:
     items = rows_table(rows)
     made = [entry for page in pages for entry in page.made]
     unchanged = None
-    live_at: dict[int, int] = {}  # made rows found live: their position -> their `at` in `keys`
     if live is not None:
-        keys, positions = _keys(items, made)
-        found = set(live(keys))
-        held = [at for at in range(items.num_rows) if at in found]  # checked rows found live
-        unchanged = items.take(pa.array(held, pa.int64())).select(UNCHANGED_SCHEMA.names)
-        if held:
-            items = items.filter(pa.array([at not in found for at in range(items.num_rows)]))
-        first = keys.num_rows - len(positions)
-        live_at = {positions[at - first]: at for at in found if at >= first}
+        items, unchanged = _held_apart(items, live)
     if made:
-        checked, checked_raw, kept_live = _settled(made, rejected, live_at.keys())
+        checked, checked_raw, held = _settled(made, rejected, live)
         items = pa.concat_tables([items, checked])
         raw = pa.concat_tables([raw, checked_raw])
-        if kept_live:
-            found_rows = keys.take(pa.array([live_at[p] for p in kept_live], pa.int64()))
-            natives = pa.array([made[p].row["native_id"] for p in kept_live], pa.string())
-            more = pa.table(
-                [found_rows["item_id"], natives, found_rows["updated_at"]], schema=UNCHANGED_SCHEMA
-            )
-            unchanged = pa.concat_tables([unchanged, more])
+        if held is not None:
+            unchanged = pa.concat_tables([unchanged, held])
     if unchanged is not None:
         items = _superseded(items, unchanged)
     return Batch(
@@ -191,70 +169,24 @@ def batch_of(pages: list[Page], live: LiveVersions | None = None) -> Batch:
     )
 
 
-_ITEM_ID = operator.itemgetter("item_id")
-_UPDATED_AT = operator.itemgetter("updated_at")
-_TZINFO = operator.attrgetter("tzinfo")
-
-
-def _keys(items: pa.Table, made: list[Made]) -> tuple[pa.Table, range | list[int]]:
-    """What `live` is asked about: the checked rows (`items`), then the made rows whose id and
-    time have the types a kept row has (any other is built and left to load_batch to compare);
-    and the positions of those made rows, in the order they follow the checked ones."""
-    rows = [entry.row for entry in made]
-    try:
-        ids, stamps = list(map(_ITEM_ID, rows)), list(map(_UPDATED_AT, rows))
-    except KeyError:  # a row missing one: it is refused, checked with the others
-        ids = [row.get("item_id") for row in rows]
-        stamps = [row.get("updated_at") for row in rows]
-    positions: range | list[int] = range(len(rows))
-    plain = set(map(type, ids)) <= {str} and set(map(type, stamps)) <= {datetime}
-    if not plain or None in set(map(_TZINFO, stamps)):
-        positions = [
-            i
-            for i, (item_id, stamp) in enumerate(zip(ids, stamps, strict=True))
-            if type(item_id) is str and type(stamp) is datetime and stamp.tzinfo is not None
-        ]
-        ids, stamps = [ids[i] for i in positions], [stamps[i] for i in positions]
-    try:
-        made_ids, made_stamps = pa.array(ids, pa.string()), pa.array(stamps, TS)
-    except Exception:  # noqa: BLE001 - a value pyarrow cannot take: then none is looked up
-        made_ids, made_stamps, positions = pa.array([], pa.string()), pa.array([], TS), []
-    count = items.num_rows + len(made_ids)
-    keys = pa.table(
-        [
-            pa.array(range(count), pa.int64()),
-            pa.chunked_array([items["item_id"].combine_chunks(), made_ids], pa.string()),
-            pa.chunked_array([items["updated_at"].combine_chunks(), made_stamps], TS),
-        ],
-        schema=KEYS_SCHEMA,
-    )
-    return keys, positions
+def _held_apart(items: pa.Table, live: Held) -> tuple[pa.Table, pa.Table]:
+    """Rows checked already (hand-built) that the warehouse holds live at the same updated_at
+    (HELD_SCHEMA), apart from the others."""
+    if not items.num_rows:
+        return items, HELD_SCHEMA.empty_table()
+    at = pa.array(range(items.num_rows), pa.int64())
+    found = live(pa.table([at, items["item_id"], items["updated_at"]], schema=KEYS_SCHEMA))
+    held = pc.is_in(at, pa.array(list(found), pa.int64()))
+    return items.filter(pc.invert(held)), items.filter(held).select(HELD_SCHEMA.names)
 
 
 def _settled(
-    made: list[Made], rejected: list[RejectedRecord], live: Collection[int] = ()
-) -> tuple[pa.Table, pa.Table, list[int]]:
-    """Made rows checked in bulk: the items and raw payloads of those kept; refusals and doubts
-    go to `rejected`. The rows at the positions in `live` are judged only (`judge_rows`): kept,
-    they are in neither table, and their positions come third."""
-    if live:
-        built = [position for position in range(len(made)) if position not in live]
-        judged = sorted(live)
-        checked = check_rows([made[position].row for position in built])
-        verdicts = judge_rows([made[position].row for position in judged])
-        kept_live = [judged[i] for i in verdicts.kept]
-        kept = [built[i] for i in checked.kept]
-        refused = sorted(
-            [(built[i], exc) for i, exc in checked.refused]
-            + [(judged[i], exc) for i, exc in verdicts.refused],
-            key=operator.itemgetter(0),
-        )
-        doubted = {built[i]: row for i, row in checked.checked.items()}
-        doubted.update((judged[i], row) for i, row in verdicts.checked.items())
-    else:
-        checked = check_rows([entry.row for entry in made])
-        kept, kept_live, refused, doubted = checked.kept, [], checked.refused, checked.checked
-    for position, exc in refused:
+    made: list[Made], rejected: list[RejectedRecord], live: Held | None = None
+) -> tuple[pa.Table, pa.Table, pa.Table | None]:
+    """Made rows checked in bulk: their items and raw payloads; refusals and doubts go to
+    `rejected`. With `live`, the kept rows held live (check_rows' `held`) come third."""
+    checked = check_rows([entry.row for entry in made], held=live)
+    for position, exc in checked.refused:
         entry = made[position]
         reason = rejection_reason(exc)
         rejected.append(
@@ -262,13 +194,13 @@ def _settled(
                 quarantine_id(entry.native_id, entry.payload), entry.container, reason, entry.payload
             )
         )
-    for position in sorted(kept + kept_live) if kept_live else kept:
+    for position in sorted(checked.kept + checked.held) if checked.held else checked.kept:
         entry = made[position]
         if entry.warnings is not None:
-            row = doubted.get(position) or _times_in_utc(entry.row)
+            row = checked.checked.get(position) or _times_in_utc(entry.row)
             kept_with_doubts(rejected, row, entry.payload, entry.container, entry.warnings)
     table = checked.table
-    texts = [made[position].stored for position in kept]
+    texts = [made[position].stored for position in checked.kept]
     with_raw = table
     if None in texts:  # no raw payload kept for these (Made.stored)
         with_raw = table.filter(pa.array([text is not None for text in texts]))
@@ -283,7 +215,9 @@ def _settled(
         },
         schema=RAW_SCHEMA,
     )
-    return table, raw, kept_live
+    if live is None:
+        return table, raw, None
+    return table, raw, HELD_SCHEMA.empty_table() if checked.held_keys is None else checked.held_keys
 
 
 def _superseded(items: pa.Table, unchanged: pa.Table) -> pa.Table:
@@ -341,7 +275,7 @@ def load_batch(
         "validator": batch.validator,
     }
     items, raw = _newest(batch.items), _newest(batch.raw)
-    unchanged = UNCHANGED_SCHEMA.empty_table() if batch.unchanged is None else batch.unchanged
+    unchanged = HELD_SCHEMA.empty_table() if batch.unchanged is None else batch.unchanged
     try:
         with transaction(con):
             con.register("batch_items", items)
@@ -405,7 +339,7 @@ def load_page(
     return load_pages(con, key, [page], run_id=run_id, now=now)
 
 
-def live_versions(con: duckdb.DuckDBPyConnection) -> LiveVersions:
+def live_versions(con: duckdb.DuckDBPyConnection) -> Held:
     """batch_of's `live`, asked of the warehouse (live_versions.sql). The answer holds until the
     next write: only the writer may ask, after every earlier batch of the stream is loaded and
     before it loads this one (`load_pages`)."""
@@ -413,7 +347,7 @@ def live_versions(con: duckdb.DuckDBPyConnection) -> LiveVersions:
     def found(keys: pa.Table) -> list[int]:
         con.register("batch_keys", keys)
         try:
-            return [at for (at,) in sql.run(con, "queries/load/live_versions.sql").fetchall()]
+            return sql.run(con, "queries/load/live_versions.sql").fetchall()[0][0] or []
         finally:
             con.unregister("batch_keys")
 

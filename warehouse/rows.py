@@ -15,9 +15,10 @@ import operator
 import sys
 import types
 import typing
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
+from itertools import chain, compress
 from typing import Any
 
 import pyarrow as pa
@@ -71,21 +72,23 @@ class CheckedRows:
     """What `check_rows` made of a list of rows: the kept ones as a table (in their order), the
     position of each kept row in the list, for each refused row its position and the error
     `checked_row` raised on it, and the rows `checked_row` itself passed (by position: it may
-    have changed them, a time given as text, say)."""
+    have changed them, a time given as text, say). Kept rows `held` (see check_rows) are in
+    `held` instead, by position, and `held_keys` (HELD_SCHEMA, in their order), not in the table."""
 
     table: pa.Table
     kept: list[int]
     refused: list[tuple[int, Exception]] = field(default_factory=list)
     checked: dict[int, dict[str, Any]] = field(default_factory=dict)
+    held: list[int] = field(default_factory=list)
+    held_keys: pa.Table | None = None
 
 
-@dataclass
-class Verdicts:
-    """What `judge_rows` made of a list of rows: `CheckedRows` without the table."""
-
-    kept: list[int]
-    refused: list[tuple[int, Exception]] = field(default_factory=list)
-    checked: dict[int, dict[str, Any]] = field(default_factory=dict)
+# What check_rows' `held` is asked about: the position of each row, its item_id and updated_at.
+KEYS_SCHEMA = pa.schema([("at", pa.int64()), ("item_id", pa.string()), ("updated_at", TS)])
+# What it tells of the rows held: their item_id, native_id and updated_at.
+HELD_SCHEMA = pa.schema([("item_id", pa.string()), ("native_id", pa.string()), ("updated_at", TS)])
+# The positions of the rows (`at`) the warehouse holds live at the same updated_at.
+Held = Callable[[pa.Table], Collection[int]]
 
 
 # The exact types `connectors.models._plainly_valid` lets through unchanged, per kind of field.
@@ -122,7 +125,7 @@ def _custom_json(value: dict[str, Any]) -> str:
 
 
 # Values `_ENCODE` always takes (custom's keys are text, checked with its type): custom holding
-# only these needs no encoding to be judged (`judge_rows`). An int only below Python's limit on
+# only these needs no encoding to know that it encodes (a held row's, see check_rows). An int only below Python's limit on
 # the digits it converts (4,300 by default; a bit holds log10(2) < 0.302 of a digit).
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
@@ -145,59 +148,119 @@ _STATUS_CATEGORIES = pa.array(STATUS_CATEGORIES)
 PART_ROWS = 512
 
 
-def check_rows(rows: list[dict[str, Any]]) -> CheckedRows:
-    """`rows` checked as `checked_row` checks each one, and stored as it stores each one."""
+def check_rows(rows: list[dict[str, Any]], held: Held | None = None) -> CheckedRows:
+    """`rows` checked as `checked_row` checks each one, and stored as it stores each one.
+
+    `held`, if given, is asked once the rows' types are checked which of them the warehouse
+    holds live at the same updated_at (KEYS_SCHEMA): those are checked as every row is (kept or
+    refused alike) but not stored, as loading them would write nothing: `CheckedRows.held`.
+    """
     columns: dict[str, list[Any]] = {name: [] for name in ROW_FIELDS}
     kept: list[int] = []
     doubtful: set[int] = set()
     for start in range(0, len(rows), PART_ROWS):
         _read_part(rows, range(start, min(start + PART_ROWS, len(rows))), columns, kept, doubtful)
-    table, kept = _passing(columns, kept, doubtful, ROW_FIELDS)
-    if not doubtful:
-        return CheckedRows(table, kept)
-    return _with_doubtful(rows, table, kept, sorted(doubtful))
-
-
-# The fields `_passes` reads: all that judging a row (`judge_rows`) converts.
-_JUDGED = ("item_id", "source", "instance", "native_id", "title", "item_type", "status_category", "estimate", "url")  # fmt: skip
-
-
-def judge_rows(rows: list[dict[str, Any]]) -> Verdicts:
-    """Which of `rows` `check_rows` keeps and which it refuses, with the same errors, without
-    storing any: for rows the warehouse holds already at the same updated_at, which a load
-    checks (a bad record is quarantined all the same) but never writes (`warehouse.load.batch_of`).
-
-    The same checks, minus what only storing needs: custom is encoded only when its values
-    could fail to encode, and only the fields the value checks read are converted (a value
-    pyarrow cannot take elsewhere is one `checked_row` keeps: it refuses nothing for that)."""
-    columns: dict[str, list[Any]] = {name: [] for name in _JUDGED}
-    kept: list[int] = []
-    doubtful: set[int] = set()
-    for start in range(0, len(rows), PART_ROWS):
-        part = range(start, min(start + PART_ROWS, len(rows)))
-        _read_part(rows, part, columns, kept, doubtful, judge_only=True)
-    _, kept = _passing(columns, kept, doubtful, _JUDGED)
-    refused, checked = _decided(rows, sorted(doubtful))
-    if not checked:
-        return Verdicts(kept, refused)
-    return Verdicts(sorted(kept + list(checked)), refused, checked)
-
-
-def _passing(
-    columns: dict[str, list[Any]], kept: list[int], doubtful: set[int], fields: tuple[str, ...]
-) -> tuple[pa.Table, list[int]]:
-    """The `fields` of the kept rows as a table, and their positions, without the rows whose
-    values fail a check (`_passes`) or cannot be converted: those go into `doubtful`."""
-    try:
-        table = _table(columns, fields)
-    except Exception:  # noqa: BLE001 - a value pyarrow cannot take as it is: found part by part
-        table, kept = _table_by_parts(columns, kept, doubtful, fields)
+    stamps, live = _looked_up(columns, kept, held) if held is not None else (None, frozenset())
+    failed = _encode_custom(columns, kept, live)
+    table, failed = _converted(columns, kept, _JUDGED, failed)
+    if failed:
+        doubtful |= failed
+        kept, stamps = _without(columns, kept, stamps, failed)
     passed = _passes(table)
     if pc.all(passed).as_py() is False:
-        doubtful |= {p for p, ok in zip(kept, passed.to_pylist(), strict=True) if not ok}
+        failed = {p for p, ok in zip(kept, passed.to_pylist(), strict=True) if not ok}
+        doubtful |= failed
         table = table.filter(passed)
-        kept = [p for p, ok in zip(kept, passed.to_pylist(), strict=True) if ok]
-    return table, kept
+        kept, stamps = _without(columns, kept, stamps, failed)
+    held_at, held_keys = [], None
+    if live:
+        stored = [position not in live for position in kept]
+        keys = pa.table([table["item_id"], table["native_id"], stamps], schema=HELD_SCHEMA)
+        held_keys = keys.filter(pc.invert(pa.array(stored)))
+        held_at = [position for position in kept if position in live]
+        table, stamps = table.filter(stored), stamps.filter(stored)
+        kept = list(compress(kept, stored))
+        columns = {name: list(compress(columns[name], stored)) if kept else [] for name in _REST}
+    rest = _REST if stamps is None else tuple(name for name in _REST if name != "updated_at")
+    more, failed = _converted(columns, kept, rest, set())
+    if failed:
+        doubtful |= failed
+        keep = pa.array([position not in failed for position in kept])
+        table, stamps = table.filter(keep), None if stamps is None else stamps.filter(keep)
+        kept = [position for position in kept if position not in failed]
+    parts = {name: part.column(name) for part in (table, more) for name in part.column_names}
+    if stamps is not None:
+        parts["updated_at"] = stamps
+    table = pa.table([parts[name] for name in ROW_FIELDS], schema=WORK_ITEM_SCHEMA)
+    checked = _with_doubtful(rows, table, kept, sorted(doubtful)) if doubtful else CheckedRows(table, kept)
+    checked.held, checked.held_keys = held_at, held_keys
+    return checked
+
+
+# The fields `_passes` reads, converted for every row; the others only for the rows stored.
+_JUDGED = ("item_id", "source", "instance", "native_id", "title", "item_type", "status_category", "estimate", "url")  # fmt: skip
+_REST = tuple(name for name in ROW_FIELDS if name not in _JUDGED)
+
+
+def _looked_up(
+    columns: dict[str, list[Any]], kept: list[int], held: Held
+) -> tuple[pa.ChunkedArray | None, frozenset[int]]:
+    """The kept rows' updated_at converted (stored as they are), and the positions of those
+    `held` names; none if a time cannot be converted (it then goes through checked_row)."""
+    try:
+        stamps = pa.chunked_array([pa.array(columns["updated_at"], TS)], TS)
+    except Exception:  # noqa: BLE001
+        return None, frozenset()
+    ids = pa.array(columns["item_id"], pa.string())
+    keys = pa.table([pa.array(kept, pa.int64()), ids, stamps], schema=KEYS_SCHEMA)
+    return stamps, frozenset(held(keys))
+
+
+def _encode_custom(columns: dict[str, list[Any]], kept: list[int], live: frozenset[int]) -> set[int]:
+    """custom as its JSON text, for the rows to store; a `live` row's (never stored) is encoded
+    only to find out whether it can be. The positions of the rows whose custom JSON cannot take
+    (a cycle...), a part at a time: checked_row decides on each, exactly as it always has."""
+    customs, failed, out = columns["custom"], set(), []
+    for start in range(0, len(customs), PART_ROWS):
+        part, positions = customs[start : start + PART_ROWS], kept[start : start + PART_ROWS]
+        stored = [position not in live for position in positions] if live else None
+        try:
+            if stored is None or all(stored):
+                out += map(_custom_json, part)
+                continue
+            judged = list(compress(part, [not s for s in stored]))
+            if not _always_encodes(judged):
+                list(map(_custom_json, judged))  # raises as storing it would
+            out += [_custom_json(value) if s else value for value, s in zip(part, stored, strict=True)]
+        except Exception:  # noqa: BLE001
+            failed |= set(positions)
+            out += part
+    columns["custom"] = out
+    return failed
+
+
+def _converted(
+    columns: dict[str, list[Any]], kept: list[int], fields: tuple[str, ...], failed: set[int]
+) -> tuple[pa.Table, set[int]]:
+    """`fields` of the kept rows as a table, without the rows in `failed` and those with a value
+    pyarrow cannot take as it is (found part by part); and those two together."""
+    if not failed:
+        try:
+            return _table(columns, fields), failed
+        except Exception:  # noqa: BLE001 - a value pyarrow cannot take as it is: found part by part
+            pass
+    table, converted = _table_by_parts(columns, kept, failed, fields)
+    return table, set(kept) - set(converted)
+
+
+def _without(
+    columns: dict[str, list[Any]], kept: list[int], stamps: pa.ChunkedArray | None, gone: set[int]
+) -> tuple[list[int], pa.ChunkedArray | None]:
+    """The kept rows but those in `gone`: `columns` made so, and the positions and times returned."""
+    keep = [position not in gone for position in kept]
+    for name, values in columns.items():
+        columns[name] = list(compress(values, keep))
+    return list(compress(kept, keep)), None if stamps is None else stamps.filter(pa.array(keep))
 
 
 def _read_part(
@@ -206,13 +269,10 @@ def _read_part(
     columns: dict[str, list[Any]],
     kept: list[int],
     doubtful: set[int],
-    *,
-    judge_only: bool = False,
 ) -> None:
     """The values of the rows of `part` that are of the types checked_row passes as they are,
-    appended to `columns` (those of the fields it holds; custom as its JSON text, or with
-    `judge_only` encoded only to find out whether it can be) and their positions to `kept`; the
-    position of every other row goes into `doubtful`."""
+    appended to `columns` and their positions to `kept`; the position of every other row goes
+    into `doubtful`."""
     positions = list(part)
     plain = rows[part.start : part.stop]
     if set(map(len, plain)) != {len(ROW_FIELDS)}:  # a field too many or too few somewhere
@@ -226,17 +286,8 @@ def _read_part(
         keep = [i for i in range(len(positions)) if i not in odd]
         values = {name: [column[i] for i in keep] for name, column in values.items()}
         positions = [positions[i] for i in keep]
-    try:
-        if not judge_only:
-            values["custom"] = list(map(_custom_json, values["custom"]))
-        elif not _always_encodes(values["custom"]):
-            list(map(_custom_json, values["custom"]))  # raises as storing it would
-    except Exception:  # noqa: BLE001 - custom that JSON cannot take (a cycle...): checked_row
-        # decides on each row of the part and raises, or not, exactly as it always has
-        doubtful |= set(positions)
-        return
-    for name, column in columns.items():  # the fields `columns` holds
-        column += values[name]
+    for name, column in values.items():
+        columns[name] += column
     kept += positions
 
 
@@ -245,20 +296,26 @@ def _table(columns: dict[str, list[Any]], fields: tuple[str, ...] = ROW_FIELDS) 
 
 
 def _table_by_parts(
-    columns: dict[str, list[Any]], kept: list[int], doubtful: set[int], fields: tuple[str, ...]
+    columns: dict[str, list[Any]], kept: list[int], failed: set[int], fields: tuple[str, ...]
 ) -> tuple[pa.Table, list[int]]:
-    """As `_table`, a part at a time: the rows of a part with a value pyarrow cannot take (an
-    integer beyond a double's precision, an unencodable string...) go into `doubtful`, for
-    checked_row to decide on each and raise, or not, exactly as it always has."""
+    """As `_table` without the rows in `failed`, a part at a time: the rows of a part with a
+    value pyarrow cannot take (an integer beyond a double's precision, an unencodable string...)
+    are left out too, for checked_row to decide on each and raise, or not, exactly as it always
+    has. The positions of the rows converted come second."""
     tables, converted = [_table({name: [] for name in fields}, fields)], []
     for start in range(0, len(kept), PART_ROWS):
-        end = start + PART_ROWS
+        positions = kept[start : start + PART_ROWS]
+        keep = [position not in failed for position in positions]
         try:
-            tables.append(_table({name: columns[name][start:end] for name in fields}, fields))
+            tables.append(
+                _table(
+                    {name: list(compress(columns[name][start : start + PART_ROWS], keep)) for name in fields},
+                    fields,
+                )
+            )
         except Exception:  # noqa: BLE001
-            doubtful |= set(kept[start:end])
-        else:
-            converted += kept[start:end]
+            continue
+        converted += compress(positions, keep)
     return pa.concat_tables(tables), converted
 
 
@@ -303,19 +360,6 @@ def _with_doubtful(
     rows: list[dict[str, Any]], table: pa.Table, kept: list[int], doubtful: list[int]
 ) -> CheckedRows:
     """The doubtful rows through `checked_row` one by one, merged back in their places."""
-    refused, checked = _decided(rows, doubtful)
-    if not checked:
-        return CheckedRows(table, kept, refused)
-    positions = kept + list(checked)
-    merged = pa.concat_tables([table, rows_table(list(checked.values()))])
-    order = sorted(range(len(positions)), key=positions.__getitem__)
-    return CheckedRows(merged.take(order), [positions[i] for i in order], refused, checked)
-
-
-def _decided(
-    rows: list[dict[str, Any]], doubtful: list[int]
-) -> tuple[list[tuple[int, Exception]], dict[int, dict[str, Any]]]:
-    """`checked_row` on each doubtful row: the refused ones with its error, the others as it stores them."""
     refused: list[tuple[int, Exception]] = []
     checked: dict[int, dict[str, Any]] = {}
     for i in doubtful:
@@ -323,4 +367,9 @@ def _decided(
             checked[i] = checked_row(rows[i])
         except QUARANTINED as exc:  # what take_record quarantines; anything else is a bug
             refused.append((i, exc))
-    return refused, checked
+    if not checked:
+        return CheckedRows(table, kept, refused)
+    positions = kept + list(checked)
+    merged = pa.concat_tables([table, rows_table(list(checked.values()))])
+    order = sorted(range(len(positions)), key=positions.__getitem__)
+    return CheckedRows(merged.take(order), [positions[i] for i in order], refused, checked)
