@@ -228,10 +228,13 @@ def _encode_custom(columns: dict[str, list[Any]], kept: list[int], live: frozens
             if stored is None or all(stored):
                 out += map(_custom_json, part)
                 continue
-            judged = list(compress(part, [not s for s in stored]))
+            judged = list(compress(part, [not s for s in stored])) if any(stored) else part
             if not _always_encodes(judged):
                 list(map(_custom_json, judged))  # raises as storing it would
-            out += [_custom_json(value) if s else value for value, s in zip(part, stored, strict=True)]
+            if judged is part:  # none stored: left as it is
+                out += part
+            else:
+                out += [_custom_json(value) if s else value for value, s in zip(part, stored, strict=True)]
         except Exception:  # noqa: BLE001
             failed |= set(positions)
             out += part

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -72,3 +73,17 @@ def rows(
     cursor = run(con, path, params, package=package)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def table(
+    con: duckdb.DuckDBPyConnection,
+    path: str,
+    params: dict[str, Any] | None = None,
+    *,
+    package: str = "warehouse",
+) -> pa.Table:
+    """The result of a one-statement .sql file as an Arrow table, handed over as DuckDB made it
+    (a DB-API result, as `run` returns, copies the rows once more)."""
+    (statement,) = statements(render(path, None, package))
+    used = {name: value for name, value in (params or {}).items() if f"${name}" in statement}
+    return con.sql(statement, params=used or None).to_arrow_table()
