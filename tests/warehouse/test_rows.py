@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import warehouse.rows as rows_module
@@ -203,3 +204,31 @@ def test_small_batches(size):
     rows = [_row(n) for n in range(size)]
     got = check_rows(rows)
     assert got.table.equals(rows_table([checked_row(row) for row in rows])) and got.kept == list(range(size))
+
+
+def test_rows_held_are_judged_as_every_row_but_not_stored():
+    # `held` names rows the warehouse holds unchanged (warehouse.load.live_versions): here every
+    # third row it is asked about, refused ones included, so both kinds are among them.
+    rows = _mixed()
+    full = check_rows(rows)
+    asked: list[list[int]] = []
+
+    def held(keys: pa.Table) -> list[int]:
+        asked.append(keys["at"].to_pylist())
+        return keys["at"].to_pylist()[::3]
+
+    got = check_rows(rows, held=held)
+
+    # a row checked_row had to decide on (it changed it, or is the one to say why it is kept) is
+    # stored all the same: the load compares it with what it holds (stage_changed.sql)
+    named = set(asked[0][::3]) - set(full.checked)
+    assert len(asked) == 1 and len(named) > 10
+    assert [(p, rejection_reason(e)) for p, e in got.refused] == [
+        (p, rejection_reason(e)) for p, e in full.refused
+    ]
+    assert got.held == [p for p in full.kept if p in named]
+    assert got.kept == [p for p in full.kept if p not in named]
+    stored = pa.array([p not in named for p in full.kept])
+    assert _same(got.table, full.table.filter(stored))
+    expected_keys = full.table.filter(pc.invert(stored)).select(["item_id", "native_id", "updated_at"])
+    assert got.held_keys.to_pylist() == expected_keys.to_pylist()
