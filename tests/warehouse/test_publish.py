@@ -1,0 +1,44 @@
+"""The published copy: atomic replacement, and the old copy freed off the writer's path."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+
+from warehouse.publish import publish, published_path
+
+
+def _names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def _wait_for(folder: Path, names: set[str]) -> set[str]:
+    """The folder's names once the detached deletion has run (it is not waited for)."""
+    deadline = time.monotonic() + 10
+    while _names(folder) != names and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return _names(folder)
+
+
+def test_a_publish_replaces_the_copy_a_reader_holds_and_the_old_one_goes_afterwards(tmp_path: Path):
+    live = tmp_path / "w.duckdb"
+    stale = tmp_path / f".w.published.duckdb.1{'2' * 6}.retired"  # a killed run's leftover
+    with duckdb.connect(str(live)) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS v")
+        first = publish(con, live)
+        assert first == published_path(live) == tmp_path / "w.published.duckdb"
+        assert _names(tmp_path) == {"w.duckdb", "w.published.duckdb"}  # no old copy to retire yet
+        reader = duckdb.connect(str(first), read_only=True)
+        stale.write_bytes(b"left by a killed run")
+        con.execute("INSERT INTO t VALUES (2)")
+        publish(con, live)
+    try:  # the reader keeps its copy ...
+        assert reader.execute("SELECT sum(v) FROM t").fetchone()[0] == 1
+    finally:
+        reader.close()
+    with duckdb.connect(str(first), read_only=True) as fresh:  # ... a new reader sees the new one
+        assert fresh.execute("SELECT sum(v) FROM t").fetchone()[0] == 3
+    # the old copy's second name and the leftover are deleted by the detached process
+    assert _wait_for(tmp_path, {"w.duckdb", "w.published.duckdb"}) == {"w.duckdb", "w.published.duckdb"}
