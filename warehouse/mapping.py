@@ -348,7 +348,9 @@ def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = Fal
     if not mapped:
         sql.run(con, "queries/mapping/persist_goals_fresh.sql", {"mapped_at": now})
         return
-    sql.run(con, "queries/mapping/persist_goals.sql", {"scoped": scoped})
+    if not scoped:
+        sql.run(con, "queries/mapping/fingerprint_fill.sql")
+    sql.run(con, "queries/mapping/persist_goals.sql")
     if con.execute("SELECT count(*) FROM mapping_changed_rows").fetchall()[0][0]:
         sql.run(con, "queries/mapping/persist_goals_insert.sql", {"mapped_at": now})
     sql.run(con, "queries/mapping/persist_item_facts.sql")
