@@ -94,6 +94,7 @@ TEMP_TABLES = (
     "mapping_changed",
     "mapping_scope_ids",
     "scope_frontier",
+    "stored_near",
 )
 TEMP_VIEWS = ("mapping_result", "mapping_all_items", "stored_goal_rows", "stored_link_rows")
 
@@ -353,7 +354,12 @@ def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = Fal
     sql.run(con, "queries/mapping/persist_goals.sql")
     if con.execute("SELECT count(*) FROM mapping_changed_rows").fetchall()[0][0]:
         sql.run(con, "queries/mapping/persist_goals_insert.sql", {"mapped_at": now})
-    sql.run(con, "queries/mapping/persist_item_facts.sql")
+    sql.run(
+        con,
+        "queries/mapping/persist_item_facts_scope.sql"
+        if scoped
+        else "queries/mapping/persist_item_facts.sql",
+    )
 
 
 def summarize(con: duckdb.DuckDBPyConnection) -> MappingSummary:
