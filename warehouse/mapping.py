@@ -19,7 +19,6 @@ from connectors.registry import SOURCES
 from mapping.compiler import compile_overrides, compile_rules
 from mapping.goals import GoalTree
 from mapping.overrides import OverrideSet
-from mapping.patterns import pattern_hits_sql
 from mapping.rules import RuleSet
 from warehouse import incremental, sql
 from warehouse.inheritance import resolve_inheritance
@@ -161,10 +160,15 @@ def _stage_overrides(con: duckdb.DuckDBPyConnection, overrides: OverrideSet) -> 
         create_temp_table(con, name, table)
     con.execute("CREATE OR REPLACE TEMP TABLE override_pattern_hits (n BIGINT, position INTEGER)")
     if compiled.patterns:
-        query = pattern_hits_sql(
-            compiled.patterns, column="key", source="mapping_items", test="regex", name="override_candidates"
+        run_pattern_query(
+            con,
+            "override_pattern_hits",
+            patterns=compiled.patterns,
+            column="key",
+            source="mapping_items",
+            test="regex",
+            name="override_candidates",
         )
-        run_pattern_query(con, query, "override_pattern_hits")
     sql.run(con, "queries/mapping/override_winners.sql")
 
 
