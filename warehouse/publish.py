@@ -15,6 +15,7 @@ run left behind goes with the next publish's.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import stat
@@ -47,7 +48,7 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: str | Path) -> Path:
     finally:
         partial.unlink(missing_ok=True)
     if kept:
-        _delete_detached(sorted(target.parent.glob(f".{target.name}.*{RETIRED_SUFFIX}")))
+        _delete_detached(sorted(target.parent.glob(f".{glob.escape(target.name)}.*{RETIRED_SUFFIX}")))
     return target
 
 

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from warehouse.publish import publish, published_path
 
@@ -22,14 +23,17 @@ def _wait_for(folder: Path, names: set[str]) -> set[str]:
     return _names(folder)
 
 
-def test_a_publish_replaces_the_copy_a_reader_holds_and_the_old_one_goes_afterwards(tmp_path: Path):
-    live = tmp_path / "w.duckdb"
-    stale = tmp_path / f".w.published.duckdb.1{'2' * 6}.retired"  # a killed run's leftover
+@pytest.mark.parametrize("stem", ["w", "w[1]"])  # a name glob would read as a pattern too
+def test_a_publish_replaces_the_copy_a_reader_holds_and_the_old_one_goes_afterwards(
+    tmp_path: Path, stem: str
+):
+    live = tmp_path / f"{stem}.duckdb"
+    stale = tmp_path / f".{stem}.published.duckdb.1{'2' * 6}.retired"  # a killed run's leftover
     with duckdb.connect(str(live)) as con:
         con.execute("CREATE TABLE t AS SELECT 1 AS v")
         first = publish(con, live)
-        assert first == published_path(live) == tmp_path / "w.published.duckdb"
-        assert _names(tmp_path) == {"w.duckdb", "w.published.duckdb"}  # no old copy to retire yet
+        assert first == published_path(live) == tmp_path / f"{stem}.published.duckdb"
+        assert _names(tmp_path) == {live.name, first.name}  # no old copy to retire yet
         reader = duckdb.connect(str(first), read_only=True)
         stale.write_bytes(b"left by a killed run")
         con.execute("INSERT INTO t VALUES (2)")
@@ -41,4 +45,4 @@ def test_a_publish_replaces_the_copy_a_reader_holds_and_the_old_one_goes_afterwa
     with duckdb.connect(str(first), read_only=True) as fresh:  # ... a new reader sees the new one
         assert fresh.execute("SELECT sum(v) FROM t").fetchone()[0] == 3
     # the old copy's second name and the leftover are deleted by the detached process
-    assert _wait_for(tmp_path, {"w.duckdb", "w.published.duckdb"}) == {"w.duckdb", "w.published.duckdb"}
+    assert _wait_for(tmp_path, {live.name, first.name}) == {live.name, first.name}
