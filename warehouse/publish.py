@@ -41,7 +41,7 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: str | Path) -> Path:
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     retired = target.with_name(f".{target.name}.{os.getpid()}{RETIRED_SUFFIX}")
     try:
-        shutil.copyfile(warehouse, partial)
+        _copy(Path(warehouse), partial)
         partial.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         kept = _second_name(target, retired)
         os.replace(partial, target)
@@ -50,6 +50,28 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: str | Path) -> Path:
     if kept:
         _delete_detached(sorted(target.parent.glob(f".{glob.escape(target.name)}.*{RETIRED_SUFFIX}")))
     return target
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy a file in the kernel, into blocks reserved up front: ext4 allocates a copy's blocks
+    lazily, and a rename over an existing file (the published copy) then allocates them all
+    before it returns (~30 ms at 150 MB); reserved, the rename costs nothing."""
+    size = source.stat().st_size
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        copied = 0
+        try:
+            if size:
+                os.posix_fallocate(dst.fileno(), 0, size)
+            while copied < size:
+                step = os.copy_file_range(src.fileno(), dst.fileno(), size - copied)
+                if not step:
+                    break
+                copied += step
+        except (AttributeError, OSError):  # not Linux, or a file system that cannot: plain copy
+            src.seek(copied)
+            dst.seek(copied)
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.truncate()
 
 
 def _second_name(target: Path, retired: Path) -> bool:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from warehouse.publish import publish, published_path
+from warehouse.publish import _copy, publish, published_path
 
 
 def _names(folder: Path) -> set[str]:
@@ -46,3 +47,19 @@ def test_a_publish_replaces_the_copy_a_reader_holds_and_the_old_one_goes_afterwa
         assert fresh.execute("SELECT sum(v) FROM t").fetchone()[0] == 3
     # the old copy's second name and the leftover are deleted by the detached process
     assert _wait_for(tmp_path, {live.name, first.name}) == {live.name, first.name}
+
+
+@pytest.mark.parametrize("in_kernel", [True, False])
+def test_the_copy_is_byte_for_byte_in_the_kernel_or_not(tmp_path: Path, monkeypatch, in_kernel: bool):
+    source, target = tmp_path / "source", tmp_path / "target"
+    content = bytes(range(256)) * 40_000 + b"tail"  # ~10 MB, not a multiple of any block size
+    source.write_bytes(content)
+    target.write_bytes(b"an older, longer file" * 1_000_000)
+    if not in_kernel:
+
+        def refuse(*args):
+            raise OSError("copy_file_range: not supported here")
+
+        monkeypatch.setattr(os, "copy_file_range", refuse)
+    _copy(source, target)
+    assert target.read_bytes() == content
