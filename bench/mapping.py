@@ -201,9 +201,12 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
 
 
 def _worker_cpu() -> float:
-    """CPU seconds the report's chart worker process has used so far (it outlives each report)."""
-    fields = Path(f"/proc/{drawing.worker().pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    """CPU seconds the report's chart workers have used so far (they outlive each report)."""
+    total = 0
+    for worker in drawing.workers():
+        fields = Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _time_report(con: duckdb.DuckDBPyConnection, workdir: Path, repeat: int) -> tuple[float, float, float]:
