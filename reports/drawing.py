@@ -2,7 +2,7 @@
 
 vl-convert draws on one engine per process, holds the GIL while it draws, and takes ~0.35 CPU-s
 to start; the charts of a report at 1M items cost more CPU than its queries. So the charts go to
-worker processes (reports/chart_worker.py: altair and vl-convert live only there), two where
+worker processes (reports/chart_worker.py: vl-convert lives only there), two where
 there are two cores, started with the command: their engines start while the config is read
 and the warehouse opened, and each chart is drawn as soon as its figures are known
 (metrics.collect says when), by whichever worker has room, while the queries that follow run in
