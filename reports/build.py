@@ -12,10 +12,9 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from reports.balance import KIND_LABELS, KINDS, Comparison
@@ -24,6 +23,9 @@ from reports.metrics import Period, ReportData, collect
 from reports.publish import write_together
 from reports.takeaways import takeaways
 from reports.text import neutral
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 CLUSTERS_SHOWN = 6
 REASONS = {
@@ -111,6 +113,10 @@ def period_text(start: date | None, end: date | None) -> str:
 
 @functools.cache  # one per kind for the process: the templates compile once, not on every build
 def _environment(autoescape: bool) -> Environment:
+    # Imported here: the first template is rendered after the queries, so Jinja2's import does not
+    # hold back the first figures (and the charts drawn from them).
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=PackageLoader("reports", "templates"),
         autoescape=select_autoescape(["html", "j2"]) if autoescape else False,

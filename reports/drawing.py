@@ -198,11 +198,16 @@ class ReportCharts:
         self._sent = dict.fromkeys(range(len(self._drawers)), 0)  # jobs in flight per worker
         self._lock = threading.Lock()  # queue and counts (workers' reader threads call back)
 
-    def draw(self, name: str, *args: Any) -> Future:
-        """Future of charts.NAME(*args), drawn by the first worker with room."""
+    def draw(self, name: str, *args: Any, ahead: bool = False) -> Future:
+        """Future of charts.NAME(*args), drawn by the first worker with room; `ahead`: before the
+        charts already waiting (the large ones: the small goal trends then fill the workers' last
+        moments evenly, instead of one worker drawing a large chart while the other waits)."""
         future: Future = Future()
         with self._lock:
-            self._queue.append((future, name, args))
+            if ahead:
+                self._queue.appendleft((future, name, args))
+            else:
+                self._queue.append((future, name, args))
         self._send()
         return future
 
@@ -236,7 +241,7 @@ class ReportCharts:
 
     def figures_ready(self, name: str, figures: dict[str, Any]) -> None:
         """metrics.collect's `ready`: draw what these figures allow."""
-        draw, unit = self.draw, figures["unit"]
+        draw, unit = functools.partial(self.draw, ahead=name != "trends"), figures["unit"]
         if name == "trends":
             self._futures["goals"] = {
                 goal: draw("goal_trend", title, trend, unit)
