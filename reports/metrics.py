@@ -307,6 +307,7 @@ def _collect(
         "trends", {"trends": [(g["goal_id"], g["title"], trends[g["goal_id"]]) for g in tree], "unit": unit}
     )
     health = query(con, "goal_health", params)
+    con.execute(f"DROP TABLE temp.{SHARED['goal_rows']}")  # read by nothing else: its memory goes back
     allocation = allocation_of(health)
     goals = _goal_rows(health, allocation, trends)
     ready("goals", {"goals": goals, "unit": unit})
