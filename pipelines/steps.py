@@ -208,5 +208,5 @@ def run_report(
         generated_at=utcnow(),
         weeks=config.report.weeks,
         trend_weeks=config.report.trend_weeks,
-        planned_notes=planned_notes(config),
+        planned_notes=lambda: planned_notes(config),  # read after the queries (build_report)
     )
