@@ -152,7 +152,8 @@ class ChartWorker:
 # Two workers where there are two cores: the charts of a report at 1M items cost about twice its
 # queries' CPU, so one worker drawing them all is what the report waits for; two draw them in
 # about half the time. Each costs an engine start (~0.35 CPU-s) more.
-WORKERS = 2 if len(os.sched_getaffinity(0)) > 1 else 1
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+WORKERS = 2 if CORES > 1 else 1
 IN_FLIGHT = 2  # jobs sent ahead to each worker: the next is in its pipe while it draws one
 
 _workers: list[ChartWorker] = []
