@@ -211,7 +211,7 @@ def _worker_cpu() -> float:
 
 def _time_report(con: duckdb.DuckDBPyConnection, workdir: Path, repeat: int) -> tuple[float, float, float]:
     """Seconds to build the report (HTML and Markdown): the first run, and the median wall and
-    CPU seconds (this process's and its chart worker's) of the others."""
+    CPU seconds (this process's and its chart workers') of the others."""
     times, cpus = [], []
     for _ in range(max(3, repeat + 1)):
         started, cpu, worker_cpu = time.perf_counter(), time.process_time(), _worker_cpu()
@@ -280,10 +280,10 @@ def print_table(results: list[Result]) -> None:
         "all threads (wall time grows when other work shares the machine; see load avg). per-item Python:",
         "mapping/reference.first_rule per item, timed on a sample, times the items.",
         "report: build_report over the last 4 weeks with 12 weeks of trends (queries, charts, HTML and Markdown);",
-        "the first run in the process (it starts the chart worker), then the median of the next runs and their CPU",
-        "seconds, the chart worker's included. Commands include start-up, imports, config, migrations check, the",
+        "the first run in the process (it starts the chart workers), then the median of the next runs and their CPU",
+        "seconds, the chart workers' included. Commands include start-up, imports, config, migrations check, the",
         "snapshot and publishing the read-only copy (bench/mapping_commands.py); a report's CPU includes its chart",
-        "worker's (reaped with it), its peak RSS is the main process's.",
+        "workers' (reaped with it), its peak RSS is the main process's.",
     ):
         print(line)
 
