@@ -133,18 +133,19 @@ def _ended(pid: int) -> bool:
     return state == "Z"
 
 
-def test_the_worker_ends_when_the_report_process_is_killed():
+def test_the_workers_end_when_the_report_process_is_killed():
     code = (
-        "import time\nfrom reports import drawing\nprint(drawing.worker().pid, flush=True)\ntime.sleep(120)"
+        "import time\nfrom reports import drawing\n"
+        "print(*(w.pid for w in drawing.workers()), flush=True)\ntime.sleep(120)"
     )
     report = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
-        pid = int(report.stdout.readline())
-        assert not _ended(pid)
+        pids = [int(pid) for pid in report.stdout.readline().split()]
+        assert len(pids) == drawing.WORKERS and not any(_ended(pid) for pid in pids)
     finally:
-        report.kill()  # as kill -9 would: no atexit, no goodbye to the worker
+        report.kill()  # as kill -9 would: no atexit, no goodbye to the workers
         report.wait()
     deadline = time.monotonic() + 60
-    while not _ended(pid) and time.monotonic() < deadline:
+    while not all(_ended(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _ended(pid)
+    assert all(_ended(pid) for pid in pids)
