@@ -22,6 +22,7 @@ from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
 from mapping.yamlconf import ConfigError, load_yaml
 from pipelines.config import ThreadlineConfig
+from pipelines.errors import MappingRefused, NotMapped
 from pipelines.registry import KINDS, build_connector
 from warehouse import settings
 from warehouse.db import connect
@@ -112,14 +113,6 @@ def write_metric_settings(con: duckdb.DuckDBPyConnection, config: ThreadlineConf
     )
 
 
-class NotMapped(RuntimeError):
-    """The warehouse has synced items but no mapping yet: a report would show nothing."""
-
-
-class MappingRefused(RuntimeError):
-    """The new mapping would unalign more of the aligned effort than `map.max_unalign_share`."""
-
-
 def unalign_guard(config: ThreadlineConfig) -> Callable[[UnalignLoss], None]:
     limit = config.map.max_unalign_share
 
@@ -193,7 +186,7 @@ def run_report(
     output: Path | None = None,
     end: datetime | None = None,
 ) -> ReportFiles:
-    # Imported here: altair (charts) costs ~1 s, and only `report`/`demo` need it, not every CLI start.
+    # Imported here: the report's code (Jinja2 and its templates) is for `report`/`demo`, not every CLI start.
     from reports.build import build_report
 
     if not settings.has_mapping(con):
@@ -208,5 +201,5 @@ def run_report(
         generated_at=utcnow(),
         weeks=config.report.weeks,
         trend_weeks=config.report.trend_weeks,
-        planned_notes=planned_notes(config),
+        planned_notes=lambda: planned_notes(config),  # read after the queries (build_report)
     )
