@@ -75,10 +75,21 @@ def compare(items: int, page_size: int, dlt_python: Path | None, work_dir: Path)
             raise RuntimeError(f"{name} holds {phases['rows']} rows of {items}")
         runs.append(LoadRun(name, items, run, phases))
         print(
-            f"  {name}: load {phases['load']:.1f} s, re-load {phases['reload']:.1f} s, peak {run.peak_rss_mb:.0f} MB",
+            f"  {name}: load {phases['load']:.1f} s, re-load {phases['reload']:.1f} s{_cpu(phases)}, "
+            f"peak {run.peak_rss_mb:.0f} MB",
             flush=True,
         )
     return runs
+
+
+def _cpu(phases: dict[str, float]) -> str:
+    """Threadline's CPU-seconds per phase (dlt's child reports none)."""
+    if "reload_cpu" not in phases:
+        return ""
+    build = phases.get("build_cpu", 0.0)
+    return (
+        f" (CPU: build {build:.1f} s, load {phases['load_cpu']:.1f} s, re-load {phases['reload_cpu']:.1f} s)"
+    )
 
 
 def table(runs: list[LoadRun]) -> str:
