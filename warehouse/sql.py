@@ -86,4 +86,7 @@ def table(
     (a DB-API result, as `run` returns, copies the rows once more)."""
     (statement,) = statements(render(path, None, package))
     used = {name: value for name, value in (params or {}).items() if f"${name}" in statement}
+    # A result of execute() the caller left unread (fetchone...) would refuse the query: it is
+    # run to its end first, unread, as the next execute() would (a no-op when there is none).
+    con.complete()
     return con.sql(statement, params=used or None).to_arrow_table()
