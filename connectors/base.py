@@ -22,7 +22,7 @@ from connectors.models import (
     WorkItem,
     item_row,
 )
-from connectors.payloads import MalformedPayload, Shape, check_shapes, storable_json, stored_text
+from connectors.payloads import MalformedPayload, Shape, all_fit, check_shapes, storable_json, stored_text
 
 __all__ = ["MalformedPayload"]  # defined with the payload checks; raised by every normaliser
 
@@ -341,6 +341,32 @@ class PageBuilder:
             warnings=warnings,
             text=text,
         )
+
+    def take_page(
+        self,
+        payloads: list,
+        normalise: Callable[[Any], Row | WorkItem],
+        warnings: Callable[[Row], list[str]] | None = None,
+        texts: list[str] | None = None,
+    ) -> None:
+        """`see` and `take` every payload of a listing's page, in order (`texts`: each one's JSON
+        as sent, see `take_record`). Shapes are checked for the whole page at once (`all_fit`);
+        only a page where some record may not fit is checked record by record, which quarantines
+        exactly the records `take` would."""
+        shapes = self._shapes if self._shapes and not all_fit(payloads, self._shapes) else None
+        page, container, native_id, see = self.page, self.container, self._native_id, self.see
+        for payload, text in zip(payloads, texts or [None] * len(payloads), strict=True):
+            see(payload)
+            take_record(
+                page,
+                payload,
+                container=container,
+                native_id=native_id,
+                normalise=normalise,
+                shapes=shapes,
+                warnings=warnings,
+                text=text,
+            )
 
     def next_page(self, cursor: str | None) -> Page:
         """Hand over the filled page and start the next one (the watermark carries on)."""

@@ -427,10 +427,7 @@ class GitHubConnector(ConnectorBase):
             normalise = self._normaliser(container, team_of(), branch_of)
             warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
             # The listing's own text of each record, stored as sent (payloads.Listing).
-            texts = getattr(payloads_, "texts", None) or [None] * len(payloads_)
-            for payload, text in zip(payloads_, texts, strict=True):
-                builder.see(payload)
-                builder.take(payload, normalise, warnings, text)
+            builder.take_page(payloads_, normalise, warnings, getattr(payloads_, "texts", None))
             page = builder.page
             stored_cursor = since
             if builder.newest is not None:
