@@ -478,9 +478,13 @@ def begin_source(
 ) -> tuple[list[str], StreamResult | None]:
     """What every sync of a source does before reading a cursor: close the runs a kill left
     open, merge batches staged and never merged, and list its containers (a GitHub organisation
-    or Jira site listed here, once, its requests booked as a 'discover' run) unless given."""
-    runs.mark_interrupted(con, connector.config.name)
-    merge_leftovers(con, connector, staging, run_id=run_id)
+    or Jira site listed here, once, its requests booked as a 'discover' run) unless given.
+
+    Given containers (one Dagster partition), only theirs: another partition of the source may be
+    fetching meanwhile, and its open run and its staged batches are its own (closing or merging
+    them here would mark a live run interrupted and book its items to this one)."""
+    runs.mark_interrupted(con, connector.config.name, containers)
+    merge_leftovers(con, connector, staging, run_id=run_id, containers=containers)
     if containers is not None:
         return containers, None
     containers = connector.containers()
@@ -516,10 +520,13 @@ def merge_leftovers(
     *,
     run_id: str,
     now: Callable[[], datetime] = utcnow,
+    containers: list[str] | None = None,
 ) -> None:
-    """Merge what fetch workers of this source staged and nobody merged yet (a parallel sync killed
-    before its merge): before a cursor is read, so the next fetch resumes after those batches."""
-    for key in staging.keys(connector.source, connector.instance) if staging else ():
+    """Merge what fetch workers of this source (of `containers`, if given) staged and nobody
+    merged yet (a parallel sync killed before its merge): before a cursor is read, so the next
+    fetch resumes after those batches."""
+    keys = staging.keys(connector.source, connector.instance) if staging else []
+    for key in keys if containers is None else [k for k in keys if k.container in containers]:
         result = staging.merge_pending(con, key, run_id=run_id, now=now())
         if result.batches:
             log.info(

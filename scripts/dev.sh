@@ -42,6 +42,7 @@ stop() {
     [ "$alive" = 0 ] && return
     sleep 0.2
   done
+  echo "make dev: not stopped within 30 s; killed what was left" >&2
   for pid in "${children[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
 }
 trap 'stop; exit 130' INT
@@ -58,6 +59,10 @@ done
 export THREADLINE_CONFIG=${THREADLINE_CONFIG:-examples/threadline.yaml}
 export THREADLINE_SANDBOX_URL=http://127.0.0.1:$SANDBOX_PORT
 echo "Dagster UI on http://127.0.0.1:$UI_PORT (sandbox at $THREADLINE_SANDBOX_URL); Ctrl-C stops both"
-"$BIN/dg" dev -h 127.0.0.1 -p "$UI_PORT" &
+# Dagster maps SIGTERM onto SIGINT's handler, so if SIGINT was ignored when this script started (as
+# a shell does for anything it runs in the background, and bash cannot undo), `dg dev` and all it
+# starts would ignore SIGTERM too and could only be killed. SIGINT is reset before `dg dev` starts.
+"$BIN/python" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+  "$BIN/dg" dev -h 127.0.0.1 -p "$UI_PORT" &
 children+=($!)
 wait -n

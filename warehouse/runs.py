@@ -70,9 +70,13 @@ def finish_run(
     sql.run(con, "queries/runs/finish.sql", params)
 
 
-def mark_interrupted(con: duckdb.DuckDBPyConnection, source_name: str) -> None:
-    """Runs of this source still 'running' when a new one starts were killed mid-way."""
-    sql.run(con, "queries/runs/mark_interrupted.sql", {"source_name": source_name})
+def mark_interrupted(
+    con: duckdb.DuckDBPyConnection, source_name: str, containers: list[str] | None = None
+) -> None:
+    """Runs of this source (of `containers`, if given) still 'running' when a new one starts
+    were killed mid-way."""
+    params = {"source_name": source_name, "containers": containers}
+    sql.run(con, "queries/runs/mark_interrupted.sql", params)
 
 
 def hours_since_sweep(con: duckdb.DuckDBPyConnection, source_name: str, container: str) -> float | None:

@@ -45,7 +45,23 @@ def session_members(sid: int) -> list[int]:
     return members
 
 
-def start(tmp_path: Path, ui: int, sandbox: int) -> subprocess.Popen:
+def ignores_sigterm(pid: int) -> bool:
+    """Whether the process has SIGTERM set to ignored (SigIgn is a mask, bit n-1 for signal n)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False  # ended meanwhile
+    mask = int(next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16)
+    return bool(mask & (1 << (signal.SIGTERM - 1)))
+
+
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start(
+    tmp_path: Path, ui: int, sandbox: int, *, stderr=subprocess.PIPE, preexec_fn=None
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DAGSTER_PORT": str(ui),
@@ -57,22 +73,29 @@ def start(tmp_path: Path, ui: int, sandbox: int) -> subprocess.Popen:
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         text=True,
+        preexec_fn=preexec_fn,
     )
 
 
 def test_sigterm_stops_everything_make_dev_started(tmp_path: Path):
+    """Started as a shell starts a background job (SIGINT ignored, which bash cannot undo):
+    Dagster maps SIGTERM onto SIGINT's handler, so without the script's reset every Dagster
+    process ignored SIGTERM and had to be killed after the script's 30 s wait."""
     ui, sandbox = free_port(), free_port()
-    script = start(tmp_path, ui, sandbox)
+    log = tmp_path / "stderr.log"
+    with log.open("w") as stderr:  # a file, not a pipe: nothing can block on a full pipe
+        script = start(tmp_path, ui, sandbox, stderr=stderr, preexec_fn=ignore_sigint)
     try:
         deadline = time.monotonic() + 240  # a shared 2-core machine: Dagster takes its time
         while not listening(ui):
-            assert script.poll() is None, script.stderr.read()
+            assert script.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "the Dagster UI did not come up"
             time.sleep(0.5)
         started = session_members(script.pid)
         assert len(started) >= 5  # script, sandbox, dg dev, web server, daemon (+ code servers)
+        assert [pid for pid in started if ignores_sigterm(pid)] == []
         script.send_signal(signal.SIGTERM)
         script.wait(timeout=60)
         deadline = time.monotonic() + 10

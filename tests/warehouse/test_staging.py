@@ -225,3 +225,28 @@ def test_the_plan_hands_out_never_synced_containers_first_then_the_longest_last_
         tasks = plan_streams(con, connector, StagingArea(tmp_path / "staging"), run_id="r1")
     # repos[3] never synced (a full fetch) first; then 9, 5 and 2 pages.
     assert [t.container for t in tasks] == [repos[3], repos[2], repos[1], repos[0]]
+
+
+def test_a_partition_plan_leaves_another_partitions_run_and_batches_alone(sandbox: Sandbox, tmp_path: Path):
+    """Two Dagster partitions of one source, interleaved: B plans while A's pages wait staged.
+    B's plan must neither close A's open run as interrupted nor merge A's batches (booking A's
+    items to B's run); A's merge then writes and counts all of them."""
+    area = StagingArea(tmp_path / "staging")
+    connector = github_connector(sandbox, REPOS, per_page=PER_PAGE)
+    visible = {r: len(sandbox.github.repos[r].visible()) for r in REPOS}
+    with open_warehouse(tmp_path / "staged.duckdb") as con:
+        (task_a,) = plan_streams(con, connector, area, run_id="run_a", containers=[REPOS[0]])
+        fetched_a = fetch_stream(connector, task_a, area)
+        (task_b,) = plan_streams(con, connector, area, run_id="run_b", containers=[REPOS[1]])
+        open_runs = con.execute("SELECT run_id, status FROM meta.sync_runs ORDER BY run_id").fetchall()
+        assert open_runs == [("run_a", "running"), ("run_b", "running")]
+        assert con.execute("SELECT count(*) FROM core.work_items").fetchone()[0] == 0
+        (merged_a,) = merge_streams(con, connector, [fetched_a], area, run_id="run_a")
+        (merged_b,) = merge_streams(
+            con, connector, [fetch_stream(connector, task_b, area)], area, run_id="run_b"
+        )
+        assert (merged_a.items_written, merged_b.items_written) == (visible[REPOS[0]], visible[REPOS[1]])
+        rows = con.execute(
+            "SELECT run_id, status, items_written FROM meta.sync_runs ORDER BY run_id"
+        ).fetchall()
+    assert rows == [("run_a", "success", visible[REPOS[0]]), ("run_b", "success", visible[REPOS[1]])]
