@@ -20,7 +20,7 @@ from connectors.models import Made, Page, checked_row
 from tests.connectors.test_rows import REFUSED
 from tests.connectors.test_rows import _row as sample_row
 from warehouse.load import batch_of
-from warehouse.rows import check_rows, rows_table
+from warehouse.rows import SPACE_BELOW, check_rows, rows_table
 
 
 def _row(n: int, **changes) -> dict:
@@ -203,3 +203,7 @@ def test_small_batches(size):
     rows = [_row(n) for n in range(size)]
     got = check_rows(rows)
     assert got.table.equals(rows_table([checked_row(row) for row in rows])) and got.kept == list(range(size))
+
+
+def test_every_character_python_strips_from_a_title_is_in_the_blank_title_check():
+    assert max(ord(c) for c in map(chr, range(0x110000)) if c.isspace()) < SPACE_BELOW
