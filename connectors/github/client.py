@@ -414,16 +414,21 @@ class GitHubConnector(ConnectorBase):
             )
             # Branches only for pull requests that changed: the boundary item repeated by an
             # inclusive `since`, and items re-read after a repeated request, cost no request.
-            changed_prs = {
-                p["number"]: t
-                for p in payloads_
-                if isinstance(p, dict)
-                and "pull_request" in p
-                and isinstance(p.get("number"), int)
-                and (t := watermark_time(p.get("updated_at")))
-                and (since is None or t > since)
-            }
-            branch_of = branches.lookup(changed_prs) if changed_prs and branches else {}
+            # Nothing to look for when no branches are read (a first read with `pull_branches: changed`).
+            changed_prs = (
+                {
+                    p["number"]: t
+                    for p in payloads_
+                    if isinstance(p, dict)
+                    and "pull_request" in p
+                    and isinstance(p.get("number"), int)
+                    and (t := watermark_time(p.get("updated_at")))
+                    and (since is None or t > since)
+                }
+                if branches is not None
+                else {}
+            )
+            branch_of = branches.lookup(changed_prs) if changed_prs else {}
             normalise = self._normaliser(container, team_of(), branch_of)
             warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
             # The listing's own text of each record, stored as sent (payloads.Listing).
