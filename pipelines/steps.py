@@ -193,7 +193,7 @@ def run_report(
     output: Path | None = None,
     end: datetime | None = None,
 ) -> ReportFiles:
-    # Imported here: altair (charts) costs ~1 s, and only `report`/`demo` need it, not every CLI start.
+    # Imported here: the report's code (Jinja2 and its templates) is for `report`/`demo`, not every CLI start.
     from reports.build import build_report
 
     if not settings.has_mapping(con):
@@ -208,5 +208,5 @@ def run_report(
         generated_at=utcnow(),
         weeks=config.report.weeks,
         trend_weeks=config.report.trend_weeks,
-        planned_notes=planned_notes(config),
+        planned_notes=lambda: planned_notes(config),  # read after the queries (build_report)
     )

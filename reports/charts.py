@@ -1,4 +1,4 @@
-"""The report's charts: Vega-Lite specs built with altair, rendered to static SVG by vl-convert.
+"""The report's charts: Vega-Lite specs, rendered to static SVG by vl-convert.
 
 Both run offline (vl-convert carries Vega inside its wheel), and the SVG is inlined, so the
 report opens with no network and no script. Every chart gets a <title> and a <desc> for screen
@@ -8,6 +8,9 @@ nothing from a source becomes a field name, an expression or a link.
 
 The large charts are rendered twice, wide and narrow, and the stylesheet shows the one that
 fits: scaling a 600-pixel chart down to a phone's 360 pixels shrinks its text below reading size.
+
+The specs are plain dicts, written as altair 6 wrote them: importing altair costs each chart
+worker ~0.3 CPU-s, about a tenth of all the charts of a report at 1M items, to build a few dicts.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import json
 from datetime import date
 from typing import Any
 
-import altair as alt
 import vl_convert
 
 from reports.balance import KIND_LABELS, KINDS
@@ -35,11 +37,22 @@ METHOD_COLOURS = {
 }
 INK = "#3e4c59"  # axis text and the values written on bars
 WIDE, NARROW = 560, 300
+VEGA_LITE = "6.4"  # the Vega-Lite vl-convert compiles with (altair 6.3 named it in each spec's $schema)
+Spec = dict[str, Any]
+
+
+def _field(name: str, kind: str, **options: Any) -> Spec:
+    """An encoding channel: `kind` is Vega-Lite's type (nominal, ordinal, quantitative, temporal)."""
+    return {"field": name, "type": kind, **options}
+
+
+def _is(field: str, value: str) -> str:
+    """The test that a row's `field` is `value` (a constant of this module), as altair wrote it."""
+    return f"(datum.{field} === '{value}')"
 
 
 def _config(font_size: int) -> dict[str, Any]:
-    """The house style, as a Vega-Lite config (added to the spec dict: altair's configure_*
-    calls copy the whole chart, data included, each time)."""
+    """The house style, as a Vega-Lite config."""
     text = {"labelFontSize": font_size, "titleFontSize": font_size}
     return {
         "font": "DejaVu Sans, Helvetica, Arial, sans-serif",
@@ -55,14 +68,11 @@ def start_engine() -> None:
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
-def to_svg(chart: alt.TopLevelMixin, title: str, description: str, font_size: int = 12) -> Drawn:
+def to_svg(chart: Spec, title: str, description: str, font_size: int = 12) -> Drawn:
     """Static SVG, to get a <title> and <desc> (Drawn.labelled) and scale to its container."""
-    # validate=False: altair's schema check costs more than rendering; the specs are fixed code,
-    # and every one of them is rendered by the tests.
-    spec = chart.to_dict(validate=False)
-    spec["config"] = _config(font_size)
+    spec = {**chart, "config": _config(font_size)}
     # As JSON text: vl-convert reads text faster than it converts a Python dict (~3 ms a chart).
-    return Drawn(vl_convert.vegalite_to_svg(json.dumps(spec)), title, description)
+    return Drawn(vl_convert.vegalite_to_svg(json.dumps(spec), vl_version=VEGA_LITE), title, description)
 
 
 def _both(build: Any, title: str, description: str) -> Rendered:
@@ -71,9 +81,12 @@ def _both(build: Any, title: str, description: str) -> Rendered:
     )
 
 
-def _value_labels(base: alt.Chart) -> alt.Chart:
-    """Each bar's `label` written just past its end."""
-    return base.mark_text(align="left", dx=4, fontSize=11, color=INK).encode(text="label:N")
+def _value_labels(encoding: Spec) -> Spec:
+    """A layer writing each bar's `label` just past its end (`encoding`: the bars' x and y)."""
+    return {
+        "mark": {"type": "text", "align": "left", "color": INK, "dx": 4, "fontSize": 11},
+        "encoding": {"text": _field("label", "nominal"), **encoding},
+    }
 
 
 def _short(value: float) -> str:
@@ -103,32 +116,40 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
     totals = [{"week": w.strftime("%d %b"), "total": t, "label": _short(t)} for w, t in by_week.items() if t]
     y_title = f"Completed effort ({unit})"
 
-    def build(width: int) -> alt.LayerChart:
-        x = alt.X(
-            "week:O", sort=labels, title="Week starting", axis=alt.Axis(labelAngle=-45 if width < 400 else 0)
+    def build(width: int) -> Spec:
+        x = _field(
+            "week",
+            "ordinal",
+            sort=labels,
+            title="Week starting",
+            axis={"labelAngle": -45 if width < 400 else 0},
         )
-        bars = (
-            alt.Chart(alt.Data(values=rows))
-            .mark_bar()
-            .encode(
-                x=x,
-                y=alt.Y("sum(effort):Q", title=y_title, scale=alt.Scale(zero=True)),
-                color=alt.Color(
-                    "kind:N",
-                    title="Kind of work",
-                    scale=alt.Scale(
-                        domain=[KIND_LABELS[k] for k in KINDS], range=[KIND_COLOURS[k] for k in KINDS]
-                    ),
-                ),
-                order=alt.Order("order:Q"),
-            )
+        colour = _field(
+            "kind",
+            "nominal",
+            title="Kind of work",
+            scale={"domain": [KIND_LABELS[k] for k in KINDS], "range": [KIND_COLOURS[k] for k in KINDS]},
         )
-        labels_on_top = (
-            alt.Chart(alt.Data(values=totals))
-            .mark_text(dy=-6, fontSize=10, color=INK)
-            .encode(x=alt.X("week:O", sort=labels), y=alt.Y("total:Q"), text="label:N")
-        )
-        return (bars + labels_on_top).properties(width=width, height=200 if width >= 400 else 180)
+        bars = {
+            "data": {"values": rows},
+            "mark": {"type": "bar"},
+            "encoding": {
+                "x": x,
+                "y": _field("effort", "quantitative", aggregate="sum", title=y_title, scale={"zero": True}),
+                "color": colour,
+                "order": _field("order", "quantitative"),
+            },
+        }
+        labels_on_top = {
+            "data": {"values": totals},
+            "mark": {"type": "text", "color": INK, "dy": -6, "fontSize": 10},
+            "encoding": {
+                "x": _field("week", "ordinal", sort=labels),
+                "y": _field("total", "quantitative"),
+                "text": _field("label", "nominal"),
+            },
+        }
+        return {"layer": [bars, labels_on_top], "width": width, "height": 200 if width >= 400 else 180}
 
     return _both(
         build,
@@ -174,31 +195,36 @@ def alignment_trend(
     if not rows:
         return None
 
-    def build(width: int) -> alt.LayerChart:
-        base = alt.Chart(alt.Data(values=rows)).encode(
-            x=alt.X(
-                "date:T",
+    def build(width: int) -> Spec:
+        encoding = {
+            "x": _field(
+                "date",
+                "temporal",
                 title="Week starting",
-                scale=alt.Scale(type="utc"),
-                axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", labelOverlap=True, tickCount=6),
+                scale={"type": "utc"},
+                axis={"labelExpr": "utcFormat(datum.value, '%d %b')", "labelOverlap": True, "tickCount": 6},
             ),
-            y=alt.Y(
-                "alignment:Q",
+            "y": _field(
+                "alignment",
+                "quantitative",
                 title="Alignment (% of completed effort)",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
+                scale={"domain": [0, 1]},
+                axis={"format": "%"},
             ),
-            color=alt.Color(
-                "series:N",
+            "color": _field(
+                "series",
+                "nominal",
                 title="Series",
-                scale=alt.Scale(domain=[reconstructed, snapshot], range=[SHARE, TARGET]),
+                scale={"domain": [reconstructed, snapshot], "range": [SHARE, TARGET]},
             ),
-        )
-        lines = base.mark_line(point=True)
-        text = (
-            base.transform_filter(alt.datum.label != "").mark_text(dy=-9, fontSize=10).encode(text="label:N")
-        )
-        return (lines + text).properties(width=width, height=170)
+        }
+        lines = {"mark": {"type": "line", "point": True}, "encoding": encoding}
+        text = {
+            "mark": {"type": "text", "dy": -9, "fontSize": 10},
+            "encoding": {**encoding, "text": _field("label", "nominal")},
+            "transform": [{"filter": "(datum.label !== '')"}],
+        }
+        return {"layer": [lines, text], "data": {"values": rows}, "width": width, "height": 170}
 
     return _both(
         build,
@@ -236,39 +262,56 @@ def allocation(goals: list[dict[str, Any]], unit: str) -> Rendered | None:
         if goal.get("target_share"):
             rows.append({"goal": label, "value": goal["target_share"], "series": target_series, "label": ""})
     top = max(r["value"] for r in rows)
-    colour = alt.Color(
-        "series:N", title=None, scale=alt.Scale(domain=[share_series, target_series], range=[SHARE, TARGET])
+    colour = _field(
+        "series",
+        "nominal",
+        title=None,
+        scale={"domain": [share_series, target_series], "range": [SHARE, TARGET]},
     )
 
-    def build(width: int) -> alt.LayerChart:
+    def build(width: int) -> Spec:
         limit = 250 if width >= 400 else 150
-        y = alt.Y(
-            "goal:N",
+        y = _field(
+            "goal",
+            "nominal",
             sort=labels,
             title=None,
-            axis=alt.Axis(
-                labelLimit=limit,
-                labelAlign="left",
-                labelPadding=limit + 6,
+            axis={
+                "labelLimit": limit,
+                "labelAlign": "left",
+                "labelPadding": limit + 6,
                 # children start with a dot (see _goal_labels); pillars are bold
-                labelFontWeight=alt.ExprRef(expr="indexof(datum.value, '\u00b7 ') == 0 ? 'normal' : 'bold'"),
-            ),
+                "labelFontWeight": {"expr": "indexof(datum.value, '\u00b7 ') == 0 ? 'normal' : 'bold'"},
+            },
         )
-        x = alt.X(
-            "value:Q",
+        x = _field(
+            "value",
+            "quantitative",
             title=f"Share of aligned effort ({unit})",
-            axis=alt.Axis(format="%"),
-            scale=alt.Scale(domain=[0, min(1.0, top * 1.45 + 0.02)], zero=True),
+            axis={"format": "%"},
+            scale={"domain": [0, min(1.0, top * 1.45 + 0.02)], "zero": True},
         )
-        base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x, color=colour)
-        bars = base.transform_filter(alt.datum.series == share_series).mark_bar(height=12)
-        ticks = base.transform_filter(alt.datum.series == target_series).mark_tick(thickness=3, size=18)
-        text = _value_labels(
-            alt.Chart(alt.Data(values=rows))
-            .transform_filter(alt.datum.series == share_series)
-            .encode(y=y, x=x)
-        )
-        return (bars + ticks + text).properties(width=width - limit - 10, height=22 * len(shown))
+        bars = {
+            "mark": {"type": "bar", "height": 12},
+            "encoding": {"y": y, "x": x, "color": colour},
+            "transform": [{"filter": _is("series", share_series)}],
+        }
+        ticks = {
+            "mark": {"type": "tick", "size": 18, "thickness": 3},
+            "encoding": {"y": y, "x": x, "color": colour},
+            "transform": [{"filter": _is("series", target_series)}],
+        }
+        text = {
+            "data": {"values": rows},
+            **_value_labels({"y": y, "x": x}),
+            "transform": [{"filter": _is("series", share_series)}],
+        }
+        return {
+            "layer": [bars, ticks, text],
+            "data": {"values": rows},
+            "width": width - limit - 10,
+            "height": 22 * len(shown),
+        }
 
     return _both(
         build,
@@ -295,22 +338,30 @@ def balance(current: dict[str, float], previous: dict[str, float], unit: str) ->
 
     top = max(r["effort"] for r in rows) or 1
 
-    def build(width: int) -> alt.LayerChart:
-        y = alt.Y("kind:N", sort=order, title=None, axis=alt.Axis(labelLimit=230 if width >= 400 else 150))
-        x = alt.X(
-            "effort:Q",
-            title=f"Completed effort ({unit})",
-            scale=alt.Scale(domain=[0, top * 1.5], zero=True),
-            axis=alt.Axis(tickCount=5),
+    def build(width: int) -> Spec:
+        encoding = {
+            "y": _field(
+                "kind", "nominal", sort=order, title=None, axis={"labelLimit": 230 if width >= 400 else 150}
+            ),
+            "x": _field(
+                "effort",
+                "quantitative",
+                title=f"Completed effort ({unit})",
+                scale={"domain": [0, top * 1.5], "zero": True},
+                axis={"tickCount": 5},
+            ),
+            "yOffset": _field("period", "nominal", sort=[this, before]),
+        }
+        colour = _field(
+            "period", "nominal", title=None, scale={"domain": [this, before], "range": [SHARE, PREVIOUS]}
         )
-        offset = alt.YOffset("period:N", sort=[this, before])
-        colour = alt.Color(
-            "period:N", title=None, scale=alt.Scale(domain=[this, before], range=[SHARE, PREVIOUS])
-        )
-        base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x, yOffset=offset)
-        bars = base.mark_bar().encode(color=colour)
-        text = _value_labels(base)
-        return (bars + text).properties(width=width - (190 if width >= 400 else 150), height=4 * 44)
+        bars = {"mark": {"type": "bar"}, "encoding": {**encoding, "color": colour}}
+        return {
+            "layer": [bars, _value_labels(encoding)],
+            "data": {"values": rows},
+            "width": width - (190 if width >= 400 else 150),
+            "height": 4 * 44,
+        }
 
     return _both(
         build,
@@ -336,20 +387,29 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
     order = [r["method"] for r in rows]
     top = max(r["effort"] for r in rows)
 
-    def build(width: int) -> alt.LayerChart:
-        y = alt.Y("method:N", sort=order, title=None)
-        x = alt.X(
-            "effort:Q", title=f"Completed effort ({unit})", scale=alt.Scale(domain=[0, top * 1.6], zero=True)
-        )
-        colour = alt.Color(
-            "method:N",
+    def build(width: int) -> Spec:
+        encoding = {
+            "y": _field("method", "nominal", sort=order, title=None),
+            "x": _field(
+                "effort",
+                "quantitative",
+                title=f"Completed effort ({unit})",
+                scale={"domain": [0, top * 1.6], "zero": True},
+            ),
+        }
+        colour = _field(
+            "method",
+            "nominal",
             legend=None,
-            scale=alt.Scale(domain=list(METHOD_COLOURS), range=list(METHOD_COLOURS.values())),
+            scale={"domain": list(METHOD_COLOURS), "range": list(METHOD_COLOURS.values())},
         )
-        base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x)
-        return (base.mark_bar(height=14).encode(color=colour) + _value_labels(base)).properties(
-            width=width - (90 if width >= 400 else 40), height=26 * len(rows)
-        )
+        bars = {"mark": {"type": "bar", "height": 14}, "encoding": {**encoding, "color": colour}}
+        return {
+            "layer": [bars, _value_labels(encoding)],
+            "data": {"values": rows},
+            "width": width - (90 if width >= 400 else 40),
+            "height": 26 * len(rows),
+        }
 
     return _both(
         build,
@@ -364,52 +424,62 @@ TREND_SERIES = ["progress, reconstructed", "progress, snapshot"]
 @functools.cache
 def _trend_vega(unit: str, weeks: int) -> str:
     """The goal trend chart compiled to Vega once per report, as JSON with named, empty data sets:
-    every goal's chart is this spec with its own values (building and compiling 30 specs
-    through altair and Vega-Lite would cost more than drawing them)."""
-    x = alt.X(
-        "date:T",
+    every goal's chart is this spec with its own values (compiling 30 Vega-Lite specs would cost
+    more than drawing them)."""
+    x = _field(
+        "date",
+        "temporal",
         title=None,
-        scale=alt.Scale(type="utc"),
-        axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", tickCount=3, labelFontSize=9),
+        scale={"type": "utc"},
+        axis={"labelExpr": "utcFormat(datum.value, '%d %b')", "tickCount": 3, "labelFontSize": 9},
     )
-    bars = (
-        alt.Chart(alt.NamedData("effort"))
-        .mark_bar(color="#9db8e8", width=8)
-        .encode(
-            x=x,
-            y=alt.Y(
-                "effort:Q",
+    bars = {
+        "data": {"name": "effort"},
+        "mark": {"type": "bar", "color": "#9db8e8", "width": 8},
+        "encoding": {
+            "x": x,
+            "y": _field(
+                "effort",
+                "quantitative",
                 title=unit,
-                scale=alt.Scale(zero=True, nice=True),
-                axis=alt.Axis(tickCount=2, labelFontSize=9, titleFontSize=9),
+                scale={"zero": True, "nice": True},
+                axis={"tickCount": 2, "labelFontSize": 9, "titleFontSize": 9},
             ),
-        )
-    )
-    line = (
-        alt.Chart(alt.NamedData("progress"))
-        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
-        .encode(
-            x=x,
-            y=alt.Y(
-                "progress:Q",
+        },
+    }
+    line = {
+        "data": {"name": "progress"},
+        "mark": {"type": "line", "point": {"size": 12}, "strokeWidth": 2},
+        "encoding": {
+            "x": x,
+            "y": _field(
+                "progress",
+                "quantitative",
                 title="progress",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%", tickCount=2, labelFontSize=9, titleFontSize=9, orient="right"),
+                scale={"domain": [0, 1]},
+                axis={
+                    "format": "%",
+                    "tickCount": 2,
+                    "labelFontSize": 9,
+                    "titleFontSize": 9,
+                    "orient": "right",
+                },
             ),
-            color=alt.Color(
-                "series:N", legend=None, scale=alt.Scale(domain=TREND_SERIES, range=["#1f2933", TARGET])
+            "color": _field(
+                "series", "nominal", legend=None, scale={"domain": TREND_SERIES, "range": ["#1f2933", TARGET]}
             ),
-            strokeOpacity=alt.condition(alt.datum.series == TREND_SERIES[1], alt.value(0), alt.value(1)),
-        )
-    )
-    spec = (
-        alt.layer(bars, line)
-        .resolve_scale(y="independent")
-        .properties(width=200, height=56)
-        .to_dict(validate=False)
-    )
-    spec["config"] = _config(9)
-    return json.dumps(vl_convert.vegalite_to_vega(spec))
+            # the snapshots are dots only: no line joins them
+            "strokeOpacity": {"condition": {"test": _is("series", TREND_SERIES[1]), "value": 0}, "value": 1},
+        },
+    }
+    spec = {
+        "layer": [bars, line],
+        "resolve": {"scale": {"y": "independent"}},
+        "width": 200,
+        "height": 56,
+        "config": _config(9),
+    }
+    return json.dumps(vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE))
 
 
 def goal_trend(title: str, trend: GoalTrend, unit: str) -> Drawn:

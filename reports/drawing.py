@@ -1,12 +1,13 @@
-"""Drawing the report's charts in a process of their own, while the report's queries run.
+"""Drawing the report's charts in processes of their own, while the report's queries run.
 
 vl-convert draws on one engine per process, holds the GIL while it draws, and takes ~0.35 CPU-s
-to start; the charts of a report at 1M items cost about as much CPU as its queries. So the charts
-go to a worker process (reports/chart_worker.py: altair and vl-convert live only there), started
-with the command: its engine starts while the config is read and the warehouse opened, and each
-chart is drawn as soon as its figures are known (metrics.collect says when), while the queries
-that follow run in this process. The worker stays for later reports of the same process (tests,
-the in-process benchmark) and ends with it.
+to start; the charts of a report at 1M items cost more CPU than its queries. So the charts go to
+worker processes (reports/chart_worker.py: vl-convert lives only there), two where
+there are two cores, started with the command: their engines start while the config is read
+and the warehouse opened, and each chart is drawn as soon as its figures are known
+(metrics.collect says when), by whichever worker has room, while the queries that follow run in
+this process. The workers stay for later reports of the same process (tests, the in-process
+benchmark) and end with it.
 
 Charts come back unlabelled (Drawn) and are labelled here in page order, so their ids are the
 same whatever order they were drawn in.
@@ -15,6 +16,8 @@ same whatever order they were drawn in.
 from __future__ import annotations
 
 import atexit
+import collections
+import functools
 import itertools
 import os
 import pickle
@@ -146,40 +149,100 @@ class ChartWorker:
         self._reader.join()
 
 
-_worker: ChartWorker | None = None
+# Two workers where there are two cores: the charts of a report at 1M items cost about twice its
+# queries' CPU, so one worker drawing them all is what the report waits for; two draw them in
+# about half the time. Each costs an engine start (~0.35 CPU-s) more.
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+WORKERS = 2 if CORES > 1 else 1
+IN_FLIGHT = 2  # jobs sent ahead to each worker: the next is in its pipe while it draws one
+
+_workers: list[ChartWorker] = []
 _worker_lock = threading.Lock()
 
 
-def worker() -> ChartWorker:
-    """The process's chart worker, started on first use (or again, if it died)."""
-    global _worker
+def workers() -> list[ChartWorker]:
+    """The process's chart workers, started on first use (a dead one again)."""
     with _worker_lock:
-        if _worker is None or not _worker.alive:
-            _worker = ChartWorker()
-        return _worker
+        for index in range(WORKERS):
+            if index == len(_workers):
+                _workers.append(ChartWorker())
+            elif not _workers[index].alive:
+                _workers[index] = ChartWorker()
+        return list(_workers)
+
+
+def worker() -> ChartWorker:
+    """The first of the process's chart workers."""
+    return workers()[0]
 
 
 def start_worker() -> None:
-    """Start the chart engine now, so it is ready by the time the report's figures are."""
-    worker()
+    """Start the chart engines now, so they are ready by the time the report's figures are."""
+    workers()
 
 
 @atexit.register
-def _close_worker() -> None:
-    if _worker is not None:
-        _worker.close()
+def _close_workers() -> None:
+    for each in _workers:
+        each.close()
 
 
 class ReportCharts:
-    """The charts of one report, sent to the worker as their figures become known."""
+    """The charts of one report, drawn as their figures become known. Charts wait in a queue here
+    and go to whichever worker has room (IN_FLIGHT), so the workers finish together however the
+    charts' costs differ."""
 
-    def __init__(self, drawer: ChartWorker | None = None) -> None:
-        self._drawer = drawer or worker()
+    def __init__(self, drawers: list[ChartWorker] | None = None) -> None:
+        self._drawers = drawers or workers()
         self._futures: dict[str, Any] = {}
+        self._queue: collections.deque[tuple[Future, str, tuple[Any, ...]]] = collections.deque()
+        self._sent = dict.fromkeys(range(len(self._drawers)), 0)  # jobs in flight per worker
+        self._lock = threading.Lock()  # queue and counts (workers' reader threads call back)
+
+    def draw(self, name: str, *args: Any, ahead: bool = False) -> Future:
+        """Future of charts.NAME(*args), drawn by the first worker with room; `ahead`: before the
+        charts already waiting (the large ones: the small goal trends then fill the workers' last
+        moments evenly, instead of one worker drawing a large chart while the other waits)."""
+        future: Future = Future()
+        with self._lock:
+            if ahead:
+                self._queue.appendleft((future, name, args))
+            else:
+                self._queue.append((future, name, args))
+        self._send()
+        return future
+
+    def _send(self) -> None:
+        while True:
+            with self._lock:
+                free = [i for i, sent in self._sent.items() if sent < IN_FLIGHT]
+                if not self._queue or not free:
+                    return
+                index = min(free, key=self._sent.__getitem__)
+                future, name, args = self._queue.popleft()
+                self._sent[index] += 1
+            try:
+                job = self._drawers[index].draw(name, *args)
+            except ChartError as exc:  # that worker is gone: the chart fails, as its waiting ones do
+                self._drawn(index, future, exc)
+                continue
+            job.add_done_callback(functools.partial(self._finished, index, future))
+
+    def _finished(self, index: int, future: Future, job: Future) -> None:
+        self._drawn(index, future, job.exception() or job.result())
+
+    def _drawn(self, index: int, future: Future, outcome: Any) -> None:
+        with self._lock:
+            self._sent[index] -= 1
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+        self._send()
 
     def figures_ready(self, name: str, figures: dict[str, Any]) -> None:
         """metrics.collect's `ready`: draw what these figures allow."""
-        draw, unit = self._drawer.draw, figures["unit"]
+        draw, unit = functools.partial(self.draw, ahead=name != "trends"), figures["unit"]
         if name == "trends":
             self._futures["goals"] = {
                 goal: draw("goal_trend", title, trend, unit)

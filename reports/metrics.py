@@ -21,7 +21,11 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> 
 
 
 # Temp tables several queries read (computed once per report, dropped after it).
-SHARED = {"completed": "report_completed", "unexplained": "report_unexplained"}
+SHARED = {
+    "goal_rows": "report_goal_rows",
+    "completed": "report_completed",
+    "unexplained": "report_unexplained",
+}
 
 
 def allocation_of(health: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -297,11 +301,13 @@ def _collect(
     settings = query(con, "settings", params)[0]
     unit = settings["unit"]
     tree = query(con, "goal_tree", params)
+    shared("goal_rows")
     trends = reconstruct(tree, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
     ready(
         "trends", {"trends": [(g["goal_id"], g["title"], trends[g["goal_id"]]) for g in tree], "unit": unit}
     )
     health = query(con, "goal_health", params)
+    con.execute(f"DROP TABLE temp.{SHARED['goal_rows']}")  # read by nothing else: its memory goes back
     allocation = allocation_of(health)
     goals = _goal_rows(health, allocation, trends)
     ready("goals", {"goals": goals, "unit": unit})

@@ -1,7 +1,8 @@
 -- Per goal (its own items) and week: effort of items created and completed that week, under
 -- today's mapping. The report sums these up to each week's end to reconstruct progress, and
 -- reads the weekly completed effort as the goal's trend. Deleted items are not mapped, so
--- they are not in here; nor is dropped work. One pass over the items (grouping sets), weeks in UTC.
+-- they are not in here; nor is dropped work. From report_goal_rows (goal_rows.sql: marts.item_effort's
+-- goal rows), in one pass (grouping sets), weeks in UTC.
 WITH own AS (
     SELECT goal_id,
            -- make_timestamp(epoch_us(...)): the UTC wall time without a time zone lookup per item
@@ -9,8 +10,8 @@ WITH own AS (
            CASE WHEN completed_at < $end
                 THEN CAST(date_trunc('week', make_timestamp(epoch_us(completed_at))) AS DATE) END AS completed_week,
            linked_effort
-    FROM marts.item_effort
-    WHERE goal_id IS NOT NULL AND created_at < $end
+    FROM report_goal_rows
+    WHERE created_at < $end
       AND NOT is_dropped  -- out of progress, as marts.goal_progress leaves it out
 ),
 weekly AS (

@@ -88,6 +88,42 @@ def test_charts_are_labelled_in_page_order_whatever_order_they_were_drawn_in():
     assert "Goal A: trend over 2 weeks" in drawn["goals"]["a"] and "Goal B" in drawn["goals"]["b"]
 
 
+class Counted:
+    """A real worker whose jobs are counted (which worker drew what)."""
+
+    def __init__(self) -> None:
+        self.worker, self.jobs = ChartWorker(), 0
+
+    def draw(self, name: str, *args: object):
+        self.jobs += 1
+        return self.worker.draw(name, *args)
+
+
+def test_the_charts_are_shared_between_the_workers_and_a_dead_one_fails_its_charts():
+    weeks = [date(2026, 11, 2), date(2026, 11, 9)]
+    trends = [
+        (f"g{n}", f"Goal {n}", GoalTrend(f"g{n}", weeks, [1.0, float(n)], [0.5, 1.0])) for n in range(6)
+    ]
+    first, second = Counted(), Counted()
+    try:
+        charts = ReportCharts([first, second])
+        charts.figures_ready("trends", {"trends": trends, "unit": "points"})
+        drawn = [charts._futures["goals"][f"g{n}"].result(timeout=60) for n in range(6)]  # noqa: SLF001
+        assert [d.title for d in drawn] == [f"Goal {n}: trend over 2 weeks" for n in range(6)]
+        assert first.jobs + second.jobs == 6 and first.jobs >= 2 and second.jobs >= 2
+
+        second.worker._process.kill()  # noqa: SLF001 - started by this test
+        second.worker._process.wait()  # noqa: SLF001
+        again = ReportCharts([first, second])
+        again.figures_ready("trends", {"trends": trends, "unit": "points"})
+        outcomes = [again._futures["goals"][f"g{n}"].exception(timeout=60) for n in range(6)]  # noqa: SLF001
+        failed = [o for o in outcomes if o is not None]
+        assert failed and all(isinstance(o, ChartError) for o in failed)  # the report raises
+    finally:
+        first.worker.close()
+        second.worker.close()
+
+
 def _ended(pid: int) -> bool:
     """Gone, or a zombie waiting for init to reap it (it no longer runs)."""
     try:
@@ -97,18 +133,19 @@ def _ended(pid: int) -> bool:
     return state == "Z"
 
 
-def test_the_worker_ends_when_the_report_process_is_killed():
+def test_the_workers_end_when_the_report_process_is_killed():
     code = (
-        "import time\nfrom reports import drawing\nprint(drawing.worker().pid, flush=True)\ntime.sleep(120)"
+        "import time\nfrom reports import drawing\n"
+        "print(*(w.pid for w in drawing.workers()), flush=True)\ntime.sleep(120)"
     )
     report = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
-        pid = int(report.stdout.readline())
-        assert not _ended(pid)
+        pids = [int(pid) for pid in report.stdout.readline().split()]
+        assert len(pids) == drawing.WORKERS and not any(_ended(pid) for pid in pids)
     finally:
-        report.kill()  # as kill -9 would: no atexit, no goodbye to the worker
+        report.kill()  # as kill -9 would: no atexit, no goodbye to the workers
         report.wait()
     deadline = time.monotonic() + 60
-    while not _ended(pid) and time.monotonic() < deadline:
+    while not all(_ended(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _ended(pid)
+    assert all(_ended(pid) for pid in pids)

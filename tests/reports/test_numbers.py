@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from reports import build
 from reports.build import build_report, change
 from tests.reports.support import END, load_org
 
@@ -25,6 +26,31 @@ def report(con, tmp_path: Path):
         trend_weeks=4,
         planned_notes={"maintenance": "maintenance work"},
     )
+
+
+def test_planned_notes_are_read_once_after_the_queries(con, tmp_path: Path, monkeypatch):
+    """`threadline report` passes how to read the rules' notes (1,000 rules take ~0.15 s to
+    read): they are read once, after the queries, and name the planned work as a dict would."""
+    load_org(con, tmp_path)
+    steps = []
+    real_collect = build.collect
+
+    def collect(*args, **kwargs):
+        data = real_collect(*args, **kwargs)
+        steps.append("queries")
+        return data
+
+    def notes() -> dict[str, str]:
+        steps.append("notes")
+        return {"maintenance": "maintenance work"}
+
+    monkeypatch.setattr(build, "collect", collect)
+    files = build.build_report(
+        con, tmp_path / "r.html", organisation="Acme", end=END, weeks=2, trend_weeks=4, planned_notes=notes
+    )
+    assert steps == ["queries", "notes"]
+    assert files.data.planned_label("maintenance") == "maintenance work"
+    assert "mostly maintenance work" in files.markdown.read_text()
 
 
 def test_investment_balance_splits_completed_effort_by_kind(report):

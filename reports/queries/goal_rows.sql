@@ -1,0 +1,7 @@
+-- Every live item's goal rows (marts.item_effort with a goal), only the columns goal health
+-- (marts.goal_health_between's `rows`) and the goals' weekly trends (goal_weekly.sql) read: the
+-- join of a million items with their goal rows runs once for both, not once each.
+CREATE OR REPLACE TEMP TABLE report_goal_rows AS
+SELECT goal_id, linked_effort, is_dropped, is_completed, completed_at, created_at, goal_active
+FROM marts.item_effort
+WHERE goal_id IS NOT NULL;
