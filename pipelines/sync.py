@@ -33,6 +33,7 @@ from warehouse.load import (
     StreamKey,
     batch_of,
     bounded_memory,
+    checkpoint,
     load_batch,
     mark_deleted,
     sync_state,
@@ -462,7 +463,7 @@ def _checkpoint(con: duckdb.DuckDBPyConnection, streams: list[StreamResult]) -> 
     if not streams or any(stream.status != "success" for stream in streams):
         return
     try:
-        con.execute("CHECKPOINT")
+        checkpoint(con)
     except duckdb.Error as exc:
         streams[-1].status, streams[-1].error = "failed", redact(str(exc))
         log.error("%s: checkpoint after its streams: %s", streams[-1].source_name, streams[-1].error)

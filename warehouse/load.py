@@ -286,6 +286,11 @@ def bounded_memory(con: duckdb.DuckDBPyConnection, *, checkpoint: bool = True) -
         sql.run(con, "queries/load/unbound_memory.sql")
 
 
+def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """What the loads wrote, checkpointed now (inside `bounded_memory(con, checkpoint=False)`)."""
+    con.execute("CHECKPOINT")
+
+
 def get_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:
     return sync_state(con, key)[0]
 
