@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
@@ -380,3 +381,27 @@ def quarantine_id(native_id: Callable[[Any], str], payload: Any) -> str:
         return str(native_id(payload))
     except QUARANTINED:
         return "unknown"
+
+
+T = TypeVar("T")
+_END = object()
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """`items` as they come, each next one already being made on a thread of its own while the
+    caller works on the one before: a listing's next request waits on the server while this
+    page is normalised, instead of after it. What `items` does and raises, and in which order,
+    is unchanged (an exception comes where it would have). Whatever `items` shares with the
+    caller must bear being used from two threads (GitHubConnector: one request at a time).
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="threadline-read-ahead") as worker:
+        ahead = worker.submit(next, items, _END)
+        try:
+            while (item := ahead.result()) is not _END:
+                ahead = worker.submit(next, items, _END)
+                yield item
+        finally:
+            wait([ahead])  # the one in flight ends before `items` is closed, on this thread
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()

@@ -77,6 +77,10 @@ def test_killed_sync_resumes_to_the_same_warehouse(sandbox: Sandbox, tmp_path: P
     try:
         # The held request is recorded only when it ends, so wait for the fault to be used up.
         wait_for(lambda: sandbox.faults.pending() == 0)
+        # The third page is asked for while the second is still being read (connectors.base.
+        # read_ahead): give the pages already read the moment they need to load, so the kill
+        # lands while the sync waits for the third page with nothing else left to do.
+        time.sleep(1.0)
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
     finally:
