@@ -94,7 +94,7 @@ def handles_errors(fn):
     def wrapper(*args, **kwargs):
         from connectors.base import SourceAccessError
         from mapping.yamlconf import ConfigError
-        from pipelines.steps import MappingRefused, NotMapped
+        from pipelines.errors import MappingRefused, NotMapped
         from warehouse.db import WarehouseError
 
         try:

@@ -22,6 +22,7 @@ from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
 from mapping.yamlconf import ConfigError, load_yaml
 from pipelines.config import ThreadlineConfig
+from pipelines.errors import MappingRefused, NotMapped
 from pipelines.registry import KINDS, build_connector
 from warehouse import settings
 from warehouse.db import connect
@@ -110,14 +111,6 @@ def write_metric_settings(con: duckdb.DuckDBPyConnection, config: ThreadlineConf
         underfunded_below=config.report.underfunded_below,
         window_weeks=config.report.weeks,
     )
-
-
-class NotMapped(RuntimeError):
-    """The warehouse has synced items but no mapping yet: a report would show nothing."""
-
-
-class MappingRefused(RuntimeError):
-    """The new mapping would unalign more of the aligned effort than `map.max_unalign_share`."""
 
 
 def unalign_guard(config: ThreadlineConfig) -> Callable[[UnalignLoss], None]:

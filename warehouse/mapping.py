@@ -19,7 +19,6 @@ from connectors.registry import SOURCES
 from mapping.compiler import compile_overrides, compile_rules
 from mapping.goals import GoalTree
 from mapping.overrides import OverrideSet
-from mapping.patterns import pattern_hits_sql
 from mapping.rules import RuleSet
 from warehouse import incremental, sql
 from warehouse.inheritance import resolve_inheritance
@@ -94,6 +93,7 @@ TEMP_TABLES = (
     "mapping_changed",
     "mapping_scope_ids",
     "scope_frontier",
+    "stored_near",
 )
 TEMP_VIEWS = ("mapping_result", "mapping_all_items", "stored_goal_rows", "stored_link_rows")
 
@@ -160,10 +160,15 @@ def _stage_overrides(con: duckdb.DuckDBPyConnection, overrides: OverrideSet) -> 
         create_temp_table(con, name, table)
     con.execute("CREATE OR REPLACE TEMP TABLE override_pattern_hits (n BIGINT, position INTEGER)")
     if compiled.patterns:
-        query = pattern_hits_sql(
-            compiled.patterns, column="key", source="mapping_items", test="regex", name="override_candidates"
+        run_pattern_query(
+            con,
+            "override_pattern_hits",
+            patterns=compiled.patterns,
+            column="key",
+            source="mapping_items",
+            test="regex",
+            name="override_candidates",
         )
-        run_pattern_query(con, query, "override_pattern_hits")
     sql.run(con, "queries/mapping/override_winners.sql")
 
 
@@ -348,10 +353,17 @@ def persist(con: duckdb.DuckDBPyConnection, now: datetime, *, scoped: bool = Fal
     if not mapped:
         sql.run(con, "queries/mapping/persist_goals_fresh.sql", {"mapped_at": now})
         return
+    if not scoped:
+        sql.run(con, "queries/mapping/fingerprint_fill.sql")
     sql.run(con, "queries/mapping/persist_goals.sql")
     if con.execute("SELECT count(*) FROM mapping_changed_rows").fetchall()[0][0]:
         sql.run(con, "queries/mapping/persist_goals_insert.sql", {"mapped_at": now})
-    sql.run(con, "queries/mapping/persist_item_facts.sql")
+    sql.run(
+        con,
+        "queries/mapping/persist_item_facts_scope.sql"
+        if scoped
+        else "queries/mapping/persist_item_facts.sql",
+    )
 
 
 def summarize(con: duckdb.DuckDBPyConnection) -> MappingSummary:

@@ -10,11 +10,13 @@ own tables, so `rules check` and `rules diff` run it on a read-only connection.
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pyarrow as pa
 
 from mapping.compiler import CompiledRules
-from mapping.patterns import PatternQuery, pattern_hits_sql, re2_literal
+from mapping.patterns import pattern_hits_sql, re2_literal
 from warehouse import sql
 
 # Relations the generated pattern SQL reads (our own SQL, never a rule's text).
@@ -67,8 +69,23 @@ def stage_custom_values(con: duckdb.DuckDBPyConnection, explicit_fields: list[st
         )
 
 
-def run_pattern_query(con: duckdb.DuckDBPyConnection, query: PatternQuery, into: str) -> None:
-    con.execute(query.setup.text, query.setup.params)
+def _whole(_pattern: str) -> bool:
+    return True
+
+
+def run_pattern_query(con: duckdb.DuckDBPyConnection, into: str, **spec: Any) -> None:
+    """The hits of pattern_hits_sql(**spec) into `into`. Built first as if RE2 took every union of
+    patterns whole, as it almost always does: proving each union on the side first compiled
+    it twice. Where RE2 refuses one ("pattern too large"), the query is built again with the
+    unions split to fit, and nothing was written in between."""
+    query = pattern_hits_sql(**spec, compiles=_whole)
+    try:
+        con.execute(query.setup.text, query.setup.params)
+    except duckdb.InvalidInputException as exc:
+        if "too large" not in str(exc):
+            raise
+        query = pattern_hits_sql(**spec)
+        con.execute(query.setup.text, query.setup.params)
     if con.execute(f"SELECT count(*) FROM {query.candidates}").fetchone()[0]:  # noqa: S608 - our own name
         con.execute(f"INSERT INTO {into} {query.hits.text}", query.hits.params)
 
@@ -80,16 +97,26 @@ def _add_pattern_hits(con: duckdb.DuckDBPyConnection, compiled: CompiledRules) -
         for ignore_case, words in compiled.keyword_words().items():
             pattern = ("(?i)" if ignore_case else "") + r"\b(?:" + "|".join(words) + r")\b"
             sql.run(con, "queries/mapping/keyword_hits.sql", {"pattern": pattern, "ignore_case": ignore_case})
-        query = pattern_hits_sql(
-            keywords, column="title", source=NON_ASCII_TITLES, test="regex", name="keyword_candidates"
+        run_pattern_query(
+            con,
+            "atom_hits",
+            patterns=keywords,
+            column="title",
+            source=NON_ASCII_TITLES,
+            test="regex",
+            name="keyword_candidates",
         )
-        run_pattern_query(con, query, "atom_hits")
     regexes = compiled.regexes(keywords=False)
     if regexes:
-        query = pattern_hits_sql(
-            regexes, column="title", source="mapping_items", test="regex", name="regex_candidates"
+        run_pattern_query(
+            con,
+            "atom_hits",
+            patterns=regexes,
+            column="title",
+            source="mapping_items",
+            test="regex",
+            name="regex_candidates",
         )
-        run_pattern_query(con, query, "atom_hits")
     needles = compiled.atom_ids("text")
     if needles:
         # Fold the needles with DuckDB's own lower(), the function that folds the text.
@@ -99,8 +126,10 @@ def _add_pattern_hits(con: duckdb.DuckDBPyConnection, compiled: CompiledRules) -
         ).fetchone()[0]
         patterns = [(atom_id, value) for (atom_id, _), value in zip(needles, folded, strict=True)]
         prefilter = [f"(?i){re2_literal(value)}" for value in folded]
-        query = pattern_hits_sql(
-            patterns,
+        run_pattern_query(
+            con,
+            "atom_hits",
+            patterns=patterns,
             column="text",
             source=TEXT,
             test="contains_folded",
@@ -108,7 +137,6 @@ def _add_pattern_hits(con: duckdb.DuckDBPyConnection, compiled: CompiledRules) -
             prefilter=prefilter,
             match_on="searched",
         )
-        run_pattern_query(con, query, "atom_hits")
 
 
 def evaluate_rules(

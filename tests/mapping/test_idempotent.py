@@ -67,3 +67,36 @@ def test_changing_one_rule_changes_only_the_rows_of_the_items_it_affects(con, tm
     }
     assert before - after == {("a#1", "speed", NOW), ("a#3", "speed", NOW)}
     assert after - before == {("a#1", "uptime", LATER), ("a#3", "uptime", LATER)}
+
+
+def _fingerprints(con) -> tuple[int, int, int]:
+    """(rows, rows without a fingerprint, distinct fingerprints)"""
+    return con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE fingerprint IS NULL), count(DISTINCT fingerprint) "
+        "FROM core.work_item_goals"
+    ).fetchone()
+
+
+def test_the_first_mappings_rows_get_their_fingerprints_once_and_compare_by_them(con, tmp_path):
+    load(con, *_items())
+    run(con, tmp_path, RULES, now=NOW)
+    assert _fingerprints(con) == (6, 6, 0)  # the first mapping writes none (the cheap way in)
+    moved = RULES.replace("goal: speed", "goal: uptime")
+    run(con, tmp_path, moved, now=LATER)  # a rules change: a full map compares every stored row
+    assert _fingerprints(con) == (6, 0, 6)  # kept rows got theirs, new rows came with theirs
+    # back again: only a#1 and a#3 move, so the filled fingerprints matched the kept rows
+    run(con, tmp_path, RULES, now=LATER + timedelta(days=1))
+    assert _fingerprints(con) == (6, 0, 6)
+    stamps = dict(
+        con.execute(
+            "SELECT w.key, m.mapped_at FROM core.work_item_goals m JOIN core.work_items w USING (item_id)"
+        ).fetchall()
+    )
+    assert stamps == {
+        "a#1": LATER + timedelta(days=1),
+        "a#3": LATER + timedelta(days=1),
+        "a#2": NOW,
+        "a#4": NOW,
+        "PAY-1": NOW,
+        "a#5": NOW,
+    }

@@ -1,9 +1,10 @@
 -- Write the new mapping as a difference: rows that no longer hold go, rows that are new come;
 -- a row that did not change stays as it is, with its mapped_at. Mapping twice writes nothing the
 -- second time, and a rule change touches only the rows of the items it moves.
--- Rows are compared by fingerprint (fingerprint.sql; the stored rows keep theirs, and those a
--- first mapping wrote without one get it computed here), in one join:
--- comparing millions of rows column by column costs seconds, fingerprints a fraction of that.
+-- Rows are compared by fingerprint (fingerprint.sql), in one join: comparing millions of rows
+-- column by column costs seconds, fingerprints a fraction of that. The stored rows a first mapping
+-- wrote without one (persist_goals_fresh.sql) get theirs computed here; a full map has stored
+-- them first (fingerprint_fill.sql).
 -- The stored rows compared are stored_goal_rows (all of them, or an incremental map's scope).
 -- Leaves the new rows in mapping_changed_rows; persist_goals_insert.sql writes them.
 CREATE OR REPLACE TEMP TABLE mapping_new_rows AS

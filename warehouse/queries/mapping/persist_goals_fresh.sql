@@ -1,7 +1,6 @@
 -- The first mapping of a warehouse: nothing to compare with, every row is new. Its rows are
--- written without a fingerprint (hashing a million rows twice is a third of a first map's time);
--- the next mapping computes the fingerprints of the stored rows it compares (persist_goals.sql),
--- an incremental one only those of its scope.
+-- written without a fingerprint: the next full map stores them (fingerprint_fill.sql), an
+-- incremental one computes those of its scope as it compares them (persist_goals.sql).
 INSERT INTO core.work_item_goals BY NAME
 SELECT item_id, goal_id, method, rule_id, rule_origin, via_item_id, weight, confidence, evidence, reason,
        CAST(NULL AS UHUGEINT) AS fingerprint,

@@ -5,8 +5,18 @@
 -- Moving between goals is not a loss; only the aligned weight an item gives up counts.
 -- Stored rows are stored_goal_rows: an incremental map compares its scope only (the caller adds
 -- the aligned effort of the rest). after_effort: the aligned effort of the new rows.
-WITH effort AS (
-    SELECT item_id, effort FROM marts.configured_effort($sources, $defaults, $rates)
+-- Effort is that of marts.configured_effort, for the items mapped only (mapping_items: every
+-- live item, or an incremental map's scope, whose live items are all the rows compared have):
+-- an incremental map does not count the effort of a million items to weigh a few thousand.
+WITH configured AS (
+    SELECT unnest(CAST($sources AS VARCHAR[])) AS source,
+           unnest(CAST($defaults AS DOUBLE[])) AS default_effort,
+           unnest(CAST($rates AS DOUBLE[])) AS estimate_rate
+),
+effort AS (
+    SELECT i.item_id, marts.effort_of(i.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) AS effort
+    FROM mapping_items AS i
+    LEFT JOIN configured AS d ON d.source = i.source
 ),
 stored AS (
     SELECT item_id, sum(weight) FILTER (WHERE goal_id IS NOT NULL) AS aligned
