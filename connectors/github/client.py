@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from connectors.base import (
     SourceError,
     SourceUnavailable,
     access_problem,
+    read_ahead,
 )
 from connectors.github import settings
 from connectors.github.branches import PullBranches
@@ -109,6 +111,10 @@ class GitHubConnector(ConnectorBase):
             lazy=True,
         )
         self._scope: dict[str, str | None] | None = None  # repository -> team, once discovered
+        # One request at a time: the issue listing is read ahead on a thread of its own (pages),
+        # while branches and topics are asked for from the caller's; the requester, its session
+        # and the request counts are then never used by both at once.
+        self._one_request = threading.RLock()
 
     def _keep_reserve(self) -> None:
         """Wait for the quota's reset while what is left is below the reserve (see settings).
@@ -139,11 +145,12 @@ class GitHubConnector(ConnectorBase):
 
     def _call(self, fn: Callable[[], T], what: str, container: str = "") -> T:
         try:
-            self._keep_reserve()
-            result = call_with_retries(fn, adapt=adapt, policy=self.policy, stats=self.stats, what=what)
-            remaining = self.gh.requester.rate_limiting[0]  # from the last response's headers; -1: none yet
-            if remaining >= 0:
-                self.stats.rate_limit_remaining = remaining
+            with self._one_request:
+                self._keep_reserve()
+                result = call_with_retries(fn, adapt=adapt, policy=self.policy, stats=self.stats, what=what)
+                remaining = self.gh.requester.rate_limiting[0]  # from the last response's headers; -1: none
+                if remaining >= 0:
+                    self.stats.rate_limit_remaining = remaining
             return result
         except BadCredentialsException as exc:
             raise SourceAccessError(
@@ -398,7 +405,9 @@ class GitHubConnector(ConnectorBase):
         # a repository answering 304 must not spend.
         team_of = cache(partial(self.team_of, container))
         branches = self._branch_finder(container, full_read=since is None)
-        for listing in self._issue_pages(container, since, repeat):
+        # The next page is requested while this one is normalised (read_ahead): the listing's
+        # next request depends only on this page's payloads (_issue_pages).
+        for listing in read_ahead(self._issue_pages(container, since, repeat)):
             if listing.not_modified:
                 yield Page(cursor=cursor, validator=validator)  # nothing changed: nothing to write
                 return
@@ -414,23 +423,25 @@ class GitHubConnector(ConnectorBase):
             )
             # Branches only for pull requests that changed: the boundary item repeated by an
             # inclusive `since`, and items re-read after a repeated request, cost no request.
-            changed_prs = {
-                p["number"]: t
-                for p in payloads_
-                if isinstance(p, dict)
-                and "pull_request" in p
-                and isinstance(p.get("number"), int)
-                and (t := watermark_time(p.get("updated_at")))
-                and (since is None or t > since)
-            }
-            branch_of = branches.lookup(changed_prs) if changed_prs and branches else {}
+            # Nothing to look for when no branches are read (a first read with `pull_branches: changed`).
+            changed_prs = (
+                {
+                    p["number"]: t
+                    for p in payloads_
+                    if isinstance(p, dict)
+                    and "pull_request" in p
+                    and isinstance(p.get("number"), int)
+                    and (t := watermark_time(p.get("updated_at")))
+                    and (since is None or t > since)
+                }
+                if branches is not None
+                else {}
+            )
+            branch_of = branches.lookup(changed_prs) if changed_prs else {}
             normalise = self._normaliser(container, team_of(), branch_of)
             warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
             # The listing's own text of each record, stored as sent (payloads.Listing).
-            texts = getattr(payloads_, "texts", None) or [None] * len(payloads_)
-            for payload, text in zip(payloads_, texts, strict=True):
-                builder.see(payload)
-                builder.take(payload, normalise, warnings, text)
+            builder.take_page(payloads_, normalise, warnings, getattr(payloads_, "texts", None))
             page = builder.page
             stored_cursor = since
             if builder.newest is not None:

@@ -303,9 +303,7 @@ class JiraConnector(ConnectorBase):
             builder = PageBuilder(
                 container, cursor, newest, updated=_updated_of, native_id=_native_id_of, shapes=ISSUE_SHAPES
             )
-            for payload in body.get("issues") or []:
-                builder.see(payload)
-                builder.take(payload, partial(issue_row, site=site))
+            builder.take_page(body.get("issues") or [], partial(issue_row, site=site))
             newest = builder.newest
             if newest is not None:
                 builder.page.cursor = cursor = format_cursor(newest)

@@ -51,6 +51,24 @@ def wait_for(condition, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def _threads(pid: int) -> tuple[set[str], int]:
+    """The states of a process's threads and the CPU ticks they have used."""
+    states, ticks = set(), 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        states.add(fields[0])
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return states, ticks
+
+
+def waiting(pid: int) -> bool:
+    """Every thread blocked (none running, runnable or in disk I/O) and no CPU used for 0.3 s."""
+    states, ticks = _threads(pid)
+    time.sleep(0.3)
+    later, after = _threads(pid)
+    return not ({"R", "D"} & (states | later)) and after == ticks
+
+
 @pytest.mark.subprocess
 def test_killed_sync_resumes_to_the_same_warehouse(sandbox: Sandbox, tmp_path: Path):
     config = write_config(tmp_path)
@@ -77,6 +95,10 @@ def test_killed_sync_resumes_to_the_same_warehouse(sandbox: Sandbox, tmp_path: P
     try:
         # The held request is recorded only when it ends, so wait for the fault to be used up.
         wait_for(lambda: sandbox.faults.pending() == 0)
+        # The third page is asked for while the second is still being read (connectors.base.
+        # read_ahead): wait until the pages already read have loaded, so the kill lands while the
+        # sync waits for the third page with nothing else left to do.
+        wait_for(lambda: waiting(child.pid))
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
     finally:

@@ -18,7 +18,7 @@ import pytest
 
 import pipelines.sync as sync
 from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, checked_row, work_row
-from pipelines.sync import sync_stream
+from pipelines.sync import run_sync, sync_stream
 from warehouse.load import StreamKey, batch_of, get_cursor, load_batch
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -109,6 +109,9 @@ class Pages:
             _page([(3 * n + i, 10 * n + i) for i in range(1, 4)], cursor=f"p{n + 1}") for n in range(5)
         ]
 
+    def containers(self) -> list[str]:
+        return ["acme/api"]
+
     def pages(self, container: str, cursor: str | None, validator: str | None = None) -> Iterator[Page]:
         self.asked_from.append(cursor)
         start = int(cursor[1:]) if cursor else 0
@@ -186,11 +189,34 @@ def test_duckdb_memory_is_bounded_while_a_stream_loads_and_restored_after(con, m
         return real(con_, key, batch, **kwargs)
 
     monkeypatch.setattr(sync, "load_batch", spying)
-    sync_stream(con, Pages(batch_items=6), "acme/api", run_id="r1")
+    run_sync(con, [Pages(batch_items=6)])  # bounded for all of a source's streams
 
     # bound_memory.sql: 48MB, order not kept, a checkpoint every 256 MB of log (DuckDB: 16 MB)
     assert during == [("45.7 MiB", False, "244.1 MiB")] * 3
     assert con.execute(setting).fetchall() == before
+
+
+class TwoRepos(Pages):
+    def containers(self) -> list[str]:
+        return ["acme/api", "acme/web"]
+
+
+def test_a_source_checkpoints_once_after_its_streams_with_memory_still_bounded(con, monkeypatch):
+    checkpoints: list[tuple] = []
+    real = sync._checkpoint
+
+    def spying(con_, streams):
+        loaded = con_.execute("SELECT count(*) FROM meta.sync_state").fetchone()[0]  # a cursor per stream
+        checkpoints.append(
+            (loaded, len(streams), con_.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        )
+        return real(con_, streams)
+
+    monkeypatch.setattr(sync, "_checkpoint", spying)
+    report = run_sync(con, [TwoRepos(batch_items=6)])
+
+    assert [s.status for s in report.streams] == ["success", "success"]
+    assert checkpoints == [(2, 2, "45.7 MiB")]
 
 
 def test_a_stream_builds_its_arrow_batches_with_malloc_and_restores_the_pool_after(con, monkeypatch):

@@ -21,7 +21,7 @@ from connectors.models import Made, Page, checked_row
 from tests.connectors.test_rows import REFUSED
 from tests.connectors.test_rows import _row as sample_row
 from warehouse.load import batch_of
-from warehouse.rows import check_rows, rows_table
+from warehouse.rows import SPACE_BELOW, check_rows, rows_table
 
 
 def _row(n: int, **changes) -> dict:
@@ -232,3 +232,7 @@ def test_rows_held_are_judged_as_every_row_but_not_stored():
     assert _same(got.table, full.table.filter(stored))
     expected_keys = full.table.filter(pc.invert(stored)).select(["item_id", "native_id", "updated_at"])
     assert got.held_keys.to_pylist() == expected_keys.to_pylist()
+
+
+def test_every_character_python_strips_from_a_title_is_in_the_blank_title_check():
+    assert max(ord(c) for c in map(chr, range(0x110000)) if c.isspace()) < SPACE_BELOW
