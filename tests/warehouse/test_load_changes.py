@@ -4,15 +4,15 @@ that reads the whole table (warehouse/queries/load/count_unchanged.sql)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
-from connectors.models import Made, Page, work_row
+from connectors.models import Made, Page
+from tests.warehouse.item_rows import github_row
 from warehouse import sql
 from warehouse.load import StreamKey, batch_of, load_batch, mark_deleted
 
-T0 = datetime(2026, 11, 1, tzinfo=UTC)
 KEY = StreamKey("github", "github.com", "acme/api")
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -21,21 +21,7 @@ def _batch(versions: dict[int, int]):
     """Items by number, each at T0 + the given minutes (its title says which version it is)."""
     page = Page(cursor="c")
     for number, minutes in versions.items():
-        nid = f"acme/api#{number}"
-        row = work_row(
-            item_id=f"github:github.com:{nid}",
-            source="github",
-            instance="github.com",
-            native_id=nid,
-            key=nid,
-            title=f"item {number} at {minutes}",
-            item_type="issue",
-            status="open",
-            status_category="todo",
-            container="acme/api",
-            created_at=T0,
-            updated_at=T0 + timedelta(minutes=minutes),
-        )
+        row = github_row(number, minutes)
         page.made.append(Made(row, {"number": number}, f'{{"number": {number}}}', "acme/api", str, None))
     return batch_of([page])
 

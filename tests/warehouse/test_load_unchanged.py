@@ -5,41 +5,25 @@ made without looking (`batch_of(pages)`, what a staged batch is): the same wareh
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 import warehouse.load as load_module
 from connectors.base import QUARANTINED, rejection_reason
-from connectors.models import Made, Page, checked_row, work_row
+from connectors.models import Made, Page, checked_row
+from tests.warehouse.item_rows import T0, github_row
 from warehouse import sql
 from warehouse.db import open_warehouse
 from warehouse.load import StreamKey, batch_of, live_versions, load_batch, load_pages, mark_deleted
 
-T0 = datetime(2026, 11, 1, tzinfo=UTC)
 KEY = StreamKey("github", "github.com", "acme/api")
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
 
 def _row(number: int, minutes: int, **changes) -> dict:
-    nid = f"acme/api#{number}"
-    fields = dict(
-        item_id=f"github:github.com:{nid}",
-        source="github",
-        instance="github.com",
-        native_id=nid,
-        key=nid,
-        title=f"item {number} at {minutes}",
-        item_type="issue",
-        status="open",
-        status_category="todo",
-        container="acme/api",
-        created_at=T0,
-        updated_at=T0 + timedelta(minutes=minutes),
-        custom={"points": number},
-    )
-    return work_row(**{**fields, **changes})
+    return github_row(number, minutes, **{"custom": {"points": number}, **changes})
 
 
 def _page(*rows: dict, warnings=None) -> Page:
