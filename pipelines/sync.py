@@ -443,7 +443,8 @@ def run_sync(
                 for container in containers
             ]
             report.streams += streams
-            _checkpoint(con, streams)
+            if failed := _checkpoint(con, streams):  # its run row, closed as a success, says so too
+                finish_recorded(con, connector, failed, run_id)
         # Sweeps after every container synced: an item moved between two synced containers is
         # then already under its new container, and is not marked deleted in the old one.
         for container in containers if sweep else ():
@@ -453,7 +454,7 @@ def run_sync(
     return report
 
 
-def _checkpoint(con: duckdb.DuckDBPyConnection, streams: list[StreamResult]) -> None:
+def _checkpoint(con: duckdb.DuckDBPyConnection, streams: list[StreamResult]) -> StreamResult | None:
     """What a source's streams loaded, checkpointed once, memory still bounded. Once, not after
     each stream: a checkpoint rewrites the table's last row group, which fills over many streams
     (122,880 rows), so one after each of five 10k-item streams wrote 150k rows instead of 50k.
@@ -461,14 +462,17 @@ def _checkpoint(con: duckdb.DuckDBPyConnection, streams: list[StreamResult]) -> 
     Not after a failed stream: a full disk would fail it too (and DuckDB then refuses every
     later statement), so the stream's own error could no longer be recorded. Should the
     checkpoint itself fail, the last stream is reported failed with its error, as when each
-    stream checkpointed (DuckDB's log still holds every committed batch)."""
+    stream checkpointed (DuckDB's log still holds every committed batch): returned, for its
+    meta.sync_runs row to be closed again with the failure."""
     if not streams or any(stream.status != "success" for stream in streams):
-        return
+        return None
     try:
         checkpoint(con)
     except duckdb.Error as exc:
         streams[-1].status, streams[-1].error = "failed", redact(str(exc))
         log.error("%s: checkpoint after its streams: %s", streams[-1].source_name, streams[-1].error)
+        return streams[-1]
+    return None
 
 
 def begin_source(
