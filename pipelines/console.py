@@ -74,12 +74,14 @@ def progress_every(
     seconds: float, progress: Callable[[StreamResult], None], clock: Callable[[], float] = time.monotonic
 ) -> Callable[[StreamResult], None]:
     """`progress`, called for each stream's first page, then at most once every `seconds` per stream
-    (the CLI's lines, and Dagster's log lines: pipelines.sync.PROGRESS_EVERY_SECONDS)."""
+    (the CLI's lines, and Dagster's log lines: pipelines.sync.PROGRESS_EVERY_SECONDS). A stream's
+    first page is its result's page 1, so a stream run again by the same process (the demo's
+    second sync, through the CLI's one `progress`) shows its first page again."""
     last: dict[tuple[str, str, str], float] = {}
 
     def throttled(result: StreamResult) -> None:
         key, now = (result.source_name, result.container, result.stream), clock()
-        if key not in last or now - last[key] >= seconds:
+        if result.pages == 1 or key not in last or now - last[key] >= seconds:
             last[key] = now
             progress(result)
 

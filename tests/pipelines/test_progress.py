@@ -39,3 +39,21 @@ def test_each_stream_shows_its_first_page_then_one_line_a_second():
     shown.append(due(web))  # 1.1 s after acme/web's line: shown
 
     assert shown == [True, False, True, True, False, True]
+
+
+def test_a_stream_run_again_by_the_same_process_shows_its_first_page_again():
+    # The CLI has one `progress` for the process: the demo syncs twice through it.
+    clock = Clock()
+    printed: list[StreamResult] = []
+    progress = progress_every(1.0, printed.append, clock=clock)
+    first = StreamResult("github", "acme/api", "items", pages=1)
+    progress(first)
+    clock.now += 0.2
+    again = StreamResult("github", "acme/api", "items", pages=1)  # the second sync's first page
+    progress(again)
+    clock.now += 0.2
+    again.pages = 2
+    progress(again)  # 0.2 s after its first page: not
+
+    assert printed == [first, again]
+    assert printed[1] is again
