@@ -252,18 +252,34 @@ class GitHubConnector(ConnectorBase):
         self, where: str, params: dict[str, object] | None, what: str, container: str
     ) -> tuple[object, dict[str, str]]:
         """One GET through PyGithub's requester: a path with parameters, or a next-page URL as given."""
+        _, data, headers = self._call(self._get(where, params), what, container)
+        return data, headers
+
+    def _get(
+        self,
+        path: str,
+        params: dict[str, object] | None = None,
+        headers: dict[str, str] | None = None,
+        *,
+        absent: bool = False,
+    ) -> Callable[[], tuple[int, object, dict]]:
+        """One GET through PyGithub's requester, for `_call`: (status, decoded body, headers).
+        An answer of 400 or more is raised as PyGithub raises it (a 404 not with `absent`).
+        requestJson returns a 304 as it comes (PyGithub raises only in its *AndCheck calls)."""
         requester = self.gh.requester
 
-        def fetch() -> tuple[object, dict]:
-            status, headers, body = requester.requestJson("GET", where, parameters=params)
+        def fetch() -> tuple[int, object, dict]:
+            status, answer_headers, body = requester.requestJson(
+                "GET", path, parameters=params, headers=dict(headers) if headers else None
+            )
             data = _decoded(body)
-            if status >= 400:
+            if status >= 400 and not (absent and status == 404):
                 raise requester.createException(
-                    status, headers, data if isinstance(data, dict) else {"data": data}
+                    status, answer_headers, data if isinstance(data, dict) else {"data": data}
                 )
-            return data, headers
+            return status, data, answer_headers
 
-        return self._call(fetch, what, container)
+        return fetch
 
     def _list(
         self,
@@ -275,22 +291,8 @@ class GitHubConnector(ConnectorBase):
         if_none_match: str | None = None,
     ) -> Listing:
         """One page of a list endpoint; with `if_none_match`, a conditional request (304: no body)."""
-        requester = self.gh.requester
         headers = {"If-None-Match": if_none_match} if if_none_match else None
-
-        def fetch() -> tuple[int, object, dict]:
-            # requestJson returns a 304 as it comes (PyGithub raises only in its *AndCheck calls).
-            status, answer_headers, body = requester.requestJson(
-                "GET", path, parameters=params, headers=dict(headers) if headers else None
-            )
-            data = _decoded(body)
-            if status >= 400:
-                raise requester.createException(
-                    status, answer_headers, data if isinstance(data, dict) else {"data": data}
-                )
-            return status, data, answer_headers
-
-        status, data, answer_headers = self._call(fetch, what, container)
+        status, data, answer_headers = self._call(self._get(path, params, headers), what, container)
         if status == 304 and if_none_match:
             return Listing([], server_time(answer_headers), if_none_match, not_modified=True)
         if not isinstance(data, list):
@@ -371,21 +373,9 @@ class GitHubConnector(ConnectorBase):
 
     def _pull(self, repo_name: str, number: int) -> dict | None:
         """One pull request (GET /repos/{repo}/pulls/{n}); None when GitHub has none by that number."""
-        requester = self.gh.requester
-
-        def fetch() -> object:
-            status, headers, body = requester.requestJson("GET", f"/repos/{repo_name}/pulls/{number}")
-            data = _decoded(body)
-            if status == 404:
-                return None
-            if status >= 400:
-                raise requester.createException(
-                    status, headers, data if isinstance(data, dict) else {"data": data}
-                )
-            return data
-
-        found = self._call(fetch, f"github {repo_name} pull {number}", repo_name)
-        return found if isinstance(found, dict) else None
+        fetch = self._get(f"/repos/{repo_name}/pulls/{number}", absent=True)
+        status, found, _ = self._call(fetch, f"github {repo_name} pull {number}", repo_name)
+        return found if status != 404 and isinstance(found, dict) else None
 
     def pages(self, container: str, cursor: str | None, validator: str | None = None) -> Iterator[Page]:
         since = watermark_time(cursor)
