@@ -297,8 +297,8 @@ class PageBuilder:
     and the watermark, the newest `updated` timestamp read so far, from which the cursor is made.
 
     A connector's `pages()` keeps only its vendor's paging: it shows the builder the payloads
-    its listing is ordered by (`see`), hands it every payload to keep (`take`), and sets the
-    page's cursor from `newest`.
+    its listing is ordered by (`see`), hands it every payload to keep (`take`; a listing's whole
+    page: `take_page`, which does both), and sets the page's cursor from `newest`.
     """
 
     def __init__(
