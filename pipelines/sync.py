@@ -31,11 +31,9 @@ from warehouse.imported_goals import replace_imported_goals
 from warehouse.load import (
     LoadResult,
     StreamKey,
-    batch_of,
     bounded_memory,
     checkpoint,
-    live_versions,
-    load_batch,
+    load_pages,
     mark_deleted,
     sync_state,
 )
@@ -307,7 +305,7 @@ def sync_stream(
 
         def load(pages: list[Page]) -> tuple[LoadResult, str | None]:
             # made here, by the writer: rows held unchanged are found first and not built
-            loaded = load_batch(con, key, batch_of(pages, live=live_versions(con)), run_id=run_id, now=now())
+            loaded = load_pages(con, key, pages, run_id=run_id, now=now())
             _hand_back_freed_memory()
             return loaded, pages[-1].cursor
 

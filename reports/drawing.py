@@ -171,11 +171,6 @@ def workers() -> list[ChartWorker]:
         return list(_workers)
 
 
-def start_worker() -> None:
-    """Start the chart engines now, so they are ready by the time the report's figures are."""
-    workers()
-
-
 @atexit.register
 def _close_workers() -> None:
     for each in _workers:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 
 import pipelines.sync as sync
+import warehouse.load as load_module
 from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, checked_row
 from pipelines.sync import run_sync, sync_stream
 from tests.warehouse.item_rows import T0, github_row
@@ -106,13 +107,13 @@ class Pages:
 
 def test_a_batch_of_pages_commits_its_cursor_once(con, monkeypatch):
     committed: list[tuple[int, str | None]] = []
-    real = sync.load_batch
+    real = load_module.load_batch
 
     def spying(con_, key, batch, **kwargs):
         committed.append((batch.items.num_rows, batch.cursor))
         return real(con_, key, batch, **kwargs)
 
-    monkeypatch.setattr(sync, "load_batch", spying)
+    monkeypatch.setattr(load_module, "load_batch", spying)
     result = sync_stream(con, Pages(batch_items=6), "acme/api", run_id="r1")
 
     # Six items (two pages) a batch: pages 1-2, 3-4, then the last page alone.
@@ -165,13 +166,13 @@ def test_duckdb_memory_is_bounded_while_a_stream_loads_and_restored_after(con, m
     )
     before = con.execute(setting).fetchall()
     during: list[tuple] = []
-    real = sync.load_batch
+    real = load_module.load_batch
 
     def spying(con_, key, batch, **kwargs):
         during.append(con_.execute(setting).fetchall()[0])
         return real(con_, key, batch, **kwargs)
 
-    monkeypatch.setattr(sync, "load_batch", spying)
+    monkeypatch.setattr(load_module, "load_batch", spying)
     run_sync(con, [Pages(batch_items=6)])  # bounded for all of a source's streams
 
     # bound_memory.sql: 48MB, order not kept, a checkpoint every 256 MB of log (DuckDB: 16 MB)
@@ -207,13 +208,13 @@ def test_a_stream_builds_its_arrow_batches_with_malloc_and_restores_the_pool_aft
     would keep it for reuse, so the stream's batches come from the system pool."""
     before = pa.default_memory_pool().backend_name
     during: list[str] = []
-    real = sync.load_batch
+    real = load_module.load_batch
 
     def spying(con_, key, batch, **kwargs):
         during.append(pa.default_memory_pool().backend_name)
         return real(con_, key, batch, **kwargs)
 
-    monkeypatch.setattr(sync, "load_batch", spying)
+    monkeypatch.setattr(load_module, "load_batch", spying)
     sync_stream(con, Pages(batch_items=6), "acme/api", run_id="r1")
 
     assert during == ["system"] * 3
