@@ -192,11 +192,9 @@ def build_report(
         period=Period.last_weeks(end, weeks),
         generated_at=generated_at or end,
         trend_weeks=trend_weeks,
-        planned_notes=None if callable(planned_notes) else planned_notes,
         ready=charts.figures_ready,
     )
-    if callable(planned_notes):
-        data.planned_notes = planned_notes()
+    data.planned_notes = (planned_notes() if callable(planned_notes) else planned_notes) or {}
     data.takeaways = takeaways(data)
     markdown = output.with_suffix(".md")
     summary = render_markdown(data)  # while the last charts are drawn

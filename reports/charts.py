@@ -422,10 +422,10 @@ TREND_SERIES = ["progress, reconstructed", "progress, snapshot"]
 
 
 @functools.cache
-def _trend_vega(unit: str, weeks: int) -> str:
-    """The goal trend chart compiled to Vega once per report, as JSON with named, empty data sets:
-    every goal's chart is this spec with its own values (compiling 30 Vega-Lite specs would cost
-    more than drawing them)."""
+def _trend_vega(unit: str) -> str:
+    """The goal trend chart compiled to Vega once per unit (in each chart worker), as JSON with
+    named, empty data sets: every goal's chart is this spec with its own values (compiling 30
+    Vega-Lite specs would cost more than drawing them)."""
     x = _field(
         "date",
         "temporal",
@@ -500,7 +500,7 @@ def goal_trend(title: str, trend: GoalTrend, unit: str) -> Drawn:
             if p is not None
         ],
     }
-    spec = json.loads(_trend_vega(unit, len(trend.weeks)))
+    spec = json.loads(_trend_vega(unit))
     for dataset in spec["data"]:
         if dataset["name"] in values:
             dataset["values"] = values[dataset["name"]]

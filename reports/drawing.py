@@ -171,11 +171,6 @@ def workers() -> list[ChartWorker]:
         return list(_workers)
 
 
-def worker() -> ChartWorker:
-    """The first of the process's chart workers."""
-    return workers()[0]
-
-
 def start_worker() -> None:
     """Start the chart engines now, so they are ready by the time the report's figures are."""
     workers()

@@ -257,7 +257,6 @@ def collect(
     trend_weeks: int = 12,
     top: int = 15,
     top_per_goal: int = 3,
-    planned_notes: dict[str, str] | None = None,
     ready: Ready | None = None,
 ) -> ReportData:
     """The report's figures. `ready(name, figures)` is called as soon as a group of them is known,
@@ -276,9 +275,7 @@ def collect(
         "per_goal": top_per_goal,
     }
     try:
-        return _collect(
-            con, organisation, period, generated_at, weeks, params, planned_notes, ready or (lambda *_: None)
-        )
+        return _collect(con, organisation, period, generated_at, weeks, params, ready or (lambda *_: None))
     finally:
         for table in SHARED.values():
             con.execute(f"DROP TABLE IF EXISTS temp.{table}")
@@ -291,7 +288,6 @@ def _collect(
     generated_at: datetime,
     weeks: list[date],
     params: dict[str, Any],
-    planned_notes: dict[str, str] | None,
     ready: Ready,
 ) -> ReportData:
     def shared(name: str) -> None:
@@ -351,7 +347,6 @@ def _collect(
         freshness=query(con, "freshness", params),
         sources=query(con, "sources", params),
         alignment_snapshots=snapshots,
-        planned_notes=planned_notes or {},
         starved_days=settings["starved_days"],
         underfunded_below=settings["underfunded_below"],
         effort_method=effort_method(settings["effort_defaults"]),

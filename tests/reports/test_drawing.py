@@ -36,12 +36,12 @@ def test_a_chart_that_fails_raises_in_the_report_and_the_worker_draws_on():
 
 
 def test_a_worker_that_dies_fails_its_waiting_charts_and_the_next_report_gets_a_new_one():
-    first = drawing.worker()
+    first = drawing.workers()[0]
     first._process.kill()  # noqa: SLF001 - the test started it (or this process did, for reports)
     first._process.wait()  # noqa: SLF001
     with pytest.raises(ChartError):
         first.draw("methods", [], "points").result(timeout=60)
-    second = drawing.worker()
+    second = drawing.workers()[0]
     assert second is not first and second.alive
     assert second.draw("methods", [], "points").result(timeout=60) is None  # no completed work: no chart
 

@@ -17,36 +17,19 @@ import pyarrow as pa
 import pytest
 
 import pipelines.sync as sync
-from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, checked_row, work_row
+from connectors.models import Page, RawRecord, RejectedRecord, RequestStats, checked_row
 from pipelines.sync import run_sync, sync_stream
+from tests.warehouse.item_rows import T0, github_row
 from warehouse.load import StreamKey, batch_of, get_cursor, load_batch
 
-T0 = datetime(2026, 11, 1, tzinfo=UTC)
 KEY = StreamKey("github", "github.com", "acme/api")
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
 
-def _item(number: int, minutes: int, title: str | None = None) -> tuple[dict, RawRecord]:
-    nid = f"acme/api#{number}"
-    updated = T0 + timedelta(minutes=minutes)
-    row = checked_row(
-        work_row(
-            item_id=f"github:github.com:{nid}",
-            source="github",
-            instance="github.com",
-            native_id=nid,
-            key=nid,
-            title=title or f"item {number} at {minutes}",
-            item_type="issue",
-            status="open",
-            status_category="todo",
-            container="acme/api",
-            created_at=T0,
-            updated_at=updated,
-        )
-    )
+def _item(number: int, minutes: int) -> tuple[dict, RawRecord]:
+    row = checked_row(github_row(number, minutes))
     payload = json.dumps({"number": number, "minutes": minutes})
-    return row, RawRecord(row["item_id"], nid, "acme/api", updated, None, payload)
+    return row, RawRecord(row["item_id"], row["native_id"], "acme/api", row["updated_at"], None, payload)
 
 
 def _page(items: list[tuple[int, int]], cursor: str | None = None) -> Page:

@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors.models import Made, Page
-from tests.warehouse.item_rows import github_row
-from warehouse import sql
+from tests.warehouse.item_rows import github_row, statements_run
 from warehouse.load import StreamKey, batch_of, load_batch, mark_deleted
 
 KEY = StreamKey("github", "github.com", "acme/api")
@@ -28,15 +27,7 @@ def _batch(versions: dict[int, int]):
 
 @pytest.fixture
 def statements(monkeypatch) -> list[str]:
-    ran: list[str] = []
-    real = sql.run
-
-    def spying(con, path, *args, **kwargs):
-        ran.append(path.rsplit("/", 1)[-1])
-        return real(con, path, *args, **kwargs)
-
-    monkeypatch.setattr(sql, "run", spying)
-    return ran
+    return statements_run(monkeypatch)
 
 
 def _load(con, versions: dict[int, int]) -> int:

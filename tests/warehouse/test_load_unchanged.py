@@ -13,8 +13,7 @@ import pytest
 import warehouse.load as load_module
 from connectors.base import QUARANTINED, rejection_reason
 from connectors.models import Made, Page, checked_row
-from tests.warehouse.item_rows import T0, github_row
-from warehouse import sql
+from tests.warehouse.item_rows import T0, github_row, statements_run
 from warehouse.db import open_warehouse
 from warehouse.load import StreamKey, batch_of, live_versions, load_batch, load_pages, mark_deleted
 
@@ -189,14 +188,7 @@ def test_odd_ids_and_times_are_built_and_compared_by_the_load(pair):
 
 def test_a_wide_span_is_matched_in_duckdb_with_the_same_answer(pair, monkeypatch):
     _both(pair, "r1", _page(*(_row(n, n) for n in range(1, 9))))
-    ran: list[str] = []
-    real = sql.run
-
-    def spying(con, path, *args, **kwargs):
-        ran.append(path.rsplit("/", 1)[-1])
-        return real(con, path, *args, **kwargs)
-
-    monkeypatch.setattr(sql, "run", spying)
+    ran = statements_run(monkeypatch)
     monkeypatch.setattr(load_module, "SPAN_ITEMS_PER_KEY", 0)  # any span counts as wide
 
     assert _both(pair, "r2", _page(_row(1, 1), _row(4, 40), _row(8, 8))) == (1, 1)
