@@ -80,9 +80,7 @@ def _second_name(target: Path, retired: Path) -> bool:
     retired.unlink(missing_ok=True)
     try:
         os.link(target, retired)
-    except FileNotFoundError:
-        return False
-    except OSError:  # a file system without hard links
+    except OSError:  # no old copy (FileNotFoundError), or a file system without hard links
         return False
     return True
 

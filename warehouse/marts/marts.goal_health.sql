@@ -86,6 +86,11 @@ SELECT
     END AS health_reason
 FROM ranked;
 
-CREATE OR REPLACE VIEW marts.goal_health AS
+-- Health now, funding over the last window_weeks (meta.metric_settings): the view, over the live
+-- items; the daily snapshot calls the macro with rows := 'marts.snapshot_effort'.
+CREATE OR REPLACE MACRO marts.goal_health_recent(rows := 'marts.item_effort') AS TABLE
 SELECT * FROM marts.goal_health_between(
-    now() - to_weeks((SELECT window_weeks FROM meta.metric_settings LIMIT 1)), now());
+    now() - to_weeks((SELECT window_weeks FROM meta.metric_settings LIMIT 1)), now(), rows := rows);
+
+CREATE OR REPLACE VIEW marts.goal_health AS
+SELECT * FROM marts.goal_health_recent();

@@ -7,11 +7,8 @@ DELETE FROM core.goal_history WHERE snapshot_date = CAST($taken_at AS DATE);
 INSERT INTO core.goal_history BY NAME
 SELECT CAST($taken_at AS DATE) AS snapshot_date, goal_id, linked_effort, done_effort, progress, elapsed,
        health, health_reason, starved, CAST($taken_at AS TIMESTAMPTZ) AS taken_at
--- marts.goal_health's window (the last window_weeks), over the snapshot's rows
-FROM marts.goal_health_between(
-    now() - to_weeks((SELECT window_weeks FROM meta.metric_settings LIMIT 1)), now(),
-    rows := 'marts.snapshot_effort'
-);
+-- marts.goal_health (its window: the last window_weeks), over the snapshot's rows
+FROM marts.goal_health_recent(rows := 'marts.snapshot_effort');
 
 DELETE FROM core.alignment_history WHERE snapshot_date = CAST($taken_at AS DATE);
 

@@ -8,15 +8,10 @@
 -- Effort is that of marts.configured_effort, for the items mapped only (mapping_items: every
 -- live item, or an incremental map's scope, whose live items are all the rows compared have):
 -- an incremental map does not count the effort of a million items to weigh a few thousand.
-WITH configured AS (
-    SELECT unnest(CAST($sources AS VARCHAR[])) AS source,
-           unnest(CAST($defaults AS DOUBLE[])) AS default_effort,
-           unnest(CAST($rates AS DOUBLE[])) AS estimate_rate
-),
-effort AS (
+WITH effort AS (
     SELECT i.item_id, marts.effort_of(i.estimate, d.source IS NOT NULL, d.estimate_rate, d.default_effort) AS effort
     FROM mapping_items AS i
-    LEFT JOIN configured AS d ON d.source = i.source
+    LEFT JOIN marts.configured_defaults($sources, $defaults, $rates) AS d ON d.source = i.source
 ),
 stored AS (
     SELECT item_id, sum(weight) FILTER (WHERE goal_id IS NOT NULL) AS aligned
