@@ -281,6 +281,7 @@ def apply_mapping(
         loop_broken = compute_mapping(con, goals, rules, overrides, scoped=scoped)
         if scoped:  # the live items of the scope (its deleted ones only lose their rows)
             scope = con.execute("SELECT count(*) FROM mapping_items").fetchone()[0]
+        # scoped: reads stored_near, the one pass over the stored rows that inheritance made (inherit_outside.sql)
         sql.run(con, "queries/mapping/stored_scope.sql" if scoped else "queries/mapping/stored_all.sql")
         aligned_after = None
         if guard is not None:
