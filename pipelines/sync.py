@@ -435,7 +435,7 @@ def run_sync(
     for connector in connectors:
         containers, discovered = begin_source(con, connector, staging, run_id=run_id)
         report.streams += [discovered] if discovered else []
-        with bounded_memory(con, checkpoint=False):
+        with bounded_memory(con):
             streams = [
                 sync_stream(con, connector, container, run_id=run_id, progress=progress)
                 for container in containers

@@ -399,26 +399,24 @@ SPAN_ITEMS_PER_KEY = 4
 
 
 @contextmanager
-def bounded_memory(con: duckdb.DuckDBPyConnection, *, checkpoint: bool = True) -> Iterator[None]:
+def bounded_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """DuckDB's memory held to a fixed bound while a sync loads (see bound_memory.sql), its
     defaults restored after, so a sync's memory is flat in the size of the organisation.
 
-    What the loads wrote is checkpointed while memory is still bounded: left to closing the
-    file, the checkpoint runs with DuckDB's defaults (200k GitHub items: 635 MB peak instead of
-    271). Not after a failure: a full disk would fail it too, and then the failure could no
-    longer be recorded. `checkpoint=False`: the caller checkpoints inside the block itself.
+    The caller checkpoints what the loads wrote (`checkpoint`) inside the block, while memory is
+    still bounded: left to closing the file, the checkpoint runs with DuckDB's defaults (200k
+    GitHub items: 635 MB peak instead of 271). Not after a failure: a full disk would fail it
+    too, and then the failure could no longer be recorded.
     """
     sql.run(con, "queries/load/bound_memory.sql")
     try:
         yield
-        if checkpoint:
-            con.execute("CHECKPOINT")
     finally:
         sql.run(con, "queries/load/unbound_memory.sql")
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
-    """What the loads wrote, checkpointed now (inside `bounded_memory(con, checkpoint=False)`)."""
+    """What the loads wrote, checkpointed now (inside `bounded_memory`)."""
     con.execute("CHECKPOINT")
 
 
