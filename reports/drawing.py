@@ -21,6 +21,7 @@ import functools
 import itertools
 import os
 import pickle
+import queue
 import re
 import subprocess
 import sys
@@ -77,8 +78,10 @@ class Rendered:
 
 
 class ChartWorker:
-    """The worker process and the charts it is drawing. `draw` sends a job and returns at once;
-    a thread reads the charts back as they come (so neither side blocks on a full pipe)."""
+    """The worker process and the charts it is drawing. `draw` queues a job and returns at once;
+    a writer thread sends the jobs and a reader thread reads the charts back as they come, so no
+    caller ever blocks on a full pipe (ReportCharts sends the next chart from a reader thread:
+    writing there could wait on a worker that waits on that reader)."""
 
     def __init__(self) -> None:
         root = str(Path(__file__).resolve().parents[1])  # importable in the worker as it is here
@@ -91,9 +94,11 @@ class ChartWorker:
         )
         self._jobs = itertools.count()
         self._waiting: dict[int, Future] = {}
-        self._lock = threading.Lock()  # the waiting futures (the reader takes it briefly)
-        self._write_lock = threading.Lock()  # one job at a time on the pipe (reports on several threads)
+        self._lock = threading.Lock()  # the waiting futures (the reader and writer take it briefly)
+        self._outbox: queue.SimpleQueue[tuple[int, str, tuple[Any, ...]] | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="chart-worker-writer", daemon=True)
         self._reader = threading.Thread(target=self._read, name="chart-worker-reader", daemon=True)
+        self._writer.start()
         self._reader.start()
 
     @property
@@ -109,15 +114,21 @@ class ChartWorker:
         job, future = next(self._jobs), Future()
         with self._lock:
             self._waiting[job] = future
-        try:
-            with self._write_lock:
-                pickle.dump((job, name, args), self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-                self._process.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
-            with self._lock:
-                self._waiting.pop(job, None)
-            raise ChartError(f"the chart worker is gone (exit code {self._process.poll()})") from exc
+        self._outbox.put((job, name, args))
         return future
+
+    def _write(self) -> None:
+        while (item := self._outbox.get()) is not None:
+            job = item[0]
+            try:
+                pickle.dump(item, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                self._process.stdin.flush()
+            except Exception as exc:  # noqa: BLE001 - a dead worker, or arguments that cannot travel
+                with self._lock:
+                    future = self._waiting.pop(job, None)
+                if future is not None:  # (the reader may have failed it already: the worker died)
+                    gone = f"the chart worker is gone (exit code {self._process.poll()})"
+                    future.set_exception(ChartError(gone if isinstance(exc, OSError) else repr(exc)))
 
     def _read(self) -> None:
         while True:
@@ -140,12 +151,14 @@ class ChartWorker:
     def close(self) -> None:
         """End the worker now. Reports wait for their charts, so nothing is left to draw; a
         command that stops early (bad config) does not wait for the engine to finish starting."""
+        self._outbox.put(None)
+        self._process.terminate()
+        self._process.wait()  # reaped: its CPU time counts in this process's children
+        self._writer.join()  # a write in progress ends with a broken pipe
         try:
             self._process.stdin.close()
         except OSError:
             pass
-        self._process.terminate()
-        self._process.wait()  # reaped: its CPU time counts in this process's children
         self._reader.join()
 
 
@@ -211,11 +224,8 @@ class ReportCharts:
                 index = min(free, key=self._sent.__getitem__)
                 future, name, args = self._queue.popleft()
                 self._sent[index] += 1
-            try:
-                job = self._drawers[index].draw(name, *args)
-            except ChartError as exc:  # that worker is gone: the chart fails, as its waiting ones do
-                self._drawn(index, future, exc)
-                continue
+            # a worker that is gone fails the chart through its future, as its waiting ones
+            job = self._drawers[index].draw(name, *args)
             job.add_done_callback(functools.partial(self._finished, index, future))
 
     def _finished(self, index: int, future: Future, job: Future) -> None:

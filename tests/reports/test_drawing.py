@@ -3,6 +3,7 @@ labels given in page order whatever order the charts were drawn in."""
 
 from __future__ import annotations
 
+import pickle
 import re
 import subprocess
 import sys
@@ -149,3 +150,38 @@ def test_the_workers_end_when_the_report_process_is_killed():
     while not all(_ended(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert all(_ended(pid) for pid in pids)
+
+
+def test_large_charts_sent_from_the_workers_callbacks_never_wait_on_a_full_pipe():
+    """Charts larger than a pipe holds (64 KB), and jobs larger too. The first jobs fill every
+    worker's room, so the others wait in the queue and are sent as charts come back, from a
+    worker's reader thread. Had that thread written the next job itself, it would have waited
+    for its worker to read it, while the worker waited, writing its chart, for that reader."""
+
+    def goals(distinct: bool) -> list[dict]:
+        padding = "x" * 600  # one string: pickled once, unless each goal gets its own
+        return [
+            {
+                "goal_id": f"g{n}",
+                "depth": 0,
+                "title": f"goal {n}",
+                "description": f"{n} {padding}" if distinct else padding,  # not drawn
+                "effort": 1.0 + n,
+                "share": 0.001,
+                "target_share": None,
+            }
+            for n in range(120)
+        ]
+
+    small, large = goals(distinct=False), goals(distinct=True)
+    assert len(pickle.dumps(small)) < 16 * 1024 < 64 * 1024 < len(pickle.dumps(large))
+    charts = ReportCharts([ChartWorker(), ChartWorker()])
+    try:
+        first = [charts.draw("allocation", small, "points") for _ in range(2 * drawing.IN_FLIGHT)]
+        queued = [charts.draw("allocation", large, "points") for _ in range(4)]
+        drawn = [future.result(timeout=120) for future in first + queued]
+        assert all(len(d.wide.svg) > 64 * 1024 for d in drawn)
+        assert {d.wide.svg for d in drawn} == {drawn[0].wide.svg}  # the description is not drawn
+    finally:
+        for worker in charts._drawers:  # noqa: SLF001 - the test started them
+            worker.close()
