@@ -306,7 +306,9 @@ def _collect(
     con.execute(f"DROP TABLE temp.{SHARED['goal_rows']}")  # read by nothing else: its memory goes back
     allocation = allocation_of(health)
     goals = _goal_rows(health, allocation, trends)
-    ready("goals", {"goals": goals, "unit": unit})
+    # A copy of each row: `ready` may hand them to another thread (the chart workers' writer
+    # pickles them later), and _add_top_items below fills in these rows' top items meanwhile.
+    ready("goals", {"goals": [dict(goal) for goal in goals], "unit": unit})
 
     shared("completed")
     current, previous, teams = _balances(query(con, "balance", params))
