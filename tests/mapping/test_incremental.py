@@ -209,6 +209,39 @@ def test_only_the_changed_items_and_what_inherits_from_them_are_recomputed(con, 
     ).fetchone()[0]
 
 
+def test_an_item_written_again_at_the_watermark_is_told_by_its_content(con, tmp_path, monkeypatch):
+    """A sync stamping its rows at the very time the last mapping saw last (its watermark): the
+    rows are told apart by their content (scope_changed.sql), so an item written then with new
+    fields is recomputed and one written as it was is not."""
+    monkeypatch.setattr(incremental, "FULL_ABOVE", float("inf"))
+    load(con, item("a#1"), item("a#2"), item("a#3"))
+    run(con, tmp_path, RULES, now=NOW)
+    edited = NOW + timedelta(minutes=5)  # edited in the tracker, synced (stamped) at NOW again: the watermark
+    load(con, item("a#1", labels=("perf",), updated_at=edited), item("a#2"))
+    assert run(con, tmp_path, RULES, now=LATER).recomputed == 1
+    assert goal_of(con, "a#1") == {("speed", "rule")}
+    incremental_rows = _stored(con)
+    apply_mapping(con, goals(tmp_path), rules(tmp_path, RULES), LATER, full=True)
+    assert _stored(con) == incremental_rows
+
+
+def test_a_re_keyed_item_loses_the_links_of_texts_naming_its_old_key(con, tmp_path, monkeypatch):
+    """A Jira issue moved to another project keeps its id and takes a new key: the text naming the
+    old key no longer links to it. The naming item decides its own goal and did not change, and
+    nothing names the new key: only its stored link brings it into the scope (scope_next.sql)."""
+    monkeypatch.setattr(incremental, "FULL_ABOVE", float("inf"))
+    load(con, jira("PAY-3"), item("a#1", title="Fixes PAY-3", labels=("perf",)), item("a#2"))
+    run(con, tmp_path, RULES, now=NOW)
+    links = "SELECT from_item_id, to_item_id FROM core.work_item_links WHERE link_type = 'mentions'"
+    assert con.execute(links).fetchall() == [(iid("a#1"), iid("PAY-3", "jira"))]
+    _sync_later(con, [item("PAY-3", "jira", key="OPS-7", updated_at=LATER)])
+    assert run(con, tmp_path, RULES, now=LATER).recomputed == 2  # OPS-7 (re-keyed), a#1 (linked to it)
+    incremental_rows = _stored(con)
+    assert con.execute(links).fetchall() == []
+    apply_mapping(con, goals(tmp_path), rules(tmp_path, RULES), LATER, full=True)
+    assert _stored(con) == incremental_rows
+
+
 def test_a_kept_row_takes_its_items_new_facts(con, tmp_path, monkeypatch):
     """An item completed since the last map keeps its goal row (same rule, mapped_at unchanged),
     and the row carries the new completion and estimate (what the snapshot counts), as a full
