@@ -6,7 +6,9 @@ CREATE OR REPLACE TEMP VIEW mapping_result AS
 SELECT g.rowid AS r,
        coalesce(g.item_id, i.item_id) AS item_id,
        g.goal_id, g.method, g.rule_id, g.rule_origin, g.via_item_id, g.weight, g.confidence,
-       coalesce(g.evidence, concat_ws(' and ', e.driver_text, g.looked_up, e.fixed_text) || e.matched_rule) AS evidence,
+       coalesce(g.evidence,
+                CASE WHEN g.looked_up IS NULL THEN e.text
+                     ELSE concat_ws(' and ', e.driver_text, g.looked_up, e.fixed_text) || e.matched_rule END) AS evidence,
        g.reason,
        i.source AS item_source, i.estimate AS item_estimate, i.completed_at AS item_completed_at,
        marts.is_dropped(i.status_category, i.completed_at) AS item_dropped
