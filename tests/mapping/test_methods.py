@@ -302,3 +302,59 @@ def test_overrides_by_pattern_first_entry_wins(con, tmp_path):
         "PLAT-1": {(None, "unaligned", None, 1.0, None, "no_rule_matched")},
         "a#1": {("sso", "override", None, 1.0, None, None)},
     }
+
+
+def test_evidence_names_the_driver_the_other_any_leaves_hit_and_the_fixed_leaves(con, tmp_path):
+    """Evidence is put together from parts: the "any of several" atom that drove the match, the
+    atoms another such leaf hit (looked up per item), the one-atom leaves and negations (fixed per
+    clause). Items with and without a looked-up part share a clause, so both ways are checked."""
+    load(
+        con,
+        item("a#1", labels=("perf", "web"), components=("api", "db"), item_type="bug"),
+        item("a#2", labels=("speed", "Web"), components=("ui",), item_type="bug"),
+        item("a#3", labels=("perf",), item_type="bug"),  # only the driver leaf: no match
+        item("a#4", labels=("perf",), components=("api",), item_type="bug", status_category="done"),
+        item("a#5", labels=("ops",), components=("api",), item_type="task"),
+    )
+    run(
+        con,
+        tmp_path,
+        """\
+rules:
+  - id: fast-web
+    goal: speed
+    when:
+      all:
+        - labels_any: [perf, speed]
+        - labels_any: [web, mobile]
+        - item_type: bug
+        - not:
+            status_category: done
+  - id: ops-tasks
+    goal: speed
+    when:
+      all:
+        - labels_any: [chore, ops]
+        - item_type: task
+  - id: fast-any
+    goal: speed
+    when:
+      any:
+        - components_any: [api, ui]
+        - labels_any: [nothing]
+""",
+    )
+    evidence = dict(
+        con.execute(
+            "SELECT w.key, m.evidence FROM core.work_item_goals m JOIN core.work_items w USING (item_id)"
+        ).fetchall()
+    )
+    assert evidence == {
+        "a#1": "label 'web' and label 'perf' and item_type 'bug' and not (status_category ['done'])"
+        " matched rule fast-web (rules.yaml:2)",
+        "a#2": "label 'web' and label 'speed' and item_type 'bug' and not (status_category ['done'])"
+        " matched rule fast-web (rules.yaml:2)",
+        "a#3": "no rule matched and nothing to inherit from",
+        "a#4": "component 'api' matched rule fast-any (rules.yaml:17)",
+        "a#5": "label 'ops' and item_type 'task' matched rule ops-tasks (rules.yaml:11)",
+    }
