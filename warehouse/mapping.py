@@ -218,7 +218,7 @@ def compute_mapping(
         },
     )
     _stage_overrides(con, overrides or OverrideSet())
-    evaluate_rules(con, compiled, all_matches=all_matches)
+    evaluate_rules(con, compiled, all_matches=all_matches, dense=not scoped)
     sql.run(con, "queries/mapping/own_rows.sql")
     loop_broken = resolve_inheritance(con, scoped=scoped)
     sql.run(con, "queries/mapping/result.sql")

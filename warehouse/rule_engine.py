@@ -140,17 +140,26 @@ def _add_pattern_hits(con: duckdb.DuckDBPyConnection, compiled: CompiledRules) -
 
 
 def evaluate_rules(
-    con: duckdb.DuckDBPyConnection, compiled: CompiledRules, *, all_matches: bool = False
+    con: duckdb.DuckDBPyConnection, compiled: CompiledRules, *, all_matches: bool = False, dense: bool = True
 ) -> None:
     """Fill first_match (each item's first matching clause) and rule_rows (the rows the winning
     rules give), and rule_matches (every rule that matches each item) when asked.
 
-    Expects mapping_items and mapping_custom_values (warehouse/mapping.py).
+    Expects mapping_items and mapping_custom_values (warehouse/mapping.py). `dense`: the items'
+    row numbers cover the table (every live item: a full map), not a scattered few (a scope).
     """
     sql.run(con, "queries/mapping/atom_hits.sql")
     _add_pattern_hits(con, compiled)
     sql.run(con, "queries/mapping/clause_drivers.sql")
-    sql.run(con, "queries/mapping/first_match.sql")
+    if dense:
+        # A perfect hash table over the row numbers: 4x faster per-item minima when they are
+        # dense, but sized by their range (a million slots for a scope of 13k items: 0.05 s).
+        con.execute("SET perfect_ht_threshold = 24")
+    try:
+        sql.run(con, "queries/mapping/first_match.sql")
+    finally:
+        if dense:
+            con.execute("RESET perfect_ht_threshold")
     sql.run(con, "queries/mapping/rule_rows.sql")
     if all_matches:
         sql.run(con, "queries/mapping/clause_hits.sql")

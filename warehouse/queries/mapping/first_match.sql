@@ -6,10 +6,8 @@
 --   2. other clauses are checked (clause_checks) only for candidates that could still beat it.
 -- Hits are packed as clause * 2^21 + atom, so one minimum gives the clause and, for evidence,
 -- the driver atom that matched (2097151 = none). A direct-indexed (perfect) hash table over the
--- row numbers makes the per-item minimum 4x faster; it costs its range on small inputs, hence
--- only around these statements.
-SET perfect_ht_threshold = 24;
-
+-- row numbers makes the per-item minimum 4x faster when they are dense (a full map); it costs
+-- their whole range, so rule_engine.evaluate_rules sets it around these statements only then.
 CREATE OR REPLACE TEMP TABLE simple_best AS
 WITH first_simple AS (
     SELECT atom_id, min(clause_id) AS clause_id FROM clause_driver_atoms WHERE simple GROUP BY atom_id
@@ -66,5 +64,3 @@ CREATE OR REPLACE TEMP TABLE first_match AS
 SELECT coalesce(c.n, s.n) AS n, coalesce(c.packed, s.packed) AS packed
 FROM simple_best AS s
 FULL JOIN complex_best AS c ON c.n = s.n;
-
-RESET perfect_ht_threshold;
