@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -21,6 +22,9 @@ from mapping.normalize import MAX_CLAUSES, Clause, RuleTooComplex, clauses_of
 from mapping.patterns import prove_compile, re2_error
 from mapping.rules_cache import cached_rules
 from mapping.yamlconf import Locator, display_path, load_yaml, validate
+
+if TYPE_CHECKING:
+    from mapping.compiler import CompiledRules
 
 RULE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -122,6 +126,14 @@ class RuleSet:
         fingerprint. Computed once (repr of 1,000 rules costs ~0.1 CPU-s) and, being in the
         instance's __dict__, kept in the rules cache with the rules."""
         return hashlib.sha256(repr(self.rules).encode()).hexdigest()
+
+    @functools.cached_property
+    def compiled(self) -> CompiledRules:
+        """The rules as the warehouse evaluates them (mapping/compiler.py). Compiled once and,
+        like rules_digest, kept in the rules cache: ~0.1 CPU-s of every map at 1,000 rules."""
+        from mapping.compiler import compile_rules  # the compiler imports this module
+
+        return compile_rules(self)
 
     def by_id(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

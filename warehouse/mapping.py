@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from connectors.registry import SOURCES
-from mapping.compiler import compile_overrides, compile_rules
+from mapping.compiler import compile_overrides
 from mapping.goals import GoalTree
 from mapping.overrides import OverrideSet
 from mapping.rules import RuleSet
@@ -205,7 +205,7 @@ def compute_mapping(
     sql.run(con, "queries/mapping/items.sql")
     if scoped:
         sql.run(con, "queries/mapping/scope_items.sql")
-    compiled = compile_rules(rules)
+    compiled = rules.compiled  # compiled once per rule set, cached with it (mapping/rules_cache.py)
     stage_rules(con, compiled)
     stage_custom_values(con, list(rules.explicit.custom_fields))
     link_mentions(con)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mapping import rules_cache
+from mapping.compiler import compile_rules
 from mapping.goals import load_goals
 from mapping.rules import load_rules, parse_rules
 from mapping.yamlconf import ConfigError
@@ -50,6 +51,20 @@ def test_a_second_load_comes_from_the_cache_and_equals_parsing(folder, monkeypat
     assert second == first == parse_rules("rules.yaml", goals)
     assert [r.origin for r in second.rules] == ["rules.yaml:2", "rules.yaml:5"]
     assert second.rules[1].goals == (("uptime", 0.25), ("speed", 0.75))
+
+
+def test_a_cache_hit_brings_the_compiled_tables_with_it(folder):
+    goals = load_goals("goals.yaml")
+    load_rules("rules.yaml", goals)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "mapping.compiler.compile_rules", lambda *a: pytest.fail("compiled despite a cache entry")
+        )
+        cached = load_rules("rules.yaml", goals).compiled
+    # two rules, one clause each; atoms: the title regex, the label perf
+    assert cached.tables["rule_clauses"].num_rows == 2
+    assert sorted(a.value for a in cached.atoms) == ["outage", "perf"]
+    assert cached.tables == compile_rules(parse_rules("rules.yaml", goals)).tables
 
 
 def test_an_edited_file_is_parsed_again(folder):
