@@ -12,13 +12,16 @@ Clause ids grow with rule position, so an item's smallest matching clause names 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from mapping.normalize import Atom, Leaf
-from mapping.overrides import OverrideSet
 from mapping.patterns import keyword_alternatives
-from mapping.rules import RuleSet
+
+if TYPE_CHECKING:  # types only: RuleSet.compiled imports this module, and they import mapping.rules
+    from mapping.overrides import OverrideSet
+    from mapping.rules import RuleSet
 
 ATOMS_SCHEMA = pa.schema(
     [
