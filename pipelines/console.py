@@ -96,6 +96,11 @@ def _print_progress(result: StreamResult) -> None:
 progress = progress_every(PROGRESS_EVERY, _print_progress)
 
 
+def map_progress(line: str) -> None:
+    """A stage of `map` (warehouse.mapping.apply_mapping's progress), on stderr like a sync's."""
+    err.print(f"[dim]map: {shown(line)}[/]")
+
+
 def _skipped_result(*args) -> StreamResult:
     from pipelines.sync import StreamResult
 

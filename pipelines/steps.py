@@ -135,8 +135,10 @@ def run_mapping(
     *,
     force: bool = False,
     full: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> MappingSummary:
-    """Map (incrementally unless `full`: warehouse/incremental.py) and snapshot. Unless `force`,
+    """Map (incrementally unless `full`: warehouse/incremental.py) and snapshot; `progress` is
+    told each stage (warehouse.mapping.apply_mapping). Unless `force`,
     refuses (MappingRefused, nothing written: neither the mapping nor today's history snapshot)
     a run that would unalign too much aligned effort.
     The mapping commits together with the effort defaults and thresholds it used and today's
@@ -152,6 +154,7 @@ def run_mapping(
         guard=guard,
         effort_defaults=effort_defaults(config),
         full=full,
+        progress=progress,
         with_writes=(
             lambda c: write_effort_defaults(c, config),  # after the guard: a refused run writes nothing
             lambda c: write_metric_settings(c, config),

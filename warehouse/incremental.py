@@ -89,12 +89,23 @@ def read_state(con: duckdb.DuckDBPyConnection) -> MappingState | None:
     return MappingState(*row) if row else None
 
 
-def can_continue(con: duckdb.DuckDBPyConnection, state: MappingState | None, fingerprint: str) -> bool:
-    """Whether the stored mapping is one an incremental map can build on: same config and code,
-    no loop broken, and its rows as it left them (a table emptied or edited since: full map)."""
-    if state is None or state.fingerprint != fingerprint or state.loop_broken:
-        return False
-    return con.execute("SELECT count(*) FROM core.work_item_goals").fetchone()[0] == state.goal_rows
+def full_map_reason(
+    con: duckdb.DuckDBPyConnection, state: MappingState | None, fingerprint: str
+) -> str | None:
+    """Why the stored mapping is not one an incremental map can build on (None: it is): it must
+    come from the same config and code, have broken no loop, and hold its rows as it left them
+    (a table emptied or edited since means a full map). Said in the map's progress."""
+    if state is None:
+        return "no earlier mapping to build on"
+    if state.fingerprint != fingerprint:
+        return (
+            "goals, rules, overrides, effort settings or Threadline's mapping code changed since the last map"
+        )
+    if state.loop_broken:
+        return "the last map broke an inheritance loop"
+    if con.execute("SELECT count(*) FROM core.work_item_goals").fetchone()[0] != state.goal_rows:
+        return "core.work_item_goals was changed outside a map since the last one"
+    return None
 
 
 def write_state(

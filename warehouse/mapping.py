@@ -8,6 +8,7 @@ difference against what is stored: running it twice writes nothing the second ti
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -251,6 +252,7 @@ def apply_mapping(
     effort_defaults: dict[str, tuple[float, float | None]] | None = None,
     with_writes: Sequence[Callable[[duckdb.DuckDBPyConnection], None]] = (),
     full: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> MappingSummary:
     """Map the live items and write the result; only the writes share one transaction.
 
@@ -267,16 +269,31 @@ def apply_mapping(
     a reader sees the old mapping or the new one, never half of each. `with_writes` run inside
     that transaction, after the mapping is written: what must never disagree with it (the
     effort defaults it was computed with, the history snapshot taken from it).
+
+    `progress` is told each stage as it starts, in a line: what will be mapped and why (a full
+    map says why it could not build on the last one), then the computing and writing times.
     """
+    say = progress or (lambda _line: None)
     try:
         # the effort defaults too: the guard's aligned effort, kept in the state, is counted with them
         config_print = incremental.fingerprint(goals, rules, overrides, effort_defaults)
         state = None if full else incremental.read_state(con)
+        why_full = "asked for (--full)" if full else incremental.full_map_reason(con, state, config_print)
         scope = None
-        if incremental.can_continue(con, state, config_print):
+        if why_full is None:
             scope = incremental.find_scope(con, state.watermark)
+            if scope is None:
+                why_full = f"more than {incremental.FULL_ABOVE:.0%} of the items changed since the last map"
         scoped = scope is not None
-        if not scoped:
+        started = time.monotonic()
+        if scoped:
+            say(
+                f"recomputing {scope:,} {'item' if scope == 1 else 'items'}: changed since the last map "
+                "(deleted ones included) or depending on one that did"
+            )
+        else:
+            live = con.execute("SELECT count(*) FROM core.work_items WHERE NOT is_deleted").fetchone()[0]
+            say(f"mapping all {live:,} items: {why_full}")
             sql.run(con, "queries/mapping/scope_none.sql")
         loop_broken = compute_mapping(con, goals, rules, overrides, scoped=scoped)
         if scoped:  # the live items of the scope (its deleted ones only lose their rows)
@@ -289,6 +306,8 @@ def apply_mapping(
             guard(loss)
             aligned_after = loss.after_effort
         summary = None if scoped else summarize(con)
+        say(f"computed in {time.monotonic() - started:.1f} s; writing")
+        started = time.monotonic()
         with transaction(con):
             if not scoped:  # an incremental map runs only when the goals are those stored
                 write_goals(con, goals, now)
@@ -303,6 +322,7 @@ def apply_mapping(
                 summary = summarize_stored(con, recomputed=scope)
             for write in with_writes:
                 write(con)
+        say(f"written in {time.monotonic() - started:.1f} s")
     finally:
         drop_temp_tables(con)
     return summary

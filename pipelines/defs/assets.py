@@ -169,7 +169,7 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
         with context.resources.duckdb.get_connection() as con:
             prepare(con)
             mapping = load_mapping_config(config, imported=read_imported_goals(con))
-            summary = run_mapping(con, config, mapping)
+            summary = run_mapping(con, config, mapping, progress=context.log.info)
             published = publish(con, warehouse)
         return MaterializeResult(
             metadata={

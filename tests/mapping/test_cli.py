@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from datetime import timedelta
 
 import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from tests.mapping.support import cli_workspace, iid, item, jira, load, write
+from tests.mapping.support import NOW, cli_workspace, iid, item, jira, load, write
+from warehouse.db import open_warehouse
 
 RULES = """\
 rules:
@@ -116,3 +119,53 @@ def test_explain_prints_the_whole_chain(config):
     assert [line for line in found if line.startswith("which counts because")] == [
         "which counts because:"
     ] * 2
+
+
+HOUR = timedelta(hours=1)
+LATER = NOW + HOUR  # an edit in the tracker after the items were first synced
+
+
+def progress(result) -> list[str]:
+    """The map's stage lines (stderr), times taken out."""
+    return [re.sub(r"\d+\.\d s", "T s", line) for line in lines(result.stderr) if line.startswith("map: ")]
+
+
+def test_map_says_each_stage_and_why_it_maps_everything(config, tmp_path):
+    def sync_later(*items):
+        with open_warehouse(tmp_path / "threadline.duckdb") as con:
+            load(con, *items)
+
+    first = invoke("map", "-c", str(config))
+    assert first.exit_code == 0, first.output
+    assert progress(first) == [
+        "map: mapping all 6 items: no earlier mapping to build on",
+        "map: computed in T s; writing",
+        "map: written in T s",
+    ]
+    # a#3 gets a new title: nothing names it or inherits from it, so it alone is recomputed
+    sync_later(item("a#3", title="fast query", updated_at=LATER))
+    assert progress(invoke("map", "-c", str(config)))[0] == (
+        "map: recomputing 1 item: changed since the last map (deleted ones included) or depending on one that did"
+    )
+    # two of the six change: over a quarter, so everything is mapped again
+    sync_later(
+        item("a#1", labels=("perf",), title="Slow page", estimate=2, updated_at=LATER + HOUR),
+        item("a#2", labels=("perf",), estimate=5, updated_at=LATER + HOUR),
+    )
+    assert progress(invoke("map", "-c", str(config)))[0] == (
+        "map: mapping all 6 items: more than 25% of the items changed since the last map"
+    )
+    # PAY-1 alone changes; PAY-2 (its child) and a#4 (names PAY-2) inherit from it
+    sync_later(jira("PAY-1", title="Epic", labels=("performance",), estimate=3, updated_at=LATER + 2 * HOUR))
+    assert progress(invoke("map", "-c", str(config)))[0] == (
+        "map: recomputing 3 items: changed since the last map (deleted ones included) or depending on one that did"
+    )
+    assert (
+        progress(invoke("map", "--full", "-c", str(config)))[0]
+        == "map: mapping all 6 items: asked for (--full)"
+    )
+    write(tmp_path / "rules.yaml", NEW_RULES)
+    assert progress(invoke("map", "-c", str(config)))[0] == (
+        "map: mapping all 6 items: goals, rules, overrides, effort settings or Threadline's mapping code "
+        "changed since the last map"
+    )
