@@ -270,8 +270,8 @@ def apply_mapping(
     that transaction, after the mapping is written: what must never disagree with it (the
     effort defaults it was computed with, the history snapshot taken from it).
 
-    `progress` is told each stage as it starts, in a line: what will be mapped and why (a full
-    map says why it could not build on the last one), then the computing and writing times.
+    `progress` is told, a line each: what will be mapped and why (a full map says why it could
+    not build on the last one), then how long computing took, then how long writing took.
     """
     say = progress or (lambda _line: None)
     try:

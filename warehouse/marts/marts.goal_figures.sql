@@ -13,7 +13,7 @@ CREATE OR REPLACE MACRO marts.goal_figures(window_start, window_end, as_of, rows
 WITH RECURSIVE
 -- The rows first grouped by goal and by every condition a figure below filters on: one plain
 -- count, sum and max per group, then each figure from a few hundred groups. The same figures as
--- nine filtered aggregates over a million rows, in about two thirds of the time.
+-- nine filtered aggregates over a million rows, in three quarters of the time (0.13 -> 0.10 s).
 per_kind AS (
     SELECT goal_id, is_dropped, is_completed, in_window, goal_active,
            is_completed AND completed_at <= as_of AS done_by_as_of,
