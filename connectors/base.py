@@ -1,18 +1,17 @@
-"""What every connector has in common: its configuration, its interface, its errors."""
+"""What every connector has in common: its interface, its errors (its configuration: connectors/config.py)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar
-from urllib.parse import urlparse
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-from connectors.http import Failure, RetryPolicy, is_transient, redact, register_secret
+from connectors.config import SourceAccessError, SourceConfig, one_or_more, strings_as
+from connectors.http import Failure, RetryPolicy, is_transient
 from connectors.models import (
     Made,
     Page,
@@ -24,71 +23,11 @@ from connectors.models import (
     item_row,
 )
 from connectors.payloads import MalformedPayload, Shape, all_fit, check_shapes, storable_json, stored_text
+from connectors.redaction import redact, register_secret
 
-__all__ = ["MalformedPayload"]  # defined with the payload checks; raised by every normaliser
-
-
-class SourceConfig(BaseModel):
-    """One configured instance of a tool (a GitHub org, a Jira site, an Asana workspace)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="unique; names the Dagster asset group")
-    base_url: str
-    instance: str | None = Field(default=None, description="goes into item ids; defaults to the URL host")
-    token_env: str = Field(description="environment variable holding the API token")
-    batch_items: int = Field(
-        default=1000,  # docs/sources/github.md "Batches": 500 cost ~10% more CPU, 1M items peak 275 MB
-        ge=1,
-        description="items loaded per transaction (with the cursor): what a kill can cost to read again",
-    )
-    default_instance_hosts: ClassVar[dict[str, str]] = {}
-
-    @field_validator("base_url")
-    @classmethod
-    def _no_credentials(cls, value: str) -> str:
-        # The message must not repeat the URL: it holds the secret.
-        parsed = urlparse(value)
-        if parsed.username is not None or parsed.password is not None:
-            raise ValueError(
-                "credentials in the URL are not allowed (they would end up in item links, logs and "
-                "reports); remove 'user:password@' and put the token in the environment variable "
-                "named by token_env (and email_env for Jira)"
-            )
-        return value
-
-    @property
-    def instance_name(self) -> str:
-        if self.instance:
-            return self.instance
-        host = urlparse(self.base_url).hostname or self.base_url
-        return self.default_instance_hosts.get(host, host)
-
-    def token(self) -> str:
-        """The secret, read from the environment only when a client is built."""
-        value = os.environ.get(self.token_env, "")
-        if not value:
-            raise SourceAccessError(
-                self.name, f"environment variable {self.token_env} is not set; export it with the API token"
-            )
-        return value
-
-
-def strings_as(key: str) -> BeforeValidator:
-    """For a config list: an entry written as a plain string means `{key: it}` (`repos: [acme/api]`)."""
-
-    def expand(value: object) -> object:
-        if isinstance(value, list):
-            return [{key: item} if isinstance(item, str) else item for item in value]
-        return value
-
-    return BeforeValidator(expand)
-
-
-def one_or_more(value: object) -> object:
-    """For a config list of globs: one glob may be written on its own (`exclude: legacy-*`)."""
-    return [value] if isinstance(value, str) else value
+# Defined with the payload checks (MalformedPayload, raised by every normaliser) or with the
+# source configuration, and imported from here by the connectors.
+__all__ = ["MalformedPayload", "SourceAccessError", "SourceConfig", "one_or_more", "strings_as"]
 
 
 class ConnectorBase:
@@ -122,14 +61,6 @@ class ConnectorBase:
         """Whether the config still takes this container; connectors that discover containers
         (GitHub orgs, Jira all_projects) answer from the config alone, without listing them."""
         return container in self.containers()  # type: ignore[attr-defined]
-
-
-class SourceAccessError(RuntimeError):
-    """Bad credentials or permissions: stops a sync before anything is written."""
-
-    def __init__(self, source: str, message: str) -> None:
-        super().__init__(f"source '{source}': {message}")
-        self.source = source
 
 
 class SourceUnavailable(RuntimeError):

@@ -23,7 +23,7 @@ from json.scanner import make_scanner
 from operator import methodcaller
 from typing import Any
 
-from connectors.http import strip_userinfo
+from connectors.redaction import strip_userinfo
 
 
 class MalformedPayload(ValueError):

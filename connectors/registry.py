@@ -6,13 +6,16 @@ Adding a tool means its package under connectors/ (exporting `SOURCE`) and one l
 from __future__ import annotations
 
 import importlib
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
-from connectors.base import Connector, SourceConfig
-from connectors.http import RetryPolicy
 from connectors.source import SourceDeclaration
+
+if TYPE_CHECKING:  # types only: reading the config needs no connector code
+    from connectors.base import Connector
+    from connectors.config import SourceConfig
+    from connectors.http import RetryPolicy
 
 PACKAGES = (
     "connectors.github",

@@ -12,10 +12,10 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from connectors.base import Connector, SourceConfig
-from connectors.http import RetryPolicy
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: reading the config needs no connector code
+    from connectors.base import Connector
+    from connectors.config import SourceConfig
+    from connectors.http import RetryPolicy
     from connectors.models import GoalImport
 
 

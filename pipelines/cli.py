@@ -92,7 +92,7 @@ def handles_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from connectors.base import SourceAccessError
+        from connectors.config import SourceAccessError
         from mapping.yamlconf import ConfigError
         from pipelines.errors import MappingRefused, NotMapped
         from warehouse.db import WarehouseError

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from connectors.base import SourceConfig
+from connectors.config import SourceConfig
 from connectors.registry import config_union
 from mapping.yamlconf import ConfigError, expand_env, load_yaml, validate
 

@@ -35,7 +35,7 @@ def shown(text: object) -> str:
 
 
 def setup_logging(verbose: bool) -> None:
-    from connectors.http import install_log_redaction
+    from connectors.redaction import install_log_redaction
     from connectors.registry import SOURCES
 
     install_log_redaction()
@@ -50,7 +50,7 @@ def setup_logging(verbose: bool) -> None:
 
 def fail(message: str, hint: str | None = None) -> None:
     """One clear line on stderr (plus an optional next step)."""
-    from connectors.http import redact
+    from connectors.redaction import redact
 
     err.print(f"[bold red]error:[/] {shown(redact(message))}")
     if hint:
@@ -59,7 +59,7 @@ def fail(message: str, hint: str | None = None) -> None:
 
 def warn(message: str) -> None:
     """One line on stderr for something the run worked around (a source that was down)."""
-    from connectors.http import redact
+    from connectors.redaction import redact
 
     err.print(f"[bold yellow]warning:[/] {shown(redact(message))}")
 

@@ -5,10 +5,15 @@ The tools themselves are declared in their packages and collected by `connectors
 
 from __future__ import annotations
 
-from connectors.base import Connector, SourceConfig
-from connectors.http import RetryPolicy
+from typing import TYPE_CHECKING
+
 from connectors.registry import KINDS, config_union
 from connectors.registry import build_connector as _build
+
+if TYPE_CHECKING:  # types only: reading the config needs no connector code
+    from connectors.base import Connector
+    from connectors.config import SourceConfig
+    from connectors.http import RetryPolicy
 
 __all__ = ["KINDS", "SourceConfigs", "build_connector"]
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from connectors.base import Connector
 from connectors.models import utcnow
 from mapping.goals import GoalTree, load_goals
 from mapping.overrides import OverrideSet, load_overrides
@@ -32,6 +31,7 @@ from warehouse.mapping import MappingSummary, UnalignLoss, apply_mapping
 from warehouse.transaction import transaction
 
 if TYPE_CHECKING:
+    from connectors.base import Connector
     from reports.build import ReportFiles
 
 log = logging.getLogger(__name__)

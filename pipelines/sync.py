@@ -22,8 +22,8 @@ import duckdb
 import pyarrow as pa
 
 from connectors.base import Connector, SourceAccessError, SourceUnavailable
-from connectors.http import redact
 from connectors.models import Page, utcnow
+from connectors.redaction import redact
 from connectors.registry import SOURCES
 from connectors.source import GoalSource
 from warehouse import runs

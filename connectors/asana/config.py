@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from connectors.asana import settings
-from connectors.base import SourceConfig
+from connectors.config import SourceConfig
 
 GID = r"^\d+$"
 

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from connectors.base import SourceConfig, one_or_more, strings_as
+from connectors.config import SourceConfig, one_or_more, strings_as
 from connectors.github import settings
 
 

@@ -33,7 +33,6 @@ from connectors.http import (
     TransientError,
     call_with_retries,
     note_rate_limit,
-    register_secret,
 )
 from connectors.jira import jql, settings
 from connectors.jira.config import JiraAllProjects, JiraSourceConfig
@@ -44,6 +43,7 @@ from connectors.jira.normalize import Site, issue_row, parse_time
 from connectors.jira.shapes import ISSUE_SHAPES
 from connectors.models import Page, Sweep
 from connectors.payloads import MalformedPayload, field, watermark_time
+from connectors.redaction import register_secret
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

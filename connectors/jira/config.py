@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from connectors.base import SourceAccessError, SourceConfig, one_or_more, strings_as
+from connectors.config import SourceAccessError, SourceConfig, one_or_more, strings_as
 from connectors.jira import jql, settings
 
 PROJECT_KEY = r"^[A-Z][A-Z0-9_]{0,99}$"

@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from connectors.base import SourceUnavailable
 from connectors.github.client import GitHubConnector
 from connectors.github.normalize import native_id
-from connectors.http import RetryPolicy, redact
+from connectors.http import RetryPolicy
+from connectors.redaction import redact
 from pipelines.cli import app
 from pipelines.sync import check_access, run_sync
 from sandbox import OrgSpec

@@ -11,13 +11,11 @@ from connectors.http import (
     RateLimitTooLong,
     RetryPolicy,
     call_with_retries,
-    install_log_redaction,
     is_transient,
-    redact,
-    register_secret,
     server_wait_hint,
 )
 from connectors.models import RequestStats
+from connectors.redaction import install_log_redaction, redact, register_secret
 
 
 @pytest.mark.parametrize(

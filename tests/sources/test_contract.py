@@ -16,7 +16,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from connectors.http import install_log_redaction
+from connectors.redaction import install_log_redaction
 from connectors.registry import RAW_TABLES
 from pipelines.cli import app
 from pipelines.sync import run_sync
