@@ -247,7 +247,7 @@ def map_command(
     # a read-only one opened and closed first (~0.05 s at every map).
     with open_warehouse(config.warehouse_path, create=False) as con:
         mapping = load_mapping_config(config, imported=read_imported_goals(con))
-        summary = run_mapping(con, config, mapping, force=force, full=full, progress=console.map_progress)
+        summary = run_mapping(con, config, mapping, force=force, full=full, progress=console.stages("map"))
         published = publish(con, config.warehouse_path)
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))
     console.out.print(f"mapped {summary.items} items ({methods}); {summary.aligned} aligned")
@@ -271,7 +271,7 @@ def report(
 
     config = load_settings(config_path)
     with open_warehouse(config.warehouse_path, create=False) as con:
-        files = run_report(con, config, output=out)
+        files = run_report(con, config, output=out, progress=console.stages("report"))
     console.out.print(f"report: {console.shown(files.html)}\nsummary: {console.shown(files.markdown)}")
 
 

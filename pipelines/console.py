@@ -96,9 +96,14 @@ def _print_progress(result: StreamResult) -> None:
 progress = progress_every(PROGRESS_EVERY, _print_progress)
 
 
-def map_progress(line: str) -> None:
-    """A stage of `map` (warehouse.mapping.apply_mapping's progress), on stderr like a sync's."""
-    err.print(f"[dim]map: {shown(line)}[/]")
+def stages(command: str) -> Callable[[str], None]:
+    """Where a long command (`map`, `report`) says each stage: a line on stderr, like a sync's
+    progress, named by the command."""
+
+    def say(line: str) -> None:
+        err.print(f"[dim]{command}: {shown(line)}[/]")
+
+    return say
 
 
 def _skipped_result(*args) -> StreamResult:

@@ -188,7 +188,9 @@ def run_report(
     *,
     output: Path | None = None,
     end: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ReportFiles:
+    """Write the report (reports.build.build_report, which tells `progress` each stage)."""
     # Imported here: the report's code (Jinja2 and its templates) is for `report`/`demo`, not every CLI start.
     from reports.build import build_report
 
@@ -205,4 +207,5 @@ def run_report(
         weeks=config.report.weeks,
         trend_weeks=config.report.trend_weeks,
         planned_notes=lambda: planned_notes(config),  # read after the queries (build_report)
+        progress=progress,
     )

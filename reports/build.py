@@ -9,6 +9,7 @@ environment's `finalize`), so bidi controls in a title cannot reverse the text a
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -180,10 +181,16 @@ def build_report(
     trend_weeks: int = 12,
     generated_at: datetime | None = None,
     planned_notes: dict[str, str] | Callable[[], dict[str, str]] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ReportFiles:
     """`planned_notes`: what each `unaligned:` rule calls its work, or how to read it: a function
     is called once the queries are done, while the last charts are drawn (reading 1,000 rules
-    takes ~0.15 s, which the first figures, and the charts waiting for them, need not wait for)."""
+    takes ~0.15 s, which the first figures, and the charts waiting for them, need not wait for).
+    `progress` is told, a line each: what is read, how long reading took, how long drawing and
+    writing took."""
+    say = progress or (lambda _line: None)
+    started = time.monotonic()
+    say(f"reading the {weeks} weeks to {end:%Y-%m-%d} and {trend_weeks} weeks of trends")
     # The charts are drawn in their own processes while the queries run (reports/drawing.py).
     charts = ReportCharts()
     data = collect(
@@ -194,6 +201,8 @@ def build_report(
         trend_weeks=trend_weeks,
         ready=charts.figures_ready,
     )
+    say(f"{len(data.goals)} goals read in {time.monotonic() - started:.1f} s; drawing and writing")
+    started = time.monotonic()
     data.planned_notes = (planned_notes() if callable(planned_notes) else planned_notes) or {}
     data.takeaways = takeaways(data)
     markdown = output.with_suffix(".md")
@@ -204,4 +213,5 @@ def build_report(
     write_together(
         {output: render_html(data, charts.charts([g["goal_id"] for g in data.goals])), markdown: summary}
     )
+    say(f"drawn and written in {time.monotonic() - started:.1f} s")
     return ReportFiles(output, markdown, data)

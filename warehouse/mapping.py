@@ -286,7 +286,9 @@ def apply_mapping(
                 why_full = f"more than {incremental.FULL_ABOVE:.0%} of the items changed since the last map"
         scoped = scope is not None
         started = time.monotonic()
-        if scoped:
+        if scope == 0:
+            say("nothing changed since the last map: no item to recompute")
+        elif scoped:
             say(
                 f"recomputing {scope:,} {'item' if scope == 1 else 'items'}: changed since the last map "
                 "(deleted ones included) or depending on one that did"

@@ -142,6 +142,10 @@ def test_map_says_each_stage_and_why_it_maps_everything(config, tmp_path):
         "map: computed in T s; writing",
         "map: written in T s",
     ]
+    assert (
+        progress(invoke("map", "-c", str(config)))[0]
+        == "map: nothing changed since the last map: no item to recompute"
+    )
     # a#3 gets a new title: nothing names it or inherits from it, so it alone is recomputed
     sync_later(item("a#3", title="fast query", updated_at=LATER))
     assert progress(invoke("map", "-c", str(config)))[0] == (

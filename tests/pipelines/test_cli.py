@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -169,8 +171,21 @@ def test_explain_prints_rule_and_evidence_or_the_reason(synced: Path, sandbox):
 
 def test_report_command_writes_escaped_html(synced: Path, sandbox):
     assert invoke("map", "-c", str(synced)).exit_code == 0
+    days = {datetime.now(UTC).date()}
     result = invoke("report", "-c", str(synced))
+    days.add(datetime.now(UTC).date())  # the report ends now: today, or tomorrow past midnight
     assert result.exit_code == 0
+    # its stages on stderr: 12 weeks and 12 of trends by default; the example's 11 goals
+    # (3 pillars, 8 below them)
+    stages = [re.sub(r"\d+\.\d s", "T s", line) for line in result.stderr.splitlines()]
+    assert stages in (
+        [
+            f"report: reading the 12 weeks to {day:%Y-%m-%d} and 12 weeks of trends",
+            "report: 11 goals read in T s; drawing and writing",
+            "report: drawn and written in T s",
+        ]
+        for day in days
+    )
     html = (synced.parent / "report.html").read_text()
     assert "<html" in html and "CLI test" in html
     assert (synced.parent / "report.md").exists()
