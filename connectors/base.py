@@ -1,4 +1,5 @@
-"""What every connector has in common: its interface, its errors (its configuration: connectors/config.py)."""
+"""What every connector has in common: its interface and its errors (its configuration and the
+access error that reading it can raise: connectors/config.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from connectors.config import SourceAccessError, SourceConfig, one_or_more, strings_as
+from connectors.config import SourceAccessError, SourceConfig
 from connectors.http import Failure, RetryPolicy, is_transient
 from connectors.models import (
     Made,
@@ -25,9 +26,7 @@ from connectors.models import (
 from connectors.payloads import MalformedPayload, Shape, all_fit, check_shapes, storable_json, stored_text
 from connectors.redaction import redact, register_secret
 
-# Defined with the payload checks (MalformedPayload, raised by every normaliser) or with the
-# source configuration, and imported from here by the connectors.
-__all__ = ["MalformedPayload", "SourceAccessError", "SourceConfig", "one_or_more", "strings_as"]
+__all__ = ["MalformedPayload"]  # defined with the payload checks; raised by every normaliser
 
 
 class ConnectorBase:

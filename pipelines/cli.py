@@ -235,9 +235,8 @@ def map_command(
 ) -> None:
     """Link every work item to goals, from goals.yaml and rules.yaml (only what changed since the
     last map, when goals, rules and overrides are unchanged)."""
-    from pipelines.steps import load_mapping_as_map_sees, load_mapping_config, run_mapping
+    from pipelines.steps import load_mapping_as_map_sees, run_mapping
     from warehouse.db import open_warehouse
-    from warehouse.imported_goals import read_imported_goals
     from warehouse.publish import publish
 
     config = load_settings(config_path)
@@ -246,7 +245,7 @@ def map_command(
     # One connection, the writer's: the imported goals are read through it rather than through
     # a read-only one opened and closed first (~0.05 s at every map).
     with open_warehouse(config.warehouse_path, create=False) as con:
-        mapping = load_mapping_config(config, imported=read_imported_goals(con))
+        mapping = load_mapping_as_map_sees(config, con=con)
         summary = run_mapping(con, config, mapping, force=force, full=full, progress=console.stages("map"))
         published = publish(con, config.warehouse_path)
     methods = ", ".join(f"{m} {n}" for m, n in sorted(summary.by_method.items()))

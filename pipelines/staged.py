@@ -23,7 +23,8 @@ from datetime import datetime
 
 import duckdb
 
-from connectors.base import Connector, SourceAccessError
+from connectors.base import Connector
+from connectors.config import SourceAccessError
 from connectors.models import utcnow
 from pipelines.sync import (
     Progress,

@@ -61,11 +61,19 @@ def load_mapping_config(
     return MappingConfig(goals, rules, load_overrides(config.overrides_path, goals))
 
 
-def load_mapping_as_map_sees(config: ThreadlineConfig, *, rules_path: Path | None = None) -> MappingConfig:
+def load_mapping_as_map_sees(
+    config: ThreadlineConfig,
+    *,
+    rules_path: Path | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> MappingConfig:
     """What `map` maps with: goals.yaml merged with the goals earlier syncs imported into the
     warehouse (Asana Goals), the rules (or `rules_path`) and the overrides. `rules check` and
-    `rules diff` load the same, so they accept and count exactly what `map` does."""
-    return load_mapping_config(config, imported=imported_goals(config.warehouse_path), rules_path=rules_path)
+    `rules diff` load the same, so they accept and count exactly what `map` does. The imported
+    goals are read through `con` when the caller has the warehouse open (map's own writer), else
+    through a read-only connection of their own."""
+    imported = read_imported_goals(con) if con is not None else imported_goals(config.warehouse_path)
+    return load_mapping_config(config, imported=imported, rules_path=rules_path)
 
 
 def imported_goals(warehouse: Path) -> GoalTree | None:

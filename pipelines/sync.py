@@ -21,7 +21,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from connectors.base import Connector, SourceAccessError, SourceUnavailable
+from connectors.base import Connector, SourceUnavailable
+from connectors.config import SourceAccessError
 from connectors.models import Page, utcnow
 from connectors.redaction import redact
 from connectors.registry import SOURCES

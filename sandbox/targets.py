@@ -15,7 +15,7 @@ SANDBOX_TOKEN = "sandbox-token"
 
 
 class PointableConfig(Protocol):
-    """What the sandbox needs of a source config (a connectors.base.SourceConfig)."""
+    """What the sandbox needs of a source config (a connectors.config.SourceConfig)."""
 
     kind: str
     base_url: str

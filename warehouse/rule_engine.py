@@ -158,8 +158,7 @@ def evaluate_rules(
     try:
         sql.run(con, "queries/mapping/first_match.sql")
     finally:
-        if dense:
-            con.execute("RESET perfect_ht_threshold")
+        con.execute("RESET perfect_ht_threshold")
     sql.run(con, "queries/mapping/rule_rows.sql")
     if all_matches:
         sql.run(con, "queries/mapping/clause_hits.sql")

@@ -38,7 +38,8 @@ from connectors.asana.events import read_changes
 from connectors.asana.goals import build_goals, fetch_goals
 from connectors.asana.normalize import TaskContext, is_work, task_row
 from connectors.asana.shapes import TASK_SHAPES
-from connectors.base import ConnectorBase, PageBuilder, SourceAccessError, SourceError, access_problem
+from connectors.base import ConnectorBase, PageBuilder, SourceError, access_problem
+from connectors.config import SourceAccessError
 from connectors.http import Failure, RateLimitTooLong, RetryPolicy, TransientError, is_transient
 from connectors.models import GoalImport, Page, Sweep
 from connectors.payloads import field, watermark_time

@@ -25,7 +25,8 @@ import requests
 from jira import JIRA, JIRAError
 
 from connectors import payloads
-from connectors.base import ConnectorBase, PageBuilder, SourceAccessError, SourceError, access_problem
+from connectors.base import ConnectorBase, PageBuilder, SourceError, access_problem
+from connectors.config import SourceAccessError
 from connectors.http import (
     Failure,
     RateLimitTooLong,

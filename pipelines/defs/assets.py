@@ -19,17 +19,16 @@ from dagster import (
     asset,
 )
 
-from connectors.base import SourceConfig
+from connectors.config import SourceConfig
 from pipelines.console import progress_every
 from pipelines.defs.automation import GOALS_CONDITION, MAPPING_CONDITION, REPORT_CONDITION, SYNC_CONDITION
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import sync_container_staged
-from pipelines.steps import load_mapping_config, run_mapping, run_report
+from pipelines.steps import load_mapping_as_map_sees, run_mapping, run_report
 from pipelines.sync import PROGRESS_EVERY_SECONDS, SyncReport, check_access, import_goals
 from warehouse import runs
 from warehouse.db import prepare
-from warehouse.imported_goals import read_imported_goals
 from warehouse.publish import publish
 from warehouse.staging import StagingArea
 
@@ -168,7 +167,7 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
         warehouse = Path(context.resources.duckdb.database)
         with context.resources.duckdb.get_connection() as con:
             prepare(con)
-            mapping = load_mapping_config(config, imported=read_imported_goals(con))
+            mapping = load_mapping_as_map_sees(config, con=con)
             summary = run_mapping(con, config, mapping, progress=context.log.info)
             published = publish(con, warehouse)
         return MaterializeResult(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetsDefinition, asset_check
 
-from connectors.base import SourceConfig
+from connectors.config import SourceConfig
 from pipelines.defs.automation import FRESHNESS_CHECK_CONDITION
 from pipelines.defs.partitions import containers_partitions
 from warehouse import checks

@@ -40,7 +40,7 @@ from dagster import (
     op,
 )
 
-from connectors.base import SourceConfig
+from connectors.config import SourceConfig
 from pipelines.console import progress_every
 from pipelines.defs.assets import accessible_connector, partition_metadata, staging_area
 from pipelines.defs.partitions import containers_partitions

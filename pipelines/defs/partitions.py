@@ -16,7 +16,7 @@ from dagster import (
     sensor,
 )
 
-from connectors.base import SourceConfig
+from connectors.config import SourceConfig
 from pipelines.defs.automation import default_status
 from pipelines.defs.resources import client_key
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from connectors.base import Connector, SourceConfig
+from connectors.base import Connector
+from connectors.config import SourceConfig
 from pipelines.config import ThreadlineConfig, load_config
 from pipelines.registry import build_connector
 

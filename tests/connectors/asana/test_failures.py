@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from connectors.base import SourceAccessError
+from connectors.config import SourceAccessError
 from pipelines.sync import run_sync
 from sandbox.asana.records import ESTIMATE_FIELD
 from tests.connectors.asana.support import asana_connector, asana_url, sandbox_items, warehouse_items

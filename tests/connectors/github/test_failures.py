@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from connectors.base import SourceAccessError
+from connectors.config import SourceAccessError
 from pipelines.sync import run_sync
 from tests.conftest import github_connector
 

@@ -8,7 +8,7 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from connectors.base import SourceAccessError
+from connectors.config import SourceAccessError
 from connectors.github.client import GitHubConnector
 from connectors.github.config import GitHubSourceConfig
 from pipelines.sync import check_access, run_sync

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.base import SourceAccessError
+from connectors.config import SourceAccessError
 from connectors.jira.normalize import parse_time
 from pipelines.sync import check_access, run_sync
 from tests.conftest import FIXTURES
