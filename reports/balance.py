@@ -21,13 +21,15 @@ class Balance:
     """Completed effort and items of one period (company or one team), split by kind of work."""
 
     effort: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KINDS, 0.0))
-    items: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    items: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))  # per kind, distinct
+    item_share: float = 0.0  # items counted by their link weights: each item once in all
     planned_by: dict[str, float] = field(default_factory=dict)  # rule or override id -> effort
     unexplained_by: dict[str, float] = field(default_factory=dict)  # reason -> effort
 
     def add(self, row: dict[str, Any]) -> None:
         self.effort[row["kind"]] += row["effort"] or 0.0
         self.items[row["kind"]] += row["items"]
+        self.item_share += row["item_share"] or 0.0
         if row["planned_by"]:
             self.planned_by[row["planned_by"]] = self.planned_by.get(row["planned_by"], 0.0) + (
                 row["effort"] or 0.0
@@ -43,7 +45,8 @@ class Balance:
 
     @property
     def completed_items(self) -> int:
-        return sum(self.items.values())
+        """Distinct items: an item split between kinds (an active and an inactive goal) is one."""
+        return round(self.item_share)
 
     @property
     def alignment(self) -> float | None:

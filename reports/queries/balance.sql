@@ -17,6 +17,9 @@ SELECT
          THEN coalesce(rule_id, reason) END AS planned_by,
     CASE WHEN goal_id IS NULL AND reason NOT IN ('ignored_by_rule', 'override_unaligned') THEN reason END AS reason,
     count(DISTINCT item_id) AS items,
+    -- an item split between an active and an inactive goal is in two kinds: its weights (which
+    -- sum to 1 per item) count it once in the period's total
+    sum(weight) AS item_share,
     sum(linked_effort) AS effort
 FROM report_completed
 WHERE is_completed AND completed_at >= $previous_start AND completed_at < $end

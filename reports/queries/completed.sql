@@ -5,7 +5,7 @@
 CREATE OR REPLACE TEMP TABLE report_completed AS
 SELECT item_id, key, title, url, source, container, team, labels, status_category, created_at,
        is_completed, completed_at, completed_week, has_estimate, linked_effort,
-       goal_id, goal_active, method, rule_id, confidence, reason, evidence
+       weight, goal_id, goal_active, method, rule_id, confidence, reason, evidence
 FROM marts.item_effort
 WHERE is_completed
   AND completed_at >= least(CAST($previous_start AS TIMESTAMPTZ), CAST($trend_start AS TIMESTAMPTZ))

@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from mapping.goals import load_goals
+from mapping.rules import load_rules
+from pipelines.config import ReportConfig, ThreadlineConfig
+from pipelines.steps import write_effort_defaults
 from reports import build, metrics
 from reports.build import build_report, change
-from tests.reports.support import END, load_org
+from tests.mapping.support import item, load, write
+from tests.reports.support import EFFORT, END, GOALS, _github_source, day, done, load_org
+from warehouse.mapping import apply_mapping
 
 
 @pytest.fixture
@@ -268,3 +274,35 @@ def test_data_freshness_names_containers_whose_last_sync_failed(con, tmp_path: P
     html = files.html.read_text()
     assert "1 container did not sync on the last run" in html and "403 Forbidden: token lacks access" in html
     assert "acme/web (last good sync 20 Nov 2026 08:02 UTC)" in files.markdown.read_text()
+
+
+def test_an_item_split_between_an_active_and_an_ended_goal_counts_once(con, tmp_path: Path):
+    """b1 is split half on checkout (active) and half on `old` (ended in 2025): its effort is in
+    two kinds, 0.5 each, and each kind lists it, but the period completed 2 items, not 3."""
+    goals = load_goals(write(tmp_path / "goals.yaml", GOALS.format(growth="Grow", checkout="Checkout")))
+    rules = load_rules(
+        write(
+            tmp_path / "rules.yaml",
+            "rules:\n  - id: both\n    split: {checkout: 1, old: 1}\n    when: {labels_any: [both]}\n",
+        ),
+        goals,
+    )
+    load(
+        con,
+        item("b1", labels=["both"], team="web", created_at=day(9, 1), **done(completed_at=day(11, 12))),
+        item("b2", labels=[], team="web", created_at=day(9, 1), **done(completed_at=day(11, 13))),
+    )
+    write_effort_defaults(
+        con, ThreadlineConfig(effort=EFFORT, report=ReportConfig(weeks=2), sources=[_github_source()])
+    )
+    apply_mapping(con, goals, rules, END)
+    data = metrics.collect(
+        con, organisation="Acme", period=metrics.Period.last_weeks(END, 2), generated_at=END, trend_weeks=4
+    )
+    balance = data.balance
+    assert balance.effort == {"goal": 0.5, "planned": 0.0, "inactive_goal": 0.5, "unexplained": 1.0}
+    assert balance.items == {"goal": 1, "planned": 0, "inactive_goal": 1, "unexplained": 1}
+    assert balance.completed_items == 2
+    assert data.headline["completed_items"] == 2
+    web_now, _ = data.team_balances["web"]
+    assert web_now.completed_items == 2
