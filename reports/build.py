@@ -23,6 +23,7 @@ from reports.balance import KIND_LABELS, KINDS, Comparison
 from reports.drawing import ReportCharts
 from reports.metrics import Period, ReportData, collect
 from reports.publish import write_together
+from reports.rounding import half_up, percent
 from reports.takeaways import takeaways
 from reports.text import neutral
 
@@ -42,13 +43,13 @@ REASONS = {
 
 
 def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
+    return "–" if value is None else percent(value)
 
 
 def num(value: float | None) -> str:
     if value is None:
         return "0"
-    return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.1f}"
+    return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{half_up(value, 1):,.1f}"
 
 
 def ratio(part: float | None, whole: float | None) -> float | None:
@@ -75,7 +76,7 @@ def change(item: Comparison) -> str:
     if delta is None:
         return "–"
     if item.kind == "rate":
-        points = round(delta * 100)
+        points = int(half_up(delta * 100))
         return "= 0 pts" if points == 0 else f"{'▲' if points > 0 else '▼'} {abs(points)} pts"
     if abs(delta) < 1e-9:
         return "= 0"

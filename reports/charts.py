@@ -24,6 +24,7 @@ import vl_convert
 
 from reports.balance import KIND_LABELS, KINDS
 from reports.drawing import Drawn, Rendered
+from reports.rounding import half_up, percent
 from reports.trends import GoalTrend, as_date
 
 KIND_COLOURS = {"goal": "#2f6fdb", "planned": "#8fa3b8", "inactive_goal": "#d9a21b", "unexplained": "#c2410c"}
@@ -90,7 +91,7 @@ def _value_labels(encoding: Spec) -> Spec:
 
 
 def _short(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == round(value) else f"{value:,.1f}"
+    return f"{half_up(value):,.0f}" if value >= 10 or value == round(value) else f"{half_up(value, 1):,.1f}"
 
 
 def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -> Rendered | None:
@@ -177,7 +178,7 @@ def alignment_trend(
             "date": w.isoformat(),
             "alignment": goal / total,
             "series": reconstructed,
-            "label": f"{goal / total:.0%}",
+            "label": percent(goal / total),
         }
         for w, (goal, total) in totals.items()
         if total
@@ -257,7 +258,9 @@ def allocation(goals: list[dict[str, Any]], unit: str) -> Rendered | None:
     rows = []
     for goal, label in zip(shown, labels, strict=True):
         share = goal.get("share") or 0.0
-        text = f"{share:.0%}" + (f" (target {goal['target_share']:.0%})" if goal.get("target_share") else "")
+        text = percent(share) + (
+            f" (target {percent(goal['target_share'])})" if goal.get("target_share") else ""
+        )
         rows.append({"goal": label, "value": share, "series": share_series, "label": text})
         if goal.get("target_share"):
             rows.append({"goal": label, "value": goal["target_share"], "series": target_series, "label": ""})
@@ -330,7 +333,7 @@ def balance(current: dict[str, float], previous: dict[str, float], unit: str) ->
     for kind in KINDS:
         for period, values, total in ((this, current, total_now), (before, previous, total_before)):
             value = values.get(kind, 0.0)
-            share = f" ({value / total:.0%})" if total else ""
+            share = f" ({percent(value / total)})" if total else ""
             rows.append(
                 {"kind": KIND_LABELS[kind], "period": period, "effort": value, "label": _short(value) + share}
             )
@@ -380,7 +383,7 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
         {
             "method": t["method"],
             "effort": t["effort"] or 0.0,
-            "label": f"{(t['effort'] or 0) / total:.0%} · {t['items']:,} items",
+            "label": f"{percent((t['effort'] or 0) / total)} · {t['items']:,} items",
         }
         for t in trust
     ]
@@ -505,7 +508,7 @@ def goal_trend(title: str, trend: GoalTrend, unit: str) -> Drawn:
         if dataset["name"] in values:
             dataset["values"] = values[dataset["name"]]
     last = next((p for p in reversed(trend.progress) if p is not None), None)
-    done = f"progress now {last:.0%}" if last is not None else "nothing linked yet"
+    done = f"progress now {percent(last)}" if last is not None else "nothing linked yet"
     return Drawn(
         vl_convert.vega_to_svg(json.dumps(spec)),  # text, as in to_svg
         f"{title}: trend over {len(trend.weeks)} weeks",

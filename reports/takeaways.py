@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.metrics import ReportData
+from reports.rounding import percent
 
 MOST = 6
 UNEXPLAINED_WORTH_SAYING = 0.10
@@ -25,7 +26,7 @@ class Takeaway:
 
 
 def pct(value: float) -> str:
-    return f"{value:.0%}"
+    return percent(value)
 
 
 def _alignment(data: ReportData) -> Takeaway:

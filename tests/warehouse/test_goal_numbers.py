@@ -5,7 +5,7 @@ the items and goals given."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -279,3 +279,77 @@ def test_health_as_of_a_past_day_shows_the_last_completion_up_to_that_day(con, t
         [as_of - timedelta(weeks=12), as_of],
     ).fetchone()
     assert last is None and days_since is None
+
+
+BOUNDARIES = (
+    """\
+goals:
+  - id: ten
+    level: pillar
+    title: Ten equal children
+    start: 2026-01-01
+    end: 2026-12-31
+    children:
+"""
+    + "".join(f"      - id: c{i}\n        title: Child {i}\n" for i in range(10))
+    + """\
+  - id: pace
+    level: pillar
+    title: Exactly ten points behind
+    start: 2026-11-16
+    end: 2026-11-26
+  - id: half
+    level: pillar
+    title: Five of eight
+    start: 2026-11-16
+    end: 2026-11-26
+  - id: edge
+    level: pillar
+    title: Done 21 days ago
+    start: 2026-01-01
+    end: 2026-12-31
+  - id: late
+    level: pillar
+    title: Done 22 days ago
+    start: 2026-01-01
+    end: 2026-12-31
+"""
+)
+
+
+def test_health_at_its_boundaries_is_judged_as_by_hand(con, tmp_path):
+    """Judged on 2026-11-20 at noon. `pace` and `half` run 16-26 Nov: 4 of 10 days gone, 40%."""
+    as_of = NOW + timedelta(hours=12)
+    recent = date(2026, 11, 18)
+    items = [done(f"c{i}-done", f"c{i}", recent) for i in range(10)]  # every child done: 100%
+    items += [done(f"pace-{i}", "pace", recent) for i in range(3)]  # 3 of 10 done: 30%
+    items += [item(f"pace-open-{i}", labels=("goal:pace",)) for i in range(7)]
+    items += [done(f"half-{i}", "half", recent) for i in range(5)]  # 5 of 8 done: 62.5%
+    items += [item(f"half-open-{i}", labels=("goal:half",)) for i in range(3)]
+    for goal, completed_at in {
+        "edge": datetime(2026, 10, 30, 8, tzinfo=UTC),  # 21 days before 20 Nov, at 8:00
+        "late": datetime(2026, 10, 29, 23, tzinfo=UTC),  # 22 days before
+    }.items():
+        items.append(
+            item(
+                f"{goal}-done",
+                labels=(f"goal:{goal}",),
+                status="closed",
+                status_category="done",
+                completed_at=completed_at,
+            )
+        )
+        items.append(item(f"{goal}-open", labels=(f"goal:{goal}",)))
+    mapped(con, tmp_path, BOUNDARIES, *items)
+    found = health(con, as_of=as_of)
+    # The pillar's progress is the mean of ten children at 100%: done, not "99.99...%".
+    assert found["ten"][0] == "done"
+    # 30% with 40% gone: 10 points behind is "within 10 points".
+    assert found["pace"][0] == "on_track"
+    assert found["pace"][3] == "progress 30% with 40% of the period gone"
+    # 62.5% is written as a reader rounds it.
+    assert found["half"][3] == "progress 63% with 40% of the period gone"
+    # Starvation counts whole days, as its reason does: 21 days is within the 21-day limit.
+    assert found["edge"][1] is False
+    assert found["late"][1] is True
+    assert "starved: nothing completed in 22 days (limit 21)" in found["late"][3]

@@ -34,7 +34,10 @@ judged AS (
              THEN greatest(0.0, least(1.0, (CAST(s.as_of AS DATE) - f.period_start) / (f.period_end - f.period_start)::DOUBLE))
         END AS elapsed,
         date_diff('day', CAST(f.last_done_at AS DATE), CAST(s.as_of AS DATE)) AS days_since_completed,
-        (f.last_done_at IS NULL OR f.last_done_at < s.as_of - to_days(s.starved_days)) AS starved,
+        -- in whole days, as days_since_completed counts them and health_reason says them: work
+        -- done 21 days ago is within a 21-day limit, whatever the hour
+        (f.last_done_at IS NULL
+            OR date_diff('day', CAST(f.last_done_at AS DATE), CAST(s.as_of AS DATE)) > s.starved_days) AS starved,
         (f.period_start IS NULL OR CAST(s.as_of AS DATE) >= f.period_start)
             AND (f.period_end IS NULL OR CAST(s.as_of AS DATE) <= f.period_end) AS active
     FROM marts.goal_figures(window_start, window_end, coalesce(CAST(window_end AS TIMESTAMPTZ), now()), rows := rows) AS f
@@ -45,14 +48,16 @@ flagged AS (
     SELECT *,
         CASE
             WHEN linked_effort = 0 THEN 'no_work'
-            WHEN progress >= 1 THEN 'done'
+            -- compared at 9 decimals: a roll-up of ten 10% shares sums to 0.9999999999999999, and
+            -- 0.4 - 0.10 is 0.30000000000000004 in floating point; "within 10 points" includes 10
+            WHEN round(progress, 9) >= 1 THEN 'done'
             WHEN elapsed IS NULL THEN 'no_period'
-            WHEN progress >= elapsed - 0.10 THEN 'on_track'
-            WHEN progress >= elapsed - 0.25 THEN 'at_risk'
+            WHEN round(elapsed - progress, 9) <= 0.10 THEN 'on_track'
+            WHEN round(elapsed - progress, 9) <= 0.25 THEN 'at_risk'
             ELSE 'off_track'
         END AS pace,
         coalesce(active AND starved, false) AS starved_now,
-        coalesce(active AND target_share > 0 AND share < underfunded_below * target_share, false) AS underfunded
+        coalesce(active AND target_share > 0 AND round(share - underfunded_below * target_share, 9) < 0, false) AS underfunded
     FROM judged
 ),
 ranked AS (
@@ -76,13 +81,14 @@ SELECT
     CASE
         WHEN pace = 'no_work' THEN 'no work linked'
         WHEN pace = 'done' THEN 'all linked work done'
+        -- percentages rounded as by hand, halves up (62.5% is 63%; printf alone rounds half to even)
         ELSE concat_ws('; ',
             CASE WHEN pace = 'no_period' THEN 'no period to pace against'
-                 ELSE printf('progress %.0f%% with %.0f%% of the period gone', 100 * progress, 100 * elapsed) END,
+                 ELSE printf('progress %.0f%% with %.0f%% of the period gone', round(round(100 * progress, 9)), round(round(100 * elapsed, 9))) END,
             CASE WHEN starved_now AND last_completed_at IS NULL THEN 'starved: nothing completed yet'
                  WHEN starved_now THEN printf('starved: nothing completed in %d days (limit %d)', days_since_completed, starved_days) END,
             CASE WHEN underfunded THEN printf('under-funded: %.0f%% of aligned effort against a %.0f%% target',
-                                              100 * share, 100 * target_share) END)
+                                              round(round(100 * share, 9)), round(round(100 * target_share, 9))) END)
     END AS health_reason
 FROM ranked;
 
