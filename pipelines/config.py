@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from connectors.config import SourceConfig
-from connectors.registry import config_union
+from connectors.registry import SOURCES, config_union
 from mapping.yamlconf import ConfigError, expand_env, load_yaml, validate
 
 DEFAULT_CONFIG = Path("examples/threadline.yaml")
@@ -87,6 +87,17 @@ class EffortConfig(BaseModel):
     default: float = Field(default=1.0, gt=0)
     by_source: dict[str, float] = Field(default_factory=dict)
     estimates: dict[str, EstimateConfig] = Field(default_factory=dict)
+
+    @field_validator("by_source", "estimates")
+    @classmethod
+    def _keyed_by_source_kind(cls, value: dict) -> dict:
+        """Keys are source kinds: a source's name (or a typo) would silently be ignored."""
+        unknown = sorted(set(value) - set(SOURCES))
+        if unknown:
+            raise ValueError(
+                f"unknown source kind {', '.join(map(repr, unknown))}: use one of {', '.join(sorted(SOURCES))}"
+            )
+        return value
 
     @property
     def unit_name(self) -> str:

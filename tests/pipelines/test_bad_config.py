@@ -54,7 +54,23 @@ def jira_config(jql: str) -> bytes:
     return yaml.safe_dump({"organisation": "Bad", "sources": [source]}, sort_keys=False).encode()
 
 
+EFFORT_BY_SOURCE_NAME = b"""organisation: Bad
+sources:
+  - kind: github
+    name: gh-cloud
+    repos: [acme/api]
+effort:
+  by_source:
+    gh-cloud: 2
+"""
+
 KINDS = {
+    "effort keyed by a source's name, not its kind": BadConfig(
+        "threadline.yaml",
+        EFFORT_BY_SOURCE_NAME,
+        7,  # the by_source: line
+        "effort.by_source: unknown source kind 'gh-cloud': use one of asana, github, jira",
+    ),
     "non-UTF-8 threadline.yaml": BadConfig(
         "threadline.yaml",
         b"organisation: Caf\xe9 Acme\n",
