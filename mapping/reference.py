@@ -115,12 +115,25 @@ class Row:
     reason: str | None
 
 
+_TRAILING_NUMBER = re.compile(r"^(.*?)([0-9]*)$", re.DOTALL)
+
+
+def natural(key: str) -> tuple[str, int, str]:
+    """A key's natural sort key, as inherit_start.sql orders keys: PAY-2 before PAY-10 (the prefix,
+    then the trailing number, -1 for none or one too long for HUGEINT, then the key itself)."""
+    prefix, digits = _TRAILING_NUMBER.match(key).groups()
+    number = int(digits) if digits and len(digits) <= 38 and int(digits) < 2**127 else -1
+    return prefix, number, key
+
+
 @dataclass
 class _Links:
     upstream: dict[str, list[tuple[tuple, str]]] = field(default_factory=dict)  # item -> [(sort key, up id)]
 
     def add(self, item_id: str, up: WorkItem, link_type: str) -> None:
-        self.upstream.setdefault(item_id, []).append(((LINK_RANK[link_type], up.key, up.item_id), up.item_id))
+        self.upstream.setdefault(item_id, []).append(
+            ((LINK_RANK[link_type], *natural(up.key), up.item_id), up.item_id)
+        )
 
 
 def _links(live: dict[str, WorkItem]) -> _Links:

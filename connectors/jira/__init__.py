@@ -5,7 +5,7 @@ from __future__ import annotations
 from connectors.jira.config import JiraSourceConfig
 from connectors.source import SourceDeclaration
 
-KEY = r"[A-Z][A-Z0-9]+-[0-9]+"  # PAY-123: items of other tools that name one link to the issue
+KEY = r"[A-Z][A-Z0-9_]+-[0-9]+"  # PAY-123, MY_PROJ-4 (project keys may hold "_"): items of other tools that name one link to the issue
 
 # kind, display name, config model, connector class, raw table; then what differs.
 SOURCE = SourceDeclaration(

@@ -137,6 +137,19 @@ def test_parent_before_epic_before_linked_issue(con, tmp_path):
     assert found["a#2"] == {("uptime", "inherited", None, 1.0, "PAY-1", None)}  # epic before named issue
 
 
+def test_a_text_naming_several_issues_inherits_from_the_first_in_natural_key_order(con, tmp_path):
+    # PAY-2 and PAY-10 both have goals: PAY-2 comes first (as text, "PAY-10" < "PAY-2").
+    load(
+        con,
+        jira("PAY-2", labels=("goal:speed",)),
+        jira("PAY-10", labels=("goal:uptime",)),
+        item("a#1", item_type="pull_request", title="Fix PAY-10 and PAY-2"),
+    )
+    run(con, tmp_path, RULES)
+    found = by_key(con)
+    assert found["a#1"] == {("speed", "inherited", None, 1.0, "PAY-2", None)}
+
+
 def test_inheritance_runs_down_a_jira_hierarchy_and_into_github(con, tmp_path):
     """epic (rule) -> story -> subtask -> the pull request naming the subtask in its branch."""
     load(
@@ -181,6 +194,9 @@ def test_linker_finds_jira_keys_in_title_branch_and_description(con, tmp_path):
         item("a#4", title="PAY-7", custom={"branch": "PAY-7"}, description="PAY-7"),  # title counts first
         item("a#5", title="XPAY-7 is not PAY-7's key"),
         jira("PAY-8", title="Jira items are not scanned: PAY-7"),
+        jira("MY_PROJ-4", container="MY_PROJ"),  # Jira admins may allow "_" in project keys
+        jira("PROJ-4", container="PROJ"),
+        item("a#6", title="Fix MY_PROJ-4"),
     )
     run(con, tmp_path, RULES)
     links = set(
@@ -196,6 +212,7 @@ def test_linker_finds_jira_keys_in_title_branch_and_description(con, tmp_path):
         ("a#3", "PAY-70", "description names PAY-70"),
         ("a#4", "PAY-7", "title names PAY-7"),
         ("a#5", "PAY-7", "title names PAY-7"),
+        ("a#6", "MY_PROJ-4", "title names MY_PROJ-4"),  # not PROJ-4
     }
 
 

@@ -1,7 +1,8 @@
 -- Inheritance, set up. Items with no own decision and no upstream item (no live parent, epic or
 -- mentioned Jira issue) are unaligned at once; the rest wait for their upstream items. The
 -- upstream items of each waiting item are ranked: parent, then epic (the items' own fields),
--- then the Jira items it names (mapping_links), by key. All keyed on the row number n.
+-- then the Jira items it names (mapping_links), by key in natural order (PAY-2 before PAY-10).
+-- All keyed on the row number n.
 CREATE OR REPLACE TEMP TABLE undecided AS
 SELECT i.n, i.item_id, i.parent_id, i.epic_id
 FROM mapping_items AS i
@@ -25,7 +26,10 @@ edges AS (
 )
 SELECT n, up_n, up_item_id,
        CASE link_type WHEN 'mentions' THEN up_key || ' (' || evidence || ')' ELSE link_type || ' ' || up_key END AS how,
-       row_number() OVER (PARTITION BY n ORDER BY kind, up_key, up_item_id) AS rank
+       -- keys in their natural order (PAY-2 before PAY-10): the prefix, then its trailing number
+       row_number() OVER (PARTITION BY n ORDER BY kind, regexp_extract(up_key, '^(.*?)([0-9]*)$', 1),
+                                                  TRY_CAST(nullif(regexp_extract(up_key, '^(.*?)([0-9]*)$', 2), '') AS HUGEINT) NULLS FIRST,
+                                                  up_key, up_item_id) AS rank
 FROM edges;
 
 INSERT INTO goal_rows BY NAME
