@@ -233,7 +233,9 @@ class JiraApi:
             size = min(projects.MAX_PAGE, int(q.get("maxResults", projects.DEFAULT_PAGE)))
         except ValueError:
             return error_response(400, None, "The value of startAt or maxResults is not a number.")
-        statuses, action = q.get("status", "live").split(","), q.get("action", "view")
+        # `status` is an array of enum values in the spec: repeated, each one a status. The comma
+        # form ("live,archived") names no status, so it is refused like any unknown value.
+        statuses, action = q.getlist("status") or ["live"], q.get("action", "view")
         if (
             start < 0
             or size < 0
