@@ -144,11 +144,13 @@ class JiraApi:
         }
 
     def custom_ids(self) -> set[str]:
+        scoped = {fid for fields in self.data.scoped_fields.values() for fid in fields.values()}
         return {
             self.data.story_points_field,
             self.data.company_points_field,
             self.data.goal_field,
             self.data.severity_field,
+            *scoped,
         }
 
     def all_field_ids(self) -> list[str]:
@@ -313,7 +315,12 @@ class Render:
         if field_id in (self.data.story_points_field, self.data.company_points_field):
             # Each project's issues carry points in its own kind of field; the other one is null.
             return issue.points if field_id == self.data.points_field_of(issue.project) else None
-        value = issue.goal if field_id == self.data.goal_field else issue.severity
+        # Goal and Severity: in the field the issue's project uses (its own, or the site's); null
+        # in the others, as Jira renders a field the issue's project does not have.
+        kind = next(
+            (k for k in ("goal", "severity") if self.data.custom_field_of(issue.project, k) == field_id), None
+        )
+        value = {"goal": issue.goal, "severity": issue.severity, None: None}[kind]
         if value is None:
             return None
         option = int(hashlib.sha1(value.encode()).hexdigest()[:5], 16)
