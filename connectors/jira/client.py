@@ -203,17 +203,20 @@ class JiraConnector(ConnectorBase):
         self, query: str, fields: list[str], page_size: int, token: str | None, what: str, container: str
     ) -> dict:
         client = self._client()
-        return self._call(
-            lambda: client.enhanced_search_issues(
-                query,
-                nextPageToken=token,
-                maxResults=page_size,  # > 0: exactly one page per call
-                fields=list(fields),  # the library rewrites the list in place
-                json_result=True,  # the payload exactly as sent, with nextPageToken
-            ),
-            what,
-            container,
-        )
+        # GET /search/jql through the library's session (auth, hooks, errors as JIRAError), not
+        # enhanced_search_issues: that cannot send failFast. With failFast false (Jira's default) a
+        # field Jira fails to load comes back without its value and the page still answers 200:
+        # estimates, parents, labels would load empty, and the loader, skipping rows it holds at
+        # the same `updated`, would never repair them. failFast=true makes that a failed request.
+        params: dict[str, object] = {
+            "jql": query,
+            "maxResults": page_size,
+            "fields": list(fields),  # repeated: fields=summary&fields=status...
+            "failFast": settings.SEARCH_FAIL_FAST,
+        }
+        if token:
+            params["nextPageToken"] = token
+        return self._call(lambda: client._get_json(settings.SEARCH, params=params), what, container)
 
     def _server_now(self) -> datetime | None:
         """The site's clock: the window's upper bound, immune to our own clock's skew."""

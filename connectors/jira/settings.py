@@ -26,6 +26,9 @@ ISSUE_FIELDS = (
     "updated",
 )
 SWEEP_FIELDS = ("id",)
+SEARCH = "search/jql"
+# Fail the whole search when Jira cannot load a field, instead of answering without its values.
+SEARCH_FAIL_FAST = "true"
 ORDER_BY = "ORDER BY updated ASC, id ASC"
 # A search whose nextPageToken went stale (Jira: 400 "...next page token is invalid or expired")
 # starts again from the newest `updated` read so far, at most this many times per stream.

@@ -29,6 +29,7 @@ from sandbox.jira.fields import FIELD_RENDERERS, field_list
 from sandbox.jira.index import SearchIndex
 from sandbox.jira.jql import JqlError
 from sandbox.jira.search import (
+    FIELD_FAILED,
     ID_ONLY_FIELDS,
     TOKEN_EXPIRED,
     SearchRequest,
@@ -285,8 +286,12 @@ class JiraApi:
             wanted = wanted_fields(search.fields, self.all_field_ids())
             with self.sandbox.lock:
                 page = find_page(self.data, search, wanted, self.sandbox.clock.now, self.search_index)
+                failing = [f for f in wanted if f in self.data.failing_fields]
+                if failing and page.issues and search.fail_fast:
+                    return error_response(500, None, FIELD_FAILED.format(failing[0]))
+                served = [f for f in wanted if f not in failing]  # failFast false: left out, silently
                 base, version = self.base(request), self.version(request)
-                body: dict[str, Any] = {"issues": [self.issue(base, version, i, wanted) for i in page.issues]}
+                body: dict[str, Any] = {"issues": [self.issue(base, version, i, served) for i in page.issues]}
         except JqlError as exc:
             return error_response(400, None, str(exc))
         body["isLast"] = page.next_token is None

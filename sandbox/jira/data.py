@@ -138,6 +138,9 @@ class JiraData:
         self.scoped_fields = {
             "MOB": {"goal": f"customfield_{base + 4}", "severity": f"customfield_{base + 5}"}
         }
+        # Field ids Jira fails to load (a failing app field, a timeout): a search with failFast
+        # false answers without their values, one with failFast true fails.
+        self.failing_fields: set[str] = set()
         self.projects = {
             key: JiraProject(key, 10000 + index, team)
             for index, (key, team) in enumerate({**JIRA_PROJECTS, **OUT_OF_SCOPE_PROJECTS}.items())

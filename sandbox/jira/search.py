@@ -37,6 +37,10 @@ BODY_KEYS = {
 }
 # Jira's 400 for a nextPageToken it no longer knows (tokens expire; a site may drop them sooner).
 TOKEN_EXPIRED = "The provided next page token is invalid or expired."
+# What the sandbox answers a failFast=true search when a field fails to load. Atlassian documents
+# only that "the entire operation fails"; the status and text are the sandbox's guess (a 500 with
+# an ErrorCollection, as for other server-side failures).
+FIELD_FAILED = "Failed to load the value of field {} for one or more issues."
 INVALID_BODY = "Invalid request payload. Refer to the REST API documentation and try again."
 
 
@@ -47,6 +51,7 @@ class SearchRequest:
     max_results: Any = None
     fields: list[str] = field(default_factory=list)
     expand: str = ""
+    fail_fast: bool = False  # Jira's default: a field that fails to load is left out, silently
 
     @classmethod
     def from_body(cls, raw: bytes) -> SearchRequest:
@@ -67,6 +72,7 @@ class SearchRequest:
             body.get("maxResults"),
             fields if isinstance(fields, list) else [fields],
             body.get("expand") or "",
+            body.get("failFast") is True,
         )
 
     @classmethod
@@ -78,6 +84,7 @@ class SearchRequest:
             query.get("maxResults"),
             query.getlist("fields"),
             query.get("expand", ""),
+            str(query.get("failFast", "false")).lower() == "true",
         )
 
 
