@@ -141,6 +141,9 @@ class JiraData:
         # Field ids Jira fails to load (a failing app field, a timeout): a search with failFast
         # false answers without their values, one with failFast true fails.
         self.failing_fields: set[str] = set()
+        # What nextPageToken means: "after" the last issue returned (search-after), or a "position"
+        # in the results (see sandbox.jira.search).
+        self.token_model = "after"
         self.projects = {
             key: JiraProject(key, 10000 + index, team)
             for index, (key, team) in enumerate({**JIRA_PROJECTS, **OUT_OF_SCOPE_PROJECTS}.items())

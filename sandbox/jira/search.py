@@ -2,7 +2,10 @@
 
 `nextPageToken` carries the sort values of the last issue returned (search-after), so a page
 continues after that issue even if others were edited meanwhile; it is bound to its JQL and is
-absent on the last page, as the contract requires.
+absent on the last page, as the contract requires. Atlassian documents the token as opaque, so
+`JiraData.token_model = "position"` makes it an offset into the results as they are when the next
+page is asked for instead: an edit between pages then shifts issues past the page boundary, as a
+server built that way would.
 """
 
 from __future__ import annotations
@@ -139,6 +142,11 @@ def find_page(
     results = index.results(request.jql, now, ordered) if index is not None else None
     matches = results.issues if results is not None else ordered()
     digest = hashlib.sha1(request.jql.encode()).hexdigest()[:12]
+    if data.token_model == "position":  # the token is an offset into the results as they are now
+        at = decode_token(request.token, digest, "at") if request.token else 0
+        chunk = matches[at : at + limit]
+        more = at + limit < len(matches)
+        return SearchPage(chunk, encode_token(at + limit, digest, "at") if more else None)
     if request.token:
         after = decode_token(request.token, digest)
         start = results.resume_at(after, key) if results is not None else None
@@ -172,15 +180,15 @@ def sort_key(order: list[tuple[str, bool]], specs: dict[str, FieldSpec]):
     return key
 
 
-def encode_token(after: list[Any], digest: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"q": digest, "after": after}).encode()).decode()
+def encode_token(after: Any, digest: str, kind: str = "after") -> str:
+    return base64.urlsafe_b64encode(json.dumps({"q": digest, kind: after}).encode()).decode()
 
 
-def decode_token(token: str, digest: str) -> list[Any]:
+def decode_token(token: str, digest: str, kind: str = "after") -> Any:
     try:
         decoded = json.loads(base64.urlsafe_b64decode(token.encode()))
         if decoded["q"] == digest:
-            return decoded["after"]
+            return decoded[kind]
     except (ValueError, KeyError, TypeError, binascii.Error):
         pass
     raise JqlError(TOKEN_EXPIRED)
