@@ -8,7 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-BLOCK_NODES = {"paragraph", "heading", "blockquote", "codeBlock", "listItem", "panel", "rule", "tableRow"}
+# taskItem and decisionItem hold inline content directly (no paragraph inside), so without a
+# break of their own a task list's items would run together: "Fix PAY-12Deploy".
+BLOCK_NODES = {
+    "paragraph",
+    "heading",
+    "blockquote",
+    "codeBlock",
+    "listItem",
+    "taskItem",
+    "decisionItem",
+    "panel",
+    "rule",
+    "tableRow",
+    "blockCard",
+    "embedCard",
+    "expand",
+    "nestedExpand",
+}
+# Text a block node holds in its attributes, not in its content: a card's link (rules may match
+# a URL), an expand's title. Written on a line of its own, before the block's content.
+BLOCK_ATTR_TEXT = {"blockCard": "url", "embedCard": "url", "expand": "title", "nestedExpand": "title"}
 INLINE_TEXT = {
     "hardBreak": "\n",
     "mention": lambda node: (node.get("attrs") or {}).get("text", ""),
@@ -34,6 +54,9 @@ def _walk(node: Any, out: list[str]) -> None:
     if inline is not None:
         out.append(inline if isinstance(inline, str) else inline(node))
         return
+    own = (node.get("attrs") or {}).get(BLOCK_ATTR_TEXT.get(kind, ""))
+    if isinstance(own, str) and own:
+        out.extend((own, "\n") if node.get("content") else (own,))
     _walk(node.get("content"), out)
     if kind in BLOCK_NODES:
         out.append("\n")

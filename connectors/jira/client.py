@@ -2,8 +2,8 @@
 
 Incremental by `updated`, with absolute bounds: each run asks for
 `project = P AND updated >= <cursor - overlap> AND updated <= <server now> ORDER BY updated ASC, id ASC`
-in epoch milliseconds (see jql.py for why not calendar times), and follows `nextPageToken` one page
-at a time, so every page is committed with its cursor: the newest `updated` seen so far. The
+in epoch milliseconds (see jql.py for why not calendar times), a page at a time, each page a new
+search from the newest `updated` read (see `pages`), so every page is committed with its cursor. The
 overlap re-reads a few minutes before the cursor (Jira's search index lags writes); the loader
 skips rows it already holds at the same (id, updated), so re-reading costs requests, not writes.
 
@@ -203,17 +203,20 @@ class JiraConnector(ConnectorBase):
         self, query: str, fields: list[str], page_size: int, token: str | None, what: str, container: str
     ) -> dict:
         client = self._client()
-        return self._call(
-            lambda: client.enhanced_search_issues(
-                query,
-                nextPageToken=token,
-                maxResults=page_size,  # > 0: exactly one page per call
-                fields=list(fields),  # the library rewrites the list in place
-                json_result=True,  # the payload exactly as sent, with nextPageToken
-            ),
-            what,
-            container,
-        )
+        # GET /search/jql through the library's session (auth, hooks, errors as JIRAError), not
+        # enhanced_search_issues: that cannot send failFast. With failFast false (Jira's default) a
+        # field Jira fails to load comes back without its value and the page still answers 200:
+        # estimates, parents, labels would load empty, and the loader, skipping rows it holds at
+        # the same `updated`, would never repair them. failFast=true makes that a failed request.
+        params: dict[str, object] = {
+            "jql": query,
+            "maxResults": page_size,
+            "fields": list(fields),  # repeated: fields=summary&fields=status...
+            "failFast": settings.SEARCH_FAIL_FAST,
+        }
+        if token:
+            params["nextPageToken"] = token
+        return self._call(lambda: client._get_json(settings.SEARCH, params=params), what, container)
 
     def _server_now(self) -> datetime | None:
         """The site's clock: the window's upper bound, immune to our own clock's skew."""
@@ -273,13 +276,22 @@ class JiraConnector(ConnectorBase):
 
     def pages(self, container: str, cursor: str | None, validator: str | None = None) -> Iterator[Page]:
         # `validator` unused: Jira's issue search answers no conditional request.
+        #
+        # Paged by data, not by nextPageToken: Atlassian documents the token only as "the token for
+        # a page to fetch that is not the first page". Were it a position in the result list, an
+        # issue read on page 1 and edited meanwhile (leaving the window, or moving to its end)
+        # would shift every later issue up one place and the next page would skip one, while the
+        # cursor moved past it. So each page is the first page of a new search from the newest
+        # `updated` read, without the ids already read at that very instant: whatever the token
+        # means, every issue below the cursor has been read. The token is followed only when more
+        # than MAX_TIED_IDS issues share that instant, or a search brings nothing new.
         site = self.site()
         since = parse_time(cursor, "cursor") if cursor else None
         lower = since - timedelta(minutes=self.config.overlap_minutes) if since else None
         upper = self._server_now()
         query = jql.updated_window(container, self.config.jql, lower, upper)
         fields = site.fields.request_list()
-        newest, token, restarts = since, None, 0
+        newest, tied, token, restarts = since, set[str](), None, 0
         while True:
             try:
                 body = self._search(
@@ -288,9 +300,7 @@ class JiraConnector(ConnectorBase):
             except SiteError as exc:
                 if token is None or not exc.stale_page_token or restarts >= settings.MAX_SEARCH_RESTARTS:
                     raise
-                # The token went stale mid-sync: search again from the newest `updated` already
-                # read (same upper bound). The order is by `updated`, so nothing is skipped; rows
-                # read twice are dropped by the loader's (id, updated) check.
+                # A followed token went stale: search again from the newest `updated` read.
                 restarts += 1
                 log.warning(
                     "%s %s: %s; searching again from %s",
@@ -299,19 +309,38 @@ class JiraConnector(ConnectorBase):
                     exc.detail,
                     format_cursor(newest) if newest else "the start of the window",
                 )
-                query, token = jql.updated_window(container, self.config.jql, newest or lower, upper), None
+                query, token = self._keyset(container, newest or lower, upper, tied), None
                 continue
+            issues = [
+                issue
+                for issue in body.get("issues") or []
+                if not (
+                    isinstance(issue, dict) and str(issue.get("id")) in tied and _updated_of(issue) == newest
+                )
+            ]
             builder = PageBuilder(
                 container, cursor, newest, updated=_updated_of, native_id=_native_id_of, shapes=ISSUE_SHAPES
             )
-            builder.take_page(body.get("issues") or [], partial(issue_row, site=site))
-            newest = builder.newest
+            builder.take_page(issues, partial(issue_row, site=site))
+            before = (newest, len(tied))
+            if builder.newest is not None and builder.newest != newest:
+                newest, tied = builder.newest, set()
+            tied.update(str(i.get("id")) for i in issues if isinstance(i, dict) and _updated_of(i) == newest)
             if newest is not None:
                 builder.page.cursor = cursor = format_cursor(newest)
             yield builder.page
-            token = body.get("nextPageToken")
-            if not token:
+            next_token = body.get("nextPageToken")
+            if not next_token:
                 return
+            if len(tied) > settings.MAX_TIED_IDS or (newest, len(tied)) == before:
+                token = next_token  # more ties than a JQL should list, or nothing new: follow Jira
+            else:
+                query, token = self._keyset(container, newest, upper, tied), None
+
+    def _keyset(self, container: str, lower: datetime | None, upper: datetime | None, tied: set[str]) -> str:
+        """The search for the issues after those read: from `lower`, less the ids read at it."""
+        read_at_lower = tied if len(tied) <= settings.MAX_TIED_IDS else ()
+        return jql.updated_window(container, self.config.jql, lower, upper, read_at_lower)
 
     def sweep(self, container: str) -> Sweep:
         ids: set[str] = set()

@@ -3,7 +3,7 @@
 Jira pages the listing by `startAt`/`maxResults` and says `isLast` (it may send fewer than asked,
 so the next page starts after what came). `action=browse` lists the projects whose issues the
 account may read, not every project it can merely see the name of; archived projects are asked
-for (`status=live,archived`) only when the config wants them. `projects:` entries come first
+for (`status=live&status=archived`) only when the config wants them. `projects:` entries come first
 (their teams keep working); a project both listed and discovered is synced once.
 """
 
@@ -25,7 +25,9 @@ FetchPage = Callable[[dict[str, object]], object]
 def search_params(scope: JiraAllProjects) -> dict[str, object]:
     params: dict[str, object] = {
         **settings.PROJECT_SEARCH_PARAMS,
-        "status": "live,archived" if scope.archived else "live",
+        # An array in Jira's OpenAPI spec: repeated (status=live&status=archived), unlike typeKey,
+        # which the docs say takes a comma-separated list.
+        "status": ["live", "archived"] if scope.archived else ["live"],
     }
     if scope.types:
         params["typeKey"] = ",".join(scope.types)

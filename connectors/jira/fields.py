@@ -29,22 +29,33 @@ class FieldCatalog:
     def from_payload(cls, payload: list[dict[str, Any]]) -> FieldCatalog:
         return cls({str(f["id"]): f for f in payload if isinstance(f, dict) and "id" in f})
 
-    def find(self, name_or_id: str) -> str | None:
-        """A field's id from its id, its name, or one of its JQL clause names."""
-        if name_or_id in self.fields:
-            return name_or_id
-        wanted = name_or_id.strip().lower()
-        for fid, f in self.fields.items():
-            if str(f.get("name", "")).lower() == wanted:
-                return fid
-        for fid, f in self.fields.items():
-            if wanted in (str(c).lower() for c in f.get("clauseNames") or ()):
-                return fid
-        return None
+    def find_all(self, name_or_id: str) -> tuple[str, ...]:
+        """Every field a configured name means: the id itself, else every field of that name (else
+        of that JQL clause name), site-wide ones first.
 
-    def require(self, name_or_id: str, purpose: str) -> str:
-        found = self.find(name_or_id)
-        if found is None:
+        Team-managed projects have fields of their own (/field gives them a `scope` naming the
+        project), so a site can have a "Severity" per project under different ids; an issue has a
+        value in the one its project uses, so all of them are read.
+        """
+        if name_or_id in self.fields:
+            return (name_or_id,)
+        wanted = name_or_id.strip().lower()
+        for matches in (
+            lambda f: str(f.get("name", "")).lower() == wanted,
+            lambda f: wanted in (str(c).lower() for c in f.get("clauseNames") or ()),
+        ):
+            found = [fid for fid, f in self.fields.items() if matches(f)]
+            if found:
+                return tuple(sorted(found, key=lambda fid: bool(self.fields[fid].get("scope"))))
+        return ()
+
+    def find(self, name_or_id: str) -> str | None:
+        """The first field `find_all` gives, if any."""
+        return next(iter(self.find_all(name_or_id)), None)
+
+    def require(self, name_or_id: str, purpose: str) -> tuple[str, ...]:
+        found = self.find_all(name_or_id)
+        if not found:
             raise UnknownField(name_or_id, purpose)
         return found
 
@@ -69,12 +80,15 @@ class SiteFields:
     """The configured fields resolved to this site's ids."""
 
     story_points: tuple[str, ...] = ()  # tried in order: the first with a value is the estimate
-    goal: str | None = None
-    custom: dict[str, str] = field(default_factory=dict)  # id -> name kept in WorkItem.custom
+    goal: tuple[str, ...] = ()  # every field of the goal field's name; the first with a value counts
+    custom: dict[str, str] = field(
+        default_factory=dict
+    )  # id -> name kept in WorkItem.custom (ids may share a name)
 
     def __post_init__(self) -> None:
-        if isinstance(self.story_points, str):  # one field id given as a plain string
-            object.__setattr__(self, "story_points", (self.story_points,))
+        for name in ("story_points", "goal"):  # one field id given as a plain string
+            if isinstance(getattr(self, name), str):
+                object.__setattr__(self, name, (getattr(self, name),))
 
     @classmethod
     def resolve(
@@ -87,16 +101,18 @@ class SiteFields:
     ) -> SiteFields:
         configured = [story_points] if isinstance(story_points, str) else list(story_points or ())
         if configured:
-            points = tuple(dict.fromkeys(catalog.require(name, "story points") for name in configured))
+            points = tuple(
+                dict.fromkeys(f for name in configured for f in catalog.require(name, "story points"))
+            )
         else:
             points = catalog.story_points()
         return cls(
             story_points=points,
-            goal=catalog.require(goal, "goals") if goal else None,
-            custom={catalog.require(name, "custom_fields"): name for name in custom},
+            goal=catalog.require(goal, "goals") if goal else (),
+            custom={fid: name for name in custom for fid in catalog.require(name, "custom_fields")},
         )
 
     def request_list(self) -> list[str]:
         """The explicit field list of a sync's search."""
-        extra = [f for f in (*self.story_points, self.goal, *self.custom) if f]
+        extra = [f for f in (*self.story_points, *self.goal, *self.custom) if f]
         return list(dict.fromkeys([*settings.ISSUE_FIELDS, *extra]))

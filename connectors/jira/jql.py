@@ -8,6 +8,7 @@ any user not in UTC; a number of milliseconds is the same instant everywhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 from connectors.jira import settings
@@ -54,14 +55,21 @@ def scope(project: str, narrowing: str | None = None) -> str:
 
 
 def updated_window(
-    project: str, narrowing: str | None, lower: datetime | None, upper: datetime | None
+    project: str,
+    narrowing: str | None,
+    lower: datetime | None,
+    upper: datetime | None,
+    read_at_lower: Iterable[str] = (),
 ) -> str:
-    """Issues of the scope updated in [lower, upper], oldest first, ties broken by id."""
+    """Issues of the scope updated in [lower, upper], oldest first, ties broken by id; without
+    `read_at_lower`, the ids already read whose `updated` is `lower` itself (keyset paging)."""
     clauses = [scope(project, narrowing)]
     if lower is not None:
         clauses.append(f"updated >= {epoch_ms(lower)}")
     if upper is not None:
         clauses.append(f"updated <= {epoch_ms(upper)}")
+    if ids := sorted(read_at_lower, key=int):
+        clauses.append(f"id NOT IN ({', '.join(ids)})")
     return " AND ".join(clauses) + " " + settings.ORDER_BY
 
 

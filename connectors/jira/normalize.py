@@ -168,11 +168,11 @@ def issue_row(payload: dict[str, Any], site: Site) -> dict[str, Any]:
     category = status_category(status)
     project = (fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0]
     parent_id, epic_id = _parent_links(fields, site)
-    custom = {
-        name: custom_value(fields[fid])
-        for fid, name in site.fields.custom.items()
-        if fields.get(fid) is not None
-    }
+    custom: dict[str, Any] = {}
+    for fid, name in site.fields.custom.items():  # several ids may share a name: the first with a value
+        if fields.get(fid) is not None and name not in custom:
+            custom[name] = custom_value(fields[fid])
+    goal = next((fields[fid] for fid in site.fields.goal if fields.get(fid) is not None), None)
     return work_row(
         item_id=site.item_id(nid),
         source="jira",
@@ -197,5 +197,5 @@ def issue_row(payload: dict[str, Any], site: Site) -> dict[str, Any]:
         updated_at=parse_time(_required(fields, "updated"), "fields.updated"),
         completed_at=_completed_at(fields, category),
         custom=custom,
-        goal_refs=goal_refs(fields.get(site.fields.goal)) if site.fields.goal else (),
+        goal_refs=goal_refs(goal),
     )

@@ -26,10 +26,16 @@ ISSUE_FIELDS = (
     "updated",
 )
 SWEEP_FIELDS = ("id",)
+SEARCH = "search/jql"
+# Fail the whole search when Jira cannot load a field, instead of answering without its values.
+SEARCH_FAIL_FAST = "true"
 ORDER_BY = "ORDER BY updated ASC, id ASC"
 # A search whose nextPageToken went stale (Jira: 400 "...next page token is invalid or expired")
 # starts again from the newest `updated` read so far, at most this many times per stream.
 STALE_TOKEN_HINT = "page token"
+# Keyset paging excludes the ids already read at the newest `updated` by `id NOT IN (...)`; past
+# this many (a bulk edit stamping more issues with one millisecond) it follows nextPageToken.
+MAX_TIED_IDS = 200
 MAX_SEARCH_RESTARTS = 5
 
 # statusCategory.key -> WorkItem.status_category. Real sites say new / indeterminate / done;

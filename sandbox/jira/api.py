@@ -29,6 +29,7 @@ from sandbox.jira.fields import FIELD_RENDERERS, field_list
 from sandbox.jira.index import SearchIndex
 from sandbox.jira.jql import JqlError
 from sandbox.jira.search import (
+    FIELD_FAILED,
     ID_ONLY_FIELDS,
     TOKEN_EXPIRED,
     SearchRequest,
@@ -144,11 +145,13 @@ class JiraApi:
         }
 
     def custom_ids(self) -> set[str]:
+        scoped = {fid for fields in self.data.scoped_fields.values() for fid in fields.values()}
         return {
             self.data.story_points_field,
             self.data.company_points_field,
             self.data.goal_field,
             self.data.severity_field,
+            *scoped,
         }
 
     def all_field_ids(self) -> list[str]:
@@ -233,7 +236,9 @@ class JiraApi:
             size = min(projects.MAX_PAGE, int(q.get("maxResults", projects.DEFAULT_PAGE)))
         except ValueError:
             return error_response(400, None, "The value of startAt or maxResults is not a number.")
-        statuses, action = q.get("status", "live").split(","), q.get("action", "view")
+        # `status` is an array of enum values in the spec: repeated, each one a status. The comma
+        # form ("live,archived") names no status, so it is refused like any unknown value.
+        statuses, action = q.getlist("status") or ["live"], q.get("action", "view")
         if (
             start < 0
             or size < 0
@@ -281,8 +286,12 @@ class JiraApi:
             wanted = wanted_fields(search.fields, self.all_field_ids())
             with self.sandbox.lock:
                 page = find_page(self.data, search, wanted, self.sandbox.clock.now, self.search_index)
+                failing = [f for f in wanted if f in self.data.failing_fields]
+                if failing and page.issues and search.fail_fast:
+                    return error_response(500, None, FIELD_FAILED.format(failing[0]))
+                served = [f for f in wanted if f not in failing]  # failFast false: left out, silently
                 base, version = self.base(request), self.version(request)
-                body: dict[str, Any] = {"issues": [self.issue(base, version, i, wanted) for i in page.issues]}
+                body: dict[str, Any] = {"issues": [self.issue(base, version, i, served) for i in page.issues]}
         except JqlError as exc:
             return error_response(400, None, str(exc))
         body["isLast"] = page.next_token is None
@@ -311,7 +320,12 @@ class Render:
         if field_id in (self.data.story_points_field, self.data.company_points_field):
             # Each project's issues carry points in its own kind of field; the other one is null.
             return issue.points if field_id == self.data.points_field_of(issue.project) else None
-        value = issue.goal if field_id == self.data.goal_field else issue.severity
+        # Goal and Severity: in the field the issue's project uses (its own, or the site's); null
+        # in the others, as Jira renders a field the issue's project does not have.
+        kind = next(
+            (k for k in ("goal", "severity") if self.data.custom_field_of(issue.project, k) == field_id), None
+        )
+        value = {"goal": issue.goal, "severity": issue.severity, None: None}[kind]
         if value is None:
             return None
         option = int(hashlib.sha1(value.encode()).hexdigest()[:5], 16)

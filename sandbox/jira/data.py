@@ -133,6 +133,17 @@ class JiraData:
         # Two story-point fields, as on sites with both kinds of project: team-managed projects
         # estimate in "Story point estimate", company-managed ones in "Story Points".
         self.company_points_field = f"customfield_{base + 3}"
+        # A team-managed project may make fields of its own, named like the site's: MOB keeps its
+        # Goal and Severity in fields scoped to it (/field lists both under the same name).
+        self.scoped_fields = {
+            "MOB": {"goal": f"customfield_{base + 4}", "severity": f"customfield_{base + 5}"}
+        }
+        # Field ids Jira fails to load (a failing app field, a timeout): a search with failFast
+        # false answers without their values, one with failFast true fails.
+        self.failing_fields: set[str] = set()
+        # What nextPageToken means: "after" the last issue returned (search-after), or a "position"
+        # in the results (see sandbox.jira.search).
+        self.token_model = "after"
         self.projects = {
             key: JiraProject(key, 10000 + index, team)
             for index, (key, team) in enumerate({**JIRA_PROJECTS, **OUT_OF_SCOPE_PROJECTS}.items())
@@ -156,6 +167,11 @@ class JiraData:
     def points_field_of(self, project: str) -> str:
         """The story-point field an issue of this project is estimated in."""
         return self.company_points_field if project in COMPANY_MANAGED_PROJECTS else self.story_points_field
+
+    def custom_field_of(self, project: str, kind: str) -> str:
+        """The field an issue of `project` keeps its goal or severity in: its own, or the site's."""
+        site_wide = {"goal": self.goal_field, "severity": self.severity_field}[kind]
+        return self.scoped_fields.get(project, {}).get(kind, site_wide)
 
     def children(self, issue_id: int) -> list[JiraIssue]:
         return [i for i in self.visible() if i.parent == issue_id]

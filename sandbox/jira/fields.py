@@ -226,6 +226,27 @@ def field_list(data: JiraData) -> list[dict[str, Any]]:
                 "schema": {**schema, "customId": number},
             }
         )
+    # Fields of team-managed projects: same names, other ids, and a `scope` naming the project.
+    # JQL tells them apart by type (`Severity[Dropdown]`) or id only.
+    for project, fields in data.scoped_fields.items():
+        for kind, fid in fields.items():
+            number = int(fid.removeprefix("customfield_"))
+            name = kind.capitalize()
+            out.append(
+                {
+                    "id": fid,
+                    "key": fid,
+                    "name": name,
+                    "untranslatedName": name,
+                    "custom": True,
+                    "orderable": True,
+                    "navigable": True,
+                    "searchable": True,
+                    "clauseNames": [f"cf[{number}]", f"{name}[Dropdown]"],
+                    "schema": {"type": "option", "custom": SELECT, "customId": number},
+                    "scope": {"type": "PROJECT", "project": {"id": str(data.projects[project].id)}},
+                }
+            )
     return out
 
 

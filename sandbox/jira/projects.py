@@ -2,7 +2,8 @@
 
 Query `startAt` (0), `maxResults` (50; the sandbox caps it at 100), `orderBy` (key by default;
 name, category, owner... accepted, served by key), `typeKey` (comma list of projectTypeKey),
-`status` (comma list of live, archived, deleted; live by default), `action` (view by default,
+`status` (repeated, each one of live, archived, deleted; live by default; the comma form
+is refused with 400), `action` (view by default,
 browse, edit: projects the user may do that in). The page is a PageBeanProject: `self`,
 `nextPage` (present only while more follow), `maxResults`, `startAt`, `total`, `isLast`, `values`.
 Projects carry `archived`, `archivedDate` and `archivedBy` only when archived (a live project has

@@ -2,7 +2,10 @@
 
 `nextPageToken` carries the sort values of the last issue returned (search-after), so a page
 continues after that issue even if others were edited meanwhile; it is bound to its JQL and is
-absent on the last page, as the contract requires.
+absent on the last page, as the contract requires. Atlassian documents the token as opaque, so
+`JiraData.token_model = "position"` makes it an offset into the results as they are when the next
+page is asked for instead: an edit between pages then shifts issues past the page boundary, as a
+server built that way would.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ BODY_KEYS = {
 }
 # Jira's 400 for a nextPageToken it no longer knows (tokens expire; a site may drop them sooner).
 TOKEN_EXPIRED = "The provided next page token is invalid or expired."
+# What the sandbox answers a failFast=true search when a field fails to load. Atlassian documents
+# only that "the entire operation fails"; the status and text are the sandbox's guess (a 500 with
+# an ErrorCollection, as for other server-side failures).
+FIELD_FAILED = "Failed to load the value of field {} for one or more issues."
 INVALID_BODY = "Invalid request payload. Refer to the REST API documentation and try again."
 
 
@@ -47,6 +54,7 @@ class SearchRequest:
     max_results: Any = None
     fields: list[str] = field(default_factory=list)
     expand: str = ""
+    fail_fast: bool = False  # Jira's default: a field that fails to load is left out, silently
 
     @classmethod
     def from_body(cls, raw: bytes) -> SearchRequest:
@@ -67,6 +75,7 @@ class SearchRequest:
             body.get("maxResults"),
             fields if isinstance(fields, list) else [fields],
             body.get("expand") or "",
+            body.get("failFast") is True,
         )
 
     @classmethod
@@ -78,6 +87,7 @@ class SearchRequest:
             query.get("maxResults"),
             query.getlist("fields"),
             query.get("expand", ""),
+            str(query.get("failFast", "false")).lower() == "true",
         )
 
 
@@ -132,6 +142,11 @@ def find_page(
     results = index.results(request.jql, now, ordered) if index is not None else None
     matches = results.issues if results is not None else ordered()
     digest = hashlib.sha1(request.jql.encode()).hexdigest()[:12]
+    if data.token_model == "position":  # the token is an offset into the results as they are now
+        at = decode_token(request.token, digest, "at") if request.token else 0
+        chunk = matches[at : at + limit]
+        more = at + limit < len(matches)
+        return SearchPage(chunk, encode_token(at + limit, digest, "at") if more else None)
     if request.token:
         after = decode_token(request.token, digest)
         start = results.resume_at(after, key) if results is not None else None
@@ -165,15 +180,15 @@ def sort_key(order: list[tuple[str, bool]], specs: dict[str, FieldSpec]):
     return key
 
 
-def encode_token(after: list[Any], digest: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"q": digest, "after": after}).encode()).decode()
+def encode_token(after: Any, digest: str, kind: str = "after") -> str:
+    return base64.urlsafe_b64encode(json.dumps({"q": digest, kind: after}).encode()).decode()
 
 
-def decode_token(token: str, digest: str) -> list[Any]:
+def decode_token(token: str, digest: str, kind: str = "after") -> Any:
     try:
         decoded = json.loads(base64.urlsafe_b64decode(token.encode()))
         if decoded["q"] == digest:
-            return decoded["after"]
+            return decoded[kind]
     except (ValueError, KeyError, TypeError, binascii.Error):
         pass
     raise JqlError(TOKEN_EXPIRED)

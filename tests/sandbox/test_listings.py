@@ -69,7 +69,7 @@ def test_project_search_pages_by_start_at_and_shows_archived_keys_only_when_arch
 
     live = jira_get(sandbox, "/rest/api/3/project/search", maxResults=3).json()
     rest = jira_get(sandbox, "/rest/api/3/project/search", maxResults=3, startAt=3).json()
-    both = jira_get(sandbox, "/rest/api/3/project/search", status="live,archived").json()
+    both = jira_get(sandbox, "/rest/api/3/project/search", status=["live", "archived"]).json()  # repeated
 
     assert [p["key"] for p in live["values"]] == ["MOB", "PAY", "PLAT"]
     assert (live["total"], live["isLast"], live["startAt"], live["maxResults"]) == (4, False, 0, 3)

@@ -4,12 +4,21 @@ the warehouse still matches the sandbox exactly, with nothing lost and nothing t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 
+from connectors.jira import settings
 from pipelines.sync import run_sync
 from sandbox import SANDBOX_TOKEN
 from tests.connectors.asana.support import asana_connector, asana_url, sandbox_items, warehouse_items
-from tests.connectors.jira.support import expected_rows, jira_connector, search_requests, warehouse_rows
+from tests.connectors.jira.support import (
+    expected_rows,
+    item_id,
+    jira_connector,
+    search_requests,
+    warehouse_rows,
+)
 
 
 def no_duplicates(con, raw_table: str, source: str) -> None:
@@ -22,7 +31,10 @@ def no_duplicates(con, raw_table: str, source: str) -> None:
     assert items[0] == items[1]
 
 
-def test_an_expired_jira_page_token_mid_sync_loses_nothing(sandbox, con):
+def test_an_expired_jira_page_token_mid_sync_loses_nothing(sandbox, con, monkeypatch):
+    # The sync pages by data; it follows nextPageToken only past MAX_TIED_IDS issues sharing one
+    # `updated`. At 0 it follows every token, so this is that fallback's test.
+    monkeypatch.setattr(settings, "MAX_TIED_IDS", 0)
     data = sandbox.jira
     order = sorted((i for i in data.visible() if i.project == "PAY"), key=lambda i: (i.updated, i.id))
     assert len(order) > 25  # three pages of 10 at least
@@ -50,6 +62,40 @@ def test_an_expired_jira_page_token_mid_sync_loses_nothing(sandbox, con):
         titles[already_read.key] == "Read, then edited mid-sync"
         and titles[not_yet_read.key] == "Edited before its page"
     )
+
+
+def test_position_page_tokens_and_an_issue_edited_mid_sync_lose_nothing(sandbox, con):
+    # A server whose nextPageToken is an offset: the issue read first and edited after page 1
+    # leaves the window (its new `updated` is past the sync's upper bound), every later issue
+    # moves up one place, and a sync following the token would skip the 11th, its cursor past it.
+    data = sandbox.jira
+    data.token_model = "position"
+    order = sorted((i for i in data.visible() if i.project == "PAY"), key=lambda i: (i.updated, i.id))
+    assert len(order) > 25  # three pages of 10 at least
+    edited = order[0]
+    connector = jira_connector(sandbox, ["PAY"], page_size=10)
+    search, searches = connector._search, []
+
+    def edit_after_the_first_page(*args, **kwargs):
+        searches.append(args[0])
+        if len(searches) == 2:
+            with sandbox.lock:
+                sandbox.clock.advance(timedelta(minutes=1))
+                edited.summary = "Edited mid-sync"
+                data.touch(edited, sandbox.clock.now)
+        return search(*args, **kwargs)
+
+    connector._search = edit_after_the_first_page
+    assert not run_sync(con, [connector]).failed
+
+    # Every issue is held; the edited one as page 1 read it (the next sync reads its edit).
+    others = {row for row in expected_rows(sandbox, ["PAY"]) if row[0] != item_id(edited.id)}
+    assert {row for row in warehouse_rows(con) if row[0] != item_id(edited.id)} == others
+    # 10 a page, each a new search from the newest read: page 1, then the other n - 10 issues.
+    assert len(searches) == 1 + -(-(len(order) - 10) // 10)
+    assert not run_sync(con, [connector]).failed
+    assert warehouse_rows(con) == expected_rows(sandbox, ["PAY"])
+    no_duplicates(con, "raw.jira_issues", "jira")
 
 
 def test_an_expired_asana_offset_mid_sync_loses_nothing(sandbox, con):

@@ -54,7 +54,9 @@ def test_every_browsable_live_project_but_the_excluded_ones_with_listed_ones_fir
 
 def test_archived_projects_and_type_filters(site):
     assert connector(site, archived=True).containers() == ["PAY", "ARC", "MOB", "OPS", "PLAT"]
-    assert site.requests_to("jira", "/project/search")[0].param("status") == "live,archived"
+    # `status` is an array in Jira's spec: the parameter repeated, not a comma list.
+    listing = site.requests_to("jira", "/project/search")[0]
+    assert [value for name, value in listing.query if name == "status"] == ["live", "archived"]
     # software only, nothing excluded: MOB, OPS, PAY, PLAT, SUP (HR is business).
     software = jira_connector(site, ["PAY"], all_projects={"types": ["software"]})
     assert software.containers() == ["PAY", "MOB", "OPS", "PLAT", "SUP"]
@@ -86,3 +88,19 @@ def test_a_site_config_naming_no_project_is_refused():
         JiraSourceConfig(name="jira", base_url="https://acme.atlassian.net", projects=[])
     with pytest.raises(ValidationError, match="all_projects.types"):
         JiraSourceConfig(name="jira", base_url="https://acme.atlassian.net", all_projects={"types": ["nope"]})
+
+
+def test_the_sandbox_refuses_statuses_as_one_comma_separated_value(site):
+    import requests
+
+    url = site.service_url("jira") + "/rest/api/3/project/search"
+    auth = ("ops@acme.example", SANDBOX_TOKEN)
+    comma = requests.get(url, params={"status": "live,archived"}, auth=auth, timeout=5)
+    repeated = requests.get(
+        url, params={"status": ["live", "archived"], "maxResults": 50}, auth=auth, timeout=5
+    )
+    assert comma.status_code == 400
+    assert repeated.status_code == 200
+    # action=view (the default) lists SEC too: all eight projects, live and archived.
+    keys = [p["key"] for p in repeated.json()["values"]]
+    assert keys == ["ARC", "HR", "MOB", "OPS", "PAY", "PLAT", "SEC", "SUP"]

@@ -10,14 +10,18 @@ from pathlib import Path
 import pytest
 
 from connectors.config import SourceAccessError
+from connectors.http import RetryPolicy
+from connectors.jira.client import JiraConnector
 from connectors.jira.normalize import parse_time
 from pipelines.sync import check_access, run_sync
+from sandbox import SANDBOX_TOKEN
 from tests.conftest import FIXTURES
 from tests.connectors.jira.support import (
     INSTANCE,
     expected_rows,
     expected_search_pages,
     item_id,
+    jira_config,
     jira_connector,
     warehouse_rows,
 )
@@ -129,3 +133,29 @@ def test_a_bad_jira_config_names_file_and_line(tmp_path: Path):
     assert str(caught.value) == (
         f"{config}:4: sources.0.jira.projects.0.key: 'pay' is not a Jira project key (upper-case letters and digits, like PAY)"
     )
+
+
+def test_a_field_jira_fails_to_load_fails_the_stream_instead_of_loading_empty_values(sandbox, con):
+    # Without failFast=true Jira answers 200 without the failing field's values: every bug's
+    # Severity would load empty, and re-reading never repairs rows held at the same `updated`.
+    sandbox.jira.failing_fields.add(sandbox.jira.severity_field)
+    once = RetryPolicy(max_attempts=1, base_delay=0, max_backoff=0, max_wait=0, timeout=5)
+    connector = JiraConnector(jira_config(sandbox, ["PAY"]), SANDBOX_TOKEN, policy=once)
+
+    report = run_sync(con, [connector])
+
+    assert [s.container for s in report.failed] == ["PAY"]
+    assert "customfield_" in report.failed[0].error and "500" in report.failed[0].error
+    assert warehouse_rows(con) == set()
+    assert get_cursor(con, StreamKey("jira", INSTANCE, "PAY")) is None
+    assert all(r.param("failFast") == "true" for r in sandbox.requests_to("jira", "/search/jql"))
+
+    sandbox.jira.failing_fields.clear()
+    assert not run_sync(con, [connector]).failed
+    bugs = [i for i in sandbox.jira.visible() if i.project == "PAY" and i.severity]
+    severities = dict(
+        con.execute(
+            "SELECT item_id, custom->>'Severity' FROM core.work_items WHERE container = 'PAY'"
+        ).fetchall()
+    )
+    assert bugs and all(severities[item_id(i.id)] == i.severity for i in bugs)

@@ -214,3 +214,43 @@ def test_adf_keeps_the_text_of_every_block():
     }
     assert to_text(doc) == "Why\nAsk @Ada\nabout SSO\nSAML"
     assert to_text(None) is None and to_text({"type": "doc", "content": []}) is None
+
+
+def test_adf_task_and_decision_items_cards_and_expands_keep_their_own_lines():
+    def items(kind: str, texts: list[str]) -> list[dict]:
+        return [
+            {
+                "type": kind,
+                "attrs": {"localId": str(n), "state": "TODO"},
+                "content": [{"type": "text", "text": t}],
+            }
+            for n, t in enumerate(texts)
+        ]
+
+    doc = {
+        "type": "doc",
+        "version": 1,
+        "content": [
+            {
+                "type": "taskList",
+                "attrs": {"localId": "t"},
+                "content": items("taskItem", ["Fix PAY-12", "Deploy"]),
+            },
+            {
+                "type": "decisionList",
+                "attrs": {"localId": "d"},
+                "content": items("decisionItem", ["Use Stripe", "Drop PayPal"]),
+            },
+            {"type": "blockCard", "attrs": {"url": "https://acme.example/rfc/7"}},
+            {"type": "embedCard", "attrs": {"url": "https://figma.example/f/1", "layout": "center"}},
+            {
+                "type": "expand",
+                "attrs": {"title": "Rollout plan"},
+                "content": [{"type": "paragraph", "content": [{"type": "text", "text": "body"}]}],
+            },
+        ],
+    }
+    assert to_text(doc) == (
+        "Fix PAY-12\nDeploy\nUse Stripe\nDrop PayPal\nhttps://acme.example/rfc/7\n"
+        "https://figma.example/f/1\nRollout plan\nbody"
+    )
