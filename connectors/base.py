@@ -61,6 +61,12 @@ class ConnectorBase:
         (GitHub orgs, Jira all_projects) answer from the config alone, without listing them."""
         return container in self.containers()  # type: ignore[attr-defined]
 
+    def still_present(self, container: str, native_ids: set[str]) -> set[str]:
+        """Of the ids a sweep's listing lacked, those the source still holds in `container`.
+        A source whose listing may come back short answers by asking for them by id; the
+        others trust their listing (nothing is still present)."""
+        return set()
+
 
 class SourceUnavailable(RuntimeError):
     """The source did not answer usably (5xx, timeout, connection refused) when asked whether
@@ -126,6 +132,10 @@ class Connector(Protocol):
 
     def sweep(self, container: str) -> Sweep:
         """Every native id that exists now in `container` (for delete detection)."""
+
+    def still_present(self, container: str, native_ids: set[str]) -> set[str]:
+        """Of `native_ids`, which the sweep's listing lacked, those still in `container`: they
+        are not marked deleted (ConnectorBase: none)."""
 
 
 def rejection_reason(exc: BaseException) -> str:

@@ -410,10 +410,24 @@ def sweep_stream(
                 "--force-sweep (check the token's access and the configured scope first)"
             )
 
+    def recheck(missing: set[str]) -> set[str]:
+        present = connector.still_present(container, missing)
+        if present:
+            log.warning(
+                "%s %s sweep: the listing lacked %d of its items that the source still holds; not marked deleted",
+                connector.config.name,
+                container,
+                len(present),
+            )
+            result.items_seen += len(present)
+        return present
+
     with _recorded(con, connector, result, run_id):
         sweep = connector.sweep(container)
         result.items_seen = len(sweep.native_ids)
-        result.items_deleted = mark_deleted(con, key, sweep.native_ids, run_id=run_id, now=now(), guard=guard)
+        result.items_deleted = mark_deleted(
+            con, key, sweep.native_ids, run_id=run_id, now=now(), guard=guard, recheck=recheck
+        )
     return result
 
 

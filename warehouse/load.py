@@ -447,17 +447,30 @@ def mark_deleted(
     run_id: str,
     now: datetime,
     guard: Callable[[int, int], None] | None = None,
+    recheck: Callable[[set[str]], set[str]] | None = None,
 ) -> int:
     """Mark items of the container that the source no longer lists as deleted; returns how many.
 
     `guard(gone, live)` may raise to refuse a suspicious sweep before anything changes.
+    `recheck(missing)`: of the live items the listing lacked, those the source says it still
+    holds (a listing cut short); they are not marked.
     """
-    ids = pa.table({"native_id": sorted(native_ids)}, schema=pa.schema([("native_id", pa.string())]))
-    con.register("sweep_ids", ids)
+
+    def listed(native_ids: set[str]) -> None:
+        ids = pa.table({"native_id": sorted(native_ids)}, schema=pa.schema([("native_id", pa.string())]))
+        con.register("sweep_ids", ids)
+
+    listed(native_ids)
     try:
         live, gone = sql.run(con, "queries/load/count_gone.sql", key.params()).fetchall()[0]
         if guard is not None:
             guard(gone, live)
+        if recheck is not None and gone:
+            missing = {row[0] for row in sql.run(con, "queries/load/gone_ids.sql", key.params()).fetchall()}
+            if present := recheck(missing) & missing:
+                con.unregister("sweep_ids")
+                listed(native_ids | present)
+                gone -= len(present)
         with transaction(con):
             sql.run(con, "queries/load/mark_deleted.sql", {**key.params(), "seen_at": now, "run_id": run_id})
     finally:

@@ -365,6 +365,38 @@ class JiraConnector(ConnectorBase):
             if not token:
                 return Sweep(container, ids)
 
+    def still_present(self, container: str, native_ids: set[str]) -> set[str]:
+        """Ask for the issues the sweep's listing lacked by id, in the sweep's scope: a listing
+        can come back short (search is eventually consistent; token paging was seen to stop early
+        with no error), and an issue marked deleted would stay so until it is edited again.
+        Deleted issues, issues moved to another project and those the jql no longer takes are
+        not found. One request per RECHECK_BATCH ids."""
+        present: set[str] = set()
+        numeric = sorted((i for i in native_ids if i.isdigit()), key=int)
+        for batch in _batches(numeric, settings.RECHECK_BATCH):
+            query = f"{jql.scope(container, self.config.jql)} AND id IN ({', '.join(batch)})"
+            token = None
+            while True:
+                body = self._search(
+                    query,
+                    list(settings.SWEEP_FIELDS),
+                    len(batch),
+                    token,
+                    f"jira {container} sweep recheck",
+                    container,
+                )
+                present.update(
+                    str(i["id"]) for i in body.get("issues") or [] if isinstance(i, dict) and i.get("id")
+                )
+                if not (token := body.get("nextPageToken")):
+                    break
+        return present & native_ids
+
+
+def _batches(ids: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
 
 def _updated_of(payload: Any) -> datetime | None:
     return watermark_time(field(payload, "fields", "updated"), formats=(settings.TIME_FORMAT,))

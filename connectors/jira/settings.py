@@ -26,6 +26,9 @@ ISSUE_FIELDS = (
     "updated",
 )
 SWEEP_FIELDS = ("id",)
+# Issues a sweep's listing lacked are asked for by id before they are marked deleted, this many
+# ids a search (`id IN (...)`; one page of ids).
+RECHECK_BATCH = 100
 SEARCH = "search/jql"
 # Fail the whole search when Jira cannot load a field, instead of answering without its values.
 SEARCH_FAIL_FAST = "true"

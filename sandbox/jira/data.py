@@ -144,6 +144,10 @@ class JiraData:
         # What nextPageToken means: "after" the last issue returned (search-after), or a "position"
         # in the results (see sandbox.jira.search).
         self.token_model = "after"
+        # A search's token paging stops after this many issues, its last page without a
+        # nextPageToken and with no error, as /search/jql paging was reported to stop short on a
+        # large site (at ~126k of 198k issues). None: never.
+        self.paging_stops_after: int | None = None
         self.projects = {
             key: JiraProject(key, 10000 + index, team)
             for index, (key, team) in enumerate({**JIRA_PROJECTS, **OUT_OF_SCOPE_PROJECTS}.items())

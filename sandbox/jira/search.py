@@ -147,6 +147,7 @@ def find_page(
         chunk = matches[at : at + limit]
         more = at + limit < len(matches)
         return SearchPage(chunk, encode_token(at + limit, digest, "at") if more else None)
+    total = len(matches)
     if request.token:
         after = decode_token(request.token, digest)
         start = results.resume_at(after, key) if results is not None else None
@@ -157,6 +158,10 @@ def find_page(
             matches = [i for i in matches if is_after(key(i), after, directions)]
     chunk = matches[:limit]
     last = len(matches) <= limit
+    if data.paging_stops_after is not None:  # paging that ends early, silently
+        read_before = total - len(matches)
+        if read_before + len(chunk) >= data.paging_stops_after:
+            chunk, last = chunk[: max(0, data.paging_stops_after - read_before)], True
     return SearchPage(chunk, None if last else encode_token(key(chunk[-1]), digest))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from connectors.jira import settings
 from connectors.jira.normalize import parse_time
 from pipelines.sync import run_sync
 from sandbox.org import JIRA_PROJECTS
@@ -155,3 +156,35 @@ def test_a_jql_filter_narrows_the_scope_and_issues_leaving_it_are_swept(sandbox,
 
     assert {row[0] for row in warehouse_rows(con, deleted=True)} == {item_id(leaving.id)}
     assert warehouse_rows(con) == {row for row in expected_rows(sandbox, ["PLAT"]) if row[4] != "Done"}
+
+
+def test_a_sweep_whose_listing_stops_short_marks_nothing_that_still_exists(sandbox, con, monkeypatch):
+    """Jira's token paging may end early with no error: the issues the listing lacked are asked
+    for by id (id IN (...), in the sweep's scope) before any is marked deleted; only the one
+    really deleted is."""
+    monkeypatch.setattr(settings, "RECHECK_BATCH", 10)
+    connector = jira_connector(sandbox, page_size=50)
+    run_sync(con, [connector])
+    data = sandbox.jira
+    pay = sorted((i for i in data.visible() if i.project == "PAY"), key=lambda i: int(i.id))
+    deleted = next(i for i in reversed(pay) if not data.children(i.id))
+    with sandbox.lock:
+        data.delete(deleted.id)
+        # the id listing (ordered by id, 5,000 a page) ends two thirds of the way (a third
+        # missing stays under the sweep's guard, which refuses to mark more than half)
+        data.paging_stops_after = stop = len(pay) * 2 // 3
+    sandbox.reset_requests()
+
+    report = run_sync(con, [connector], sweep=True)
+
+    assert not report.failed
+    gone = {row[0] for row in con.execute("SELECT item_id FROM core.work_items WHERE is_deleted").fetchall()}
+    assert gone == {item_id(deleted.id)}
+    sweep = next(s for s in report.streams if s.stream == "sweep" and s.container == "PAY")
+    assert sweep.items_deleted == 1
+    # the stored PAY issues the listing lacked (the deleted one among them), asked for by id in
+    # batches of RECHECK_BATCH
+    lacked = len(pay) - stop
+    assert lacked > 10
+    rechecks = [r for r in search_requests(sandbox, "PAY") if " AND id IN (" in r.param("jql")]
+    assert len(rechecks) == -(-lacked // 10)
