@@ -13,7 +13,8 @@ in full: every task, and the subtasks of every task that has some.
 Asana lists a project's tasks in project order, not by modification time, so a page does not
 advance the watermark: pages carry the stored cursor, and the last page of a read carries the new
 one (newest `modified_at` listed + the new sync token). A read cut short starts again from the
-stored cursor; rows already loaded are skipped by the loader's (item_id, updated_at) check.
+stored cursor; rows already loaded are skipped by the loader's (item_id, updated_at) check, which
+for Asana compares the content too: a move to another section or project keeps `modified_at`.
 """
 
 from __future__ import annotations
@@ -204,7 +205,11 @@ class AsanaConnector(ConnectorBase):
         # `validator` unused: the event stream's sync token already makes "nothing changed" cheap.
         ref = self._project(container)
         with self._errors(container):
-            yield from self._read(ref, StreamCursor.parse(cursor), cursor)
+            for page in self._read(ref, StreamCursor.parse(cursor), cursor):
+                # Asana keeps modified_at when a task moves to another section or project: a row
+                # read at the stored time is written if it differs (docs/design.md).
+                page.compare_content = True
+                yield page
 
     def _read(self, ref: ProjectRef, state: StreamCursor, cursor: str | None) -> Iterator[Page]:
         what = f"asana {ref.container}"

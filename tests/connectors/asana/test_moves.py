@@ -1,0 +1,52 @@
+"""Moves that keep `modified_at`. Asana's Task reference: "The following conditions will _not_
+change modified_at: moving to a new container (project, portfolio, etc)". A board move (another
+section) changes the status; a move to another project changes the container. Only the event
+streams tell of them, and the loader must not throw the re-read row away for its unchanged time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pipelines.sync import run_sync
+from tests.connectors.asana.support import asana_connector, item_id, sandbox_items, warehouse_items
+
+P1, P2 = "1200000000000121", "1200000000000122"  # Enterprise pipeline, Partners and renewals (sales)
+
+
+def row(con, gid: str) -> tuple:
+    return con.execute(
+        "SELECT container, status, status_category, is_deleted FROM core.work_items WHERE item_id = ?",
+        [item_id(gid)],
+    ).fetchone()
+
+
+def _backlog_task(data, project: str):
+    return next(
+        t
+        for t in data.project_tasks(project)
+        if not t.parent
+        and not t.completed
+        and data.projects[project].sections[t.sections[project]] == "Backlog"
+    )
+
+
+def test_a_board_move_keeps_modified_at_in_the_sandbox_and_its_status_reaches_the_warehouse(sandbox, con):
+    data = sandbox.asana
+    run_sync(con, [asana_connector(sandbox, [P1])])
+    task = _backlog_task(data, P1)
+    stamp = task.modified_at
+    assert row(con, task.gid) == ("Enterprise pipeline", "Backlog", "todo", False)
+    sandbox.clock.now += timedelta(hours=1)
+
+    data.move_to_section(task.gid, "In progress", sandbox.clock.now)
+    report = run_sync(con, [asana_connector(sandbox, [P1])])
+
+    assert task.modified_at == stamp  # as Asana documents: a move is no modification
+    assert row(con, task.gid) == ("Enterprise pipeline", "In progress", "in_progress", False)
+    assert report.total("items_written") == 1  # the moved task alone
+    assert warehouse_items(con) == sandbox_items(sandbox, [P1])
+    # Reported and read again, unchanged (dropped on the section it is in): nothing is written.
+    data.move_to_section(task.gid, "In progress", sandbox.clock.now)
+    sandbox.reset_requests()
+    assert run_sync(con, [asana_connector(sandbox, [P1])]).total("items_written") == 0
+    assert sandbox.requests_to("asana", f"/tasks/{task.gid}")  # it was read
