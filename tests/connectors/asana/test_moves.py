@@ -50,3 +50,47 @@ def test_a_board_move_keeps_modified_at_in_the_sandbox_and_its_status_reaches_th
     sandbox.reset_requests()
     assert run_sync(con, [asana_connector(sandbox, [P1])]).total("items_written") == 0
     assert sandbox.requests_to("asana", f"/tasks/{task.gid}")  # it was read
+
+
+def _task_with_subtasks(data, project: str):
+    return next(
+        t
+        for t in data.project_tasks(project)
+        if not t.parent and len(t.projects) == 1 and data.num_subtasks(t.gid)
+    )
+
+
+def test_a_task_moved_between_two_synced_projects_moves_with_its_subtasks_and_is_not_swept(sandbox, con):
+    data = sandbox.asana
+    both = [P1, P2]
+    run_sync(con, [asana_connector(sandbox, both)])
+    task = _task_with_subtasks(data, P1)
+    subtasks = [s.gid for s in data.subtasks(task.gid)]
+    assert {row(con, gid)[0] for gid in [task.gid, *subtasks]} == {"Enterprise pipeline"}
+    sandbox.clock.now += timedelta(hours=1)
+
+    data.move_to_project(task.gid, P2, sandbox.clock.now)
+    report = run_sync(con, [asana_connector(sandbox, both)], sweep=True)
+
+    assert not report.failed
+    for gid in [task.gid, *subtasks]:  # under the new project's stream, live
+        assert row(con, gid)[0::3] == ("Partners and renewals", False)
+    assert report.total("items_deleted") == 0
+    assert warehouse_items(con) == sandbox_items(sandbox, both)
+
+
+def test_the_subtasks_of_a_task_moved_in_from_a_project_not_synced_are_read(sandbox, con):
+    data = sandbox.asana
+    run_sync(con, [asana_connector(sandbox, [P2])])
+    task = _task_with_subtasks(data, P1)  # P1 is not synced here
+    subtasks = {s.gid for s in data.subtasks(task.gid)}
+    sandbox.clock.now += timedelta(hours=1)
+
+    data.move_to_project(task.gid, P2, sandbox.clock.now)
+    sandbox.reset_requests()
+    report = run_sync(con, [asana_connector(sandbox, [P2])])
+
+    assert report.total("items_written") == 1 + len(subtasks)
+    assert warehouse_items(con) == sandbox_items(sandbox, [P2])
+    # One read of the task (the listing does not return it: modified_at kept), one of its subtasks.
+    assert len(sandbox.requests_to("asana", f"/tasks/{task.gid}/subtasks")) == 1
