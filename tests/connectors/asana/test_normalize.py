@@ -200,9 +200,6 @@ def _field(gid: str, name: str, kind: str, value) -> dict:
         ([_field("2", "Status", "number", 5), _field("1", "Status", "text", "2 days")], 5, 5),
         ([_field("1", "Status", "number", None), _field("2", "Status", "number", 8)], 8, 8),
         ([_field("1", "Status", "number", 3), _field("2", "Status", "number", 8)], 3, 3),  # first set
-        # no number set: no estimate (and no warning: a number field of that name exists); the
-        # text stays in custom for rules, as a text estimate field's always has
-        ([_field("1", "Status", "number", None), _field("2", "Status", "text", "2 days")], None, "2 days"),
     ],
 )
 def test_fields_of_one_name_give_one_value_a_number_for_the_estimate(fields, estimate, custom):
