@@ -274,6 +274,12 @@ class Page:
     validator: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)  # checked rows (`checked_row`)
     made: list[Made] = field(default_factory=list)  # what connectors build: checked with the batch
+    # True when the source changes items without moving their updated_at (Asana keeps a task's
+    # modified_at when it moves to another section or project): a row read at the updated_at
+    # the warehouse holds is then written if its content differs. False (the default), such a
+    # row is never rewritten: a repeated boundary item may lack what its first read had (a
+    # GitHub pull request's branch). See docs/design.md.
+    compare_content: bool = False
 
     @property
     def size(self) -> int:

@@ -120,6 +120,9 @@ class Batch:
     cursor: str | None = None
     validator: str | None = None  # connectors.models.Page.validator: stored beside the cursor
     unchanged: pa.Table | None = None
+    # connectors.models.Page.compare_content: a row at the stored updated_at is written when its
+    # content differs (else never). Then `unchanged` is always None: every row is built.
+    compare_content: bool = False
 
     @property
     def errors(self) -> int:
@@ -139,8 +142,13 @@ def batch_of(pages: list[Page], live: Held | None = None) -> Batch:
     the same updated_at are found as soon as their types are checked. They are checked as every
     row is (a bad record is quarantined all the same, a kept one's doubts recorded) but not
     built: loading them would write nothing (a row held at the same updated_at is never
-    rewritten, see load_batch). They go into `Batch.unchanged` instead.
+    rewritten, see load_batch). They go into `Batch.unchanged` instead. Not for pages whose
+    source changes items without moving updated_at (`Page.compare_content`): their rows are
+    all built, to be compared by content.
     """
+    compare_content = any(page.compare_content for page in pages)
+    if compare_content:
+        live = None
     rows: list[dict[str, Any]] = []
     for page in pages:
         rows += page.rows
@@ -167,6 +175,7 @@ def batch_of(pages: list[Page], live: Held | None = None) -> Batch:
         pages[-1].cursor if pages else None,
         pages[-1].validator if pages else None,
         unchanged,
+        compare_content,
     )
 
 
@@ -303,13 +312,15 @@ def load_batch(
     try:
         with transaction(con):
             written = stored = 0
+            # Compared by content too (Batch.compare_content): the same two steps, other SQL.
+            by = "_by_content" if batch.compare_content else ""
             if items.num_rows and (
                 batch.unchanged is not None  # looked up already (batch_of's `live`)
-                or sql.run(reading("batch_items"), "queries/load/count_unchanged.sql").fetchall()[0][0]
+                or sql.run(reading("batch_items"), f"queries/load/count_unchanged{by}.sql").fetchall()[0][0]
                 < items.num_rows
             ):
                 written, stored = sql.run(
-                    reading("batch_items"), "queries/load/stage_changed.sql"
+                    reading("batch_items"), f"queries/load/stage_changed{by}.sql"
                 ).fetchall()[0]
             identifiers = {"raw_table": RAW_TABLES[key.source]}
             if stored:

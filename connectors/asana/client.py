@@ -13,7 +13,8 @@ in full: every task, and the subtasks of every task that has some.
 Asana lists a project's tasks in project order, not by modification time, so a page does not
 advance the watermark: pages carry the stored cursor, and the last page of a read carries the new
 one (newest `modified_at` listed + the new sync token). A read cut short starts again from the
-stored cursor; rows already loaded are skipped by the loader's (item_id, updated_at) check.
+stored cursor; rows already loaded are skipped by the loader's (item_id, updated_at) check, which
+for Asana compares the content too: a move to another section or project keeps `modified_at`.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class ProjectRef:
     gid: str
     container: str  # the project's name: what item rows, cursors and sweeps are keyed by
     team: str | None
+    # Why the project's name is unknown (its container is then its gid): its stream and sweep
+    # fail with this, before reading anything, rather than write items under another name.
+    problem: str | None = None
 
 
 class AsanaConnector(ConnectorBase):
@@ -76,15 +80,7 @@ class AsanaConnector(ConnectorBase):
                 f"{workspace} at {self.config.base_url} rejected the token (401 {exc.message}); "
                 f"check ${self.config.token_env}",
             )
-        where = container or workspace
-        explain = settings.ERROR_HINTS.get(exc.status, "")
-        if exc.status == 400 and "Not a recognized ID" in exc.message:  # an unknown gid in a query parameter
-            explain = settings.ERROR_HINTS[404]
-        return SourceError(
-            self.config.name,
-            where,
-            f"Asana answered {exc.status} ({exc.message})" + (f": {explain}" if explain else ""),
-        )
+        return SourceError(self.config.name, container or workspace, _answer(exc))
 
     @contextmanager
     def _errors(self, container: str = "") -> Iterator[None]:
@@ -123,27 +119,37 @@ class AsanaConnector(ConnectorBase):
             )
         self.projects()  # resolve the scope now, before anything is written (teams, project names)
 
-    def _project_name(self, gid: str) -> str:
+    def _project_ref(self, gid: str, team: str | None) -> ProjectRef:
+        """The project under its name. Without one (Asana answered an error, retries spent), the
+        gid stands in as the container and the stream fails: items written under another name
+        than the stored one would be orphaned, and the sweep would mark the stored ones gone."""
         try:
-            return self.api.get(f"/projects/{gid}", {"opt_fields": "name"}, what=f"asana project {gid}")[
+            name = self.api.get(f"/projects/{gid}", {"opt_fields": "name"}, what=f"asana project {gid}")[
                 "data"
             ]["name"]
+            return ProjectRef(gid, name, team)
         except AsanaHttpError as exc:
             if exc.status == 401:
                 raise
-            # Keep the stream: it fails on its own with the clear message, the others still run.
-            log.warning(
-                "%s: project %s: Asana answered %s (%s)", self.config.name, gid, exc.status, exc.message
+            retry = (
+                " (not synced this run; the next sync retries)" if is_transient(Failure(exc.status)) else ""
             )
-            return gid
+            problem = f"its name is unknown: {_answer(exc)}{retry}"
+            # The other projects still run; this one's stream reports the problem.
+            log.warning("%s: project %s: %s", self.config.name, gid, problem)
+            return ProjectRef(gid, gid, team, problem)
 
     def projects(self) -> dict[str, ProjectRef]:
         if self._projects is None:
             refs: list[ProjectRef] = []
             with self._errors():
                 for project in self.config.projects:
-                    name = project.name or self._project_name(project.gid)
-                    refs.append(ProjectRef(project.gid, name, project.team or self.config.team))
+                    team = project.team or self.config.team
+                    refs.append(
+                        ProjectRef(project.gid, project.name, team)
+                        if project.name
+                        else self._project_ref(project.gid, team)
+                    )
                 for team in self.config.teams:
                     refs.extend(self._team_projects(team.gid, team.team))
             unique: list[ProjectRef] = []
@@ -182,9 +188,12 @@ class AsanaConnector(ConnectorBase):
 
     def _project(self, container: str) -> ProjectRef:
         try:
-            return self.projects()[container]
+            ref = self.projects()[container]
         except KeyError:
             raise SourceError(self.config.name, container, "not a configured Asana project") from None
+        if ref.problem:
+            raise SourceError(self.config.name, f"Asana project {ref.gid}", ref.problem)
+        return ref
 
     def _context(self, ref: ProjectRef) -> TaskContext:
         return TaskContext(
@@ -204,7 +213,11 @@ class AsanaConnector(ConnectorBase):
         # `validator` unused: the event stream's sync token already makes "nothing changed" cheap.
         ref = self._project(container)
         with self._errors(container):
-            yield from self._read(ref, StreamCursor.parse(cursor), cursor)
+            for page in self._read(ref, StreamCursor.parse(cursor), cursor):
+                # Asana keeps modified_at when a task moves to another section or project: a row
+                # read at the stored time is written if it differs (docs/design.md).
+                page.compare_content = True
+                yield page
 
     def _read(self, ref: ProjectRef, state: StreamCursor, cursor: str | None) -> Iterator[Page]:
         what = f"asana {ref.container}"
@@ -244,9 +257,15 @@ class AsanaConnector(ConnectorBase):
         # The last page carries the new cursor: the watermark and the event stream's sync token.
         if not full:
             for gid in sorted(changes.tasks - seen):
+                if gid in seen:
+                    continue  # read already, as a subtask of a task moved in
                 payload = self._task(gid, what)
                 if payload is not None and _in_project(payload, ref.gid):
                     self._take(builder, payload, context, seen)
+                    # Moved in with its subtasks, which keep their modified_at and are in no
+                    # listing of this project: read them as for a task the listing returned.
+                    if gid in changes.added and field(payload, "num_subtasks"):
+                        self._take_subtasks(builder, [gid], context, seen, what)
         last = builder.next_page(None)
         last.cursor = StreamCursor(builder.newest, changes.token).text()
         yield last
@@ -337,6 +356,14 @@ class AsanaConnector(ConnectorBase):
         for note in found.notes:  # how Asana's goal graph became a tree: for the record, not a fault
             log.info("%s goals: %s", self.config.name, note)
         return found
+
+
+def _answer(exc: AsanaHttpError) -> str:
+    """Asana's answer, and what to do about it when that is known."""
+    explain = settings.ERROR_HINTS.get(exc.status, "")
+    if exc.status == 400 and "Not a recognized ID" in exc.message:  # an unknown gid in a query parameter
+        explain = settings.ERROR_HINTS[404]
+    return f"Asana answered {exc.status} ({exc.message})" + (f": {explain}" if explain else "")
 
 
 def _in_project(payload: dict[str, Any], project_gid: str) -> bool:

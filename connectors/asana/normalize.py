@@ -4,6 +4,7 @@
 - container = the synced project (its name); a subtask outside the project belongs to the project
   of the task it hangs under; its parent becomes `parent_id`;
 - the project's section goes to custom["section"] and, with `completed`, gives the status;
+- a blank name (Asana's name is optional) -> the title settings.UNTITLED, never quarantined;
 - tags -> labels; custom fields by name -> custom; a configured number field -> estimate and a
   configured goal field -> goal_refs;
 - resource_subtype milestone / approval stay tasks (custom["type"] says which). A milestone marks
@@ -53,12 +54,33 @@ def custom_value(field: dict[str, Any]) -> Any:
     return field.get("display_value")
 
 
-def custom_fields(payload: dict[str, Any]) -> dict[str, Any]:
-    values = {}
+def _kind(field: dict[str, Any]) -> Any:
+    return field.get("resource_subtype") or field.get("type")
+
+
+def chosen_fields(payload: dict[str, Any], number_field: str | None = None) -> dict[str, dict[str, Any]]:
+    """One custom field per name. A multi-homed task carries each project's fields, and two may
+    share a name: the first one set wins (the first of all if none is), and for `number_field`
+    (the estimate's) a number field set before any other set one, as `estimate_of` chooses: a
+    set estimate is the value `custom` shows under its name."""
+    chosen: dict[str, tuple[tuple[bool, bool], dict[str, Any]]] = {}
     for field in payload.get("custom_fields") or []:
+        name = field.get("name")
+        if not name:
+            continue
+        rank = (custom_value(field) is None, name == number_field and _kind(field) != "number")
+        if name not in chosen or rank < chosen[name][0]:
+            chosen[name] = (rank, field)
+    return {name: field for name, (_, field) in chosen.items()}
+
+
+def custom_fields(fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """chosen_fields' fields by name -> their values (unset ones left out)."""
+    values = {}
+    for name, field in fields.items():
         value = custom_value(field)
-        if value is not None and field.get("name"):
-            values[field["name"]] = value
+        if value is not None:
+            values[name] = value
     return values
 
 
@@ -86,18 +108,20 @@ class TaskContext:
     estimate_problems: Counter = dataclass_field(default_factory=Counter, compare=False, repr=False)
 
     def estimate_of(self, payload: dict[str, Any]) -> float | None:
-        """The configured estimate field's number; None (and a warning) when it is no number field."""
+        """The configured estimate field's number: of several fields of that name the first
+        number field set (as chosen_fields); None (and a warning) when none is a number field."""
         if not self.estimate_field:
             return None
-        for spec in payload.get("custom_fields") or []:
-            if spec.get("name") != self.estimate_field:
-                continue
-            kind = spec.get("resource_subtype") or spec.get("type")
-            if kind == "number":
-                value = spec.get("number_value")
-                if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-                    raise ValueError(f"estimate field '{self.estimate_field}' holds {value!r}, not a number")
-                return value
+        named = [f for f in payload.get("custom_fields") or [] if f.get("name") == self.estimate_field]
+        numbers = [f for f in named if _kind(f) == "number"]
+        if numbers:
+            spec = next((f for f in numbers if f.get("number_value") is not None), numbers[0])
+            value = spec.get("number_value")
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise ValueError(f"estimate field '{self.estimate_field}' holds {value!r}, not a number")
+            return value
+        if named:
+            kind = _kind(named[0])
             if not self.estimate_problems[kind]:
                 log.warning(
                     "asana project '%s': the estimate field '%s' is a %s field, not a number field; "
@@ -150,7 +174,7 @@ def task_row(payload: dict[str, Any], context: TaskContext) -> dict[str, Any]:
         raise ValueError(f"gid must be a non-empty string, got {gid!r}")
     section = _section(payload, context.project_gid)
     status, category, completed = _status(payload, section, context)
-    custom = custom_fields(payload)
+    custom = custom_fields(chosen_fields(payload, context.estimate_field))
     estimate = context.estimate_of(payload)
     if payload.get("resource_subtype") == settings.MILESTONE_SUBTYPE and not context.milestones_as_work:
         estimate, completed = 0.0, False  # a marker: no effort, and reaching it is no completed work
@@ -170,7 +194,7 @@ def task_row(payload: dict[str, Any], context: TaskContext) -> dict[str, Any]:
         native_id=gid,
         key=gid,
         url=payload.get("permalink_url"),
-        title=payload["name"],
+        title=payload["name"] if payload["name"].strip() else settings.UNTITLED,
         description=payload.get("notes") or None,
         item_type="subtask" if parent_gid else "task",
         status=status,

@@ -54,6 +54,10 @@ GOAL_FIELDS = (
 )
 PARENT_GOAL_FIELDS = ("name",)
 
+# A task's name is optional in Asana and blank tasks exist (a row typed into a list and left
+# empty): such a task is kept under this title, so its subtasks' parent links still resolve.
+UNTITLED = "(untitled)"
+
 # Old-style section rows ("resource_subtype": "section") are headings, not work. Milestones mark a
 # moment, not effort: estimate 0 and no completed_at unless a source sets `milestones_as_work`.
 NOT_WORK_SUBTYPES = frozenset({"section"})

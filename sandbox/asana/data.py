@@ -5,7 +5,9 @@ Records are in `asana.records`; `asana.api` serves them as Asana's JSON. Modelle
 - a subtask is not a member of its parent's project (unless someone adds it, as ~10% here are),
   so it is not in the project's task listing;
 - a task's `modified_at` moves when the task itself or its associations change: adding a subtask
-  modifies the parent, editing or completing a subtask does not;
+  modifies the parent, editing or completing a subtask does not; and, as Asana's Task reference
+  says, "moving to a new container (project, portfolio, etc)" does not either: a move to another
+  section or project keeps `modified_at` and is told only by the event streams;
 - a project's event stream sees everything under it: changes to its tasks, and stories added to
   subtasks at any depth ("events bubble up").
 `advance` moves the clock and makes the changes a team would between two syncs.
@@ -332,6 +334,24 @@ class AsanaData:
         self._complete(task, at)
         self._emit(task, at, "changed", change="completed")
 
+    def move_to_section(self, gid: str, section_name: str, at: datetime) -> None:
+        """Move a task to another section of its (first) project, as a board drag does: the
+        project's stream tells that it was added to the section; modified_at stays."""
+        task = self.tasks[gid]
+        project = self.projects[task.projects[0]]
+        task.sections[project.gid] = project.section_named(section_name)
+        self._emit(task, at, "added", parent={"gid": task.sections[project.gid], "resource_type": "section"})
+
+    def move_to_project(self, gid: str, project_gid: str, at: datetime) -> None:
+        """Move a task from its projects to another (its subtasks come along, being under it):
+        the old projects' streams tell that it was removed, the new one's that it was added;
+        modified_at stays."""
+        task = self.tasks[gid]
+        self._emit(task, at, "removed", parent={"gid": task.projects[0], "resource_type": "project"})
+        project = self.projects[project_gid]
+        task.projects, task.sections = [project_gid], {project_gid: project.section_named("Backlog")}
+        self._emit(task, at, "added", parent={"gid": project_gid, "resource_type": "project"})
+
     def delete(self, gid: str, at: datetime) -> list[str]:
         """Delete a task; its subtasks go with it, as in Asana. Returns every gid deleted."""
         task = self.tasks[gid]
@@ -386,12 +406,12 @@ class AsanaData:
     def _update(self, rng: random.Random, task: AsTask, at: datetime) -> None:
         kind = rng.choice(("rename", "move", "tag")) if task.projects and task.parent is None else "rename"
         if kind == "move" and not task.completed:
+            # A move to another section: modified_at stays (Asana's Task reference).
             project = self.projects[task.projects[0]]
             current = project.sections[task.sections[project.gid]]
-            task.sections[project.gid] = project.section_named(
-                "In progress" if current == "Backlog" else "Backlog"
-            )
-        elif kind == "tag":
+            self.move_to_section(task.gid, "In progress" if current == "Backlog" else "Backlog", at)
+            return
+        if kind == "tag":
             theme = next(theme for theme in ASANA_THEMES if theme.id == task.theme)
             extra = [tag for tag in theme.labels if tag not in task.tags]
             task.tags = task.tags + extra[:1] if extra else task.tags[:-1]

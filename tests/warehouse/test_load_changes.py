@@ -4,13 +4,16 @@ that reads the whole table (warehouse/queries/load/count_unchanged.sql)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 
-from connectors.models import Made, Page
+from connectors.models import ROW_FIELDS, Made, Page
 from tests.warehouse.item_rows import github_row, statements_run
-from warehouse.load import StreamKey, batch_of, load_batch, mark_deleted
+from warehouse.load import StreamKey, batch_of, load_batch, load_pages, mark_deleted
+from warehouse.merge_group import Group
+from warehouse.sql import read_sql
 
 KEY = StreamKey("github", "github.com", "acme/api")
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -74,3 +77,78 @@ def test_an_older_version_than_the_stored_one_is_written_too(con):
     assert _load(con, {1: 10}) == 1
     assert _load(con, {1: 5}) == 1
     assert _stored(con) == {"acme/api#1": ("item 1 at 5", False)}
+
+
+def _content_page(*rows: dict) -> Page:
+    """Rows of a source that changes items without moving updated_at (Page.compare_content)."""
+    page = Page(cursor="c", compare_content=True)
+    for row in rows:
+        page.made.append(Made(row, {"id": row["native_id"]}, "{}", "acme/api", str, None))
+    return page
+
+
+def _load_content(con, *rows: dict) -> int:
+    return load_pages(con, KEY, [_content_page(*rows)], run_id="r", now=NOW).written
+
+
+def test_compared_by_content_a_row_at_the_stored_updated_at_is_written_when_it_differs(con, statements):
+    # Asana keeps modified_at when a task moves to another section or project.
+    assert _load_content(con, github_row(1, 0), github_row(2, 0), github_row(3, 0)) == 3
+    statements.clear()
+
+    moved = github_row(2, 0, status="In progress", status_category="in_progress", container="acme/web")
+    relabelled = github_row(3, 0, custom={"section": "Done"})
+    assert _load_content(con, github_row(1, 0), moved, relabelled) == 2
+
+    assert "stage_changed_by_content.sql" in statements
+    stored = con.execute(
+        "SELECT native_id, status, container, CAST(custom AS VARCHAR) FROM core.work_items ORDER BY 1"
+    ).fetchall()
+    assert stored == [
+        ("acme/api#1", "open", "acme/api", "{}"),
+        ("acme/api#2", "In progress", "acme/web", "{}"),
+        ("acme/api#3", "open", "acme/api", '{"section": "Done"}'),
+    ]
+
+
+def test_compared_by_content_an_unchanged_reread_writes_nothing_and_never_reads_the_whole_table(
+    con, statements
+):
+    rows = [github_row(1, 0, labels=("bug",), estimate=2.0, custom={"a": [1, 2]}), github_row(2, 0)]
+    assert _load_content(con, *rows) == 2
+    statements.clear()
+
+    assert _load_content(con, *rows) == 0
+
+    assert "count_unchanged_by_content.sql" in statements
+    assert "stage_changed_by_content.sql" not in statements and "write_items.sql" not in statements
+
+
+def test_the_content_comparison_names_every_column_but_the_key_and_the_time():
+    # A column added to work items and left out here would go unnoticed at the same updated_at.
+    for name in ("count_unchanged_by_content.sql", "stage_changed_by_content.sql"):
+        batch, stored = re.search(
+            r"\((b\.source.*?)\)\s+IS (?:NOT )?DISTINCT FROM\s+\((w\.source.*?)\);",
+            read_sql(f"queries/load/{name}"),
+            re.DOTALL,
+        ).groups()
+        columns = [re.sub(r"\s+", " ", c).strip() for c in batch.split(",")]
+        assert columns == [f"b.{f}" for f in ROW_FIELDS if f not in ("item_id", "updated_at")], name
+        expected = [c.replace("b.", "w.") for c in columns]
+        expected[expected.index("w.custom")] = "CAST(w.custom AS VARCHAR)"  # stored as JSON
+        assert [re.sub(r"\s+", " ", c).strip() for c in stored.split(",")] == expected, name
+
+
+def test_a_staged_repeat_compared_by_content_starts_a_new_merge_group():
+    # Loaded one by one the second (newer) content is written; one merged batch would keep the first.
+    first = batch_of([_content_page(github_row(1, 0))])
+    repeat = batch_of([_content_page(github_row(1, 0, status="In progress"))])
+    group = Group()
+    group.add("first", first)
+
+    assert not group.accepts(repeat)
+    assert group.accepts(batch_of([_content_page(github_row(2, 0))]))
+    # Without compare_content a repeat at one updated_at is skipped either way: merged as before.
+    plain = Group()
+    plain.add("first", batch_of([Page(made=_content_page(github_row(1, 0)).made)]))
+    assert plain.accepts(batch_of([Page(made=_content_page(github_row(1, 0, status="x")).made)]))

@@ -91,3 +91,42 @@ def test_every_project_of_a_team_is_a_container(sandbox):
         "Partners and renewals",
     ]  # the configured one once
     assert {ref.team for ref in connector.projects().values()} == {"sales"}
+
+
+def test_a_project_whose_name_asana_cannot_give_fails_its_stream_and_writes_nothing(sandbox, con):
+    run_sync(con, [asana_connector(sandbox, [PROJECT])])
+    stored = warehouse_items(con)
+    # GET /projects/{gid} answers 503 past every retry (4 attempts); the tasks would list fine.
+    sandbox.add_fault(service="asana", path_contains=f"/projects/{PROJECT}", status=503, times=4)
+    sandbox.asana.edit(sandbox.asana.project_tasks(PROJECT)[0].gid, sandbox.clock.now, name="Edited")
+
+    report = run_sync(con, [asana_connector(sandbox, [PROJECT])], sweep=True)
+
+    assert [(s.container, s.stream, s.status) for s in report.streams] == [
+        (PROJECT, "items", "failed"),
+        (PROJECT, "sweep", "failed"),
+    ]
+    error = report.streams[0].error
+    assert "Asana project 1200000000000121" in error and "503" in error and "\n" not in error
+    assert "the next sync retries" in error
+    assert warehouse_items(con) == stored  # nothing under the gid, nothing marked, the edit waits
+    assert con.execute("SELECT DISTINCT container FROM core.work_items").fetchall() == [
+        ("Enterprise pipeline",)
+    ]
+
+    healthy = run_sync(con, [asana_connector(sandbox, [PROJECT])])  # Asana is back: the edit loads
+    assert not healthy.failed
+    assert warehouse_items(con) == sandbox_items(sandbox, [PROJECT])
+
+
+def test_a_project_gid_asana_does_not_know_fails_its_stream_before_any_listing(sandbox, con):
+    connector = asana_connector(sandbox, [PROJECT, "1200000000000999"])
+    sandbox.reset_requests()
+
+    report = run_sync(con, [connector])
+
+    failed = [s for s in report.streams if s.status == "failed"]
+    assert [s.container for s in failed] == ["1200000000000999"]
+    assert "404" in failed[0].error and "check the gid" in failed[0].error
+    assert not [r for r in sandbox.requests_to("asana", "/tasks") if r.param("project") == "1200000000000999"]
+    assert warehouse_items(con) == sandbox_items(sandbox, [PROJECT])  # the other project synced

@@ -169,7 +169,6 @@ def test_completed_tasks_milestones_and_text_goal_fields():
         ({"created_at": "yesterday"}, ValueError),
         ({"modified_at": "2026-03-02T10:30:00"}, ValidationError),  # no offset: not a UTC instant
         ({"completed": "yes"}, ValueError),
-        ({"name": "   "}, ValidationError),
         (
             {"custom_fields": [{"name": "Status", "resource_subtype": "number", "number_value": "three"}]},
             ValueError,
@@ -179,6 +178,42 @@ def test_completed_tasks_milestones_and_text_goal_fields():
 def test_bad_payloads_raise_what_the_stream_quarantines(changes, error):
     with pytest.raises(error):
         normalize_task(payload(**changes), CONTEXT)
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_blank_task_is_kept_untitled(name):
+    # Asana's Task name is optional: a row typed into a list and left empty is a task all the same.
+    item = normalize_task(payload(name=name), CONTEXT)
+    assert item.title == "(untitled)" and item.item_id == "asana:app.asana.com:" + payload()["gid"]
+
+
+def _field(gid: str, name: str, kind: str, value) -> dict:
+    key = {"number": "number_value", "text": "text_value"}[kind]
+    return {"gid": gid, "name": name, "resource_subtype": kind, "type": kind, key: value}
+
+
+@pytest.mark.parametrize(
+    ("fields", "estimate", "custom"),
+    [
+        # a multi-homed task: each project has its own "Status" (the estimate field here)
+        ([_field("1", "Status", "text", "2 days"), _field("2", "Status", "number", 5)], 5, 5),
+        ([_field("2", "Status", "number", 5), _field("1", "Status", "text", "2 days")], 5, 5),
+        ([_field("1", "Status", "number", None), _field("2", "Status", "number", 8)], 8, 8),
+        ([_field("1", "Status", "number", 3), _field("2", "Status", "number", 8)], 3, 3),  # first set
+    ],
+)
+def test_fields_of_one_name_give_one_value_a_number_for_the_estimate(fields, estimate, custom):
+    item = normalize_task(payload(custom_fields=fields), CONTEXT)
+    assert item.estimate == estimate and item.custom.get("Status") == custom
+
+
+def test_fields_of_one_name_other_than_the_estimate_keep_the_first_set():
+    fields = [
+        _field("1", "Notes", "text", None),
+        _field("2", "Notes", "text", "b"),
+        _field("3", "Notes", "text", "c"),
+    ]
+    assert normalize_task(payload(custom_fields=fields), CONTEXT).custom["Notes"] == "b"
 
 
 def test_section_rows_are_not_work():

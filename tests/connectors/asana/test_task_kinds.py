@@ -162,3 +162,24 @@ def test_a_text_estimate_field_in_the_sandbox_quarantines_nothing(sandbox, con, 
     )
     assert estimates == {t.gid: None for t in tasks}
     assert any("is a text field, not a number field" in r.getMessage() for r in caplog.records)
+
+
+def test_a_blank_task_loads_untitled_and_its_subtasks_hang_under_it(sandbox, con):
+    project = "1200000000000121"
+    data = sandbox.asana
+    parent = next(t for t in data.project_tasks(project) if not t.parent and data.num_subtasks(t.gid))
+    data.edit(parent.gid, sandbox.clock.now, name="")  # Asana's name is optional: blank tasks exist
+
+    report = run_sync(con, [asana_connector(sandbox, [project])])
+
+    assert report.total("rejected") == 0
+    titles = dict(con.execute("SELECT native_id, title FROM core.work_items").fetchall())
+    assert titles[parent.gid] == "(untitled)"
+    orphans = con.execute(
+        "SELECT count(*) FROM core.work_items AS s WHERE s.parent_id IS NOT NULL "
+        "AND s.parent_id NOT IN (SELECT item_id FROM core.work_items)"
+    ).fetchone()[0]
+    assert orphans == 0 and len(data.subtasks(parent.gid)) >= 1
+    expected = sandbox_items(sandbox, [project])
+    expected[parent.gid] = ("(untitled)", *expected[parent.gid][1:])
+    assert warehouse_items(con) == expected
