@@ -26,10 +26,12 @@ edges AS (
 )
 SELECT n, up_n, up_item_id,
        CASE link_type WHEN 'mentions' THEN up_key || ' (' || evidence || ')' ELSE link_type || ' ' || up_key END AS how,
-       -- keys in their natural order (PAY-2 before PAY-10): the prefix, then its trailing number
-       row_number() OVER (PARTITION BY n ORDER BY kind, regexp_extract(up_key, '^(.*?)([0-9]*)$', 1),
-                                                  TRY_CAST(nullif(regexp_extract(up_key, '^(.*?)([0-9]*)$', 2), '') AS HUGEINT) NULLS FIRST,
-                                                  up_key, up_item_id) AS rank
+       -- keys in their natural order (PAY-2 before PAY-10): the prefix, then its trailing number,
+       -- only named issues need it (an item has one parent and one epic)
+       row_number() OVER (PARTITION BY n ORDER BY kind,
+                          CASE WHEN kind = 3 THEN regexp_extract(up_key, '^(.*?)([0-9]*)$', 1) END,
+                          CASE WHEN kind = 3 THEN TRY_CAST(nullif(regexp_extract(up_key, '^(.*?)([0-9]*)$', 2), '') AS HUGEINT) END NULLS FIRST,
+                          up_key, up_item_id) AS rank
 FROM edges;
 
 INSERT INTO goal_rows BY NAME
