@@ -38,7 +38,7 @@ class ConnectorBase:
     def __init__(self, config: SourceConfig, token: str, *, policy: RetryPolicy | None = None) -> None:
         register_secret(token)
         self.config = config
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or RetryPolicy.for_vendor(self.source)
         self.stats = RequestStats()
         self.discovery = RequestStats()  # the part of `stats` spent listing containers (orgs, all projects)
 

@@ -49,7 +49,14 @@ from connectors.github.discovery import org_listing
 from connectors.github.discovery import scope as discovered_scope
 from connectors.github.normalize import issue_row, native_id
 from connectors.github.shapes import ISSUE_SHAPES
-from connectors.http import Failure, RateLimitTooLong, RetryPolicy, TransientError, call_with_retries
+from connectors.http import (
+    Failure,
+    RateLimitTooLong,
+    RetryPolicy,
+    TransientError,
+    call_with_retries,
+    is_transient,
+)
 from connectors.models import Page, Sweep, utcnow
 from connectors.payloads import field, watermark_time
 
@@ -232,7 +239,9 @@ class GitHubConnector(ConnectorBase):
             failure = adapt(exc.__cause__) if exc.__cause__ is not None else None
             if failure is None:
                 raise
-            if failure.status in (403, 404):
+            # A rate-limited 403 (a secondary limit, still there after every retry) is the
+            # source being busy, not refusing us: skip it this run, as for a 5xx.
+            if failure.status in (403, 404) and not is_transient(failure):
                 detail = "not found (404)" if failure.status == 404 else f"refused (403: {failure.message})"
                 raise SourceAccessError(
                     self.config.name,

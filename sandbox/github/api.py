@@ -55,6 +55,18 @@ ERROR_MESSAGES = {
     503: "Service Unavailable",
 }
 
+# GitHub's secondary rate limits ("Rate limits for the REST API"): a 403 or 429 with one of these
+# messages; `retry-after` may be present, and when it is not the client must wait at least a
+# minute. The second wording is the older one, still met on some GitHub Enterprise Servers.
+SECONDARY_LIMIT = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333."
+)
+ABUSE_DETECTION = (
+    "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again."
+)
+SECONDARY_DOCS = f"{DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+
 
 def ts(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
@@ -207,6 +219,30 @@ class GitHubApi:
         for key in ("parent", "source", "template_repository", "organization"):
             body.pop(key, None)
         return body
+
+    def secondary_limit(
+        self,
+        path_contains: str,
+        *,
+        status: int = 403,
+        message: str = SECONDARY_LIMIT,
+        retry_after: int | None = None,
+        times: int | None = 1,
+    ) -> dict[str, Any]:
+        """`sandbox.add_fault(**...)` arguments for GitHub's secondary rate limit on these paths:
+        its status and body, the primary quota's headers (not exhausted), retry-after only if given."""
+        body = {"message": message, "documentation_url": SECONDARY_DOCS}
+        headers = {**self.rate_headers(), "content-type": "application/json; charset=utf-8"}
+        if retry_after is not None:
+            headers["retry-after"] = str(retry_after)
+        return {
+            "service": "github",
+            "path_contains": path_contains,
+            "status": status,
+            "body": json.dumps(body),
+            "headers": headers,
+            "times": times,
+        }
 
     # --- plumbing -------------------------------------------------------------------------
 
