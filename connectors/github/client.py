@@ -191,6 +191,12 @@ class GitHubConnector(ConnectorBase):
             failure = adapt(exc.__cause__ if isinstance(exc, SourceError) else exc)
             if failure is None:
                 raise  # not an API failure: a bug, shown as one
+            if failure.status == 404 and settings.RATE_LIMITING_DISABLED in failure.message.lower():
+                # GitHub Enterprise Server as installed: rate limits are off, so /rate_limit is
+                # not served. It answered past authentication, so the token was accepted, and
+                # there is no quota reserve to keep (responses carry no x-ratelimit headers).
+                log.info("%s: rate limiting is not enabled on %s", self.config.name, self.config.base_url)
+                return
             service = f"GitHub at {self.config.base_url}"
             raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
 

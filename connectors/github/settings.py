@@ -12,6 +12,9 @@ PER_PAGE = 100  # GitHub's maximum
 # waits for the reset (each reads the server's own counter, x-ratelimit-remaining, so workers in
 # any number of processes share one budget without talking to each other).
 QUOTA_RESERVE = 100
+# GET /rate_limit on a GitHub Enterprise Server with rate limiting off (its default): 404 with
+# the message "Rate limiting is not enabled." (matched in lower case).
+RATE_LIMITING_DISABLED = "rate limiting is not enabled"
 # GitHub's secondary limit, no more than 100 concurrent requests per token, is kept by the fetch
 # workers' Dagster pool (docs/operations.md sets it at or below 100).
 ISSUE_LIST = {"state": "all", "sort": "updated", "direction": "asc"}

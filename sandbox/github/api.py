@@ -65,6 +65,7 @@ SECONDARY_LIMIT = (
 ABUSE_DETECTION = (
     "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again."
 )
+RATE_LIMITING_DISABLED = "Rate limiting is not enabled."  # GET /rate_limit on such a GHES, 404
 SECONDARY_DOCS = f"{DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
 
 
@@ -94,6 +95,10 @@ class GitHubApi:
         # The primary rate limit, per token as GitHub keeps it (`quotas.default`: the sandbox
         # token's; `quotas.limit = n`: every token's).
         self.quotas = Quotas(RATE_LIMIT, sandbox.token)
+        # False: a GitHub Enterprise Server as installed (rate limits are disabled by default):
+        # no x-ratelimit-* headers, nothing counted, and GET /rate_limit answers 404
+        # {"message": "Rate limiting is not enabled."}.
+        self.rate_limiting = True
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -248,6 +253,8 @@ class GitHubApi:
 
     def rate_headers(self, request: Request | None = None) -> dict[str, str]:
         """The primary rate limit of the request's token (the sandbox token's without one)."""
+        if not self.rate_limiting:
+            return {}
         quota = self.quotas.of(self.token_of(request) if request is not None else None)
         return quota.headers()
 
@@ -261,7 +268,7 @@ class GitHubApi:
         token = self.token_of(request)
         if token not in self.quotas:
             return error_response(401, self.rate_headers())
-        if counts:
+        if counts and self.rate_limiting:
             quota = self.quotas.of(token)
             headers = quota.headers()
             if not quota.spend():
@@ -444,6 +451,8 @@ class GitHubApi:
     async def rate_limit(self, request: Request) -> Response:
         if denied := self.guard(request, counts=False):  # this call does not count
             return denied
+        if not self.rate_limiting:
+            return error_response(404, message=RATE_LIMITING_DISABLED)
         quota = self.quotas.of(self.token_of(request))
         quota.headers()  # starts a new window when the old one has passed
         core = {
