@@ -48,6 +48,7 @@ from connectors.github.config import GitHubOrgConfig, GitHubSourceConfig
 from connectors.github.discovery import org_listing
 from connectors.github.discovery import scope as discovered_scope
 from connectors.github.normalize import issue_row, native_id
+from connectors.github.parents import ParentIds
 from connectors.github.shapes import ISSUE_SHAPES
 from connectors.http import (
     Failure,
@@ -118,6 +119,10 @@ class GitHubConnector(ConnectorBase):
             lazy=True,
         )
         self._scope: dict[str, str | None] | None = None  # repository -> team, once discovered
+        # Repository ids -> names, for id-based parent_issue_urls (parents.py): from organisation
+        # listings, else asked for (GET /repos/{name}) only when such a URL names an unknown id.
+        self._repo_ids: dict[int, str] = {}
+        self._ids_asked: set[str] = set()  # repositories whose id was asked for (lower case)
         # One request at a time: the issue listing is read ahead on a thread of its own (pages),
         # while branches and topics are asked for from the caller's; the requester, its session
         # and the request counts are then never used by both at once.
@@ -240,7 +245,15 @@ class GitHubConnector(ConnectorBase):
 
         service = f"GitHub at {self.config.base_url}"
         try:
-            return list(org_listing(fetch, org, self.config.per_page))
+            listed = list(org_listing(fetch, org, self.config.per_page))
+            for repo in listed:
+                if (
+                    isinstance(repo, dict)
+                    and isinstance(repo.get("id"), int)
+                    and isinstance(repo.get("full_name"), str)
+                ):
+                    self._repo_ids[repo["id"]] = repo["full_name"]
+            return listed
         except SourceError as exc:
             failure = adapt(exc.__cause__) if exc.__cause__ is not None else None
             if failure is None:
@@ -262,6 +275,33 @@ class GitHubConnector(ConnectorBase):
             raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
         except TypeError as exc:
             raise SourceError(self.config.name, where, str(exc)) from None
+
+    def _synced_names(self, container: str) -> list[str]:
+        """The repositories this connector syncs, as the config spells them (the stream's own last)."""
+        return [*(self._scope or {}), *(r.name for r in self.config.repos), container]
+
+    def _parent_ids(self, container: str) -> ParentIds:
+        where = f"{self.config.name} {container}"
+        return ParentIds(self._synced_names(container), partial(self._repo_named, container), where)
+
+    def _repo_named(self, container: str, repo_id: int) -> str | None:
+        """The synced repository with this id: from the organisations' listings, else by asking
+        GitHub for the synced repositories' ids (GET /repos/{name}, once each, this stream's
+        own first: a sub-issue's parent is most often beside it) until one has it."""
+        for name in reversed(self._synced_names(container)):
+            if repo_id in self._repo_ids:
+                break
+            if name.lower() in self._ids_asked:
+                continue
+            self._ids_asked.add(name.lower())
+            try:
+                repo, _ = self._get_page(f"/repos/{name}", None, f"github {name} id", name)
+            except (SourceError, RateLimitTooLong) as exc:  # costs a parent at most, never the item
+                log.warning("%s: could not read the id of %s: %s", self.config.name, name, exc)
+                continue
+            if isinstance(repo, dict) and isinstance(repo.get("id"), int):
+                self._repo_ids[repo["id"]] = name
+        return self._repo_ids.get(repo_id)
 
     def _get_page(
         self, where: str, params: dict[str, object] | None, what: str, container: str
@@ -410,6 +450,7 @@ class GitHubConnector(ConnectorBase):
         # a repository answering 304 must not spend.
         team_of = cache(partial(self.team_of, container))
         branches = self._branch_finder(container, full_read=since is None)
+        parent_of = self._parent_ids(container)
         # The next page is requested while this one is normalised (read_ahead): the listing's
         # next request depends only on this page's payloads (_issue_pages).
         for listing in read_ahead(self._issue_pages(container, since, repeat)):
@@ -443,7 +484,7 @@ class GitHubConnector(ConnectorBase):
                 else {}
             )
             branch_of = branches.lookup(changed_prs) if changed_prs else {}
-            normalise = self._normaliser(container, team_of(), branch_of)
+            normalise = self._normaliser(container, team_of(), branch_of, parent_of)
             warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
             # The listing's own text of each record, stored as sent (payloads.Listing).
             builder.take_page(payloads_, normalise, warnings, getattr(payloads_, "texts", None))
@@ -459,7 +500,7 @@ class GitHubConnector(ConnectorBase):
             yield page
 
     def _normaliser(
-        self, container: str, team: str | None, branch_of: dict[int, str]
+        self, container: str, team: str | None, branch_of: dict[int, str], parent_of: ParentIds
     ) -> Callable[[dict], dict]:
         def normalise(payload: dict) -> dict:
             return issue_row(
@@ -469,6 +510,7 @@ class GitHubConnector(ConnectorBase):
                 team=team,
                 estimate_label_prefix=self.config.estimate_label_prefix,
                 branch=branch_of.get(payload.get("number")),
+                parent_of=parent_of,
             )
 
         return normalise

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 API_URL = "https://api.github.com"
 # api.github.com serves github.com; item ids name the site people know.
 INSTANCE_FOR_HOST = {"api.github.com": "github.com"}
@@ -29,7 +27,3 @@ PULL_LIST_OLDEST_FIRST = {"state": "all", "sort": "updated", "direction": "asc"}
 ISSUE_TYPE_MAP = {"bug": "bug", "task": "task", "feature": "story", "epic": "epic"}
 # Closed issues with these reasons were not done: they count as closed, not completed.
 NOT_COMPLETED_REASONS = {"not_planned", "duplicate"}
-
-# A sub-issue's `parent_issue_url`: the parent's API URL, on any host (GitHub Enterprise
-# Server's lives under /api/v3). Sub-issues may span repositories of one owner.
-PARENT_ISSUE_URL = re.compile(r"/repos/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)/?$")

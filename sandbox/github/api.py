@@ -99,6 +99,9 @@ class GitHubApi:
         # no x-ratelimit-* headers, nothing counted, and GET /rate_limit answers 404
         # {"message": "Rate limiting is not enabled."}.
         self.rate_limiting = True
+        # True: sub-issues name their parent by repository id (`/repositories/{id}/issues/{n}`),
+        # a form the schema allows (it says only `format: uri`) and GitHub uses in places.
+        self.parent_urls_by_id = False
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -199,7 +202,12 @@ class GitHubApi:
             body["sub_issues_summary"] = sub_issues_summary(kids)
             parent = self.data.issue(*item.parent) if item.parent else None
             if parent is not None:  # present on sub-issues only, as GitHub sends it
-                body["parent_issue_url"] = f"{base}/repos/{parent.repo}/issues/{parent.number}"
+                where = (
+                    f"repositories/{self.data.repos[parent.repo].id}"
+                    if self.parent_urls_by_id
+                    else f"repos/{parent.repo}"
+                )
+                body["parent_issue_url"] = f"{base}/{where}/issues/{parent.number}"
         if item.is_pr:
             body["pull_request"] = {
                 "url": f"{api}/pulls/{item.number}",
