@@ -408,9 +408,10 @@ class GitHubConnector(ConnectorBase):
             else:
                 since, page_index = newest, 0
 
-    def _branch_finder(self, repo_name: str, *, full_read: bool) -> PullBranches | None:
-        """Where pull requests' head branches come from this stream (None: not read; see config)."""
-        if full_read and self.config.pull_branches == "changed":
+    def _branch_finder(self, repo_name: str, *, full_read: bool, merges: bool = False) -> PullBranches | None:
+        """Where pull requests' head branches come from this stream (None: not read; see config).
+        `merges`: read for whether pull requests were merged, whatever the config says of branches."""
+        if full_read and self.config.pull_branches == "changed" and not merges:
             return None
         listing = settings.PULL_LIST_OLDEST_FIRST if full_read else settings.PULL_LIST
         what = f"github {repo_name} pulls"
@@ -450,6 +451,7 @@ class GitHubConnector(ConnectorBase):
         # a repository answering 304 must not spend.
         team_of = cache(partial(self.team_of, container))
         branches = self._branch_finder(container, full_read=since is None)
+        merges: PullBranches | None = None  # when branches are not read but merges must be
         parent_of = self._parent_ids(container)
         # The next page is requested while this one is normalised (read_ahead): the listing's
         # next request depends only on this page's payloads (_issue_pages).
@@ -484,7 +486,14 @@ class GitHubConnector(ConnectorBase):
                 else {}
             )
             branch_of = branches.lookup(changed_prs) if changed_prs else {}
-            normalise = self._normaliser(container, team_of(), branch_of, parent_of)
+            merged_of = {}
+            if unknown := _merge_unknown(payloads_, since):
+                if branches is None and merges is None:
+                    merges = self._branch_finder(container, full_read=since is None, merges=True)
+                finder = branches or merges
+                finder.lookup(unknown)
+                merged_of = {number: finder.merged(number) for number in unknown}
+            normalise = self._normaliser(container, team_of(), branch_of, parent_of, merged_of)
             warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
             # The listing's own text of each record, stored as sent (payloads.Listing).
             builder.take_page(payloads_, normalise, warnings, getattr(payloads_, "texts", None))
@@ -500,7 +509,12 @@ class GitHubConnector(ConnectorBase):
             yield page
 
     def _normaliser(
-        self, container: str, team: str | None, branch_of: dict[int, str], parent_of: ParentIds
+        self,
+        container: str,
+        team: str | None,
+        branch_of: dict[int, str],
+        parent_of: ParentIds,
+        merged_of: dict[int, bool | None],
     ) -> Callable[[dict], dict]:
         def normalise(payload: dict) -> dict:
             return issue_row(
@@ -511,6 +525,7 @@ class GitHubConnector(ConnectorBase):
                 estimate_label_prefix=self.config.estimate_label_prefix,
                 branch=branch_of.get(payload.get("number")),
                 parent_of=parent_of,
+                merged=merged_of.get(payload.get("number")),
             )
 
         return normalise
@@ -534,6 +549,20 @@ def _decoded(body: str) -> object:
         if body.lstrip().startswith(("{", "[")):
             raise  # cut short: transient, retried (adapt)
         return {"data": body}
+
+
+def _merge_unknown(payloads_: list, since: datetime | None) -> dict[int, datetime]:
+    """Closed pull requests that changed and whose issue payload does not say whether they were
+    merged (`pull_request.merged_at` is optional), by number -> updated_at, for the pulls listing."""
+    found = {}
+    for p in payloads_:
+        pull = p.get("pull_request") if isinstance(p, dict) else None
+        if not isinstance(pull, dict) or "merged_at" in pull or p.get("state") != "closed":
+            continue
+        number, updated = p.get("number"), watermark_time(p.get("updated_at"))
+        if isinstance(number, int) and updated and (since is None or updated > since):
+            found[number] = updated
+    return found
 
 
 def _updated_of(payload: object) -> datetime | None:

@@ -54,8 +54,9 @@ def _item_type(payload: dict[str, Any]) -> str:
     return settings.ISSUE_TYPE_MAP.get(issue_type.lower(), "issue")
 
 
-def _status(payload: dict[str, Any], is_pr: bool) -> tuple[str, str, bool]:
-    """(status as GitHub says it, status_category, completed?)"""
+def _status(payload: dict[str, Any], is_pr: bool, merged: bool | None = None) -> tuple[str, str, bool]:
+    """(status as GitHub says it, status_category, completed?); `merged`: what the pulls listing
+    says of a pull request, for an issue payload whose `pull_request` lacks `merged_at`."""
     state = payload["state"]
     reason = payload.get("state_reason")
     if state == "open":
@@ -63,7 +64,10 @@ def _status(payload: dict[str, Any], is_pr: bool) -> tuple[str, str, bool]:
     if state != "closed":
         raise ValueError(f"unknown state {state!r}")
     if is_pr:
-        merged = bool((payload.get("pull_request") or {}).get("merged_at"))
+        pull = payload.get("pull_request") or {}
+        # The schema requires only the pull request's URLs here; `merged_at` is optional and
+        # GitHub's own example omits it, so its absence says nothing: ask the pulls listing.
+        merged = bool(pull.get("merged_at")) if "merged_at" in pull else bool(merged)
         return ("merged" if merged else "closed"), "done", merged
     if reason in settings.NOT_COMPLETED_REASONS:
         return f"closed:{reason}", "done", False
@@ -84,13 +88,14 @@ def issue_row(
     estimate_label_prefix: str | None = None,
     branch: str | None = None,
     parent_of: ParentOf | None = None,
+    merged: bool | None = None,
 ) -> dict[str, Any]:
     """The payload's fields in WorkItem's shape, unchecked (the sync checks it with `checked_row`)."""
     is_pr = "pull_request" in payload
     labels = [
         label["name"] if isinstance(label, dict) else str(label) for label in payload.get("labels") or []
     ]
-    status, category, completed = _status(payload, is_pr)
+    status, category, completed = _status(payload, is_pr, merged)
     nid = native_id(repo, int(payload["number"]))
     parent = parent_native_id(payload, parent_of)
     return work_row(

@@ -102,6 +102,9 @@ class GitHubApi:
         # True: sub-issues name their parent by repository id (`/repositories/{id}/issues/{n}`),
         # a form the schema allows (it says only `format: uri`) and GitHub uses in places.
         self.parent_urls_by_id = False
+        # False: the issues' `pull_request` objects carry no `merged_at`, as in GitHub's own
+        # "List repository issues" example (the schema requires only its four URLs).
+        self.pull_request_merged_at = True
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -214,8 +217,9 @@ class GitHubApi:
                 "html_url": f"https://github.com/{repo.full_name}/pull/{item.number}",
                 "diff_url": f"https://github.com/{repo.full_name}/pull/{item.number}.diff",
                 "patch_url": f"https://github.com/{repo.full_name}/pull/{item.number}.patch",
-                "merged_at": ts(item.merged_at),
             }
+            if self.pull_request_merged_at:
+                body["pull_request"]["merged_at"] = ts(item.merged_at)
         body.update(item.payload_overrides)
         for key in item.payload_removals:
             body.pop(key, None)

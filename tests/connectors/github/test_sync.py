@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from connectors.github.normalize import native_id
 from pipelines.sync import run_sync
 from tests.conftest import github_connector
@@ -124,3 +126,25 @@ def test_pull_requests_carry_their_branch(sandbox, con):
                 "SELECT custom->>'branch' FROM core.work_items WHERE native_id = ?", [key]
             ).fetchone()[0]
             assert branch == item.branch
+
+
+@pytest.mark.parametrize("pull_branches", ["all", "changed"])
+def test_merged_pull_requests_are_completed_when_the_issue_payload_omits_merged_at(
+    sandbox, con, pull_branches
+):
+    # GitHub's own "List repository issues" example: pull_request without merged_at (optional).
+    sandbox.api("github").pull_request_merged_at = False
+    connector = github_connector(sandbox, ["acme/api"], pull_branches=pull_branches)
+    in_api = {k: v for k, v in sandbox_items(sandbox).items() if k.startswith("acme/api#")}
+    merged = [i for i in sandbox.github.repos["acme/api"].visible() if i.merged_at is not None]
+    assert merged  # the generated repository has merged pull requests to read
+
+    run_sync(con, [connector])
+    assert warehouse_items(con) == in_api
+
+    # Incremental: pull requests closed (most merged) since are read from the newest pulls page.
+    sandbox.advance(hours=24, creates=4, updates=3, closes=8)
+    run_sync(con, [connector])
+    assert warehouse_items(con) == {
+        k: v for k, v in sandbox_items(sandbox).items() if k.startswith("acme/api#")
+    }
