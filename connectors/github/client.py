@@ -40,7 +40,7 @@ from connectors.base import (
     access_problem,
     read_ahead,
 )
-from connectors.github import settings
+from connectors.github import redirects, settings
 from connectors.github.branches import PullBranches
 from connectors.github.clock import cursor_limit, future_warnings, server_time
 from connectors.github.conditional import ListingValidator
@@ -118,6 +118,8 @@ class GitHubConnector(ConnectorBase):
             seconds_between_requests=seconds_between_requests,
             lazy=True,
         )
+        # Our requests go through a connection that follows a 301 keeping the query (redirects.py).
+        self._connection = redirects.connection(config.base_url, timeout=self.policy.timeout)
         self._scope: dict[str, str | None] | None = None  # repository -> team, once discovered
         # Repository ids -> names, for id-based parent_issue_urls (parents.py): from organisation
         # listings, else asked for (GET /repos/{name}) only when such a URL names an unknown id.
@@ -325,7 +327,11 @@ class GitHubConnector(ConnectorBase):
 
         def fetch() -> tuple[int, object, dict]:
             status, answer_headers, body = requester.requestJson(
-                "GET", path, parameters=params, headers=dict(headers) if headers else None
+                "GET",
+                path,
+                parameters=params,
+                headers=dict(headers) if headers else None,
+                cnx=self._connection,
             )
             data = _decoded(body)
             if status >= 400 and not (absent and status == 404):

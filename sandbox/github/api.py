@@ -313,11 +313,32 @@ class GitHubApi:
         return issue
 
     def find_repo(self, request: Request) -> GhRepo | None:
+        if "repo_id" in request.path_params:  # /repositories/{id}/...: where a 301 points
+            return next((r for r in self.data.repos.values() if r.id == request.path_params["repo_id"]), None)
         name = f"{request.path_params['owner']}/{request.path_params['repo']}"
         found = self.data.repos.get(name)
         if found is None:  # GitHub's owner and repository names ignore case
             found = next((r for r in self.data.repos.values() if r.full_name.lower() == name.lower()), None)
         return found
+
+    def moved(self, request: Request) -> Response | None:
+        """GitHub's answer under a renamed or transferred repository's old name: 301 with the
+        same request at /repositories/{id} in Location (query kept) and in the body's `url`."""
+        params = request.path_params
+        if "owner" not in params or self.find_repo(request) is not None:
+            return None
+        repo_id = self.data.moved.get(f"{params['owner']}/{params['repo']}".lower())
+        if repo_id is None:
+            return None
+        rest = request.url.path.split(f"/repos/{params['owner']}/{params['repo']}", 1)[1]
+        query = f"?{request.url.query}" if request.url.query else ""
+        location = f"{self.base(request)}/repositories/{repo_id}{rest}{query}"
+        body = {
+            "message": "Moved Permanently",
+            "url": location,
+            "documentation_url": f"{DOCS}#http-redirects",
+        }
+        return JSONResponse(body, 301, headers={**self.rate_headers(request), "location": location})
 
     # --- endpoints ------------------------------------------------------------------------
 
@@ -578,15 +599,31 @@ def link_header(request: Request, page: int, last_page: int) -> str:
 
 def service(sandbox: Sandbox) -> ServiceApp:
     api = GitHubApi(sandbox, GitHubData(sandbox.spec))
+    per_repo = [
+        ("", api.get_repo),
+        ("/issues", api.list_issues),
+        ("/issues/{number:int}/sub_issues", api.list_sub_issues),
+        ("/issues/{number:int}/parent", api.get_parent),
+        ("/milestones", api.list_milestones),
+        ("/pulls", api.list_pulls),
+        ("/pulls/{number:int}", api.get_pull),
+    ]
+
+    def redirecting(handler):
+        async def endpoint(request: Request) -> Response:
+            with sandbox.lock:
+                moved = api.moved(request)
+            if moved is None:
+                return await handler(request)
+            return api.guard(request) or moved  # a 301 is a request like any (auth, quota)
+
+        return endpoint
+
     routes = [
         Route("/rate_limit", api.rate_limit),
-        Route("/repos/{owner}/{repo}", api.get_repo),
-        Route("/repos/{owner}/{repo}/issues", api.list_issues),
-        Route("/repos/{owner}/{repo}/issues/{number:int}/sub_issues", api.list_sub_issues),
-        Route("/repos/{owner}/{repo}/issues/{number:int}/parent", api.get_parent),
-        Route("/repos/{owner}/{repo}/milestones", api.list_milestones),
-        Route("/repos/{owner}/{repo}/pulls", api.list_pulls),
-        Route("/repos/{owner}/{repo}/pulls/{number:int}", api.get_pull),
+        *(Route(f"/repos/{{owner}}/{{repo}}{path}", redirecting(handler)) for path, handler in per_repo),
+        # Where a 301 for a renamed or transferred repository points.
+        *(Route(f"/repositories/{{repo_id:int}}{path}", handler) for path, handler in per_repo),
         Route("/orgs/{org}/repos", api.list_org_repos),
     ]
     return ServiceApp(

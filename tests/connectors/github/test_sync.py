@@ -148,3 +148,26 @@ def test_merged_pull_requests_are_completed_when_the_issue_payload_omits_merged_
     assert warehouse_items(con) == {
         k: v for k, v in sandbox_items(sandbox).items() if k.startswith("acme/api#")
     }
+
+
+def test_a_renamed_repository_answers_301_and_a_full_sync_still_loads_every_item(sandbox, con, caplog):
+    # GitHub: a 301 means "repeat your request to the URL specified by the location header".
+    # PyGithub alone follows it without the query: 30 open items, newest first.
+    sandbox.github.rename("acme/api", "acme/api-platform")
+    connector = github_connector(sandbox, ["acme/api"], per_page=50)  # the config's old name
+    repo = sandbox.github.repos["acme/api-platform"]
+    assert len(repo.visible()) > 50 and any(i.state == "closed" for i in repo.visible())
+
+    with caplog.at_level("WARNING", logger="connectors.github.redirects"):
+        report = run_sync(con, [connector])
+
+    assert not report.failed
+    expected = {k.replace("acme/api-platform", "acme/api"): v for k, v in sandbox_items(sandbox).items()}
+    expected = {k: v for k, v in expected.items() if k.startswith("acme/api#")}
+    assert warehouse_items(con) == expected  # every item, state and completion, under the config's name
+    assert {r.status for r in sandbox.requests_to("github", "/repos/acme/api/issues")} == {301}
+    assert "Put the repository's new name in the config" in caplog.text
+
+    # The daily sweep lists every item there too: nothing is marked deleted.
+    report = run_sync(con, [connector], sweep=True)
+    assert con.execute("SELECT count(*) FROM core.work_items WHERE is_deleted").fetchone()[0] == 0
