@@ -3,8 +3,9 @@
 Incremental by `updated_at`. Each request asks for `state=all&sort=updated&direction=asc&since=C`
 where C is the newest `updated_at` already loaded, so pages are keyset pages: an item edited
 while we page moves to the end of the order and is read again, and nothing shifts past us the
-way it can when following `page=N` links. `since` is inclusive, so the boundary item repeats;
-the loader skips rows whose (id, updated_at) it already holds.
+way it can when following `page=N` links. The next page starts one second before the page's
+newest item, so it is read whether `since` is inclusive or strictly "after"; the boundary items
+repeat, and the loader skips rows whose (id, updated_at) it already holds.
 
 The first request of a run is conditional (conditional.py): a repository with nothing new costs
 one request answered 304, which GitHub does not count against the quota.
@@ -22,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from typing import TypeVar
 
@@ -63,6 +64,7 @@ from connectors.payloads import field, watermark_time
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+ONE_SECOND = timedelta(seconds=1)  # `since` has whole seconds
 
 
 @dataclass
@@ -399,8 +401,15 @@ class GitHubConnector(ConnectorBase):
                 return
             yield IssuePage(payloads_, listing.server_now)
             newest = max((t for p in payloads_ if (t := _updated_of(p))), default=None)
-            if newest is None or (since is not None and newest <= since):
-                page_index += 1  # a whole page shares one timestamp: step through it by page
+            # GitHub's docs say `since` shows items "last updated after the given time": a server
+            # reading that strictly would skip the items of the newest second that did not fit
+            # on this page. One second earlier reads them either way (strictly: from the newest
+            # second; inclusively: also the page's items of the second before, which the loader
+            # skips as unchanged). Every item of that earlier second is on this page, as the page
+            # goes on into the next second. Ordinary data re-reads one or two items a page.
+            step = newest - ONE_SECOND if newest is not None else None
+            if step is None or (since is not None and step <= since):
+                page_index += 1  # the page spans no more than [since, since + 1 s]: step by page
                 continue
             bound = cursor_limit(listing.server_now, utcnow()).replace(microsecond=0)
             if newest > bound and not held_back and (since is None or since < bound):
@@ -412,7 +421,7 @@ class GitHubConnector(ConnectorBase):
                 # busy window cannot keep the listing from moving on.
                 since, page_index, held_back = bound, 0, True
             else:
-                since, page_index = newest, 0
+                since, page_index = step, 0
 
     def _branch_finder(self, repo_name: str, *, full_read: bool, merges: bool = False) -> PullBranches | None:
         """Where pull requests' head branches come from this stream (None: not read; see config).

@@ -105,6 +105,9 @@ class GitHubApi:
         # False: the issues' `pull_request` objects carry no `merged_at`, as in GitHub's own
         # "List repository issues" example (the schema requires only its four URLs).
         self.pull_request_merged_at = True
+        # True: `since` shows only items updated strictly after it, as GitHub's docs word it
+        # ("Only show results that were last updated after the given time").
+        self.since_strictly_after = False
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -368,8 +371,9 @@ class GitHubApi:
             repo = self.find_repo(request)
             if repo is None:
                 return error_response(404, self.rate_headers(request))
-            # Sorted once per change of the data (github.index); `since` is inclusive, as GitHub's.
-            items = self.index.listing(repo.full_name, state, sort, direction).since(sort, since)
+            # Sorted once per change of the data (github.index); `since` inclusive unless strictly after.
+            listing = self.index.listing(repo.full_name, state, sort, direction)
+            items = listing.since(sort, since, strictly=self.since_strictly_after)
             if labels := q.get("labels"):
                 wanted = set(labels.split(","))
                 items = [i for i in items if wanted <= set(i.labels)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from connectors.github.normalize import native_id
@@ -171,3 +173,28 @@ def test_a_renamed_repository_answers_301_and_a_full_sync_still_loads_every_item
     # The daily sweep lists every item there too: nothing is marked deleted.
     report = run_sync(con, [connector], sweep=True)
     assert con.execute("SELECT count(*) FROM core.work_items WHERE is_deleted").fetchone()[0] == 0
+
+
+def test_paging_loses_no_tied_item_whether_since_is_inclusive_or_strictly_after(sandbox, con):
+    # A server reading `since` strictly, as GitHub's docs word it ("updated after the given time").
+    sandbox.api("github").since_strictly_after = True
+    # Ordinary data (timestamps spread) first: each page re-reads its boundary items only, as
+    # an inclusive `since` did: n items in pages of 20 take at most ceil(n / 19) requests.
+    n = len(sandbox.github.repos["acme/web"].visible())
+    run_sync(con, [github_connector(sandbox, ["acme/web"], per_page=20, pull_branches="changed")])
+    assert len(warehouse_items(con)) == n
+    assert len(issue_requests(sandbox)) <= -(-n // 19)
+
+    # Three items a second across acme/api, pages of 7: nearly every page boundary falls inside
+    # a second, and the tied items that did not fit on the page must still be read.
+    repo = sandbox.github.repos["acme/api"]
+    items = sorted(repo.visible(), key=lambda i: (i.updated_at, i.number))
+    start = items[0].updated_at.replace(microsecond=0)
+    for index, item in enumerate(items):
+        item.updated_at = start + timedelta(seconds=index // 3)
+    expected = {
+        k: v for k, v in sandbox_items(sandbox).items() if k.split("#")[0] in ("acme/api", "acme/web")
+    }
+
+    run_sync(con, [github_connector(sandbox, ["acme/api"], per_page=7, pull_branches="changed")])
+    assert warehouse_items(con) == expected
