@@ -40,24 +40,14 @@ class RetryPolicy:
     # A rate limit that names no time to wait (a secondary limit without retry-after, a 429
     # without Retry-After): back off from this many seconds, doubling up to the second figure.
     # GitHub: "wait for at least one minute before retrying"; continuing while limited "may result
-    # in the banning of your integration". Vendors that say otherwise: `for_vendor`.
+    # in the banning of your integration". A connector whose vendor says otherwise sets its own
+    # (`ConnectorBase.rate_limit_backoff`).
     rate_limit_delay: float = 60.0
     rate_limit_max_delay: float = 120.0
     # How to wait (tests inject a recorder instead of sleeping for real); None: time.sleep.
     sleep: Callable[[float], None] | None = field(default=None, compare=False, repr=False)
 
-    @classmethod
-    def for_vendor(cls, kind: str) -> RetryPolicy:
-        """The default policy for a connector kind (its rate-limit backoff: RATE_LIMIT_BACKOFF)."""
-        first, most = RATE_LIMIT_BACKOFF.get(kind, (cls.rate_limit_delay, cls.rate_limit_max_delay))
-        return cls(rate_limit_delay=first, rate_limit_max_delay=most)
 
-
-# kind -> (first wait, longest wait) for a rate limit answered without a time to wait.
-# Jira: Atlassian's 429 "may be accompanied by Retry-After"; their example retry starts at 5 s
-# and doubles to 30 s (5 retries: 5 + 10 + 20 + 30 + 30 = 95 s, against ~12 s of 5xx backoff).
-# GitHub (and anything else): one minute, then doubling to the longest wait we allow.
-RATE_LIMIT_BACKOFF: dict[str, tuple[float, float]] = {"jira": (5.0, 30.0)}
 # GitHub's 403 wordings for a rate limit: "API rate limit exceeded", "You have exceeded a
 # secondary rate limit", and the older "You have triggered an abuse detection mechanism".
 RATE_LIMIT_WORDS = ("rate limit", "abuse detection")

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from connectors.github.client import GitHubConnector
 from connectors.http import (
     Failure,
     RateLimitTooLong,
@@ -15,6 +16,7 @@ from connectors.http import (
     is_transient,
     server_wait_hint,
 )
+from connectors.jira.client import JiraConnector
 from connectors.models import RequestStats
 from connectors.redaction import install_log_redaction, redact, register_secret
 
@@ -140,18 +142,19 @@ def test_a_github_secondary_limit_without_retry_after_waits_a_minute_then_double
     # the 120 s we allow. Jitter only lengthens a wait, by up to a fifth.
     secondary = Boom(403, {"x-ratelimit-remaining": "4000"})
     secondary.message = "You have exceeded a secondary rate limit."
-    sleeps = sleeps_of(RetryPolicy.for_vendor("github"), Boom(429), Boom(429), Boom(429))
+    github = GitHubConnector.default_policy()
+    sleeps = sleeps_of(github, Boom(429), Boom(429), Boom(429))
     assert 60 <= sleeps[0] <= 72 and 120 <= sleeps[1] <= 144 and 120 <= sleeps[2] <= 144
-    (alone,) = sleeps_of(RetryPolicy.for_vendor("github"), secondary)
+    (alone,) = sleeps_of(github, secondary)
     assert 60 <= alone <= 72
     # A 5xx keeps its short backoff: 0.5 s x jitter in [0.5, 1].
-    (five_hundred,) = sleeps_of(RetryPolicy.for_vendor("github"), Boom(503))
+    (five_hundred,) = sleeps_of(github, Boom(503))
     assert 0.25 <= five_hundred <= 0.5
 
 
 def test_a_jira_429_without_retry_after_backs_off_as_atlassian_shows():
     # 5 s doubling to 30 s, five retries: 5 + 10 + 20 + 30 + 30 = 95 s at the least (was ~12 s).
-    sleeps = sleeps_of(RetryPolicy.for_vendor("jira"), *[Boom(429)] * 5)
+    sleeps = sleeps_of(JiraConnector.default_policy(), *[Boom(429)] * 5)
     floors = [5, 10, 20, 30, 30]
     assert all(floor <= slept <= floor * 1.2 for floor, slept in zip(floors, sleeps, strict=True))
     assert sum(sleeps) >= 95
