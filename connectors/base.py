@@ -34,13 +34,21 @@ class ConnectorBase:
     its token is registered for redaction before anything can log it."""
 
     source: ClassVar[str]
+    # (first wait, longest wait) in seconds for a rate limit answered without a time to wait
+    # (connectors.http.RetryPolicy); a connector whose vendor documents other figures sets its own.
+    rate_limit_backoff: ClassVar[tuple[float, float]] = (60.0, 120.0)
 
     def __init__(self, config: SourceConfig, token: str, *, policy: RetryPolicy | None = None) -> None:
         register_secret(token)
         self.config = config
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or self.default_policy()
         self.stats = RequestStats()
         self.discovery = RequestStats()  # the part of `stats` spent listing containers (orgs, all projects)
+
+    @classmethod
+    def default_policy(cls) -> RetryPolicy:
+        first, most = cls.rate_limit_backoff
+        return RetryPolicy(rate_limit_delay=first, rate_limit_max_delay=most)
 
     @property
     def instance(self) -> str:

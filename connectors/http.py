@@ -37,6 +37,20 @@ class RetryPolicy:
     # the cursor is saved, so the next scheduled run resumes where this one stopped.
     max_wait: float = 120.0
     timeout: float = 30.0
+    # A rate limit that names no time to wait (a secondary limit without retry-after, a 429
+    # without Retry-After): back off from this many seconds, doubling up to the second figure.
+    # GitHub: "wait for at least one minute before retrying"; continuing while limited "may result
+    # in the banning of your integration". A connector whose vendor says otherwise sets its own
+    # (`ConnectorBase.rate_limit_backoff`).
+    rate_limit_delay: float = 60.0
+    rate_limit_max_delay: float = 120.0
+    # How to wait (tests inject a recorder instead of sleeping for real); None: time.sleep.
+    sleep: Callable[[float], None] | None = field(default=None, compare=False, repr=False)
+
+
+# GitHub's 403 wordings for a rate limit: "API rate limit exceeded", "You have exceeded a
+# secondary rate limit", and the older "You have triggered an abuse detection mechanism".
+RATE_LIMIT_WORDS = ("rate limit", "abuse detection")
 
 
 @dataclass(frozen=True)
@@ -94,19 +108,31 @@ def server_wait_hint(headers: Mapping[str, str], now: float | None = None) -> fl
     return None
 
 
+def is_rate_limited(failure: Failure) -> bool:
+    """A 429, or GitHub's 403 for a rate limit: exhausted quota, or a secondary limit."""
+    if failure.status == 429:
+        return True
+    if failure.status != 403:
+        return False
+    message = failure.message.lower()
+    return (
+        _header(failure.headers, "x-ratelimit-remaining") == "0"
+        or _header(failure.headers, "retry-after") is not None
+        or any(words in message for words in RATE_LIMIT_WORDS)
+    )
+
+
 def is_transient(failure: Failure) -> bool:
-    if failure.status is None:
+    if failure.status is None or failure.status in RETRYABLE_STATUSES:
         return True
-    if failure.status in RETRYABLE_STATUSES:
-        return True
-    # GitHub signals rate limits with 403 too: exhausted quota, or a secondary limit.
-    if failure.status == 403:
-        return (
-            _header(failure.headers, "x-ratelimit-remaining") == "0"
-            or _header(failure.headers, "retry-after") is not None
-            or "rate limit" in failure.message.lower()
-        )
-    return False
+    return is_rate_limited(failure)
+
+
+def rate_limit_backoff(policy: RetryPolicy, attempt: int) -> float:
+    """The wait before retry `attempt` (1-based) of a rate limit that named no time: never less
+    than the policy's first wait (GitHub's "at least one minute"), so jitter only lengthens it."""
+    backoff = min(policy.rate_limit_max_delay, policy.rate_limit_delay * 2 ** (attempt - 1))
+    return max(policy.rate_limit_delay, backoff) * random.uniform(1.0, 1.2)
 
 
 def call_with_retries(
@@ -138,6 +164,14 @@ def call_with_retries(
                     "progress is saved, run the sync again later"
                 ) from exc
             return hint
+        if failure is not None and is_rate_limited(failure):
+            if policy.rate_limit_delay > policy.max_wait:
+                raise RateLimitTooLong(
+                    f"{what}: rate limited ({failure.status}) without a time to wait; the vendor "
+                    f"asks for at least {policy.rate_limit_delay:.0f}s (limit {policy.max_wait:.0f}s); "
+                    "progress is saved, run the sync again later"
+                ) from exc
+            return rate_limit_backoff(policy, state.attempt_number)
         backoff = min(policy.max_backoff, policy.base_delay * 2 ** (state.attempt_number - 1))
         return backoff * random.uniform(0.5, 1.0)
 
@@ -165,5 +199,6 @@ def call_with_retries(
         retry=retry_if_exception(transient),
         before_sleep=before_sleep,
         reraise=True,
+        sleep=policy.sleep or time.sleep,
     )
     return retrying(counted)

@@ -44,6 +44,7 @@ class PullBranches:
         self._per_page = per_page
         self._newest_first = newest_first
         self._known: dict[int, str] = {}
+        self._merged: dict[int, bool] = {}  # number -> merged? (the pull's own merged_at)
         self._seen: set[int] = set()  # in the listing, with or without a readable branch
         self._next_page = 0
         self._exhausted = False
@@ -78,10 +79,16 @@ class PullBranches:
                 self._remember(pull)
         return {n: self._known[n] for n in wanted if n in self._known}
 
+    def merged(self, number: int) -> bool | None:
+        """Whether a pull request asked for by `lookup` was merged (None: GitHub had no answer)."""
+        return self._merged.get(number)
+
     def _remember(self, pull: object) -> None:
         number = pull.get("number") if isinstance(pull, dict) else None
         if not isinstance(number, int):
             return  # a malformed pull only costs its own branch name
         self._seen.add(number)
+        if "merged_at" in pull:
+            self._merged[number] = bool(pull["merged_at"])
         if ref := head_ref(pull):
             self._known[number] = ref

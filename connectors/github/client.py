@@ -3,8 +3,9 @@
 Incremental by `updated_at`. Each request asks for `state=all&sort=updated&direction=asc&since=C`
 where C is the newest `updated_at` already loaded, so pages are keyset pages: an item edited
 while we page moves to the end of the order and is read again, and nothing shifts past us the
-way it can when following `page=N` links. `since` is inclusive, so the boundary item repeats;
-the loader skips rows whose (id, updated_at) it already holds.
+way it can when following `page=N` links. The next page starts one second before the page's
+newest item, so it is read whether `since` is inclusive or strictly "after"; the boundary items
+repeat, and the loader skips rows whose (id, updated_at) it already holds.
 
 The first request of a run is conditional (conditional.py): a repository with nothing new costs
 one request answered 304, which GitHub does not count against the quota.
@@ -22,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from typing import TypeVar
 
@@ -40,7 +41,7 @@ from connectors.base import (
     access_problem,
     read_ahead,
 )
-from connectors.github import settings
+from connectors.github import redirects, settings
 from connectors.github.branches import PullBranches
 from connectors.github.clock import cursor_limit, future_warnings, server_time
 from connectors.github.conditional import ListingValidator
@@ -48,13 +49,22 @@ from connectors.github.config import GitHubOrgConfig, GitHubSourceConfig
 from connectors.github.discovery import org_listing
 from connectors.github.discovery import scope as discovered_scope
 from connectors.github.normalize import issue_row, native_id
+from connectors.github.parents import ParentIds
 from connectors.github.shapes import ISSUE_SHAPES
-from connectors.http import Failure, RateLimitTooLong, RetryPolicy, TransientError, call_with_retries
+from connectors.http import (
+    Failure,
+    RateLimitTooLong,
+    RetryPolicy,
+    TransientError,
+    call_with_retries,
+    is_transient,
+)
 from connectors.models import Page, Sweep, utcnow
 from connectors.payloads import field, watermark_time
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+ONE_SECOND = timedelta(seconds=1)  # `since` has whole seconds
 
 
 @dataclass
@@ -110,7 +120,13 @@ class GitHubConnector(ConnectorBase):
             seconds_between_requests=seconds_between_requests,
             lazy=True,
         )
+        # Our requests go through a connection that follows a 301 keeping the query (redirects.py).
+        self._connection = redirects.connection(config.base_url, timeout=self.policy.timeout)
         self._scope: dict[str, str | None] | None = None  # repository -> team, once discovered
+        # Repository ids -> names, for id-based parent_issue_urls (parents.py): from organisation
+        # listings, else asked for (GET /repos/{name}) only when such a URL names an unknown id.
+        self._repo_ids: dict[int, str] = {}
+        self._ids_asked: set[str] = set()  # repositories whose id was asked for (lower case)
         # One request at a time: the issue listing is read ahead on a thread of its own (pages),
         # while branches and topics are asked for from the caller's; the requester, its session
         # and the request counts are then never used by both at once.
@@ -184,6 +200,12 @@ class GitHubConnector(ConnectorBase):
             failure = adapt(exc.__cause__ if isinstance(exc, SourceError) else exc)
             if failure is None:
                 raise  # not an API failure: a bug, shown as one
+            if failure.status == 404 and settings.RATE_LIMITING_DISABLED in failure.message.lower():
+                # GitHub Enterprise Server as installed: rate limits are off, so /rate_limit is
+                # not served. It answered past authentication, so the token was accepted, and
+                # there is no quota reserve to keep (responses carry no x-ratelimit headers).
+                log.info("%s: rate limiting is not enabled on %s", self.config.name, self.config.base_url)
+                return
             service = f"GitHub at {self.config.base_url}"
             raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
 
@@ -227,12 +249,22 @@ class GitHubConnector(ConnectorBase):
 
         service = f"GitHub at {self.config.base_url}"
         try:
-            return list(org_listing(fetch, org, self.config.per_page))
+            listed = list(org_listing(fetch, org, self.config.per_page))
+            for repo in listed:
+                if (
+                    isinstance(repo, dict)
+                    and isinstance(repo.get("id"), int)
+                    and isinstance(repo.get("full_name"), str)
+                ):
+                    self._repo_ids[repo["id"]] = repo["full_name"]
+            return listed
         except SourceError as exc:
             failure = adapt(exc.__cause__) if exc.__cause__ is not None else None
             if failure is None:
                 raise
-            if failure.status in (403, 404):
+            # A rate-limited 403 (a secondary limit, still there after every retry) is the
+            # source being busy, not refusing us: skip it this run, as for a 5xx.
+            if failure.status in (403, 404) and not is_transient(failure):
                 detail = "not found (404)" if failure.status == 404 else f"refused (403: {failure.message})"
                 raise SourceAccessError(
                     self.config.name,
@@ -247,6 +279,33 @@ class GitHubConnector(ConnectorBase):
             raise access_problem(self.config.name, service, failure, self.policy.max_attempts) from exc
         except TypeError as exc:
             raise SourceError(self.config.name, where, str(exc)) from None
+
+    def _synced_names(self, container: str) -> list[str]:
+        """The repositories this connector syncs, as the config spells them (the stream's own last)."""
+        return [*(self._scope or {}), *(r.name for r in self.config.repos), container]
+
+    def _parent_ids(self, container: str) -> ParentIds:
+        where = f"{self.config.name} {container}"
+        return ParentIds(self._synced_names(container), partial(self._repo_named, container), where)
+
+    def _repo_named(self, container: str, repo_id: int) -> str | None:
+        """The synced repository with this id: from the organisations' listings, else by asking
+        GitHub for the synced repositories' ids (GET /repos/{name}, once each, this stream's
+        own first: a sub-issue's parent is most often beside it) until one has it."""
+        for name in reversed(self._synced_names(container)):
+            if repo_id in self._repo_ids:
+                break
+            if name.lower() in self._ids_asked:
+                continue
+            self._ids_asked.add(name.lower())
+            try:
+                repo, _ = self._get_page(f"/repos/{name}", None, f"github {name} id", name)
+            except (SourceError, RateLimitTooLong) as exc:  # costs a parent at most, never the item
+                log.warning("%s: could not read the id of %s: %s", self.config.name, name, exc)
+                continue
+            if isinstance(repo, dict) and isinstance(repo.get("id"), int):
+                self._repo_ids[repo["id"]] = name
+        return self._repo_ids.get(repo_id)
 
     def _get_page(
         self, where: str, params: dict[str, object] | None, what: str, container: str
@@ -270,7 +329,11 @@ class GitHubConnector(ConnectorBase):
 
         def fetch() -> tuple[int, object, dict]:
             status, answer_headers, body = requester.requestJson(
-                "GET", path, parameters=params, headers=dict(headers) if headers else None
+                "GET",
+                path,
+                parameters=params,
+                headers=dict(headers) if headers else None,
+                cnx=self._connection,
             )
             data = _decoded(body)
             if status >= 400 and not (absent and status == 404):
@@ -338,8 +401,15 @@ class GitHubConnector(ConnectorBase):
                 return
             yield IssuePage(payloads_, listing.server_now)
             newest = max((t for p in payloads_ if (t := _updated_of(p))), default=None)
-            if newest is None or (since is not None and newest <= since):
-                page_index += 1  # a whole page shares one timestamp: step through it by page
+            # GitHub's docs say `since` shows items "last updated after the given time": a server
+            # reading that strictly would skip the items of the newest second that did not fit
+            # on this page. One second earlier reads them either way (strictly: from the newest
+            # second; inclusively: also the page's items of the second before, which the loader
+            # skips as unchanged). Every item of that earlier second is on this page, as the page
+            # goes on into the next second. Ordinary data re-reads one or two items a page.
+            step = newest - ONE_SECOND if newest is not None else None
+            if step is None or (since is not None and step <= since):
+                page_index += 1  # the page spans no more than [since, since + 1 s]: step by page
                 continue
             bound = cursor_limit(listing.server_now, utcnow()).replace(microsecond=0)
             if newest > bound and not held_back and (since is None or since < bound):
@@ -351,11 +421,12 @@ class GitHubConnector(ConnectorBase):
                 # busy window cannot keep the listing from moving on.
                 since, page_index, held_back = bound, 0, True
             else:
-                since, page_index = newest, 0
+                since, page_index = step, 0
 
-    def _branch_finder(self, repo_name: str, *, full_read: bool) -> PullBranches | None:
-        """Where pull requests' head branches come from this stream (None: not read; see config)."""
-        if full_read and self.config.pull_branches == "changed":
+    def _branch_finder(self, repo_name: str, *, full_read: bool, merges: bool = False) -> PullBranches | None:
+        """Where pull requests' head branches come from this stream (None: not read; see config).
+        `merges`: read for whether pull requests were merged, whatever the config says of branches."""
+        if full_read and self.config.pull_branches == "changed" and not merges:
             return None
         listing = settings.PULL_LIST_OLDEST_FIRST if full_read else settings.PULL_LIST
         what = f"github {repo_name} pulls"
@@ -395,6 +466,8 @@ class GitHubConnector(ConnectorBase):
         # a repository answering 304 must not spend.
         team_of = cache(partial(self.team_of, container))
         branches = self._branch_finder(container, full_read=since is None)
+        merges: PullBranches | None = None  # when branches are not read but merges must be
+        parent_of = self._parent_ids(container)
         # The next page is requested while this one is normalised (read_ahead): the listing's
         # next request depends only on this page's payloads (_issue_pages).
         for listing in read_ahead(self._issue_pages(container, since, repeat)):
@@ -428,7 +501,14 @@ class GitHubConnector(ConnectorBase):
                 else {}
             )
             branch_of = branches.lookup(changed_prs) if changed_prs else {}
-            normalise = self._normaliser(container, team_of(), branch_of)
+            merged_of = {}
+            if unknown := _merge_unknown(payloads_, since):
+                if branches is None and merges is None:
+                    merges = self._branch_finder(container, full_read=since is None, merges=True)
+                finder = branches or merges
+                finder.lookup(unknown)
+                merged_of = {number: finder.merged(number) for number in unknown}
+            normalise = self._normaliser(container, team_of(), branch_of, parent_of, merged_of)
             warnings = partial(future_warnings, server_now=server_now, local_now=local_now)
             # The listing's own text of each record, stored as sent (payloads.Listing).
             builder.take_page(payloads_, normalise, warnings, getattr(payloads_, "texts", None))
@@ -444,7 +524,12 @@ class GitHubConnector(ConnectorBase):
             yield page
 
     def _normaliser(
-        self, container: str, team: str | None, branch_of: dict[int, str]
+        self,
+        container: str,
+        team: str | None,
+        branch_of: dict[int, str],
+        parent_of: ParentIds,
+        merged_of: dict[int, bool | None],
     ) -> Callable[[dict], dict]:
         def normalise(payload: dict) -> dict:
             return issue_row(
@@ -454,6 +539,8 @@ class GitHubConnector(ConnectorBase):
                 team=team,
                 estimate_label_prefix=self.config.estimate_label_prefix,
                 branch=branch_of.get(payload.get("number")),
+                parent_of=parent_of,
+                merged=merged_of.get(payload.get("number")),
             )
 
         return normalise
@@ -477,6 +564,20 @@ def _decoded(body: str) -> object:
         if body.lstrip().startswith(("{", "[")):
             raise  # cut short: transient, retried (adapt)
         return {"data": body}
+
+
+def _merge_unknown(payloads_: list, since: datetime | None) -> dict[int, datetime]:
+    """Closed pull requests that changed and whose issue payload does not say whether they were
+    merged (`pull_request.merged_at` is optional), by number -> updated_at, for the pulls listing."""
+    found = {}
+    for p in payloads_:
+        pull = p.get("pull_request") if isinstance(p, dict) else None
+        if not isinstance(pull, dict) or "merged_at" in pull or p.get("state") != "closed":
+            continue
+        number, updated = p.get("number"), watermark_time(p.get("updated_at"))
+        if isinstance(number, int) and updated and (since is None or updated > since):
+            found[number] = updated
+    return found
 
 
 def _updated_of(payload: object) -> datetime | None:

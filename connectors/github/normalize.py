@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from connectors.github import settings
+from connectors.github.parents import ParentIds
 from connectors.models import WorkItem, make_item_id, work_row
 from connectors.payloads import parse_time
+
+# parent_issue_url -> the parent's (repository, number): the connector's resolver knows the synced
+# repositories' ids and spellings (parents.py); without one, only URLs that name the repository.
+ParentOf = Callable[[object], tuple[str, int] | None]
+_BY_NAME_ONLY = ParentIds(())
 
 
 def native_id(repo: str, number: int) -> str:
@@ -25,20 +32,11 @@ def _estimate(labels: list[str], prefix: str | None) -> float | None:
     return None
 
 
-def parent_native_id(payload: dict[str, Any]) -> str | None:
-    """The native id of the issue this one is a sub-issue of, from `parent_issue_url`.
-
-    GitHub gives a sub-issue the API URL of its parent (`.../repos/{owner}/{repo}/issues/{n}`);
-    the key is absent or null on an issue without one. A parent may live in another repository
-    of the same owner, so the repository comes from the URL, not from the sub-issue.
-    """
-    url = payload.get("parent_issue_url")
-    if url is None:
-        return None
-    match = settings.PARENT_ISSUE_URL.search(str(url))
-    if match is None:
-        raise ValueError(f"parent_issue_url is not an issue API URL: {url!r}")
-    return native_id(match["repo"], int(match["number"]))
+def parent_native_id(payload: dict[str, Any], parent_of: ParentOf | None = None) -> str | None:
+    """The native id of the issue this one is a sub-issue of, from `parent_issue_url` (None when
+    it has none, or names a parent that cannot be resolved: the item loads either way)."""
+    found = (parent_of or _BY_NAME_ONLY)(payload.get("parent_issue_url"))
+    return native_id(*found) if found else None
 
 
 def assignee_login(payload: dict[str, Any]) -> str | None:
@@ -56,8 +54,9 @@ def _item_type(payload: dict[str, Any]) -> str:
     return settings.ISSUE_TYPE_MAP.get(issue_type.lower(), "issue")
 
 
-def _status(payload: dict[str, Any], is_pr: bool) -> tuple[str, str, bool]:
-    """(status as GitHub says it, status_category, completed?)"""
+def _status(payload: dict[str, Any], is_pr: bool, merged: bool | None = None) -> tuple[str, str, bool]:
+    """(status as GitHub says it, status_category, completed?); `merged`: what the pulls listing
+    says of a pull request, for an issue payload whose `pull_request` lacks `merged_at`."""
     state = payload["state"]
     reason = payload.get("state_reason")
     if state == "open":
@@ -65,7 +64,10 @@ def _status(payload: dict[str, Any], is_pr: bool) -> tuple[str, str, bool]:
     if state != "closed":
         raise ValueError(f"unknown state {state!r}")
     if is_pr:
-        merged = bool((payload.get("pull_request") or {}).get("merged_at"))
+        pull = payload.get("pull_request") or {}
+        # The schema requires only the pull request's URLs here; `merged_at` is optional and
+        # GitHub's own example omits it, so its absence says nothing: ask the pulls listing.
+        merged = bool(pull.get("merged_at")) if "merged_at" in pull else bool(merged)
         return ("merged" if merged else "closed"), "done", merged
     if reason in settings.NOT_COMPLETED_REASONS:
         return f"closed:{reason}", "done", False
@@ -85,15 +87,17 @@ def issue_row(
     team: str | None = None,
     estimate_label_prefix: str | None = None,
     branch: str | None = None,
+    parent_of: ParentOf | None = None,
+    merged: bool | None = None,
 ) -> dict[str, Any]:
     """The payload's fields in WorkItem's shape, unchecked (the sync checks it with `checked_row`)."""
     is_pr = "pull_request" in payload
     labels = [
         label["name"] if isinstance(label, dict) else str(label) for label in payload.get("labels") or []
     ]
-    status, category, completed = _status(payload, is_pr)
+    status, category, completed = _status(payload, is_pr, merged)
     nid = native_id(repo, int(payload["number"]))
-    parent = parent_native_id(payload)
+    parent = parent_native_id(payload, parent_of)
     return work_row(
         item_id=make_item_id("github", instance, nid),
         source="github",

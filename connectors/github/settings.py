@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 API_URL = "https://api.github.com"
 # api.github.com serves github.com; item ids name the site people know.
 INSTANCE_FOR_HOST = {"api.github.com": "github.com"}
@@ -12,6 +10,9 @@ PER_PAGE = 100  # GitHub's maximum
 # waits for the reset (each reads the server's own counter, x-ratelimit-remaining, so workers in
 # any number of processes share one budget without talking to each other).
 QUOTA_RESERVE = 100
+# GET /rate_limit on a GitHub Enterprise Server with rate limiting off (its default): 404 with
+# the message "Rate limiting is not enabled." (matched in lower case).
+RATE_LIMITING_DISABLED = "rate limiting is not enabled"
 # GitHub's secondary limit, no more than 100 concurrent requests per token, is kept by the fetch
 # workers' Dagster pool (docs/operations.md sets it at or below 100).
 ISSUE_LIST = {"state": "all", "sort": "updated", "direction": "asc"}
@@ -26,7 +27,3 @@ PULL_LIST_OLDEST_FIRST = {"state": "all", "sort": "updated", "direction": "asc"}
 ISSUE_TYPE_MAP = {"bug": "bug", "task": "task", "feature": "story", "epic": "epic"}
 # Closed issues with these reasons were not done: they count as closed, not completed.
 NOT_COMPLETED_REASONS = {"not_planned", "duplicate"}
-
-# A sub-issue's `parent_issue_url`: the parent's API URL, on any host (GitHub Enterprise
-# Server's lives under /api/v3). Sub-issues may span repositories of one owner.
-PARENT_ISSUE_URL = re.compile(r"/repos/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)/?$")

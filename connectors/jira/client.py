@@ -101,6 +101,9 @@ def format_cursor(value: datetime) -> str:
 
 class JiraConnector(ConnectorBase):
     source = "jira"
+    # A 429 "may be accompanied by Retry-After" (Atlassian); without it, their example retry
+    # starts at 5 s and doubles to 30 s: 5 + 10 + 20 + 30 + 30 = 95 s over five retries.
+    rate_limit_backoff = (5.0, 30.0)
 
     def __init__(self, config: JiraSourceConfig, token: str, *, policy: RetryPolicy | None = None) -> None:
         super().__init__(config, token, policy=policy)

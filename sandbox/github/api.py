@@ -55,6 +55,19 @@ ERROR_MESSAGES = {
     503: "Service Unavailable",
 }
 
+# GitHub's secondary rate limits ("Rate limits for the REST API"): a 403 or 429 with one of these
+# messages; `retry-after` may be present, and when it is not the client must wait at least a
+# minute. The second wording is the older one, still met on some GitHub Enterprise Servers.
+SECONDARY_LIMIT = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333."
+)
+ABUSE_DETECTION = (
+    "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again."
+)
+RATE_LIMITING_DISABLED = "Rate limiting is not enabled."  # GET /rate_limit on such a GHES, 404
+SECONDARY_DOCS = f"{DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+
 
 def ts(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
@@ -82,6 +95,19 @@ class GitHubApi:
         # The primary rate limit, per token as GitHub keeps it (`quotas.default`: the sandbox
         # token's; `quotas.limit = n`: every token's).
         self.quotas = Quotas(RATE_LIMIT, sandbox.token)
+        # False: a GitHub Enterprise Server as installed (rate limits are disabled by default):
+        # no x-ratelimit-* headers, nothing counted, and GET /rate_limit answers 404
+        # {"message": "Rate limiting is not enabled."}.
+        self.rate_limiting = True
+        # True: sub-issues name their parent by repository id (`/repositories/{id}/issues/{n}`),
+        # a form the schema allows (it says only `format: uri`) and GitHub uses in places.
+        self.parent_urls_by_id = False
+        # False: the issues' `pull_request` objects carry no `merged_at`, as in GitHub's own
+        # "List repository issues" example (the schema requires only its four URLs).
+        self.pull_request_merged_at = True
+        # True: `since` shows only items updated strictly after it, as GitHub's docs word it
+        # ("Only show results that were last updated after the given time").
+        self.since_strictly_after = False
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -182,15 +208,21 @@ class GitHubApi:
             body["sub_issues_summary"] = sub_issues_summary(kids)
             parent = self.data.issue(*item.parent) if item.parent else None
             if parent is not None:  # present on sub-issues only, as GitHub sends it
-                body["parent_issue_url"] = f"{base}/repos/{parent.repo}/issues/{parent.number}"
+                where = (
+                    f"repositories/{self.data.repos[parent.repo].id}"
+                    if self.parent_urls_by_id
+                    else f"repos/{parent.repo}"
+                )
+                body["parent_issue_url"] = f"{base}/{where}/issues/{parent.number}"
         if item.is_pr:
             body["pull_request"] = {
                 "url": f"{api}/pulls/{item.number}",
                 "html_url": f"https://github.com/{repo.full_name}/pull/{item.number}",
                 "diff_url": f"https://github.com/{repo.full_name}/pull/{item.number}.diff",
                 "patch_url": f"https://github.com/{repo.full_name}/pull/{item.number}.patch",
-                "merged_at": ts(item.merged_at),
             }
+            if self.pull_request_merged_at:
+                body["pull_request"]["merged_at"] = ts(item.merged_at)
         body.update(item.payload_overrides)
         for key in item.payload_removals:
             body.pop(key, None)
@@ -208,10 +240,36 @@ class GitHubApi:
             body.pop(key, None)
         return body
 
+    def secondary_limit(
+        self,
+        path_contains: str,
+        *,
+        status: int = 403,
+        message: str = SECONDARY_LIMIT,
+        retry_after: int | None = None,
+        times: int | None = 1,
+    ) -> dict[str, Any]:
+        """`sandbox.add_fault(**...)` arguments for GitHub's secondary rate limit on these paths:
+        its status and body, the primary quota's headers (not exhausted), retry-after only if given."""
+        body = {"message": message, "documentation_url": SECONDARY_DOCS}
+        headers = {**self.rate_headers(), "content-type": "application/json; charset=utf-8"}
+        if retry_after is not None:
+            headers["retry-after"] = str(retry_after)
+        return {
+            "service": "github",
+            "path_contains": path_contains,
+            "status": status,
+            "body": json.dumps(body),
+            "headers": headers,
+            "times": times,
+        }
+
     # --- plumbing -------------------------------------------------------------------------
 
     def rate_headers(self, request: Request | None = None) -> dict[str, str]:
         """The primary rate limit of the request's token (the sandbox token's without one)."""
+        if not self.rate_limiting:
+            return {}
         quota = self.quotas.of(self.token_of(request) if request is not None else None)
         return quota.headers()
 
@@ -225,7 +283,7 @@ class GitHubApi:
         token = self.token_of(request)
         if token not in self.quotas:
             return error_response(401, self.rate_headers())
-        if counts:
+        if counts and self.rate_limiting:
             quota = self.quotas.of(token)
             headers = quota.headers()
             if not quota.spend():
@@ -258,11 +316,32 @@ class GitHubApi:
         return issue
 
     def find_repo(self, request: Request) -> GhRepo | None:
+        if "repo_id" in request.path_params:  # /repositories/{id}/...: where a 301 points
+            return next((r for r in self.data.repos.values() if r.id == request.path_params["repo_id"]), None)
         name = f"{request.path_params['owner']}/{request.path_params['repo']}"
         found = self.data.repos.get(name)
         if found is None:  # GitHub's owner and repository names ignore case
             found = next((r for r in self.data.repos.values() if r.full_name.lower() == name.lower()), None)
         return found
+
+    def moved(self, request: Request) -> Response | None:
+        """GitHub's answer under a renamed or transferred repository's old name: 301 with the
+        same request at /repositories/{id} in Location (query kept) and in the body's `url`."""
+        params = request.path_params
+        if "owner" not in params or self.find_repo(request) is not None:
+            return None
+        repo_id = self.data.moved.get(f"{params['owner']}/{params['repo']}".lower())
+        if repo_id is None:
+            return None
+        rest = request.url.path.split(f"/repos/{params['owner']}/{params['repo']}", 1)[1]
+        query = f"?{request.url.query}" if request.url.query else ""
+        location = f"{self.base(request)}/repositories/{repo_id}{rest}{query}"
+        body = {
+            "message": "Moved Permanently",
+            "url": location,
+            "documentation_url": f"{DOCS}#http-redirects",
+        }
+        return JSONResponse(body, 301, headers={**self.rate_headers(request), "location": location})
 
     # --- endpoints ------------------------------------------------------------------------
 
@@ -292,8 +371,9 @@ class GitHubApi:
             repo = self.find_repo(request)
             if repo is None:
                 return error_response(404, self.rate_headers(request))
-            # Sorted once per change of the data (github.index); `since` is inclusive, as GitHub's.
-            items = self.index.listing(repo.full_name, state, sort, direction).since(sort, since)
+            # Sorted once per change of the data (github.index); `since` inclusive unless strictly after.
+            listing = self.index.listing(repo.full_name, state, sort, direction)
+            items = listing.since(sort, since, strictly=self.since_strictly_after)
             if labels := q.get("labels"):
                 wanted = set(labels.split(","))
                 items = [i for i in items if wanted <= set(i.labels)]
@@ -408,6 +488,8 @@ class GitHubApi:
     async def rate_limit(self, request: Request) -> Response:
         if denied := self.guard(request, counts=False):  # this call does not count
             return denied
+        if not self.rate_limiting:
+            return error_response(404, message=RATE_LIMITING_DISABLED)
         quota = self.quotas.of(self.token_of(request))
         quota.headers()  # starts a new window when the old one has passed
         core = {
@@ -521,15 +603,31 @@ def link_header(request: Request, page: int, last_page: int) -> str:
 
 def service(sandbox: Sandbox) -> ServiceApp:
     api = GitHubApi(sandbox, GitHubData(sandbox.spec))
+    per_repo = [
+        ("", api.get_repo),
+        ("/issues", api.list_issues),
+        ("/issues/{number:int}/sub_issues", api.list_sub_issues),
+        ("/issues/{number:int}/parent", api.get_parent),
+        ("/milestones", api.list_milestones),
+        ("/pulls", api.list_pulls),
+        ("/pulls/{number:int}", api.get_pull),
+    ]
+
+    def redirecting(handler):
+        async def endpoint(request: Request) -> Response:
+            with sandbox.lock:
+                moved = api.moved(request)
+            if moved is None:
+                return await handler(request)
+            return api.guard(request) or moved  # a 301 is a request like any (auth, quota)
+
+        return endpoint
+
     routes = [
         Route("/rate_limit", api.rate_limit),
-        Route("/repos/{owner}/{repo}", api.get_repo),
-        Route("/repos/{owner}/{repo}/issues", api.list_issues),
-        Route("/repos/{owner}/{repo}/issues/{number:int}/sub_issues", api.list_sub_issues),
-        Route("/repos/{owner}/{repo}/issues/{number:int}/parent", api.get_parent),
-        Route("/repos/{owner}/{repo}/milestones", api.list_milestones),
-        Route("/repos/{owner}/{repo}/pulls", api.list_pulls),
-        Route("/repos/{owner}/{repo}/pulls/{number:int}", api.get_pull),
+        *(Route(f"/repos/{{owner}}/{{repo}}{path}", redirecting(handler)) for path, handler in per_repo),
+        # Where a 301 for a renamed or transferred repository points.
+        *(Route(f"/repositories/{{repo_id:int}}{path}", handler) for path, handler in per_repo),
         Route("/orgs/{org}/repos", api.list_org_repos),
     ]
     return ServiceApp(

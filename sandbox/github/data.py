@@ -117,6 +117,9 @@ class GitHubData:
         self.empty_orgs: set[str] = set()
         # Tokens of people outside the organisation: GitHub lists them its public repositories only.
         self.outside_tokens: set[str] = set()
+        # Old names (lower case) of renamed or transferred repositories -> the repository id:
+        # GitHub answers requests under an old name with a 301 to /repositories/{id}/...
+        self.moved: dict[str, int] = {}
         self._generate()
 
     # --- generation -----------------------------------------------------------------------
@@ -285,6 +288,20 @@ class GitHubData:
             item.close(random_instant(rng, start, end), rng)
             touched["closed"].append(f"{item.repo}#{item.number}")
         return touched
+
+    def rename(self, old: str, new: str) -> GhRepo:
+        """Rename (or transfer) a repository, as GitHub does: same id and issues, a new name;
+        the old name redirects (`moved`)."""
+        repo = self.repos.pop(old)
+        repo.full_name = new
+        self.repos[new] = repo
+        self.moved[old.lower()] = repo.id
+        for item in self.all_items():
+            if item.repo == old:
+                item.repo = new
+            if item.parent and item.parent[0] == old:
+                item.parent = (new, item.parent[1])
+        return repo
 
     def delete(self, repo: str, number: int) -> None:
         self.repos[repo].issues[number].deleted = True

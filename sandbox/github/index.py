@@ -9,7 +9,8 @@ rendering an issue is O(1) and a page of a listing is a bisect and a slice.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import sys
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,13 +31,19 @@ class Listing:
     keys: list[tuple[datetime, int]]
     ascending: bool
 
-    def since(self, sort: str, instant: datetime | None) -> list[GhIssue]:
-        """Items whose updated_at >= instant (GitHub's `since` is inclusive), in listing order."""
+    def since(self, sort: str, instant: datetime | None, *, strictly: bool = False) -> list[GhIssue]:
+        """Items whose updated_at >= instant (api.github.com's `since` is inclusive), in listing
+        order; `strictly`: > instant, as GitHub's docs word it ("updated after the given time")."""
         if instant is None:
             return self.items
         if sort == "updated" and self.ascending:
-            return self.items[bisect_left(self.keys, (instant, -1)) :]
-        return [i for i in self.items if i.updated_at >= instant]
+            start = (
+                bisect_right(self.keys, (instant, sys.maxsize))
+                if strictly
+                else bisect_left(self.keys, (instant, -1))
+            )
+            return self.items[start:]
+        return [i for i in self.items if i.updated_at > instant or (not strictly and i.updated_at == instant)]
 
 
 @dataclass

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import pytest
 
+from connectors.github.client import GitHubConnector
 from connectors.http import (
     Failure,
     RateLimitTooLong,
@@ -14,6 +16,7 @@ from connectors.http import (
     is_transient,
     server_wait_hint,
 )
+from connectors.jira.client import JiraConnector
 from connectors.models import RequestStats
 from connectors.redaction import install_log_redaction, redact, register_secret
 
@@ -28,6 +31,14 @@ from connectors.redaction import install_log_redaction, redact, register_secret
         (Failure(403, {"x-ratelimit-remaining": "0"}), True),
         (Failure(403, {"Retry-After": "30"}), True),
         (Failure(403, message="You have exceeded a secondary rate limit"), True),
+        # GitHub's older wording of a secondary limit (403, no retry-after).
+        (
+            Failure(
+                403,
+                message="You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.",
+            ),
+            True,
+        ),
         (Failure(403, message="Resource not accessible by integration"), False),
         (Failure(401), False),
         (Failure(404), False),
@@ -55,11 +66,11 @@ def test_wait_hints_from_retry_after_and_resets():
 
 class Boom(Exception):
     def __init__(self, status, headers=None):
-        self.status, self.headers = status, headers or {}
+        self.status, self.headers, self.message = status, headers or {}, ""
 
 
 def adapt(exc):
-    return Failure(exc.status, exc.headers) if isinstance(exc, Boom) else None
+    return Failure(exc.status, exc.headers, exc.message) if isinstance(exc, Boom) else None
 
 
 def test_retries_until_success_and_counts_every_attempt():
@@ -110,6 +121,57 @@ def test_a_wait_beyond_the_cap_fails_fast():
             stats=stats,
             what="t",
         )
+
+
+def sleeps_of(policy, *failures):
+    """The waits the policy sleeps through while `fn` raises each failure in turn, then succeeds."""
+    answers, sleeps = list(failures), []
+
+    def flaky():
+        if answers:
+            raise answers.pop(0)
+        return "ok"
+
+    policy = replace(policy, sleep=sleeps.append)
+    assert call_with_retries(flaky, adapt=adapt, policy=policy, stats=RequestStats(), what="t") == "ok"
+    return sleeps
+
+
+def test_a_github_secondary_limit_without_retry_after_waits_a_minute_then_doubles():
+    # GitHub: no retry-after -> "wait for at least one minute", then exponentially; capped at
+    # the 120 s we allow. Jitter only lengthens a wait, by up to a fifth.
+    secondary = Boom(403, {"x-ratelimit-remaining": "4000"})
+    secondary.message = "You have exceeded a secondary rate limit."
+    github = GitHubConnector.default_policy()
+    sleeps = sleeps_of(github, Boom(429), Boom(429), Boom(429))
+    assert 60 <= sleeps[0] <= 72 and 120 <= sleeps[1] <= 144 and 120 <= sleeps[2] <= 144
+    (alone,) = sleeps_of(github, secondary)
+    assert 60 <= alone <= 72
+    # A 5xx keeps its short backoff: 0.5 s x jitter in [0.5, 1].
+    (five_hundred,) = sleeps_of(github, Boom(503))
+    assert 0.25 <= five_hundred <= 0.5
+
+
+def test_a_jira_429_without_retry_after_backs_off_as_atlassian_shows():
+    # 5 s doubling to 30 s, five retries: 5 + 10 + 20 + 30 + 30 = 95 s at the least (was ~12 s).
+    sleeps = sleeps_of(JiraConnector.default_policy(), *[Boom(429)] * 5)
+    floors = [5, 10, 20, 30, 30]
+    assert all(floor <= slept <= floor * 1.2 for floor, slept in zip(floors, sleeps, strict=True))
+    assert sum(sleeps) >= 95
+
+
+def test_a_rate_limit_without_retry_after_never_waits_less_than_the_vendor_asks():
+    # A policy that may not wait a minute fails the stream rather than retry early.
+    stats = RequestStats()
+    with pytest.raises(RateLimitTooLong, match="at least 60s"):
+        call_with_retries(
+            lambda: (_ for _ in ()).throw(Boom(429)),
+            adapt=adapt,
+            policy=RetryPolicy(max_wait=5, sleep=lambda s: None),
+            stats=stats,
+            what="t",
+        )
+    assert stats.requests == 1
 
 
 def test_redaction_of_registered_secrets_and_credential_shapes(caplog):

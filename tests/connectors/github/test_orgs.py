@@ -203,3 +203,34 @@ def test_a_listing_that_keeps_failing_skips_the_source_and_one_refused_stops_it(
     sandbox.add_fault(service="github", path_contains="/orgs/acme/repos", status=403, body=saml, times=None)
     with pytest.raises(SourceAccessError, match=r"organisation 'acme' refused \(403: Resource protected by"):
         check_access([connector(sandbox, config)])
+
+
+def rate_limited_policy(sleeps: list[float]):
+    """FAST_RETRIES, allowed to wait GitHub's minute, sleeping into `sleeps` instead of for real."""
+    from dataclasses import replace
+
+    return replace(FAST_RETRIES, max_wait=300, sleep=sleeps.append)
+
+
+def test_a_secondary_limit_during_discovery_is_waited_out_a_minute_then_the_listing_goes_on(sandbox):
+    from sandbox.github.api import ABUSE_DETECTION
+
+    # GitHub's older wording, 403 and no retry-after: a rate limit, not a refusal.
+    config = GitHubSourceConfig(name="github", base_url=sandbox.service_url("github"), orgs=["acme"])
+    api = sandbox.api("github")
+    sandbox.add_fault(**api.secondary_limit("/orgs/acme/repos", message=ABUSE_DETECTION))
+    sleeps: list[float] = []
+    github = GitHubConnector(config, SANDBOX_TOKEN, policy=rate_limited_policy(sleeps))
+    assert sorted(github.containers()) == sorted(sandbox.github.repos)
+    assert len(sleeps) == 1 and 60 <= sleeps[0] <= 72  # at least the minute GitHub asks for
+
+
+def test_a_secondary_limit_that_outlasts_the_retries_skips_the_source_instead_of_stopping_the_sync(sandbox):
+    config = GitHubSourceConfig(name="github", base_url=sandbox.service_url("github"), orgs=["acme"])
+    sandbox.add_fault(**sandbox.api("github").secondary_limit("/orgs/acme/repos", times=None))
+    sleeps: list[float] = []
+    access = check_access([GitHubConnector(config, SANDBOX_TOKEN, policy=rate_limited_policy(sleeps))])
+    assert access.ready == [] and [s.reason for s in access.skipped] == [
+        f"source 'github': GitHub at {config.base_url} answered 403 after 4 attempts"
+    ]
+    assert len(sleeps) == 3 and min(sleeps) >= 60

@@ -8,7 +8,6 @@ import copy
 import json
 
 import httpx
-import pytest
 from typer.testing import CliRunner
 
 from connectors.github.normalize import normalize_issue
@@ -60,8 +59,9 @@ def test_parent_issue_url_becomes_the_parent_across_repositories():
     no_key = vendor_issue("acme/api", 13)
     no_key.pop("parent_issue_url", None)
     assert normalized(no_key, "acme/api").parent_id is None
-    with pytest.raises(ValueError, match="parent_issue_url"):
-        normalized(vendor_issue("acme/api", 14, parent_issue_url="https://example.com/nowhere"), "acme/api")
+    # A URL of no known form costs the parent, never the item (GitHub: do not parse these URLs).
+    odd = normalized(vendor_issue("acme/api", 14, parent_issue_url="https://example.com/nowhere"), "acme/api")
+    assert odd.parent_id is None and odd.native_id == "acme/api#14"
 
 
 def test_assignee_comes_from_assignees_when_the_singular_is_gone():
@@ -168,3 +168,65 @@ def test_sandbox_sub_issue_shapes_and_the_2026_api_version(sandbox):
     assert issues and all("assignee" not in i and "assignees" in i for i in issues)
     assert "rate" not in httpx.get(f"{base}/rate_limit", headers=new).json()
     assert "rate" in httpx.get(f"{base}/rate_limit", headers=auth).json()
+
+
+def sub_issue_parents(sandbox, repo: str) -> dict[str, str]:
+    """Sub-issue -> its parent's native id, as the sandbox files them (sandbox spelling)."""
+    return {
+        f"{i.repo}#{i.number}": f"{i.parent[0]}#{i.parent[1]}"
+        for i in sandbox.github.repos[repo].visible()
+        if i.parent
+    }
+
+
+def stored_parents(con) -> dict[str, str]:
+    """Sub-issue -> the native id of the item its parent_id names (None: no such item loaded)."""
+    return dict(
+        con.execute(
+            "SELECT c.native_id, p.native_id FROM core.work_items c "
+            "LEFT JOIN core.work_items p ON p.item_id = c.parent_id WHERE c.parent_id IS NOT NULL"
+        ).fetchall()
+    )
+
+
+def test_id_based_parent_urls_load_every_sub_issue_with_its_parent(sandbox, con):
+    sandbox.api("github").parent_urls_by_id = True  # /repositories/{id}/issues/{n}
+    expected = sub_issue_parents(sandbox, "acme/api")
+    assert expected  # the generated organisation files some sub-issues
+
+    report = run_sync(con, [github_connector(sandbox, ["acme/api"])])
+
+    assert report.streams[0].rejected == 0  # none quarantined for its parent's URL
+    loaded = con.execute("SELECT count(*) FROM core.work_items").fetchone()[0]
+    assert loaded == len(sandbox.github.repos["acme/api"].visible())
+    assert stored_parents(con) == expected
+    # The repository's id was asked for once, not per sub-issue.
+    assert len([r for r in sandbox.requests if r.path == "/repos/acme/api"]) == 1
+
+
+def test_a_parent_in_a_repository_not_synced_by_id_loads_the_item_without_it(sandbox, con, caplog):
+    sandbox.api("github").parent_urls_by_id = True
+    web = sandbox.github.repos["acme/web"]
+    child = next(i for i in web.visible() if not i.is_pr and not i.parent)
+    parent = next(i for i in sandbox.github.repos["acme/api"].visible() if not i.is_pr)
+    child.parent = ("acme/api", parent.number)  # filed under an issue of a repository not synced
+
+    with caplog.at_level("WARNING", logger="connectors.github.parents"):
+        run_sync(con, [github_connector(sandbox, ["acme/web"])])
+
+    row = con.execute(
+        "SELECT parent_id FROM core.work_items WHERE native_id = ?", [f"acme/web#{child.number}"]
+    ).fetchone()
+    assert row == (None,)  # loaded, without the parent it cannot name
+    repo_id = sandbox.github.repos["acme/api"].id
+    assert caplog.text.count(f"names repository id {repo_id}, which is none of the repositories synced") == 1
+
+
+def test_parents_match_their_items_whatever_the_case_of_the_configured_name(sandbox, con):
+    # GitHub names ignore case: the config says ACME/Api, GitHub's parent URLs say acme/api.
+    expected = {
+        child.replace("acme/api", "ACME/Api"): parent.replace("acme/api", "ACME/Api")
+        for child, parent in sub_issue_parents(sandbox, "acme/api").items()
+    }
+    run_sync(con, [github_connector(sandbox, ["ACME/Api"])])
+    assert stored_parents(con) == expected

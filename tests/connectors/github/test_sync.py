@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+
 from connectors.github.normalize import native_id
 from pipelines.sync import run_sync
 from tests.conftest import github_connector
@@ -124,3 +128,73 @@ def test_pull_requests_carry_their_branch(sandbox, con):
                 "SELECT custom->>'branch' FROM core.work_items WHERE native_id = ?", [key]
             ).fetchone()[0]
             assert branch == item.branch
+
+
+@pytest.mark.parametrize("pull_branches", ["all", "changed"])
+def test_merged_pull_requests_are_completed_when_the_issue_payload_omits_merged_at(
+    sandbox, con, pull_branches
+):
+    # GitHub's own "List repository issues" example: pull_request without merged_at (optional).
+    sandbox.api("github").pull_request_merged_at = False
+    connector = github_connector(sandbox, ["acme/api"], pull_branches=pull_branches)
+    in_api = {k: v for k, v in sandbox_items(sandbox).items() if k.startswith("acme/api#")}
+    merged = [i for i in sandbox.github.repos["acme/api"].visible() if i.merged_at is not None]
+    assert merged  # the generated repository has merged pull requests to read
+
+    run_sync(con, [connector])
+    assert warehouse_items(con) == in_api
+
+    # Incremental: pull requests closed (most merged) since are read from the newest pulls page.
+    sandbox.advance(hours=24, creates=4, updates=3, closes=8)
+    run_sync(con, [connector])
+    assert warehouse_items(con) == {
+        k: v for k, v in sandbox_items(sandbox).items() if k.startswith("acme/api#")
+    }
+
+
+def test_a_renamed_repository_answers_301_and_a_full_sync_still_loads_every_item(sandbox, con, caplog):
+    # GitHub: a 301 means "repeat your request to the URL specified by the location header".
+    # PyGithub alone follows it without the query: 30 open items, newest first.
+    sandbox.github.rename("acme/api", "acme/api-platform")
+    connector = github_connector(sandbox, ["acme/api"], per_page=50)  # the config's old name
+    repo = sandbox.github.repos["acme/api-platform"]
+    assert len(repo.visible()) > 50 and any(i.state == "closed" for i in repo.visible())
+
+    with caplog.at_level("WARNING", logger="connectors.github.redirects"):
+        report = run_sync(con, [connector])
+
+    assert not report.failed
+    expected = {k.replace("acme/api-platform", "acme/api"): v for k, v in sandbox_items(sandbox).items()}
+    expected = {k: v for k, v in expected.items() if k.startswith("acme/api#")}
+    assert warehouse_items(con) == expected  # every item, state and completion, under the config's name
+    assert {r.status for r in sandbox.requests_to("github", "/repos/acme/api/issues")} == {301}
+    assert "Put the repository's new name in the config" in caplog.text
+
+    # The daily sweep lists every item there too: nothing is marked deleted.
+    report = run_sync(con, [connector], sweep=True)
+    assert con.execute("SELECT count(*) FROM core.work_items WHERE is_deleted").fetchone()[0] == 0
+
+
+def test_paging_loses_no_tied_item_whether_since_is_inclusive_or_strictly_after(sandbox, con):
+    # A server reading `since` strictly, as GitHub's docs word it ("updated after the given time").
+    sandbox.api("github").since_strictly_after = True
+    # Ordinary data (timestamps spread) first: each page re-reads its boundary items only, as
+    # an inclusive `since` did: n items in pages of 20 take at most ceil(n / 19) requests.
+    n = len(sandbox.github.repos["acme/web"].visible())
+    run_sync(con, [github_connector(sandbox, ["acme/web"], per_page=20, pull_branches="changed")])
+    assert len(warehouse_items(con)) == n
+    assert len(issue_requests(sandbox)) <= -(-n // 19)
+
+    # Three items a second across acme/api, pages of 7: nearly every page boundary falls inside
+    # a second, and the tied items that did not fit on the page must still be read.
+    repo = sandbox.github.repos["acme/api"]
+    items = sorted(repo.visible(), key=lambda i: (i.updated_at, i.number))
+    start = items[0].updated_at.replace(microsecond=0)
+    for index, item in enumerate(items):
+        item.updated_at = start + timedelta(seconds=index // 3)
+    expected = {
+        k: v for k, v in sandbox_items(sandbox).items() if k.split("#")[0] in ("acme/api", "acme/web")
+    }
+
+    run_sync(con, [github_connector(sandbox, ["acme/api"], per_page=7, pull_branches="changed")])
+    assert warehouse_items(con) == expected
