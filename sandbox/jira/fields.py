@@ -210,44 +210,32 @@ def field_list(data: JiraData) -> list[dict[str, Any]]:
         (data.goal_field, "Goal", {"type": "option", "custom": SELECT}),
         (data.severity_field, "Severity", {"type": "option", "custom": SELECT}),
     ]
-    for fid, name, schema in custom:
-        number = int(fid.removeprefix("customfield_"))
-        out.append(
-            {
-                "id": fid,
-                "key": fid,
-                "name": name,
-                "untranslatedName": name,
-                "custom": True,
-                "orderable": True,
-                "navigable": True,
-                "searchable": True,
-                "clauseNames": [f"cf[{number}]", name],
-                "schema": {**schema, "customId": number},
-            }
-        )
+    out += [_custom_field(fid, name, schema, name) for fid, name, schema in custom]
     # Fields of team-managed projects: same names, other ids, and a `scope` naming the project.
     # JQL tells them apart by type (`Severity[Dropdown]`) or id only.
     for project, fields in data.scoped_fields.items():
         for kind, fid in fields.items():
-            number = int(fid.removeprefix("customfield_"))
             name = kind.capitalize()
-            out.append(
-                {
-                    "id": fid,
-                    "key": fid,
-                    "name": name,
-                    "untranslatedName": name,
-                    "custom": True,
-                    "orderable": True,
-                    "navigable": True,
-                    "searchable": True,
-                    "clauseNames": [f"cf[{number}]", f"{name}[Dropdown]"],
-                    "schema": {"type": "option", "custom": SELECT, "customId": number},
-                    "scope": {"type": "PROJECT", "project": {"id": str(data.projects[project].id)}},
-                }
-            )
+            scoped = _custom_field(fid, name, {"type": "option", "custom": SELECT}, f"{name}[Dropdown]")
+            scoped["scope"] = {"type": "PROJECT", "project": {"id": str(data.projects[project].id)}}
+            out.append(scoped)
     return out
+
+
+def _custom_field(fid: str, name: str, schema: dict[str, Any], clause_name: str) -> dict[str, Any]:
+    number = int(fid.removeprefix("customfield_"))
+    return {
+        "id": fid,
+        "key": fid,
+        "name": name,
+        "untranslatedName": name,
+        "custom": True,
+        "orderable": True,
+        "navigable": True,
+        "searchable": True,
+        "clauseNames": [f"cf[{number}]", clause_name],
+        "schema": {**schema, "customId": number},
+    }
 
 
 def jql_fields(data: JiraData) -> dict[str, FieldSpec]:
