@@ -27,13 +27,34 @@ def read_sql(path: str, package: str = "warehouse") -> str:
 
 
 def statements(text: str) -> list[str]:
-    parts = re.split(r";\s*(?:\n|$)", text)
+    """The statements of a .sql file: each ends with a line whose code ends in ';'. A ';' closing
+    a comment ends none (a comment is prose); parts holding only comments are dropped."""
+    parts, current = [], []
+    for line in text.splitlines():
+        code = _without_comment(line).rstrip()
+        if code.endswith(";"):
+            current.append(code[:-1])
+            parts.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    parts.append("\n".join(current))
     cleaned = []
     for part in parts:
         code = "\n".join(line for line in part.splitlines() if not line.strip().startswith("--")).strip()
         if code:
             cleaned.append(part.strip())
     return cleaned
+
+
+def _without_comment(line: str) -> str:
+    """`line` up to its `--` comment, if any (a `--` inside a '...' string is not one)."""
+    start = 0
+    while (at := line.find("--", start)) >= 0:
+        if line.count("'", 0, at) % 2 == 0:
+            return line[:at]
+        start = at + 2
+    return line
 
 
 def render(path: str, identifiers: dict[str, str] | None = None, package: str = "warehouse") -> str:
