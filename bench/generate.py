@@ -8,7 +8,6 @@ few any/not combinations, splits and deliberate `unaligned` rules.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,9 +89,7 @@ def generate_items(con: duckdb.DuckDBPyConnection, n: int, vocabulary: Vocabular
         **vocabulary.params(),
     }
     for statement in sql.statements(Path(__file__).with_name("items.sql").read_text()):
-        code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
-        used = {name: params[name] for name in set(re.findall(r"\$([a-z_]+)", code))}
-        con.execute(statement, used)
+        con.execute(statement, sql.bound(statement, params))
     epics = con.execute(
         "SELECT key FROM core.work_items WHERE item_type = 'epic' USING SAMPLE 200 ROWS (reservoir, 7)"
     )
@@ -201,9 +198,7 @@ def change_items(con: duckdb.DuckDBPyConnection, per_mille: float, rules_text: s
         "n": con.execute("SELECT count(*) FROM core.work_items").fetchone()[0],
     }
     for statement in sql.statements(Path(__file__).with_name("changes.sql").read_text()):
-        code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
-        used = {name: params[name] for name in set(re.findall(r"\$([a-z_]+)", code))}
-        con.execute(statement, used)
+        con.execute(statement, sql.bound(statement, params))
     return con.execute(
         "SELECT count(*) FROM core.work_items WHERE synced_at = $t OR deleted_at = $t", {"t": synced_at}
     ).fetchone()[0]

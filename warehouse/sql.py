@@ -66,9 +66,10 @@ def render(path: str, identifiers: dict[str, str] | None = None, package: str = 
     return text
 
 
-def _bound(statement: str, params: dict[str, Any]) -> dict[str, Any]:
+def bound(statement: str, params: dict[str, Any]) -> dict[str, Any]:
     """The parameters `statement` mentions (DuckDB refuses one it does not)."""
-    return {name: params[name] for name in set(_PARAM.findall(statement)) if name in params}
+    code = "\n".join(_without_comment(line) for line in statement.splitlines())  # a comment may name one
+    return {name: params[name] for name in set(_PARAM.findall(code)) if name in params}
 
 
 def run(
@@ -83,7 +84,7 @@ def run(
     params = params or {}
     result = con
     for statement in statements(render(path, identifiers, package)):
-        used = _bound(statement, params)
+        used = bound(statement, params)
         result = con.execute(statement, used) if used else con.execute(statement)
     return result
 
@@ -111,7 +112,7 @@ def table(
     """The result of a one-statement .sql file as an Arrow table, handed over as DuckDB made it
     (a DB-API result, as `run` returns, copies the rows once more)."""
     (statement,) = statements(render(path, None, package))
-    used = _bound(statement, params or {})
+    used = bound(statement, params or {})
     # A result of execute() the caller left unread (fetchone...) would refuse the query: it is
     # run to its end first, unread, as the next execute() would (a no-op when there is none).
     con.complete()
