@@ -75,6 +75,7 @@ class Listing:
     server_now: datetime | None
     etag: str | None = None
     not_modified: bool = False  # 304 to If-None-Match: nothing changed (payloads empty)
+    has_next: bool = False  # the Link header names a next page
 
 
 @dataclass
@@ -362,7 +363,10 @@ class GitHubConnector(ConnectorBase):
             raise SourceError(
                 self.config.name, container, f"{what}: GitHub answered {type(data).__name__}, not a list"
             )
-        return Listing(data, server_time(answer_headers), answer_headers.get("etag"))
+        link = answer_headers.get("link") or ""
+        return Listing(
+            data, server_time(answer_headers), answer_headers.get("etag"), has_next='rel="next"' in link
+        )
 
     def _issue_pages(
         self, repo_name: str, since: datetime | None, validator: ListingValidator | None = None
@@ -395,7 +399,11 @@ class GitHubConnector(ConnectorBase):
                 yield IssuePage([], listing.server_now, not_modified=True)
                 return
             payloads_ = listing.payloads
-            if len(payloads_) < self.config.per_page:
+            # A short page ends the listing only when no next page is linked: GitHub promises
+            # no full pages (it leaves out items it may not show after cutting a page), and
+            # stopping at a short page with more to come would lose the rest, for good once the
+            # ended listing's tag makes later runs' first request a free 304.
+            if len(payloads_) < self.config.per_page and not listing.has_next:
                 ended = ListingValidator(since, listing.etag) if listing.etag and not page_index else None
                 yield IssuePage(payloads_, listing.server_now, ended)
                 return

@@ -108,6 +108,10 @@ class GitHubApi:
         # True: `since` shows only items updated strictly after it, as GitHub's docs word it
         # ("Only show results that were last updated after the given time").
         self.since_strictly_after = False
+        # Issue numbers left out of listing pages after paging, as GitHub leaves out items it may
+        # not show (a hidden or spam author's) once a page is cut: that page comes back short of
+        # per_page while its Link header still has rel="next" (the docs promise no full pages).
+        self.hidden_after_paging: set[int] = set()
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -380,6 +384,7 @@ class GitHubApi:
             if (assignee := q.get("assignee")) is not None:
                 items = [i for i in items if i.assignee == assignee]
             chunk, last_page = page_of(items, page, per_page)
+            chunk = [i for i in chunk if i.number not in self.hidden_after_paging]
             base = self.base(request)
             children = self.index.children()
             body = [self.for_version(request, self.issue(base, repo, item, children)) for item in chunk]

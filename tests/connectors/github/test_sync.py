@@ -198,3 +198,25 @@ def test_paging_loses_no_tied_item_whether_since_is_inclusive_or_strictly_after(
 
     run_sync(con, [github_connector(sandbox, ["acme/api"], per_page=7, pull_branches="changed")])
     assert warehouse_items(con) == expected
+
+
+def test_a_page_short_of_per_page_with_a_next_link_does_not_end_the_listing(sandbox, con):
+    """GitHub leaves out items it may not show after cutting a page: the first page of acme/api
+    comes back with 6 of 7 items and a rel="next" link. Every other item still loads, and the
+    hidden one is not in the warehouse (it is not there to see)."""
+    api = sandbox.api("github")
+    repo = sandbox.github.repos["acme/api"]
+    first = sorted(repo.visible(), key=lambda i: (i.updated_at, i.number))[2]
+    api.hidden_after_paging = {first.number}
+    connector = github_connector(sandbox, ["acme/api"], per_page=7)
+
+    report = run_sync(con, [connector])
+
+    assert not report.failed
+    expected = {
+        k: v
+        for k, v in sandbox_items(sandbox).items()
+        if k.startswith("acme/api#") and k != native_id("acme/api", first.number)
+    }
+    assert len(expected) > 7
+    assert warehouse_items(con) == expected
