@@ -324,7 +324,7 @@ class JiraConnector(ConnectorBase):
             builder = PageBuilder(
                 container, cursor, newest, updated=_updated_of, native_id=_native_id_of, shapes=ISSUE_SHAPES
             )
-            builder.take_page(issues, partial(issue_row, site=site))
+            builder.take_page(issues, partial(issue_row, site=site, container=container))
             before = (newest, len(tied))
             if builder.newest is not None and builder.newest != newest:
                 newest, tied = builder.newest, set()

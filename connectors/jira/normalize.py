@@ -159,14 +159,20 @@ def normalize_issue(payload: dict[str, Any], site: Site) -> WorkItem:
     return WorkItem(**issue_row(payload, site))
 
 
-def issue_row(payload: dict[str, Any], site: Site) -> dict[str, Any]:
-    """The payload's fields in WorkItem's shape, unchecked (the sync checks it with `checked_row`)."""
+def issue_row(payload: dict[str, Any], site: Site, container: str | None = None) -> dict[str, Any]:
+    """The payload's fields in WorkItem's shape, unchecked (the sync checks it with `checked_row`).
+
+    `container`: the project the stream searched (`project = "PAY"`), which the item is filed
+    under. Jira keeps a renamed project's old key working in JQL while the payload carries the
+    new one: filed under the payload's key, the items would leave their configured project (its
+    team, its sweep). An issue moved to another project leaves the search of the old one, so the
+    stream's project is always the issue's own. Without a stream: the payload's key."""
     nid = native_id(payload)
     fields = _required(payload, "fields", "issue")
     key = str(_required(payload, "key", "issue"))
     status = _required(fields, "status")
     category = status_category(status)
-    project = (fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0]
+    project = container or (fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0]
     parent_id, epic_id = _parent_links(fields, site)
     custom: dict[str, Any] = {}
     for fid, name in site.fields.custom.items():  # several ids may share a name: the first with a value

@@ -16,6 +16,7 @@ from connectors.jira.normalize import (
     Site,
     custom_value,
     goal_refs,
+    issue_row,
     item_type,
     native_id,
     normalize_issue,
@@ -254,3 +255,16 @@ def test_adf_task_and_decision_items_cards_and_expands_keep_their_own_lines():
         "Fix PAY-12\nDeploy\nUse Stripe\nDrop PayPal\nhttps://acme.example/rfc/7\n"
         "https://figma.example/f/1\nRollout plan\nbody"
     )
+
+
+def test_an_issue_is_filed_under_the_project_its_stream_searched():
+    """PAY renamed to PAYX: `project = "PAY"` still finds its issues (Jira keeps old keys
+    working), whose payloads carry the new key. They stay in the configured project, with its
+    team; alone (no stream), the payload's key is all there is."""
+    site = Site(SITE.instance, SITE.url, SITE.fields, team_of={"PAY": "payments"}.get)
+    renamed = issue(project={"key": "PAYX", "id": "10000"})
+    renamed["key"] = "PAYX-42"
+    row = issue_row(renamed, site, container="PAY")
+    assert (row["container"], row["team"], row["key"]) == ("PAY", "payments", "PAYX-42")
+    assert row["url"] == "https://acme.atlassian.net/browse/PAYX-42"
+    assert issue_row(renamed, site)["container"] == "PAYX"
