@@ -7,8 +7,9 @@ One sandbox process answers every request after `latency` seconds (300 ms by def
 round. Every run must load every item, and all runs the same items (a fingerprint of
 core.work_items): the warehouse of 8 workers is the warehouse of 1.
 
-Sizes: 16 repositories x 1,000 items at 20 a page is 1,170 requests (800 of them issue pages),
-351 s of waiting for one worker, ~44 s for eight (two containers each). That is large beside what
+Sizes: 16 repositories x 1,000 items at 20 a page is 1,218 requests (issue pages start a second
+before the last one's newest item, docs/sources/github.md), 365 s of waiting for one worker, ~46 s
+for eight (two containers each). That is large beside what
 every run pays once whatever its workers (starting Dagster and the run, the plan, one merge of
 16,000 items: ~8-15 s here), so the speedup measures fetching, not start-up; with fewer pages the
 fixed part would bound it.

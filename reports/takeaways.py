@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.metrics import ReportData
-from reports.rounding import percent
+from reports.rounding import percent as pct
 
 MOST = 6
 UNEXPLAINED_WORTH_SAYING = 0.10
@@ -23,10 +23,6 @@ class Takeaway:
     text: str
     section: str  # the id of the report section that backs it
     severity: str = "info"  # act | watch | info
-
-
-def pct(value: float) -> str:
-    return percent(value)
 
 
 def _alignment(data: ReportData) -> Takeaway:

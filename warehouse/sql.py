@@ -39,12 +39,7 @@ def statements(text: str) -> list[str]:
         else:
             current.append(line)
     parts.append("\n".join(current))
-    cleaned = []
-    for part in parts:
-        code = "\n".join(line for line in part.splitlines() if not line.strip().startswith("--")).strip()
-        if code:
-            cleaned.append(part.strip())
-    return cleaned
+    return [part.strip() for part in parts if _code(part).strip()]
 
 
 def _without_comment(line: str) -> str:
@@ -66,10 +61,15 @@ def render(path: str, identifiers: dict[str, str] | None = None, package: str = 
     return text
 
 
+def _code(text: str) -> str:
+    """`text` without its comments."""
+    return "\n".join(_without_comment(line) for line in text.splitlines())
+
+
 def bound(statement: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The parameters `statement` mentions (DuckDB refuses one it does not)."""
-    code = "\n".join(_without_comment(line) for line in statement.splitlines())  # a comment may name one
-    return {name: params[name] for name in set(_PARAM.findall(code)) if name in params}
+    """The parameters `statement`'s code mentions (DuckDB refuses one it does not; a comment may
+    name one)."""
+    return {name: params[name] for name in set(_PARAM.findall(_code(statement))) if name in params}
 
 
 def run(

@@ -81,9 +81,8 @@ class SiteFields:
 
     story_points: tuple[str, ...] = ()  # tried in order: the first with a value is the estimate
     goal: tuple[str, ...] = ()  # every field of the goal field's name; the first with a value counts
-    custom: dict[str, str] = field(
-        default_factory=dict
-    )  # id -> name kept in WorkItem.custom (ids may share a name)
+    # id -> name kept in WorkItem.custom (ids may share a name: the first with a value counts)
+    custom: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("story_points", "goal"):  # one field id given as a plain string
