@@ -62,7 +62,9 @@ def test_bad_token_raises_access_error_naming_the_source(sandbox):
 
 def test_exhausted_quota_waits_for_the_reset_then_continues(sandbox, con):
     quota = sandbox.api("github").quotas.default
-    quota.used, quota.reset_at = quota.limit, int(time.time()) + 1  # quota gone, back in a second
+    # quota gone, back in 2-3 s: at least 2 s ahead, so the quota cannot come back (on a slow
+    # machine, before the first request) ahead of the sync the test means to make wait
+    quota.used, quota.reset_at = quota.limit, int(time.time()) + 3
     report = run_sync(con, [github_connector(sandbox, ["acme/api"])])
     assert not report.failed and report.streams[0].retries >= 1
     assert 403 in [r.status for r in sandbox.requests_to("github", "/issues")]
