@@ -152,7 +152,11 @@ class ChartWorker:
         """End the worker now. Reports wait for their charts, so nothing is left to draw; a
         command that stops early (bad config) does not wait for the engine to finish starting."""
         self._outbox.put(None)
-        self._process.terminate()
+        # SIGKILL, not SIGTERM: a worker holds nothing to clean up, and SIGTERM may be ignored.
+        # Dagster maps SIGTERM onto SIGINT's handler, which is "ignore" in a process a
+        # non-interactive shell started in the background; the worker inherits that, and a
+        # terminate() then waited here for ever (at exit, through atexit).
+        self._process.kill()
         self._process.wait()  # reaped: its CPU time counts in this process's children
         self._writer.join()  # a write in progress ends with a broken pipe
         try:

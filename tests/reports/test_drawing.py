@@ -3,8 +3,10 @@ labels given in page order whatever order the charts were drawn in."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -150,6 +152,28 @@ def test_the_workers_end_when_the_report_process_is_killed():
     while not all(_ended(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert all(_ended(pid) for pid in pids)
+
+
+def test_a_worker_ends_on_close_even_where_sigterm_is_ignored():
+    """Dagster maps SIGTERM onto SIGINT's handler, and a process started in the background by a
+    non-interactive shell ignores SIGINT: then SIGTERM is ignored too, in it and in every chart
+    worker it starts. Closing such a worker must still end it (it hung the process at exit)."""
+    code = (
+        "import signal\nfrom reports.drawing import ChartWorker\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "worker = ChartWorker()\nprint(worker.pid, flush=True)\nworker.close()\nprint('closed', flush=True)"
+    )
+    closing = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pid = int(closing.stdout.readline())
+    try:
+        closing.wait(timeout=60)  # (its few bytes of output fit in the pipe)
+    except subprocess.TimeoutExpired:
+        closing.kill()
+        os.kill(pid, signal.SIGKILL)  # the worker the old code left waiting
+        closing.wait()
+        raise
+    # read through the same buffered file as the pid: its first read may have taken both lines
+    assert closing.stdout.read().strip() == "closed" and closing.returncode == 0 and _ended(pid)
 
 
 def test_large_charts_sent_from_the_workers_callbacks_never_wait_on_a_full_pipe():
