@@ -128,7 +128,9 @@ def test_bad_config_is_refused_with_one_line(tmp_path: Path, kind: str):
     assert result.exit_code == 2, result.output
     assert result.output.splitlines() == [bad.expected(tmp_path)]
     assert not (tmp_path / "threadline.duckdb").exists()
-    assert elapsed < 5  # refused fast (the alias bomb ran 35 s into a MemoryError)
+    # refused before expanding anything (the alias bomb ran 35 s into a MemoryError); the margin
+    # is for a busy machine (CI runs the suite on every core)
+    assert elapsed < 20
 
 
 def test_alias_bomb_is_refused_in_bounded_memory(tmp_path: Path):

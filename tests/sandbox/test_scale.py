@@ -120,12 +120,12 @@ def test_quota_is_per_token_and_a_304_is_free(sandbox):
 
 def test_latency_delays_each_request_and_concurrent_requests_overlap():
     with Sandbox(
-        OrgSpec(seed=7, anchor=ANCHOR, github_items=50, jira_items=0, asana_items=0), latency=0.3
+        OrgSpec(seed=7, anchor=ANCHOR, github_items=50, jira_items=0, asana_items=0), latency=1.0
     ) as sandbox:
         url = sandbox.service_url("github") + "/repos/acme/api"
         started = time.perf_counter()
         assert httpx.get(url, headers=AUTH).status_code == 200
-        assert time.perf_counter() - started >= 0.3
+        assert time.perf_counter() - started >= 1.0
         statuses: list[int] = []
         threads = [
             threading.Thread(target=lambda: statuses.append(httpx.get(url, headers=AUTH).status_code))
@@ -137,7 +137,8 @@ def test_latency_delays_each_request_and_concurrent_requests_overlap():
         for thread in threads:
             thread.join()
         assert statuses == [200] * 4
-        assert 0.3 <= time.perf_counter() - started < 1.0  # side by side, not 4 x 0.3 s in a row
+        # side by side, not 4 x 1 s in a row (the margin is for a busy machine's thread starts)
+        assert 1.0 <= time.perf_counter() - started < 2.5
 
 
 def test_quotas_roll_over_when_the_window_passes():
