@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import chain
 from json.scanner import make_scanner
 from operator import methodcaller
@@ -378,13 +378,30 @@ def parse_time(value: Any, where: str = "timestamp", *, formats: tuple[str, ...]
         raise MalformedPayload(f"{where} is not a timestamp: {value!r}")
     for layout in formats:
         try:
-            return datetime.strptime(value, layout)
+            parsed = datetime.strptime(value, layout)
         except ValueError:
-            pass
+            continue
+        return _in_range(parsed, value, where)
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise MalformedPayload(f"{where} is not a timestamp: {value!r}") from None
+    return _in_range(parsed, value, where)
+
+
+def _in_range(parsed: datetime, value: str, where: str) -> datetime:
+    """`parsed`, unless its instant lies outside the years 1 to 9999 in UTC, where no datetime can
+    hold it: `9999-12-31T20:00:00.000-0800` (Jira renders times in the user's zone) is well formed
+    but year 10000 in UTC. Converting it raised OverflowError, which failed the whole stream (the
+    cursor, the checks of a kept row), or it was stored as a time DuckDB reads back as text."""
+    if parsed.tzinfo is None:
+        return parsed
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        side = "after the year 9999" if parsed.year > 1 else "before the year 1"
+        raise MalformedPayload(f"{where} is out of range: {value!r} is {side} in UTC") from None
+    return parsed
 
 
 def watermark_time(value: Any, *, formats: tuple[str, ...] = ()) -> datetime | None:

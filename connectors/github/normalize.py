@@ -39,6 +39,19 @@ def parent_native_id(payload: dict[str, Any], parent_of: ParentOf | None = None)
     return native_id(*found) if found else None
 
 
+def label_names(labels: list[Any] | None) -> list[str]:
+    """The names of an issue's labels. The issue schema gives each label as a string or an object
+    whose every property is optional, `name` included: an object without a name names no label,
+    and the issue loads with its other labels (it used to be quarantined for a KeyError)."""
+    names = []
+    for label in labels or ():
+        if not isinstance(label, dict):
+            names.append(str(label))
+        elif label.get("name") is not None:
+            names.append(label["name"])
+    return names
+
+
 def assignee_login(payload: dict[str, Any]) -> str | None:
     """The first of `assignees` (API version 2026-03-10 drops the singular `assignee`), else `assignee`."""
     for person in payload.get("assignees") or ():
@@ -92,9 +105,7 @@ def issue_row(
 ) -> dict[str, Any]:
     """The payload's fields in WorkItem's shape, unchecked (the sync checks it with `checked_row`)."""
     is_pr = "pull_request" in payload
-    labels = [
-        label["name"] if isinstance(label, dict) else str(label) for label in payload.get("labels") or []
-    ]
+    labels = label_names(payload.get("labels"))
     status, category, completed = _status(payload, is_pr, merged)
     nid = native_id(repo, int(payload["number"]))
     parent = parent_native_id(payload, parent_of)

@@ -16,6 +16,10 @@ VENDOR = Vendor(
         "summary_lone_surrogate": ("fields.summary", LONE_SURROGATE),
         "description_deep_nesting": ("fields.description", DEEP),
         "labels_string": ("fields.labels", "bug"),
+        # Well-formed, in the user's zone as Jira renders every timestamp (the sandbox user is at
+        # UTC-8), but after the year 9999 in UTC: an instant no Python datetime holds.
+        "resolved_after_year_9999": ("fields.resolutiondate", "9999-12-31T20:00:00.000-0800"),
+        "updated_after_year_9999": ("fields.updated", "9999-12-31T20:00:00.000-0800"),
     },
     record_path="/search",
 )

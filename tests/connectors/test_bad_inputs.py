@@ -80,6 +80,16 @@ QUARANTINED = [
     ("jira", "summary_lone_surrogate", f"fields.summary {SURROGATE}"),
     ("jira", "description_deep_nesting", "fields.description is nested deeper than 100 levels"),
     ("jira", "labels_string", "fields.labels is a string ('bug'), expected a list or null"),
+    (
+        "jira",
+        "resolved_after_year_9999",
+        "fields.resolutiondate is out of range: '9999-12-31T20:00:00.000-0800' is after the year 9999 in UTC",
+    ),
+    (
+        "jira",
+        "updated_after_year_9999",
+        "fields.updated is out of range: '9999-12-31T20:00:00.000-0800' is after the year 9999 in UTC",
+    ),
     ("asana", "tags_string", "tags is a string ('urgent'), expected a list or null"),
     ("asana", "memberships_string", "memberships is a string ('Launch checklist'), expected a list or null"),
     ("asana", "name_lone_surrogate", f"name {SURROGATE}"),

@@ -187,6 +187,24 @@ def test_malformed_fields_give_a_reason(change, reason):
     assert rejection_reason(caught.value) == reason
 
 
+def test_a_timestamp_whose_instant_no_datetime_holds_is_malformed_not_an_overflow():
+    """Jira renders times in the user's zone: the first instant of the year 1 reads
+    `0001-01-01T11:00:00.000+1100` in Sydney and is fine; an hour earlier it still reads as the
+    year 1 there, but is the year 0 in UTC. So is the other end, at UTC-8."""
+    assert parse_time("0001-01-01T11:00:00.000+1100") == datetime(1, 1, 1, tzinfo=UTC)
+    assert parse_time("9999-12-31T15:59:59.999-0800") == datetime(
+        9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC
+    )
+    with pytest.raises(
+        MalformedPayload, match=r"fields.created is out of range: .* before the year 1 in UTC"
+    ):
+        parse_time("0001-01-01T10:00:00.000+1100", "fields.created")
+    with pytest.raises(
+        MalformedPayload, match=r"fields.updated is out of range: .* after the year 9999 in UTC"
+    ):
+        parse_time("9999-12-31T16:00:00.000-0800", "fields.updated")
+
+
 def test_adf_keeps_the_text_of_every_block():
     doc = {
         "type": "doc",
