@@ -7,6 +7,7 @@ becomes a `RejectedRecord` with the reason, so the rest of the page still loads.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -91,6 +92,8 @@ class WorkItem(BaseModel):
     @field_validator("estimate")
     @classmethod
     def _non_negative(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):  # NaN would make every sum it joins NaN
+            raise ValueError("estimate must be a finite number")
         if value is not None and value < 0:
             raise ValueError("estimate must not be negative")
         return value
@@ -192,7 +195,7 @@ def _plainly_valid(row: dict[str, Any]) -> bool:
         if (kind is not tuple and kind is not list) or (values and not all(type(v) is str for v in values)):
             return False
     estimate = row["estimate"]
-    if estimate is not None and (type(estimate) not in (float, int) or estimate < 0):
+    if estimate is not None and (type(estimate) not in (float, int) or not 0 <= estimate < math.inf):
         return False
     for name in ("created_at", "updated_at"):
         value = row[name]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -26,9 +27,11 @@ def _estimate(labels: list[str], prefix: str | None) -> float | None:
     for label in labels:
         if label.lower().startswith(prefix.lower()):
             try:
-                return float(label[len(prefix) :].strip())
+                points = float(label[len(prefix) :].strip())
             except ValueError:
                 continue
+            if math.isfinite(points):  # 'points:nan' is typed by someone, not an estimate
+                return points
     return None
 
 

@@ -8,6 +8,7 @@ reaches its epic through its parent.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -116,9 +117,12 @@ def estimate(value: Any, field_id: str) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise Malformed(f"fields.{field_id} (story points) is not a number: {value!r}")
     try:
-        return float(value)
+        points = float(value)
     except ValueError:
-        raise Malformed(f"fields.{field_id} (story points) is not a number: {value!r}") from None
+        points = math.nan
+    if not math.isfinite(points):  # 'NaN' and 'Infinity' parse, but are no story points
+        raise Malformed(f"fields.{field_id} (story points) is not a number: {value!r}")
+    return points
 
 
 def _required(container: dict[str, Any], name: str, where: str = "fields") -> Any:

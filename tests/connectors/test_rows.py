@@ -81,6 +81,8 @@ def _row(**changes) -> dict:
 REFUSED = {
     "naive time": dict(updated_at=datetime(2026, 1, 3)),
     "negative estimate": dict(estimate=-1.0),
+    "estimate not a number": dict(estimate=float("nan")),
+    "infinite estimate": dict(estimate=float("inf")),
     "empty title": dict(title="   "),
     "unknown item type": dict(item_type="feature"),
     "unknown status category": dict(status_category="blocked"),

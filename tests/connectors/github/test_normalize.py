@@ -89,6 +89,10 @@ def test_estimate_from_a_label_prefix_and_issue_types():
     assert (
         normalize(issue(labels=[{"name": "points:many"}]), estimate_label_prefix="points:").estimate is None
     )
+    # A label is typed by anyone: 'nan' and 'inf' parse as floats but are no estimate (a NaN
+    # would turn every sum it joins into NaN); the next label that is one counts.
+    odd = issue(labels=[{"name": "points:nan"}, {"name": "points:inf"}, {"name": "points:2"}])
+    assert normalize(odd, estimate_label_prefix="points:").estimate == 2.0
 
 
 def test_timestamps_are_utc_whatever_offset_they_carry():

@@ -175,6 +175,11 @@ def test_named_custom_fields_and_the_goal_field():
         ({"updated": "yesterday"}, "fields.updated is not a timestamp: 'yesterday'"),
         ({"customfield_10016": "lots"}, "fields.customfield_10016 (story points) is not a number: 'lots'"),
         ({"customfield_10016": -3}, "invalid estimate: Value error, estimate must not be negative"),
+        ({"customfield_10016": "NaN"}, "fields.customfield_10016 (story points) is not a number: 'NaN'"),
+        (
+            {"customfield_10016": "Infinity"},
+            "fields.customfield_10016 (story points) is not a number: 'Infinity'",
+        ),
         (
             {"status": {"name": "Limbo", "statusCategory": {"key": "sideways"}}},
             "unknown statusCategory 'sideways' of status 'Limbo'",
