@@ -65,8 +65,10 @@ def _off_track(data: ReportData) -> list[Takeaway]:
             )
         )
     if len(goals) > 2:
+        # Two are named; the count says how many more there are (a leader reading "A and B are
+        # off track" must not take them for the only ones).
         found.append(Takeaway(f"{len(goals)} goals are off track in all; see the goal tree.", "goals", "act"))
-    return found[:2]
+    return found
 
 
 def _under_target(data: ReportData) -> list[Takeaway]:

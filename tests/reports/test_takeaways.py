@@ -1,0 +1,70 @@
+"""The takeaways on small companies written for each case, every expected figure worked out by
+hand in the comments (never copied from the program's output): what a leader must act on is
+named, and no sentence contradicts a figure shown elsewhere in the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reports import metrics
+from reports.takeaways import takeaways
+from tests.mapping.support import item
+from tests.reports.support import END, day, done, load_company
+
+# One pillar for the whole of 2026. On 23 Nov (END) 326 of its 364 days are gone (Jan 31, Feb 28,
+# Mar 31, Apr 30, May 31, Jun 30, Jul 31, Aug 31, Sep 30, Oct 31, and 22 days of Nov = 326;
+# 31 Dec - 1 Jan = 364): elapsed 89.6%, shown 90%.
+YEAR = """\
+goals:
+  - id: growth
+    level: pillar
+    title: Grow
+    start: 2026-01-01
+    end: 2026-12-31
+    children:
+      - {id: a, title: Goal A}
+      - {id: b, title: Goal B}
+      - {id: c, title: Goal C}
+  - id: old
+    level: pillar
+    title: Last year's launch
+    start: 2025-01-01
+    end: 2025-12-31
+"""
+RULES = """\
+rules:
+  - {id: a, goal: a, when: {labels_any: [a]}}
+  - {id: b, goal: b, when: {labels_any: [b]}}
+  - {id: c, goal: c, when: {labels_any: [c]}}
+  - {id: legacy, goal: old, when: {labels_any: [legacy]}}
+"""
+CREATED = day(9, 1)
+
+
+def read(con):
+    data = metrics.collect(
+        con, organisation="Acme", period=metrics.Period.last_weeks(END, 2), generated_at=END, trend_weeks=4
+    )
+    data.takeaways = takeaways(data)
+    return data
+
+
+def test_more_than_two_goals_off_track_are_counted_not_dropped(con, tmp_path: Path):
+    """A, B and C each have 1 of their 5 one-point issues done (on 10 Nov): progress 20% with 90%
+    of the period gone, 70 points behind: off track. Grow, the mean of its three children, is 20%
+    too: 4 goals off track. Two are named; the leader must still learn that there are 4."""
+    items = []
+    for goal in "abc":
+        items.append(item(f"{goal}1", labels=[goal], created_at=CREATED, **done(completed_at=day(11, 10))))
+        items += [item(f"{goal}{n}", labels=[goal], created_at=CREATED) for n in range(2, 6)]
+    load_company(con, tmp_path, YEAR, RULES, *items)
+    data = read(con)
+    off = [t for t in data.takeaways if "off track" in t.text]
+    named = [t for t in off if t.section.startswith("goal-")]
+    assert len(named) == 2
+    for t in named:
+        assert t.text.endswith("is off track: 20% of linked work done with 90% of its period gone.")
+    assert any(
+        t.text == "4 goals are off track in all; see the goal tree." and t.section == "goals" for t in off
+    )
+    assert all(t.severity == "act" for t in off)
