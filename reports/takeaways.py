@@ -112,8 +112,13 @@ def _unexplained(data: ReportData) -> list[Takeaway]:
     share = data.balance.share("unexplained")
     if share is None or share < UNEXPLAINED_WORTH_SAYING:
         return []
-    containers = [c for c in data.unaligned_clusters if c["dimension"] == "container"]
-    where = f"; most of it in {containers[0]['value']}" if containers else ""
+    # The place with the most *unexplained* effort: the clusters rank all work off an active
+    # goal, and work on a goal outside its period is explained (it is its own kind of work).
+    containers = [
+        c for c in data.unaligned_clusters if c["dimension"] == "container" and c["unexplained_effort"] > 0
+    ]
+    biggest = max(containers, key=lambda c: c["unexplained_effort"], default=None)
+    where = f"; most of it in {biggest['value']}" if biggest else ""
     return [
         Takeaway(
             f"{pct(share)} of completed effort is unexplained: no goal, and no rule setting it aside{where}.",

@@ -4,11 +4,13 @@ named, and no sentence contradicts a figure shown elsewhere in the report."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reports import metrics
+from reports.build import build_report
 from reports.takeaways import takeaways
-from tests.mapping.support import item
+from tests.mapping.support import item, jira
 from tests.reports.support import END, day, done, load_company
 
 # One pillar for the whole of 2026. On 23 Nov (END) 326 of its 364 days are gone (Jan 31, Feb 28,
@@ -68,3 +70,40 @@ def test_more_than_two_goals_off_track_are_counted_not_dropped(con, tmp_path: Pa
         t.text == "4 goals are off track in all; see the goal tree." and t.section == "goals" for t in off
     )
     assert all(t.severity == "act" for t in off)
+
+
+def test_unexplained_work_is_placed_where_the_unexplained_effort_is(con, tmp_path: Path):
+    """Completed in the period: PAY-1 (6 story points = 3 points, no rule: unexplained, in PAY),
+    h1 (1 point, no rule: unexplained, in acme/api) and eight issues on last year's launch (8
+    points, a goal outside its period, in acme/api). 12 points; 3 + 1 = 4 unexplained: 33%.
+    Most of the unexplained effort is in PAY (3 of 4), though acme/api holds more work off an
+    active goal (9 points): the takeaway sends the reader to PAY. The Markdown's list of the
+    largest items off an active goal says which are unexplained, as its balance table counts
+    them (2 items, 4 points): by effort, then newest first, then key: PAY-1, h1 (12 Nov), g0..g2."""
+    items = [jira("PAY-1", estimate=6, created_at=CREATED, **done(completed_at=day(11, 10)))]
+    items += [
+        item(f"g{n}", labels=["legacy"], created_at=CREATED, **done(completed_at=day(11, 11)))
+        for n in range(8)
+    ]
+    items.append(item("h1", created_at=CREATED, **done(completed_at=day(11, 12))))
+    load_company(con, tmp_path, YEAR, RULES, *items)
+    files = build_report(con, tmp_path / "r.html", organisation="Acme", end=END, weeks=2, trend_weeks=4)
+    texts = [t.text for t in files.data.takeaways]
+    assert (
+        "33% of completed effort is unexplained: no goal, and no rule setting it aside; most of it in PAY."
+        in texts
+    )
+    markdown = files.markdown.read_text()
+    assert "| unexplained work | 4 | 33% | 2 | 0 |" in markdown
+    assert "| work on goals outside their period | 8 | 67% | 8 | 0 |" in markdown
+    assert "unexplained items" not in markdown
+    listed = re.search(r"^Largest items completed off an active goal: (.*)\.$", markdown, flags=re.M).group(1)
+    inactive = "its goal is outside its period"
+    assert re.findall(r"(\S+) \(([^,]+), ([^)]+)\)", listed) == [
+        ("PAY-1", "3 points", "no rule matched"),
+        ("h1", "1 point", "no rule matched"),
+        ("g0", "1 point", inactive),
+        ("g1", "1 point", inactive),
+        ("g2", "1 point", inactive),
+    ]
+    assert "Largest unexplained items" not in files.html.read_text()
