@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from reports.metrics import ReportData
 from reports.rounding import percent as pct
+from reports.rounding import points
 
 MOST = 6
 UNEXPLAINED_WORTH_SAYING = 0.10
-STEADY = 0.01  # alignment moving less than a point "held"
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ def _alignment(data: ReportData) -> Takeaway:
             f"Alignment is {pct(now)} of completed effort; nothing was completed in {span} to compare with.",
             "comparison",
         )
-    if abs(now - before) < STEADY:
+    # Held when the two percentages shown are equal: the comparison's change is their difference
+    # (Comparison.points), so this sentence and the "= 0 pts" beside it always agree.
+    if points(now) == points(before):
         return Takeaway(f"Alignment held at {pct(now)} versus {span}.", "comparison")
     verb = "rose" if now > before else "fell"
     return Takeaway(

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from reports import metrics
 from reports.build import build_report
 from reports.takeaways import takeaways
@@ -107,3 +109,59 @@ def test_unexplained_work_is_placed_where_the_unexplained_effort_is(con, tmp_pat
         ("g2", "1 point", inactive),
     ]
     assert "Largest unexplained items" not in files.html.read_text()
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "shown", "sentence", "tone"),
+    [
+        # now 17 of 40 points on a goal: 42.5%, shown 43%; before 10 of 23: 43.48%, shown 43%.
+        # The change a reader sees is 43 - 43 = 0 points (the exact change, -0.98 points, is
+        # not what the page can show beside two equal figures).
+        (
+            (17, 23),
+            (10, 13),
+            ("43%", "43%", "= 0 pts"),
+            "Alignment held at 43% versus the previous 2 weeks.",
+            "",
+        ),
+        # now 43 of 100: 43%; before 53 of 125: 42.4%, shown 42%. Up 1 point as shown (0.6 exactly):
+        # the takeaway says it rose, as the table's ▲ 1 pts does, not that it held.
+        (
+            (43, 57),
+            (53, 72),
+            ("43%", "42%", "▲ 1 pts"),
+            "Alignment rose from 42% to 43% versus the previous 2 weeks.",
+            "good",
+        ),
+    ],
+)
+def test_a_change_in_alignment_is_the_difference_of_the_percentages_shown(
+    con, tmp_path: Path, now, before, shown, sentence, tone
+):
+    """Each period: one Jira issue on Goal A and one matching no rule, their story points twice
+    the points wanted (a story point is worth half a point)."""
+    items = []
+    for period, (goal, other), completed in (("N", now, day(11, 10)), ("P", before, day(11, 2))):
+        items.append(
+            jira(
+                f"{period}-1",
+                labels=["a"],
+                estimate=2 * goal,
+                created_at=CREATED,
+                **done(completed_at=completed),
+            )
+        )
+        items.append(
+            jira(f"{period}-2", estimate=2 * other, created_at=CREATED, **done(completed_at=completed))
+        )
+    load_company(con, tmp_path, YEAR, RULES, *items)
+    files = build_report(con, tmp_path / "r.html", organisation="Acme", end=END, weeks=2, trend_weeks=4)
+    assert files.data.takeaways[0].text == sentence
+    markdown = files.markdown.read_text()
+    row = " | ".join(shown)
+    assert f"| alignment (goal work / all completed) | {row} |" in markdown
+    assert f"| alignment of unplanned work | {row} |" in markdown  # nothing planned: the same figures
+    html = files.html.read_text()
+    current, previous, change = shown
+    kpi = f'<b>{current}</b>alignment (goal work / all completed)<span class="was {tone}">{change} from {previous}</span>'
+    assert kpi in html
