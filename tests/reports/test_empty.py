@@ -1,0 +1,32 @@
+"""What the report says where a section has nothing to show: it must say why, and never "no
+completed work" where work was completed. Small companies written for each case (goals and
+rules of tests/reports/test_takeaways.py), the figures worked out by hand in the comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reports.build import build_report
+from tests.mapping.support import item
+from tests.reports.support import END, day, done, load_company
+from tests.reports.test_takeaways import CREATED, RULES, YEAR
+
+
+def report(con, tmp_path: Path, *items):
+    load_company(con, tmp_path, YEAR, RULES, *items)
+    return build_report(con, tmp_path / "r.html", organisation="Acme", end=END, weeks=2, trend_weeks=4)
+
+
+def test_a_period_with_all_work_on_active_goals_has_nothing_off_them_not_nothing_completed(
+    con, tmp_path: Path
+):
+    """One issue, on Goal A (active all 2026), completed 10 Nov: 1 point, 100% aligned. The
+    section on work off an active goal has nothing to list because all of it is on one."""
+    files = report(
+        con, tmp_path, item("a1", labels=["a"], created_at=CREATED, **done(completed_at=day(11, 10)))
+    )
+    assert files.data.balance.completed_items == 1 and files.data.alignment_rate == 1.0
+    html = files.html.read_text()
+    section = html[html.index('<section id="unexplained">') : html.index('<section id="trust">')]
+    assert "No completed work in this period." not in section
+    assert "Every item completed in this period is on an active goal or was set aside on purpose." in section
