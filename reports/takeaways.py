@@ -34,6 +34,18 @@ def _alignment(data: ReportData) -> Takeaway:
         else f"the previous {data.period.days} days"
     )
     if now is None:
+        items = data.balance.completed_items
+        if items:  # completed, but all of it estimated at 0: there was work, there is no effort
+            verb = (
+                "item was completed in this period but carries"
+                if items == 1
+                else "items were completed in this period but carry"
+            )
+            return Takeaway(
+                f"{items} {verb} no effort (0 {data.unit}), so there is no alignment to report.",
+                "balance",
+                "watch",
+            )
         return Takeaway(
             "No work was completed in this period, so there is no alignment to report.", "balance", "watch"
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reports.build import build_report
-from tests.mapping.support import item
+from tests.mapping.support import item, jira
 from tests.reports.support import END, day, done, load_company
 from tests.reports.test_takeaways import CREATED, RULES, YEAR
 
@@ -30,3 +30,27 @@ def test_a_period_with_all_work_on_active_goals_has_nothing_off_them_not_nothing
     section = html[html.index('<section id="unexplained">') : html.index('<section id="trust">')]
     assert "No completed work in this period." not in section
     assert "Every item completed in this period is on an active goal or was set aside on purpose." in section
+
+
+def test_work_completed_with_no_effort_is_not_called_no_work(con, tmp_path: Path):
+    """Two Jira issues estimated at 0 story points, completed on 10 and 11 Nov, one on Goal A
+    and one matching no rule: 2 items completed, 0 points of effort, so no alignment (0 / 0).
+    The report says that, not that nothing was completed (the headline shows 2 items)."""
+    files = report(
+        con,
+        tmp_path,
+        jira("N-1", labels=["a"], estimate=0, created_at=CREATED, **done(completed_at=day(11, 10))),
+        jira("N-2", estimate=0, created_at=CREATED, **done(completed_at=day(11, 11))),
+    )
+    balance = files.data.balance
+    assert (balance.completed_items, balance.completed_effort, files.data.alignment_rate) == (2, 0.0, None)
+    assert files.data.takeaways[0].text == (
+        "2 items were completed in this period but carry no effort (0 points), so there is no alignment to report."
+    )
+    markdown, html = files.markdown.read_text(), files.html.read_text()
+    assert "| completed items | 2 | 0 | ▲ 2 |" in markdown
+    assert "| completed effort (points) | 0 | 0 | = 0 |" in markdown
+    for text in (markdown, html):
+        assert "No work was completed" not in text and "No completed work" not in text
+    assert "No completed effort in this period or the one before." in html  # the balance chart's place
+    assert "No completed effort in these weeks." in html  # the weekly chart's
