@@ -4,6 +4,7 @@ rules of tests/reports/test_takeaways.py), the figures worked out by hand in the
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from reports.build import build_report
@@ -54,3 +55,27 @@ def test_work_completed_with_no_effort_is_not_called_no_work(con, tmp_path: Path
         assert "No work was completed" not in text and "No completed work" not in text
     assert "No completed effort in this period or the one before." in html  # the balance chart's place
     assert "No completed effort in these weeks." in html  # the weekly chart's
+
+
+def test_a_last_week_cut_short_by_the_report_end_is_said_to_be_short(con, tmp_path: Path):
+    """A report ending on Wednesday 18 Nov 2026 at 12:00 UTC: its last week starts on Monday 16
+    Nov and holds 2.5 of its 7 days (Monday and Tuesday, half of Wednesday), so its bar and its alignment
+    point in the weekly charts are short of a full week's work; the page says so. One ending on a Monday at
+    midnight (END, 23 Nov) has whole weeks only, and no such note."""
+    load_company(
+        con,
+        tmp_path,
+        YEAR,
+        RULES,
+        item("a1", labels=["a"], created_at=CREATED, **done(completed_at=day(11, 10))),
+    )
+    wednesday = datetime(2026, 11, 18, 12, tzinfo=UTC)
+    short = build_report(
+        con, tmp_path / "short.html", organisation="Acme", end=wednesday, weeks=2, trend_weeks=4
+    )
+    assert (
+        "The last week, from 16 Nov, runs only to 18 Nov 12:00 UTC (2.5 of its 7 days): "
+        "its bar and its alignment cover less than a full week of work." in short.html.read_text()
+    )
+    whole = build_report(con, tmp_path / "whole.html", organisation="Acme", end=END, weeks=2, trend_weeks=4)
+    assert "The last week, from" not in whole.html.read_text()
