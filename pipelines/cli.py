@@ -505,7 +505,11 @@ def _program() -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+    """The report's alignment as the report shows it (reports.build.pct: halves up, '–' for none):
+    format()'s half-to-even would print 62% beside a report saying 63%."""
+    from reports.build import pct
+
+    return pct(value)
 
 
 def _top_reason(data) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reports.rounding import points
+
 # Kinds of completed work (queries/balance.sql), in the order the report shows them.
 KINDS = ("goal", "planned", "inactive_goal", "unexplained")
 KIND_LABELS = {
@@ -78,12 +80,22 @@ class Comparison:
     @property
     def tone(self) -> str:
         """'good', 'bad' or '' for the change, by the direction that is good for this figure."""
-        if not self.delta or not self.better or abs(self.delta) < 0.005:
+        moved = self.points if self.kind == "rate" else self.delta
+        if not moved or not self.better or (self.kind != "rate" and abs(moved) < 0.005):
             return ""
-        return "good" if (self.delta > 0) == (self.better > 0) else "bad"
+        return "good" if (moved > 0) == (self.better > 0) else "bad"
 
     @property
     def delta(self) -> float | None:
         if self.current is None or self.previous is None:
             return None
         return self.current - self.previous
+
+    @property
+    def points(self) -> int | None:
+        """A rate's change in percentage points, between the two percentages as shown: 43% beside
+        43% is 0 points, even when the exact rates are 42.5% and 43.5% (the page can only be
+        checked against what it shows, and "43%, down 1 point from 43%" reads as an error)."""
+        if self.kind != "rate" or self.current is None or self.previous is None:
+            return None
+        return points(self.current) - points(self.previous)

@@ -76,7 +76,7 @@ def change(item: Comparison) -> str:
     if delta is None:
         return "–"
     if item.kind == "rate":
-        points = int(half_up(delta * 100))
+        points = item.points
         return "= 0 pts" if points == 0 else f"{'▲' if points > 0 else '▼'} {abs(points)} pts"
     if abs(delta) < 1e-9:
         return "= 0"

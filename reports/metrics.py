@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -175,6 +175,18 @@ class ReportData:
                 "unexplained share", now.share("unexplained"), before.share("unexplained"), "rate", better=-1
             ),
         ]
+
+    @property
+    def short_week(self) -> tuple[date, datetime, float] | None:
+        """(its Monday, the report's end in UTC, days it holds) when the trends' last week is cut
+        short by the report's end (a report run on a Wednesday): its bars then hold a part of a
+        week, which read as a fall in work unless the page says so. None when it is whole."""
+        if not self.weeks:
+            return None
+        end = self.period.end.astimezone(UTC)
+        monday = self.weeks[-1]
+        days = (end - datetime.combine(monday, datetime.min.time(), tzinfo=UTC)) / timedelta(days=1)
+        return (monday, end, days) if days < 7 else None
 
     @property
     def goals_with_work(self) -> list[dict[str, Any]]:

@@ -16,6 +16,11 @@ def half_up(value: float, digits: int = 0) -> float:
     return float(Decimal(repr(round(value, 9))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
+def points(value: float) -> int:
+    """A rate as the whole percentage a report shows it: 63 for 0.625."""
+    return int(half_up(value * 100))
+
+
 def percent(value: float) -> str:
     """'63%' for 0.625."""
-    return f"{half_up(value * 100):.0f}%"
+    return f"{points(value)}%"

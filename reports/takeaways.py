@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from reports.metrics import ReportData
 from reports.rounding import percent as pct
+from reports.rounding import points
 
 MOST = 6
 UNEXPLAINED_WORTH_SAYING = 0.10
-STEADY = 0.01  # alignment moving less than a point "held"
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,18 @@ def _alignment(data: ReportData) -> Takeaway:
         else f"the previous {data.period.days} days"
     )
     if now is None:
+        items = data.balance.completed_items
+        if items:  # completed, but all of it estimated at 0: there was work, there is no effort
+            verb = (
+                "item was completed in this period but carries"
+                if items == 1
+                else "items were completed in this period but carry"
+            )
+            return Takeaway(
+                f"{items} {verb} no effort (0 {data.unit}), so there is no alignment to report.",
+                "balance",
+                "watch",
+            )
         return Takeaway(
             "No work was completed in this period, so there is no alignment to report.", "balance", "watch"
         )
@@ -42,7 +54,9 @@ def _alignment(data: ReportData) -> Takeaway:
             f"Alignment is {pct(now)} of completed effort; nothing was completed in {span} to compare with.",
             "comparison",
         )
-    if abs(now - before) < STEADY:
+    # Held when the two percentages shown are equal: the comparison's change is their difference
+    # (Comparison.points), so this sentence and the "= 0 pts" beside it always agree.
+    if points(now) == points(before):
         return Takeaway(f"Alignment held at {pct(now)} versus {span}.", "comparison")
     verb = "rose" if now > before else "fell"
     return Takeaway(
@@ -65,8 +79,10 @@ def _off_track(data: ReportData) -> list[Takeaway]:
             )
         )
     if len(goals) > 2:
+        # Two are named; the count says how many more there are (a leader reading "A and B are
+        # off track" must not take them for the only ones).
         found.append(Takeaway(f"{len(goals)} goals are off track in all; see the goal tree.", "goals", "act"))
-    return found[:2]
+    return found
 
 
 def _under_target(data: ReportData) -> list[Takeaway]:
@@ -110,8 +126,13 @@ def _unexplained(data: ReportData) -> list[Takeaway]:
     share = data.balance.share("unexplained")
     if share is None or share < UNEXPLAINED_WORTH_SAYING:
         return []
-    containers = [c for c in data.unaligned_clusters if c["dimension"] == "container"]
-    where = f"; most of it in {containers[0]['value']}" if containers else ""
+    # The place with the most *unexplained* effort: the clusters rank all work off an active
+    # goal, and work on a goal outside its period is explained (it is its own kind of work).
+    containers = [
+        c for c in data.unaligned_clusters if c["dimension"] == "container" and c["unexplained_effort"] > 0
+    ]
+    biggest = max(containers, key=lambda c: c["unexplained_effort"], default=None)
+    where = f"; most of it in {biggest['value']}" if biggest else ""
     return [
         Takeaway(
             f"{pct(share)} of completed effort is unexplained: no goal, and no rule setting it aside{where}.",

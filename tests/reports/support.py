@@ -164,3 +164,13 @@ def _github_source() -> dict:
         "base_url": "https://api.github.com",
         "repos": [{"name": "acme/api"}],
     }
+
+
+def load_company(con: duckdb.DuckDBPyConnection, tmp_path: Path, goals: str, rules: str, *items) -> None:
+    """A company of the tests' own: goals.yaml and rules.yaml as given, the items, EFFORT's units
+    (Jira story points worth half a point, a GitHub issue 1), mapped as of END."""
+    tree = load_goals(write(tmp_path / "goals.yaml", goals))
+    load(con, *items)
+    config = ThreadlineConfig(effort=EFFORT, report=ReportConfig(weeks=2), sources=[_github_source()])
+    write_effort_defaults(con, config)
+    apply_mapping(con, tree, load_rules(write(tmp_path / "rules.yaml", rules), tree), END)

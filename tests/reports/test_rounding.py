@@ -32,3 +32,12 @@ def test_numbers_and_changes_round_halves_up():
     assert half_up(-2.5) == -3.0  # away from zero, as DuckDB's round
     # 0.5% from 0%: half a point is written as one (round() gives 0, half to even)
     assert change(Comparison("alignment", 0.005, 0.0, kind="rate")) == "▲ 1 pts"
+
+
+def test_the_demo_summary_rounds_alignment_as_the_report_does():
+    """`threadline demo` prints the report's alignment on the console: 5 of 8 points aligned is
+    62.5%, which the report shows as 63%; the console must not say 62% (format() rounds half to even)."""
+    from pipelines.cli import _pct
+
+    assert _pct(5 / 8) == pct(5 / 8) == "63%"
+    assert _pct(None) == pct(None)
