@@ -198,7 +198,12 @@ def issue_row(payload: dict[str, Any], site: Site, container: str | None = None)
         container=project,
         team=site.team_of(project),
         labels=tuple(str(label) for label in fields.get("labels") or ()),
-        components=tuple(str(c.get("name")) for c in fields.get("components") or () if isinstance(c, dict)),
+        # every property of a component is optional in Jira's schema: a nameless one names none
+        components=tuple(
+            str(c["name"])
+            for c in fields.get("components") or ()
+            if isinstance(c, dict) and c.get("name") is not None
+        ),
         parent_id=parent_id,
         epic_id=epic_id,
         assignee=(fields.get("assignee") or {}).get("displayName"),

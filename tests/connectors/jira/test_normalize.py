@@ -115,6 +115,15 @@ def test_a_story_normalises_with_utc_times_points_and_its_epic():
     assert item.completed_at is None
 
 
+def test_a_component_without_a_name_names_none():
+    """Jira's component schema makes every property optional, name included: a nameless one is
+    no component (it was stored as the text 'None', which rules on components could match)."""
+    item = normalize_issue(
+        issue(components=[{"id": "9"}, {"id": "1", "name": "Checkout"}, {"name": None}]), SITE
+    )
+    assert item.components == ("Checkout",)
+
+
 def test_subtasks_link_their_parent_not_an_epic():
     story = {"id": "10042", "key": "PAY-42", "fields": {"issuetype": {"name": "Story", "hierarchyLevel": 0}}}
     payload = issue(issuetype={"name": "Subtask", "subtask": True, "hierarchyLevel": -1}, parent=story)
