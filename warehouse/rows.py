@@ -11,6 +11,7 @@ exactly what the row-by-row check gives (tests/warehouse/test_rows.py compares t
 from __future__ import annotations
 
 import json
+import math
 import operator
 import sys
 import types
@@ -353,7 +354,10 @@ def _passes(table: pa.Table) -> pa.ChunkedArray:
         pc.equal(table["item_id"], joined_id),
         pc.match_substring_regex(table["title"], _NOT_SPACE),
         pc.match_substring_regex(table["source"], _SOURCE_PATTERN),
-        pc.invert(pc.fill_null(pc.less(table["estimate"], 0), False)),
+        # 0 <= estimate < inf: a NaN fails both comparisons, as WorkItem refuses it
+        pc.fill_null(
+            pc.and_(pc.greater_equal(table["estimate"], 0), pc.less(table["estimate"], math.inf)), True
+        ),
         pc.invert(pc.fill_null(pc.match_substring(table["url"], "@"), False)),
     ]
     passed = checks[0]
