@@ -98,6 +98,49 @@ KINDS = {
         None,
         "invalid YAML: nested too deeply",
     ),
+    # Scalars YAML recognises by their shape but cannot build (a ValueError, not a YAML error).
+    "a date with month 13": BadConfig(
+        "goals.yaml",
+        b"goals:\n  - id: a\n    title: A\n    start: 2026-13-01\n",
+        4,
+        "invalid YAML: '2026-13-01' is not a valid date (month must be in 1..12)",
+    ),
+    "February 30": BadConfig(
+        "threadline.yaml",
+        b"organisation: 2026-02-30\n",
+        1,
+        "invalid YAML: '2026-02-30' is not a valid date (day is out of range for month)",
+    ),
+    "an !!int tag on text": BadConfig(
+        "threadline.yaml",
+        b"organisation: x\nreport:\n  weeks: !!int four\n",
+        3,
+        "invalid YAML: 'four' is not a valid int (invalid literal for int() with base 10: 'four')",
+    ),
+    "an !!bool tag on text": BadConfig(
+        "threadline.yaml",
+        b"organisation: !!bool maybe\n",
+        1,
+        "invalid YAML: 'maybe' is not a valid bool",  # a KeyError inside PyYAML
+    ),
+    "a list as a mapping key": BadConfig(
+        "threadline.yaml",
+        b"organisation: x\n? [a, b]\n: 1\n",
+        2,
+        "invalid YAML: found unhashable key",
+    ),
+    "a NUL byte": BadConfig(
+        "rules.yaml",
+        b"rules:\n  - id: a\x00b\n",
+        2,
+        "invalid YAML: control character U+0000 is not allowed; remove it",
+    ),
+    "a bell character": BadConfig(
+        "threadline.yaml",
+        b"organisation: Acme\x07\n",
+        1,
+        "invalid YAML: control character U+0007 is not allowed; remove it",
+    ),
     "jql that would widen the scope": BadConfig(
         "threadline.yaml",
         jira_config("issuetype != Epic) OR (project = SUP"),
