@@ -126,7 +126,12 @@ MAX_EXPANDED_NODES = 100_000
 
 
 def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
+    if path.is_dir():  # `-c my-company`, or `rules: rules/`
+        raise ConfigError(path, None, "is a folder, not a file; name the YAML file in it")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # no permission, a device, an I/O error
+        raise ConfigError(path, None, f"cannot read it ({exc.strerror or exc})") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -243,3 +243,24 @@ def test_rules_too_large_for_one_re2_program_map_and_check(sandbox, tmp_path: Pa
     # The heavy rules match nothing, so every item maps as under the example rules alone.
     assert mapping_rows(heavy / "threadline.duckdb") == mapping_rows(plain / "threadline.duckdb")
     assert len(mapping_rows(plain / "threadline.duckdb")) > 0
+
+
+@pytest.mark.parametrize("file", ["threadline.yaml", "rules.yaml"])
+def test_a_folder_where_a_config_file_belongs_is_refused_with_one_line(tmp_path: Path, file: str):
+    config = make_config(tmp_path)
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    if file == "threadline.yaml":
+        config = folder  # `-c my-company` instead of `-c my-company/threadline.yaml`
+    else:
+        (tmp_path / file).unlink()
+        (tmp_path / file).mkdir()
+        folder = tmp_path / file
+
+    result = runner.invoke(app, ["map", "-c", str(config)])
+
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"error: {folder}: is a folder, not a file; name the YAML file in it"
+    ]
+    assert not (tmp_path / "threadline.duckdb").exists()
