@@ -92,9 +92,14 @@ class _UniqueKeyLoader(_MarkedValueErrors, yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:  # `<<: *defaults`: construct_mapping merges it, own keys winning
+            continue
         key = loader.construct_object(key_node, deep=deep)
         if not isinstance(key, Hashable):  # `? [a, b]`: PyYAML's own check, which comes after ours
             raise yaml.constructor.ConstructorError(None, None, "found unhashable key", key_node.start_mark)

@@ -264,3 +264,30 @@ def test_a_folder_where_a_config_file_belongs_is_refused_with_one_line(tmp_path:
         f"error: {folder}: is a folder, not a file; name the YAML file in it"
     ]
     assert not (tmp_path / "threadline.duckdb").exists()
+
+
+MERGED_REPOS = b"""organisation: Merge
+sources:
+  - kind: github
+    name: github
+    repos:
+      - &payments { name: acme/api, team: payments }
+      - { <<: *payments, name: acme/web }
+"""
+
+
+def test_yaml_merge_keys_are_read_as_yaml_reads_them(tmp_path: Path):
+    """`<<: *anchor` (YAML's merge key) copies the anchored mapping's keys; the mapping's own win."""
+    path = tmp_path / "threadline.yaml"
+    path.write_bytes(MERGED_REPOS)
+    repos = load_config(path).sources[0].repos
+    assert [(r.name, r.team) for r in repos] == [("acme/api", "payments"), ("acme/web", "payments")]
+
+
+def test_a_key_written_twice_beside_a_merge_key_is_still_refused(tmp_path: Path):
+    path = tmp_path / "threadline.yaml"
+    path.write_bytes(MERGED_REPOS.replace(b"name: acme/web }", b"name: acme/web, name: acme/app }"))
+    with pytest.raises(
+        ConfigError, match=r"threadline.yaml:7: invalid YAML: duplicate key 'name' \(first at line 7\)"
+    ):
+        load_config(path)
