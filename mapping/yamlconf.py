@@ -14,9 +14,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+# The model config of every config file's models: an unknown key is a typo to name, and no number
+# may be `.nan` or `.inf` (YAML floats that pass gt=0 or slip past `w <= 0`, and then poison every
+# sum they enter: an infinite goal weight, a NaN split, effort adding up to nonsense).
+CONFIG_MODEL = ConfigDict(extra="forbid", allow_inf_nan=False)
 Path_ = tuple[str | int, ...]
 
 

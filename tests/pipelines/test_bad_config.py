@@ -42,14 +42,14 @@ class BadConfig:
         return f"error: {where}: {self.message}"
 
 
-def jira_config(jql: str) -> bytes:
+def jira_config(jql: str | None = None, **fields: object) -> bytes:
     source = {
         "kind": "jira",
         "name": "jira",
         "base_url": "https://acme.atlassian.net",
         "email": "ops@acme.test",
         "projects": ["PAY"],
-        "jql": jql,
+        **({"jql": jql} if jql is not None else fields),
     }
     return yaml.safe_dump({"organisation": "Bad", "sources": [source]}, sort_keys=False).encode()
 
@@ -62,6 +62,13 @@ sources:
 effort:
   by_source:
     gh-cloud: 2
+"""
+
+GITHUB_ONLY = b"""organisation: Bad
+sources:
+  - kind: github
+    name: github
+    repos: [acme/api]
 """
 
 KINDS = {
@@ -97,6 +104,55 @@ KINDS = {
         b"organisation: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
         None,
         "invalid YAML: nested too deeply",
+    ),
+    # Numbers no effort, weight or threshold can be: the report added -105 points of effort.
+    "a negative effort per source": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"effort:\n  by_source:\n    github: -3\n",
+        8,
+        "effort.by_source.github: Input should be greater than 0",
+    ),
+    "a NaN effort per source": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"effort:\n  by_source:\n    github: .nan\n",
+        8,
+        "effort.by_source.github: Input should be a finite number",
+    ),
+    "an infinite default effort": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"effort:\n  default: .inf\n",
+        7,
+        "effort.default: Input should be a finite number",
+    ),
+    "an infinite estimate rate": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"effort:\n  estimates:\n    jira: {unit: points, rate: .inf}\n",
+        8,
+        "effort.estimates.jira.rate: Input should be a finite number",
+    ),
+    "an infinite staleness": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"alerts:\n  stale_after_hours: .inf\n",
+        7,
+        "alerts.stale_after_hours: Input should be a finite number",
+    ),
+    "an infinite overlap": BadConfig(
+        "threadline.yaml",
+        jira_config(overlap_minutes=float("inf")),
+        9,
+        "sources.0.jira.overlap_minutes: Input should be a finite number",
+    ),
+    "an infinite goal weight": BadConfig(
+        "goals.yaml",
+        b"goals:\n  - id: uptime\n    title: Uptime\n    weight: .inf\n",
+        4,
+        "goals.0.weight: Input should be a finite number",
+    ),
+    "a NaN split weight": BadConfig(
+        "rules.yaml",
+        b"rules:\n  - id: r\n    split: {uptime: .nan, fast-pages: 1}\n    when: {labels_any: [x]}\n",
+        3,
+        "rules.0.split.uptime: Input should be a finite number",
     ),
     # Scalars YAML recognises by their shape but cannot build (a ValueError, not a YAML error).
     "a date with month 13": BadConfig(
