@@ -24,7 +24,8 @@ class SourceAccessError(RuntimeError):
 class SourceConfig(BaseModel):
     """One configured instance of a tool (a GitHub org, a Jira site, an Asana workspace)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # No `.inf` / `.nan` (an infinite overlap_minutes would overflow the first incremental sync).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     kind: str
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="unique; names the Dagster asset group")

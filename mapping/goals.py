@@ -15,16 +15,16 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from mapping.yamlconf import ConfigError, Locator, load_yaml, validate
+from mapping.yamlconf import CONFIG_MODEL, ConfigError, Locator, load_yaml, validate
 
 Level = Literal["pillar", "objective", "key_result", "initiative"]
 GOAL_ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]*$"
 
 
 class GoalSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     id: str = Field(pattern=GOAL_ID_PATTERN)
     title: str = Field(min_length=1)
@@ -61,7 +61,7 @@ class GoalSpec(BaseModel):
 
 
 class GoalsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     goals: list[GoalSpec] = Field(min_length=1)
 

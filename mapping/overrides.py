@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from mapping.goals import GoalTree
 from mapping.rules import OutcomeSpec, regex_problem
-from mapping.yamlconf import Locator, load_yaml, validate
+from mapping.yamlconf import CONFIG_MODEL, Locator, load_yaml, validate
 
 GLOB_CHARS = "*?["
 _RE2_SPECIAL = set("\\.+*?()|[]{}^$")
@@ -42,7 +42,7 @@ class OverrideSpec(OutcomeSpec):
 
 
 class OverridesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     overrides: list[OverrideSpec] = Field(default_factory=list)
 

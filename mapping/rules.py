@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from mapping.conditions import COMBINATORS, EXPOSED, Condition
 from mapping.goals import GoalTree
 from mapping.normalize import MAX_CLAUSES, Clause, RuleTooComplex, clauses_of
 from mapping.patterns import prove_compile, re2_error
 from mapping.rules_cache import cached_rules
-from mapping.yamlconf import Locator, display_path, load_yaml, validate
+from mapping.yamlconf import CONFIG_MODEL, Locator, display_path, load_yaml, validate
 
 if TYPE_CHECKING:
     from mapping.compiler import CompiledRules
@@ -32,7 +32,7 @@ RULE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 class OutcomeSpec(BaseModel):
     """Where matching items go: one goal, several goals by weight, or deliberately nowhere."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     goal: str | None = None
     split: dict[str, float] | None = None
@@ -81,20 +81,20 @@ class RuleSpec(OutcomeSpec):
 class ExplicitSpec(BaseModel):
     """How items name their goals themselves (method 'explicit')."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     label_prefixes: tuple[str, ...] = ("goal:",)
     custom_fields: tuple[str, ...] = Field(default=(), description="custom fields whose values are goal ids")
 
 
 class Defaults(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     confidence: float = Field(default=0.9, ge=0, le=1)
 
 
 class RulesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     defaults: Defaults = Field(default_factory=Defaults)
     explicit: ExplicitSpec = Field(default_factory=ExplicitSpec)

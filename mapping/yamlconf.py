@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+# The model config of every config file's models: an unknown key is a typo to name, and no number
+# may be `.nan` or `.inf` (YAML floats that pass gt=0 or slip past `w <= 0`, and then poison every
+# sum they enter: an infinite goal weight, a NaN split, effort adding up to nonsense).
+CONFIG_MODEL = ConfigDict(extra="forbid", allow_inf_nan=False)
 Path_ = tuple[str | int, ...]
 
 
@@ -71,14 +75,38 @@ def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
             _index(item, (*path, i), lines)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _MarkedValueErrors:
+    """A value YAML recognises by its shape but cannot build (`2026-13-01`, `!!int four`,
+    `!!bool maybe`) makes PyYAML's constructor raise a bare ValueError (KeyError, TypeError ...)
+    with no line; made a YAML error at the value."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)  # type: ignore[misc]
+        except (ValueError, OverflowError, TypeError, KeyError, AttributeError) as exc:
+            kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
+            what = repr(node.value) if isinstance(node, yaml.ScalarNode) else "this value"
+            why = f" ({exc})" if isinstance(exc, ValueError | OverflowError) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{what} is not a valid {kind}{why}", node.start_mark
+            ) from None
+
+
+class _UniqueKeyLoader(_MarkedValueErrors, yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:  # `<<: *defaults`: construct_mapping merges it, own keys winning
+            continue
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, Hashable):  # `? [a, b]`: PyYAML's own check, which comes after ours
+            raise yaml.constructor.ConstructorError(None, None, "found unhashable key", key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark
@@ -95,7 +123,7 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 _FastUniqueKeyLoader = None
 if getattr(yaml, "CSafeLoader", None) is not None:
 
-    class _FastUniqueKeyLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+    class _FastUniqueKeyLoader(_MarkedValueErrors, yaml.CSafeLoader):  # type: ignore[no-redef]
         """_UniqueKeyLoader on libyaml."""
 
     _FastUniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -107,7 +135,12 @@ MAX_EXPANDED_NODES = 100_000
 
 
 def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
+    if path.is_dir():  # `-c my-company`, or `rules: rules/`
+        raise ConfigError(path, None, "is a folder, not a file; name the YAML file in it")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # no permission, a device, an I/O error
+        raise ConfigError(path, None, f"cannot read it ({exc.strerror or exc})") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -197,6 +230,12 @@ def _parse(path: Path, text: str) -> tuple[yaml.Node | None, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ConfigError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:  # a NUL or other control character: YAML allows none
+        raise ConfigError(
+            path,
+            text[: exc.position].count("\n") + 1,
+            f"invalid YAML: control character U+{exc.character:04X} is not allowed; remove it",
+        ) from None
     except RecursionError:  # PyYAML composes recursively: thousands of nested [ or {
         raise ConfigError(path, None, "invalid YAML: nested too deeply") from None
     return node, data

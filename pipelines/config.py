@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from connectors.config import SourceConfig
 from connectors.registry import SOURCES, config_union
-from mapping.yamlconf import ConfigError, expand_env, load_yaml, validate
+from mapping.yamlconf import CONFIG_MODEL, ConfigError, expand_env, load_yaml, validate
 
 DEFAULT_CONFIG = Path("examples/threadline.yaml")
 CONFIG_ENV = "THREADLINE_CONFIG"
@@ -25,7 +25,7 @@ SourceEntry = config_union()
 
 
 class ReportConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     output: Path = Path("out/report.html")
     weeks: int = Field(
@@ -50,7 +50,7 @@ class MapConfig(BaseModel):
     """Guards of `threadline map` (like the sweep's): a rules file emptied or cut short by
     mistake must not silently unalign the work."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     max_unalign_share: float = Field(
         default=0.25,
@@ -63,7 +63,7 @@ class MapConfig(BaseModel):
 class EstimateConfig(BaseModel):
     """What one source's estimates are, and how many units of effort one of them is worth."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     unit: str = Field(
         default="estimate", min_length=1, description="what the source's estimate counts, e.g. story points"
@@ -78,14 +78,14 @@ class EffortConfig(BaseModel):
     `measure: items` ignores estimates: every item counts 1 and the unit is "items", so no two
     unlike numbers are ever added."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     measure: Literal["estimates", "items"] = "estimates"
     unit: str = Field(
         default="points", min_length=1, description="what one unit of effort is called in reports"
     )
     default: float = Field(default=1.0, gt=0)
-    by_source: dict[str, float] = Field(default_factory=dict)
+    by_source: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
     estimates: dict[str, EstimateConfig] = Field(default_factory=dict)
 
     @field_validator("by_source", "estimates")
@@ -121,7 +121,7 @@ class EffortConfig(BaseModel):
 class AlertsConfig(BaseModel):
     """When Dagster's asset checks warn (docs/operations.md, "Alerts")."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     stale_after_hours: float = Field(
         default=3,
@@ -140,7 +140,7 @@ OWNER = r"^(team:[^\s]+|[^@\s]+@[^@\s]+\.[^@\s]+)$"
 
 
 class ThreadlineConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = CONFIG_MODEL
 
     organisation: str = "Our company"
     warehouse: Path = Path("threadline.duckdb")

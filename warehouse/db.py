@@ -63,8 +63,24 @@ def _refuse_unopenable(path: Path, read_only: bool) -> None:
         raise WarehouseFolderMissing(
             f"{path}: folder {path.parent} does not exist; create it, or fix `warehouse:` in the config or -w"
         )
+    if path.is_dir():  # `-w out` (or `warehouse: ""`, the working directory)
+        raise NotAWarehouse(
+            f"{path}: is a folder, not a DuckDB file; point `warehouse:` or -w at a file in it "
+            f"(e.g. {path / 'threadline.duckdb'})"
+        )
+    # The folder too, by its write bits: DuckDB creates the file and its .wal there, and would
+    # fail with a traceback (or mid-sync, at the first write to the WAL).
+    if not read_only and not (path.parent.stat().st_mode & 0o222 and os.access(path.parent, os.W_OK)):
+        raise WarehouseReadOnly(
+            f"{path}: folder {path.parent} is read-only; give it write permission, "
+            "or point `warehouse:` or -w elsewhere"
+        )
     if not path.exists():
         return
+    if not path.is_file():  # /dev/null, a FIFO: DuckDB cannot fsync or map them
+        raise NotAWarehouse(
+            f"{path}: not a DuckDB database; point `warehouse:` or -w at a .duckdb file (or a new path)"
+        )
     with path.open("rb") as head:
         magic = head.read(12)[8:12]
     if magic and magic != DUCKDB_MAGIC:

@@ -42,14 +42,14 @@ class BadConfig:
         return f"error: {where}: {self.message}"
 
 
-def jira_config(jql: str) -> bytes:
+def jira_config(jql: str | None = None, **fields: object) -> bytes:
     source = {
         "kind": "jira",
         "name": "jira",
         "base_url": "https://acme.atlassian.net",
         "email": "ops@acme.test",
         "projects": ["PAY"],
-        "jql": jql,
+        **({"jql": jql} if jql is not None else fields),
     }
     return yaml.safe_dump({"organisation": "Bad", "sources": [source]}, sort_keys=False).encode()
 
@@ -62,6 +62,13 @@ sources:
 effort:
   by_source:
     gh-cloud: 2
+"""
+
+GITHUB_ONLY = b"""organisation: Bad
+sources:
+  - kind: github
+    name: github
+    repos: [acme/api]
 """
 
 KINDS = {
@@ -97,6 +104,98 @@ KINDS = {
         b"organisation: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
         None,
         "invalid YAML: nested too deeply",
+    ),
+    # Numbers no effort, weight or threshold can be: the report added -105 points of effort.
+    "a negative effort per source": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"effort:\n  by_source:\n    github: -3\n",
+        8,
+        "effort.by_source.github: Input should be greater than 0",
+    ),
+    "a NaN effort per source": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"effort:\n  by_source:\n    github: .nan\n",
+        8,
+        "effort.by_source.github: Input should be a finite number",
+    ),
+    "an infinite default effort": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"effort:\n  default: .inf\n",
+        7,
+        "effort.default: Input should be a finite number",
+    ),
+    "an infinite estimate rate": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"effort:\n  estimates:\n    jira: {unit: points, rate: .inf}\n",
+        8,
+        "effort.estimates.jira.rate: Input should be a finite number",
+    ),
+    "an infinite staleness": BadConfig(
+        "threadline.yaml",
+        GITHUB_ONLY + b"alerts:\n  stale_after_hours: .inf\n",
+        7,
+        "alerts.stale_after_hours: Input should be a finite number",
+    ),
+    "an infinite overlap": BadConfig(
+        "threadline.yaml",
+        jira_config(overlap_minutes=float("inf")),
+        9,
+        "sources.0.jira.overlap_minutes: Input should be a finite number",
+    ),
+    "an infinite goal weight": BadConfig(
+        "goals.yaml",
+        b"goals:\n  - id: uptime\n    title: Uptime\n    weight: .inf\n",
+        4,
+        "goals.0.weight: Input should be a finite number",
+    ),
+    "a NaN split weight": BadConfig(
+        "rules.yaml",
+        b"rules:\n  - id: r\n    split: {uptime: .nan, fast-pages: 1}\n    when: {labels_any: [x]}\n",
+        3,
+        "rules.0.split.uptime: Input should be a finite number",
+    ),
+    # Scalars YAML recognises by their shape but cannot build (a ValueError, not a YAML error).
+    "a date with month 13": BadConfig(
+        "goals.yaml",
+        b"goals:\n  - id: a\n    title: A\n    start: 2026-13-01\n",
+        4,
+        "invalid YAML: '2026-13-01' is not a valid date (month must be in 1..12)",
+    ),
+    "February 30": BadConfig(
+        "threadline.yaml",
+        b"organisation: 2026-02-30\n",
+        1,
+        "invalid YAML: '2026-02-30' is not a valid date (day is out of range for month)",
+    ),
+    "an !!int tag on text": BadConfig(
+        "threadline.yaml",
+        b"organisation: x\nreport:\n  weeks: !!int four\n",
+        3,
+        "invalid YAML: 'four' is not a valid int (invalid literal for int() with base 10: 'four')",
+    ),
+    "an !!bool tag on text": BadConfig(
+        "threadline.yaml",
+        b"organisation: !!bool maybe\n",
+        1,
+        "invalid YAML: 'maybe' is not a valid bool",  # a KeyError inside PyYAML
+    ),
+    "a list as a mapping key": BadConfig(
+        "threadline.yaml",
+        b"organisation: x\n? [a, b]\n: 1\n",
+        2,
+        "invalid YAML: found unhashable key",
+    ),
+    "a NUL byte": BadConfig(
+        "rules.yaml",
+        b"rules:\n  - id: a\x00b\n",
+        2,
+        "invalid YAML: control character U+0000 is not allowed; remove it",
+    ),
+    "a bell character": BadConfig(
+        "threadline.yaml",
+        b"organisation: Acme\x07\n",
+        1,
+        "invalid YAML: control character U+0007 is not allowed; remove it",
     ),
     "jql that would widen the scope": BadConfig(
         "threadline.yaml",
@@ -202,3 +301,51 @@ def test_rules_too_large_for_one_re2_program_map_and_check(sandbox, tmp_path: Pa
     # The heavy rules match nothing, so every item maps as under the example rules alone.
     assert mapping_rows(heavy / "threadline.duckdb") == mapping_rows(plain / "threadline.duckdb")
     assert len(mapping_rows(plain / "threadline.duckdb")) > 0
+
+
+@pytest.mark.parametrize("file", ["threadline.yaml", "rules.yaml"])
+def test_a_folder_where_a_config_file_belongs_is_refused_with_one_line(tmp_path: Path, file: str):
+    config = make_config(tmp_path)
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    if file == "threadline.yaml":
+        config = folder  # `-c my-company` instead of `-c my-company/threadline.yaml`
+    else:
+        (tmp_path / file).unlink()
+        (tmp_path / file).mkdir()
+        folder = tmp_path / file
+
+    result = runner.invoke(app, ["map", "-c", str(config)])
+
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"error: {folder}: is a folder, not a file; name the YAML file in it"
+    ]
+    assert not (tmp_path / "threadline.duckdb").exists()
+
+
+MERGED_REPOS = b"""organisation: Merge
+sources:
+  - kind: github
+    name: github
+    repos:
+      - &payments { name: acme/api, team: payments }
+      - { <<: *payments, name: acme/web }
+"""
+
+
+def test_yaml_merge_keys_are_read_as_yaml_reads_them(tmp_path: Path):
+    """`<<: *anchor` (YAML's merge key) copies the anchored mapping's keys; the mapping's own win."""
+    path = tmp_path / "threadline.yaml"
+    path.write_bytes(MERGED_REPOS)
+    repos = load_config(path).sources[0].repos
+    assert [(r.name, r.team) for r in repos] == [("acme/api", "payments"), ("acme/web", "payments")]
+
+
+def test_a_key_written_twice_beside_a_merge_key_is_still_refused(tmp_path: Path):
+    path = tmp_path / "threadline.yaml"
+    path.write_bytes(MERGED_REPOS.replace(b"name: acme/web }", b"name: acme/web, name: acme/app }"))
+    with pytest.raises(
+        ConfigError, match=r"threadline.yaml:7: invalid YAML: duplicate key 'name' \(first at line 7\)"
+    ):
+        load_config(path)

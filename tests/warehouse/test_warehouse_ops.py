@@ -73,6 +73,45 @@ def test_four_warehouse_open_failures_have_their_own_line_and_exit_code_and_crea
     assert files_in(tmp_path) == before and not (tmp_path / "no-such-folder").exists()
 
 
+def test_a_folder_a_device_or_a_read_only_folder_as_warehouse_is_one_line_and_creates_nothing(
+    sandbox, tmp_path: Path
+):
+    config = make_config(tmp_path)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    frozen = tmp_path / "frozen"
+    frozen.mkdir()
+    frozen.chmod(0o555)  # write bits, like the read-only file: refused even to root
+    try:
+        results = {
+            case: invoke("-w", str(path), "sync", "-c", str(config), "--sandbox", sandbox.url)
+            for case, path in {
+                "a folder": folder,
+                "a device": Path(os.devnull),
+                "a read-only folder": frozen / "threadline.duckdb",
+            }.items()
+        }
+    finally:
+        frozen.chmod(0o755)
+    assert {case: (r.exit_code, r.stderr.splitlines()[-1]) for case, r in results.items()} == {
+        "a folder": (
+            8,
+            f"error: {folder}: is a folder, not a DuckDB file; point `warehouse:` or -w at a file in it "
+            f"(e.g. {folder / 'threadline.duckdb'})",
+        ),
+        "a device": (
+            8,
+            f"error: {os.devnull}: not a DuckDB database; point `warehouse:` or -w at a .duckdb file (or a new path)",
+        ),
+        "a read-only folder": (
+            9,
+            f"error: {frozen / 'threadline.duckdb'}: folder {frozen} is read-only; give it write permission, "
+            "or point `warehouse:` or -w elsewhere",
+        ),
+    }
+    assert files_in(folder) == set() and files_in(frozen) == set()
+
+
 def test_a_reader_on_the_published_copy_never_blocks_sync_and_map(sandbox, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("THREADLINE_LOCK_WAIT", "1")  # were the reader in the way, this would fail fast
     config = make_config(tmp_path)
