@@ -7,6 +7,7 @@ payload code, so every command that only reads the config starts without it.
 from __future__ import annotations
 
 import os
+import re
 from typing import ClassVar
 from urllib.parse import urlparse
 
@@ -19,6 +20,25 @@ class SourceAccessError(RuntimeError):
     def __init__(self, source: str, message: str) -> None:
         super().__init__(f"source '{source}': {message}")
         self.source = source
+
+
+# An environment variable's name, and the prefixes of vendors' tokens (GitHub's, Atlassian's)
+# that would pass for one: a token pasted where its variable's name goes must not be printed
+# back in the "not set" message (nor in logs).
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "ATATT", "ATCTT")
+NOT_A_VARIABLE = (
+    "must name the environment variable that holds the token (like GITHUB_TOKEN), not hold the token "
+    "itself; export the token and name its variable here (the value is not repeated: it may be a secret)"
+)
+
+
+def variable_name(value: str) -> str:
+    """A `*_env` field's value: the name of an environment variable, never a secret (refused
+    without repeating it: pydantic's messages here carry no input)."""
+    if not _VARIABLE_NAME.match(value) or value.startswith(_TOKEN_PREFIXES):
+        raise ValueError(NOT_A_VARIABLE)
+    return value
 
 
 class SourceConfig(BaseModel):
@@ -38,6 +58,11 @@ class SourceConfig(BaseModel):
         description="items loaded per transaction (with the cursor): what a kill can cost to read again",
     )
     default_instance_hosts: ClassVar[dict[str, str]] = {}
+
+    @field_validator("token_env")
+    @classmethod
+    def _a_variable_name(cls, value: str) -> str:
+        return variable_name(value)
 
     @field_validator("base_url")
     @classmethod

@@ -30,6 +30,15 @@ BOMB = "".join(
 )  # 9 levels of 9 aliases each: 9**9 (387 million) values from 300 bytes
 
 
+ATLASSIAN_TOKEN = "ATATT3xFfGF0T4nbzqYcL8Wm2pQ9sKd7vXe1RjHuN5oBaZ6iC0gyMwEtJl=3F2A1B0C"
+GITHUB_TOKEN = "ghp_R8yH2kLmN4pQ7sT1vW3xZ5aB9cD0eF6gJ2hK"
+ASANA_TOKEN = "2/1204567890123456/1209876543210987:0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+NOT_A_VARIABLE = (
+    "must name the environment variable that holds the token (like GITHUB_TOKEN), not hold the token "
+    "itself; export the token and name its variable here (the value is not repeated: it may be a secret)"
+)
+
+
 @dataclass(frozen=True)
 class BadConfig:
     file: str  # which file of the config folder is bad
@@ -196,6 +205,29 @@ KINDS = {
         b"organisation: Acme\x07\n",
         1,
         "invalid YAML: control character U+0007 is not allowed; remove it",
+    ),
+    # token_env names the variable; a token pasted in its place must not be printed back
+    "a Jira API token as token_env": BadConfig(
+        "threadline.yaml",
+        jira_config(token_env=ATLASSIAN_TOKEN),
+        9,
+        "sources.0.jira.token_env: " + NOT_A_VARIABLE,
+    ),
+    "a GitHub token as token_env": BadConfig(
+        "threadline.yaml",
+        b"organisation: Bad\nsources:\n  - kind: github\n    name: github\n    token_env: "
+        + GITHUB_TOKEN.encode()
+        + b"\n    repos: [acme/api]\n",
+        5,
+        "sources.0.github.token_env: " + NOT_A_VARIABLE,
+    ),
+    "an Asana token as token_env": BadConfig(
+        "threadline.yaml",
+        b"organisation: Bad\nsources:\n  - kind: asana\n    name: asana\n    token_env: "
+        + ASANA_TOKEN.encode()
+        + b"\n    workspace: '1'\n    projects: ['2']\n",
+        5,
+        "sources.0.asana.token_env: " + NOT_A_VARIABLE,
     ),
     "jql that would widen the scope": BadConfig(
         "threadline.yaml",
