@@ -12,6 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from connectors.models import ITEM_TYPES, STATUS_CATEGORIES
+from connectors.registry import SOURCES
+
 # Condition key -> the item attribute it compares with, exactly (equality conditions).
 EQUALITY_FIELDS = {
     "source": "source",
@@ -24,6 +27,9 @@ EQUALITY_FIELDS = {
     "epic": "epic",  # the key of the item's epic (PAY-12)
     "parent": "parent",  # the key of the item's parent
 }
+# Equality fields whose values every item takes from a fixed set: a value outside it is a typo
+# (`status_category: finished`) that would make its rule match nothing, silently.
+CLOSED_VALUES = {"source": tuple(SOURCES), "item_type": ITEM_TYPES, "status_category": STATUS_CATEGORIES}
 # Condition key -> (item attribute of one list element, how many values must be present)
 LIST_FIELDS = {"labels_any": "label", "labels_all": "label", "components_any": "component"}
 LEAF_KEYS = (*EQUALITY_FIELDS, *LIST_FIELDS, "title_matches", "text_contains", "custom")
@@ -121,6 +127,12 @@ class Condition(BaseModel):
                 raise ValueError(f"'{key}' needs at least one value")
             if key == "custom" and (not value or any(not v for v in value.values())):
                 raise ValueError("'custom' needs at least one field with at least one value")
+            allowed = CLOSED_VALUES.get(key)
+            wrong = [v for v in value if v not in allowed] if allowed else []
+            if wrong:
+                raise ValueError(
+                    f"{key} {wrong[0]!r} matches no item; an item's {key} is one of: {', '.join(allowed)}"
+                )
         return self
 
     def keys(self) -> list[str]:

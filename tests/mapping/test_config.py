@@ -75,6 +75,19 @@ def test_bad_overrides_give_one_clear_line(tmp_path, text, message):
             "rules:\n  - id: r\n    goal: nope\n    when: {team: a}\n",
             "rules.yaml:3: rule 'r': unknown goal 'nope'",
         ),
+        # values no item can have: the rule would silently match nothing
+        (
+            "rules:\n  - id: r\n    goal: speed\n    when: {status_category: finished}\n",
+            "rules.yaml:4: rules.0.when: status_category 'finished' matches no item; an item's status_category is one of: todo, in_progress, done",
+        ),
+        (
+            "rules:\n  - id: r\n    goal: speed\n    when: {not: {item_type: [bug, feature]}}\n",
+            "rules.yaml:4: rules.0.when.not: item_type 'feature' matches no item; an item's item_type is one of: epic, story, task, bug, subtask, issue, pull_request",
+        ),
+        (
+            "rules:\n  - id: r\n    goal: speed\n    when: {source: GitHub}\n",
+            "rules.yaml:4: rules.0.when: source 'GitHub' matches no item; an item's source is one of: ",
+        ),
         (
             "rules:\n  - id: r\n    goal: speed\n    when:\n      all:\n"
             + "".join(f"        - any: [{{team: a{i}}}, {{team: b{i}}}, {{team: c{i}}}]\n" for i in range(5)),

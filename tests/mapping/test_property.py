@@ -67,8 +67,19 @@ regex = st.one_of(
     ),
 )
 leaf = st.one_of(
+    st.builds(lambda v: {"container": v}, values),
+    # fields whose values come from a fixed set (rules.yaml refuses any other value)
     st.builds(
-        lambda k, v: {k: v}, st.sampled_from(["source", "container", "item_type", "status_category"]), values
+        lambda v: {"source": v},
+        st.lists(st.sampled_from(["github", "jira", "asana"]), min_size=1, max_size=2),
+    ),
+    st.builds(
+        lambda v: {"item_type": v},
+        st.lists(st.sampled_from(["epic", "story", "bug", "issue", "pull_request"]), min_size=1, max_size=2),
+    ),
+    st.builds(
+        lambda v: {"status_category": v},
+        st.lists(st.sampled_from(["todo", "in_progress", "done"]), min_size=1, max_size=2),
     ),
     st.builds(lambda v: {"team": v}, st.lists(st.sampled_from(TEAMS), min_size=1, max_size=2)),
     st.builds(
