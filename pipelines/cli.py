@@ -482,12 +482,14 @@ def _inert(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
     from reports.text import neutral_sql
 
     shown = []
-    for name, type_ in zip(relation.columns, relation.types, strict=True):
-        column = '"' + name.replace('"', '""') + '"'
+    for position, (name, type_) in enumerate(zip(relation.columns, relation.types, strict=True), 1):
+        # By position (#n), not by name: two columns of one name (a self-join's `key`s) would
+        # both show the first one's values.
+        alias = '"' + name.replace('"', '""') + '"'
         if type_.id in _TEXT_TYPES:
-            shown.append(f"{neutral_sql(f'CAST({column} AS VARCHAR)')} AS {column}")
+            shown.append(f"{neutral_sql(f'CAST(#{position} AS VARCHAR)')} AS {alias}")
         else:
-            shown.append(column)
+            shown.append(f"#{position} AS {alias}")
     return relation.select(", ".join(shown))
 
 

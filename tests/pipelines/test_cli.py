@@ -233,6 +233,10 @@ def test_query_reads_the_warehouse_and_cannot_write_to_it(synced: Path, tmp_path
     table = invoke("query", "-c", str(synced), "SELECT 'acme/api' AS repo")
     assert table.exit_code == 0 and "acme/api" in table.stdout and "repo" in table.stdout
 
+    # two columns of one name (a self-join's `key`s) each show their own values, as in the CSV
+    same_name = invoke("query", "-c", str(synced), "SELECT 'first' AS key, 'second' AS key")
+    assert same_name.exit_code == 0 and "first" in same_name.stdout and "second" in same_name.stdout
+
     refused = invoke("query", "-c", str(synced), "DELETE FROM core.work_items")
     assert refused.exit_code == 1
     assert refused.stderr.startswith("error: query failed:") and "read-only" in refused.stderr
