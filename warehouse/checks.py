@@ -77,7 +77,7 @@ def alignment_drop(con: duckdb.DuckDBPyConnection, allowed: float) -> CheckResul
         "mapping",
         drop <= allowed,
         True,
-        f"alignment rate fell by {drop:.1%} (allowed {allowed:.1%})",
+        _drop_text(latest, previous, allowed),
         {
             "alignment_rate": latest if latest is not None else -1.0,
             "previous_alignment_rate": previous if previous is not None else -1.0,
@@ -85,3 +85,16 @@ def alignment_drop(con: duckdb.DuckDBPyConnection, allowed: float) -> CheckResul
             "allowed_drop": allowed,
         },
     )
+
+
+def _drop_text(latest: float | None, previous: float | None, allowed: float) -> str:
+    """The rates are shares and their change is in points: '60.0% to 50.0%' fell 10 points,
+    not '10%' (which reads as a tenth of 60%)."""
+    limit = f"a fall of more than {allowed * 100:.1f} points warns"
+    if latest is None or previous is None:
+        return f"alignment rate: no earlier snapshot to compare with ({limit})"
+    moved = "fell" if latest < previous else "rose" if latest > previous else "held at"
+    change = (
+        "" if latest == previous else f" {abs(previous - latest) * 100:.1f} points, from {previous:.1%} to"
+    )
+    return f"alignment rate {moved}{change} {latest:.1%} ({limit})"

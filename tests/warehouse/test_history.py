@@ -77,3 +77,32 @@ def test_snapshot_counts_items_aligned_on_the_day_they_were_done(con, tmp_path):
     ).fetchone()
     assert (live, aligned) == (7, 4)
     assert json.loads(methods) == {"rule": 6, "unaligned": 1}
+
+
+def test_the_alignment_drop_check_says_points_and_which_way_it_moved(con):
+    from datetime import date, datetime
+
+    from warehouse.checks import alignment_drop
+
+    def snapshots(*rates: tuple[float, float]) -> None:
+        con.execute("DELETE FROM core.alignment_history")
+        for day, (completed, aligned) in enumerate(rates, start=1):
+            con.execute(
+                "INSERT INTO core.alignment_history VALUES (?, 1, 1, '{}', ?, ?, ?)",
+                [date(2026, 11, day), completed, aligned, datetime(2026, 11, day)],
+            )
+
+    snapshots((100.0, 60.0), (200.0, 100.0))  # 60% -> 50%: 10 points down
+    fell = alignment_drop(con, 0.05)
+    assert not fell.passed
+    assert (
+        fell.description
+        == "alignment rate fell 10.0 points, from 60.0% to 50.0% (a fall of more than 5.0 points warns)"
+    )
+    snapshots((100.0, 50.0), (80.0, 42.0))  # 50% -> 52.5%: up, which never warns
+    rose = alignment_drop(con, 0.05)
+    assert rose.passed
+    assert (
+        rose.description
+        == "alignment rate rose 2.5 points, from 50.0% to 52.5% (a fall of more than 5.0 points warns)"
+    )
