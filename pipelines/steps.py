@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from connectors.models import utcnow
+from connectors.registry import SOURCES
 from mapping.goals import GoalTree, load_goals
 from mapping.overrides import OverrideSet, load_overrides
 from mapping.rules import RuleSet, load_rules
@@ -72,16 +73,25 @@ def load_mapping_as_map_sees(
     `rules diff` load the same, so they accept and count exactly what `map` does. The imported
     goals are read through `con` when the caller has the warehouse open (map's own writer), else
     through a read-only connection of their own."""
-    imported = read_imported_goals(con) if con is not None else imported_goals(config.warehouse_path)
+    sources = goal_importers(config)
+    if con is not None:
+        imported = read_imported_goals(con, sources)
+    else:
+        imported = imported_goals(config.warehouse_path, sources)
     return load_mapping_config(config, imported=imported, rules_path=rules_path)
 
 
-def imported_goals(warehouse: Path) -> GoalTree | None:
-    """Goals imported by earlier syncs, read without writing anything (None if there are none)."""
-    if not Path(warehouse).exists():
+def goal_importers(config: ThreadlineConfig) -> list[str]:
+    """The names of the configured sources that import goals (only their imports are mapped to)."""
+    return [source.name for source in config.sources if SOURCES[source.kind].imports_goals(source)]
+
+
+def imported_goals(warehouse: Path, sources: list[str]) -> GoalTree | None:
+    """Goals `sources` imported in earlier syncs, read without writing anything (None if none)."""
+    if not sources or not Path(warehouse).exists():
         return None
     with connect(warehouse, read_only=True) as con:
-        return read_imported_goals(con)
+        return read_imported_goals(con, sources)
 
 
 def build_connectors(

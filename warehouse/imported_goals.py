@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from datetime import datetime
 
 import duckdb
@@ -77,15 +78,18 @@ def replace_imported_goals(
     return len(goals)
 
 
-def read_imported_goals(con: duckdb.DuckDBPyConnection) -> GoalTree | None:
-    """The imported goals as a tree to merge with goals.yaml; None when nothing was imported."""
+def read_imported_goals(con: duckdb.DuckDBPyConnection, sources: Collection[str]) -> GoalTree | None:
+    """The goals imported by `sources` (the names of the configured sources that import goals) as
+    a tree to merge with goals.yaml; None when they imported nothing. What a source imported
+    before it was removed from the config, or told to stop importing, stays stored but is left
+    out: its goals would otherwise be mapped to for ever."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'core' AND table_name = 'imported_goals'"
     ).fetchall()[0][0]
     if not exists:  # a warehouse from before migration 0004, opened read-only
         return None
     goals: dict[str, Goal] = {}
-    for row in sql.run(con, "queries/goals/read_imported.sql").fetchall():
+    for row in sql.run(con, "queries/goals/read_imported.sql", {"sources": list(sources)}).fetchall():
         goal_id, parent_id, level, title, description, owner, team, start, end, origin, source_name = row
         if goal_id in goals:
             log.warning(

@@ -32,6 +32,16 @@ rules:
 """
 
 
+ASANA_SOURCE = """\
+  - kind: asana
+    name: asana
+    token_env: ASANA_TOKEN
+    workspace: "1200000000000001"
+    projects: [{{gid: "1200000000000002"}}]
+    import_goals: {import_goals}
+"""
+
+
 @pytest.fixture
 def config(tmp_path, monkeypatch):
     con = cli_workspace(tmp_path, monkeypatch, RULES)
@@ -67,7 +77,10 @@ def config(tmp_path, monkeypatch):
         ],
     )
     con.close()
-    return tmp_path / "threadline.yaml"
+    # The Asana source that imported it, importing goals
+    config = tmp_path / "threadline.yaml"
+    config.write_text(config.read_text() + ASANA_SOURCE.format(import_goals="true"))
+    return config
 
 
 def invoke(*args: str):
@@ -95,6 +108,26 @@ def test_rules_check_accepts_an_imported_asana_goal_and_counts_conflicts_only_wh
     assert "2 items match more than one rule (the first one wins)" in found
     assert "conflict perf wins over perf-again for 2 items, e.g. a#1, a#2" in found
     assert not any("a#5" in line for line in found if line.startswith("conflict"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("import_goals: true", "import_goals: false"),  # goals no longer imported
+        (ASANA_SOURCE.format(import_goals="true"), ""),  # the source gone from the config
+    ],
+    ids=["import_goals turned off", "source removed"],
+)
+def test_goals_imported_by_a_source_that_no_longer_imports_them_are_not_mapped_to(config, change):
+    """What an earlier sync imported stays stored, but only a source configured to import goals
+    brings its goals to the mapping: otherwise they would be mapped to for ever."""
+    config.write_text(config.read_text().replace(*change))
+    result = invoke("rules", "check", "-c", str(config))
+    assert result.exit_code == 2
+    assert lines(result.output) == [
+        f"error: rules.yaml:12: rule 'campaigns': unknown goal '{ASANA_GOAL}'; define it in goals.yaml "
+        "or use one of: checkout, growth, reliability, speed, sso, uptime"
+    ]
 
 
 def test_rules_diff_of_a_file_with_itself_moves_nothing_and_gives_the_warehouses_numbers(config, tmp_path):

@@ -64,7 +64,7 @@ def test_importing_goals_yields_the_asana_goal_tree_in_core_goals_beside_the_yam
     config = mapping_config(tmp_path)
     yaml_goals = load_goals(config.goals_path)
 
-    mapping = load_mapping_config(config, imported=read_imported_goals(con))
+    mapping = load_mapping_config(config, imported=read_imported_goals(con, ["asana"]))
     run_mapping(con, config, mapping)
 
     rows = con.execute("SELECT goal_id, parent_id, title, origin, level FROM core.goals").fetchall()
@@ -111,7 +111,7 @@ def test_rules_and_the_goal_field_may_name_imported_goals(sandbox, con, imported
     with pytest.raises(ConfigError, match="unknown goal 'asana:1200000000000907'"):
         load_mapping_config(config)  # without the import, the rule names a goal nobody defined
 
-    run_mapping(con, config, load_mapping_config(config, imported=read_imported_goals(con)))
+    run_mapping(con, config, load_mapping_config(config, imported=read_imported_goals(con, ["asana"])))
 
     tagged = {t.gid for t in sandbox.asana.tree(PROJECT) if {"procurement", "vendor"} & set(t.tags)}
     by_rule = {
@@ -143,7 +143,7 @@ def test_a_yaml_goal_may_hang_under_an_imported_goal_but_not_in_a_cycle(con, imp
     config = mapping_config(tmp_path, goals_text=text)
     with pytest.raises(ConfigError, match="unknown parent 'asana:1200000000000907'"):
         load_mapping_config(config)
-    mapping = load_mapping_config(config, imported=read_imported_goals(con))
+    mapping = load_mapping_config(config, imported=read_imported_goals(con, ["asana"]))
     assert mapping.goals.ancestors("vendor-renewals") == ["asana:1200000000000907", "asana:1200000000000905"]
 
     # Hanging grow-revenue under an Asana goal that (through goal_ids) hangs under grow-revenue.
@@ -156,7 +156,9 @@ def test_a_yaml_goal_may_hang_under_an_imported_goal_but_not_in_a_cycle(con, imp
         )
     )
     with pytest.raises(ConfigError) as caught:
-        load_mapping_config(mapping_config(tmp_path, goals_text=cyclic), imported=read_imported_goals(con))
+        load_mapping_config(
+            mapping_config(tmp_path, goals_text=cyclic), imported=read_imported_goals(con, ["asana"])
+        )
     assert "cycle in goal tree: grow-revenue -> asana:1200000000000904 -> grow-revenue" in str(caught.value)
     assert "goals.yaml:" in str(caught.value)
 
@@ -165,10 +167,10 @@ def test_map_reads_imported_goals_from_the_warehouse_without_writing(sandbox, im
     con.execute("CHECKPOINT")
     con.close()
     before = warehouse_path.read_bytes()
-    tree = imported_goals(warehouse_path)
+    tree = imported_goals(warehouse_path, ["asana"])
     assert tree is not None and "asana:1200000000000909" in tree
     assert warehouse_path.read_bytes() == before
-    assert imported_goals(warehouse_path.parent / "missing.duckdb") is None
+    assert imported_goals(warehouse_path.parent / "missing.duckdb", ["asana"]) is None
 
 
 def test_an_imported_id_that_goals_yaml_also_defines_is_reported(con, imported, tmp_path):
@@ -176,7 +178,7 @@ def test_an_imported_id_that_goals_yaml_also_defines_is_reported(con, imported, 
         "\n  - id: asana:1200000000000908\n    title: Content that sells\n    level: pillar\n"
     )
     mapping = load_mapping_config(
-        mapping_config(tmp_path, goals_text=text), imported=read_imported_goals(con)
+        mapping_config(tmp_path, goals_text=text), imported=read_imported_goals(con, ["asana"])
     )
     assert mapping.goals.goals["asana:1200000000000908"].title == "Content that sells"  # goals.yaml wins
     assert mapping.goals.goals["asana:1200000000000909"].parent_id == "asana:1200000000000908"
