@@ -22,6 +22,7 @@ from dagster import (
 from connectors.config import SourceConfig
 from pipelines.console import progress_every
 from pipelines.defs.automation import GOALS_CONDITION, MAPPING_CONDITION, REPORT_CONDITION, SYNC_CONDITION
+from pipelines.defs.failures import said_plainly, streams_failed
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import sync_container_staged
@@ -94,7 +95,10 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
         automation_condition=SYNC_CONDITION,
     )
     def sync_partition(context: AssetExecutionContext, config: SyncConfig) -> MaterializeResult:
-        container = context.partition_key
+        with said_plainly():
+            return sync_one(context, config, context.partition_key)
+
+    def sync_one(context: AssetExecutionContext, config: SyncConfig, container: str) -> MaterializeResult:
         connector = accessible_connector(context, source)
         if not connector.in_scope(container):
             raise Failure(
@@ -118,8 +122,9 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
         )
         metadata = partition_metadata(report)
         if report.failed:
-            errors = "; ".join(f"{s.stream}: {s.error}" for s in report.failed)
-            raise Failure(description=f"{source.name} {container}: {errors}", metadata=metadata)
+            raise streams_failed(
+                f"{source.name} {container}", [f"{s.stream}: {s.error}" for s in report.failed], metadata
+            )
         return MaterializeResult(metadata=metadata)
 
     return sync_partition
@@ -137,10 +142,11 @@ def goals_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
         automation_condition=GOALS_CONDITION,
     )
     def goals(context: AssetExecutionContext) -> MaterializeResult:
-        connector = accessible_connector(context, source)
-        with context.resources.duckdb.get_connection() as con:
-            prepare(con)
-            report = import_goals(con, connector)
+        with said_plainly():
+            connector = accessible_connector(context, source)
+            with context.resources.duckdb.get_connection() as con:
+                prepare(con)
+                report = import_goals(con, connector)
         if report.failed:
             raise Failure(description=f"{source.name} goals: {report.failed[0].error}")
         return MaterializeResult(
@@ -163,9 +169,9 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
         automation_condition=MAPPING_CONDITION,
     )
     def goal_mapping(context: AssetExecutionContext) -> MaterializeResult:
-        config = context.resources.threadline.load()
         warehouse = Path(context.resources.duckdb.database)
-        with context.resources.duckdb.get_connection() as con:
+        with said_plainly(), context.resources.duckdb.get_connection() as con:
+            config = context.resources.threadline.load()
             prepare(con)
             mapping = load_mapping_as_map_sees(config, con=con)
             summary = run_mapping(con, config, mapping, progress=context.log.info)
@@ -192,8 +198,8 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
         automation_condition=REPORT_CONDITION,
     )
     def leadership_report(context: AssetExecutionContext) -> MaterializeResult:
-        config = context.resources.threadline.load()
-        with context.resources.duckdb.get_connection() as con:
+        with said_plainly(), context.resources.duckdb.get_connection() as con:
+            config = context.resources.threadline.load()
             prepare(con)
             files = run_report(con, config)
         rate = files.data.alignment_rate

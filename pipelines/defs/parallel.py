@@ -26,7 +26,6 @@ from dagster import (
     DynamicOut,
     DynamicOutput,
     ExecutorDefinition,
-    Failure,
     In,
     InitExecutorContext,
     JobDefinition,
@@ -43,6 +42,7 @@ from dagster import (
 from connectors.config import SourceConfig
 from pipelines.console import progress_every
 from pipelines.defs.assets import accessible_connector, partition_metadata, staging_area
+from pipelines.defs.failures import said_plainly, streams_failed
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import FetchTask, fetch_stream, merge_streams, plan_streams
@@ -92,9 +92,10 @@ def source_ops(source: SourceConfig):
         required_resource_keys=resources,
     )
     def plan(context: OpExecutionContext):
-        connector = accessible_connector(context, source)
-        with open_warehouse(context.resources.duckdb.database) as con:
-            tasks = plan_streams(con, connector, staging_area(context), run_id=context.run_id[:12])
+        with said_plainly():
+            connector = accessible_connector(context, source)
+            with open_warehouse(context.resources.duckdb.database) as con:
+                tasks = plan_streams(con, connector, staging_area(context), run_id=context.run_id[:12])
         partitions = containers_partitions(source).name
         known = set(context.instance.get_dynamic_partitions(partitions))
         if missing := [t.container for t in tasks if t.container not in known]:
@@ -137,9 +138,7 @@ def source_ops(source: SourceConfig):
                 metadata = partition_metadata(SyncReport([result]))
                 yield AssetMaterialization(asset_key=asset_key, partition=result.container, metadata=metadata)
         if failed := [r for r in results if r.status != "success"]:
-            raise Failure(
-                description=f"{source.name}: " + "; ".join(f"{r.container}: {r.error}" for r in failed)
-            )
+            raise streams_failed(source.name, [f"{r.container}: {r.error}" for r in failed])
         yield Output(None)
 
     return plan, fetch, merge

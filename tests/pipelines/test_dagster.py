@@ -78,6 +78,12 @@ def test_a_failing_repository_fails_its_partition_only_and_the_report_names_it(s
             "acme/web": True,
             "acme/renamed": False,
         }
+        # The failed partition says what failed and what happens next, with its numbers beside it.
+        failed = next(e for e in runs["acme/renamed"].all_events if e.is_step_failure).step_failure_data
+        assert failed.user_failure_data.description.startswith("github acme/renamed: items: ")
+        assert "check the repository name" in failed.user_failure_data.description
+        assert "the next sync of this partition resumes from there" in failed.user_failure_data.description
+        assert failed.user_failure_data.metadata["requests"].value == 1
         metadata = runs["acme/api"].get_asset_materialization_events()[0].materialization.metadata
         expected = len(sandbox.github.repos["acme/api"].visible())
         assert metadata["items_read"].value == expected and metadata["items_written"].value == expected

@@ -1,0 +1,62 @@
+"""What an ops team reads in Dagster when a run fails on something a person must fix: the
+same line the CLI prints and what to do next, not "Error occurred while executing op" over a
+library's stack trace with the line buried in its cause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.pipelines.test_dagster import github_only
+
+pytestmark = pytest.mark.dagster
+
+
+def step_failure(run):
+    from dagster import DagsterEventType
+
+    return next(e for e in run.all_events if e.event_type == DagsterEventType.STEP_FAILURE).step_failure_data
+
+
+def test_bad_credentials_and_a_broken_rules_file_fail_with_one_line_and_the_next_step(
+    sandbox, tmp_path: Path, monkeypatch
+):
+    from dagster import DagsterInstance, materialize
+
+    from pipelines.definitions import build_definitions
+
+    path = github_only(tmp_path, ["acme/api"])
+    config = yaml.safe_load(path.read_text())
+    # The sandbox's GitHub, reached as a real site is (no sandbox_url), with a token it rejects.
+    config["sources"][0].update(base_url=sandbox.service_url("github"), token_env="WRONG_GITHUB_TOKEN")
+    path.write_text(yaml.safe_dump(config))
+    monkeypatch.setenv("WRONG_GITHUB_TOKEN", "not-a-token-github-accepts")
+    defs = build_definitions(path, warehouse=tmp_path / "w.duckdb", report_output=tmp_path / "r.html")
+    assets = {a.key.to_user_string(): a for a in defs.assets}
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("github_containers", ["acme/api"])
+        sync = materialize(
+            [assets["github_work_items"]],
+            partition_key="acme/api",
+            instance=instance,
+            resources=defs.resources,
+            raise_on_error=False,
+        )
+        (tmp_path / "rules.yaml").write_text("rules:\n  - id: [unclosed\n")
+        remap = materialize(
+            [assets["goal_mapping"]], instance=instance, resources=defs.resources, raise_on_error=False
+        )
+
+    failed = step_failure(sync)
+    assert failed.user_failure_data is not None, failed.error.message  # a Failure, shown as its text
+    text = failed.user_failure_data.description
+    assert "source 'github'" in text and "rejected the token" in text and "$WRONG_GITHUB_TOKEN" in text
+    assert "Nothing was written" in text and "not-a-token" not in text
+    assert failed.error.cause is None  # no PyGithub stack under it
+
+    failed = step_failure(remap)
+    assert failed.user_failure_data is not None, failed.error.message
+    assert "rules.yaml:3: invalid YAML" in failed.user_failure_data.description
+    assert failed.error.cause is None
