@@ -23,6 +23,7 @@ from connectors.config import SourceConfig
 from pipelines.console import progress_every
 from pipelines.defs.automation import GOALS_CONDITION, MAPPING_CONDITION, REPORT_CONDITION, SYNC_CONDITION
 from pipelines.defs.failures import said_plainly, streams_failed
+from pipelines.defs.logs import in_run_log
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import sync_container_staged
@@ -95,7 +96,7 @@ def source_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
         automation_condition=SYNC_CONDITION,
     )
     def sync_partition(context: AssetExecutionContext, config: SyncConfig) -> MaterializeResult:
-        with said_plainly():
+        with said_plainly(), in_run_log(context):
             return sync_one(context, config, context.partition_key)
 
     def sync_one(context: AssetExecutionContext, config: SyncConfig, container: str) -> MaterializeResult:
@@ -142,7 +143,7 @@ def goals_asset(source: SourceConfig, owners: list[str]) -> AssetsDefinition:
         automation_condition=GOALS_CONDITION,
     )
     def goals(context: AssetExecutionContext) -> MaterializeResult:
-        with said_plainly():
+        with said_plainly(), in_run_log(context):
             connector = accessible_connector(context, source)
             with context.resources.duckdb.get_connection() as con:
                 prepare(con)

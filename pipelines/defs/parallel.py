@@ -43,6 +43,7 @@ from connectors.config import SourceConfig
 from pipelines.console import progress_every
 from pipelines.defs.assets import accessible_connector, partition_metadata, staging_area
 from pipelines.defs.failures import said_plainly, streams_failed
+from pipelines.defs.logs import in_run_log
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
 from pipelines.staged import FetchTask, fetch_stream, merge_streams, plan_streams
@@ -113,12 +114,15 @@ def source_ops(source: SourceConfig):
     def fetch(context: OpExecutionContext, task: FetchTask) -> StreamResult:
         current = context.resources.threadline.load().source(source.name)
         connector = getattr(context.resources, client_key(source)).connector(current)
-        return fetch_stream(
-            connector,
-            task,
-            staging_area(context),
-            progress=progress_every(PROGRESS_EVERY_SECONDS, lambda r: context.log.info(r.progress_line())),
-        )
+        with in_run_log(context):
+            return fetch_stream(
+                connector,
+                task,
+                staging_area(context),
+                progress=progress_every(
+                    PROGRESS_EVERY_SECONDS, lambda r: context.log.info(r.progress_line())
+                ),
+            )
 
     @op(
         name=f"merge_{source.name}",

@@ -60,3 +60,28 @@ def test_bad_credentials_and_a_broken_rules_file_fail_with_one_line_and_the_next
     assert failed.user_failure_data is not None, failed.error.message
     assert "rules.yaml:3: invalid YAML" in failed.user_failure_data.description
     assert failed.error.cause is None
+
+
+def test_a_retry_shows_in_the_runs_own_log(sandbox, tmp_path: Path):
+    """A retry (or a rate-limit wait of up to two minutes) is what a run that seems stuck is
+    doing: it belongs in the run's event log, beside the progress lines, not only on stderr."""
+    import logging
+
+    from dagster import DagsterInstance, materialize
+
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(
+        github_only(tmp_path, ["acme/api"]), sandbox_url=sandbox.url, warehouse=tmp_path / "w.duckdb"
+    )
+    asset = next(a for a in defs.assets if a.key.to_user_string() == "github_work_items")
+    sandbox.add_fault(service="github", path_contains="/issues", status=502, times=1)
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("github_containers", ["acme/api"])
+        run = materialize([asset], partition_key="acme/api", instance=instance, resources=defs.resources)
+        logged = [(e.level, e.user_message) for e in instance.all_logs(run.run_id) if not e.is_dagster_event]
+    assert run.success
+    assert any(
+        level == logging.WARNING and message.startswith("github acme/api issues: 502, retry 1/5 in ")
+        for level, message in logged
+    ), logged
