@@ -334,6 +334,13 @@ class AsanaData:
         self._complete(task, at)
         self._emit(task, at, "changed", change="completed")
 
+    def uncomplete(self, gid: str, at: datetime) -> None:
+        """Mark a completed task incomplete (completed: false): completed_at is cleared, modified_at
+        moves; the task stays in its section (Asana moves nothing back)."""
+        task = self.tasks[gid]
+        task.completed_at, task.modified_at = None, at
+        self._emit(task, at, "changed", change="completed")
+
     def move_to_section(self, gid: str, section_name: str, at: datetime) -> None:
         """Move a task to another section of its (first) project, as a board drag does: the
         project's stream tells that it was added to the section; modified_at stays."""

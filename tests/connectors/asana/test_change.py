@@ -39,3 +39,32 @@ def test_a_task_multi_homed_in_two_synced_projects_then_removed_from_one_stays_l
     full = fresh_full_sync(tmp_path, lambda: [asana_connector(sandbox, BOTH)], "asana")
     assert full[item_id(task.gid)][10] == "Enterprise pipeline"  # container: where it still is
     assert differences(live_items(con, "asana"), full) == {}
+
+
+def test_uncompletes_cleared_fields_section_and_project_moves_and_deletes_end_as_a_full_sync(
+    sandbox, con, tmp_path
+):
+    """Each change as Asana reports it (modified_at for edits, events for moves), synced hourly;
+    then a sync more than a day later, whose sync tokens have expired (412: a full read)."""
+    data = sandbox.asana
+    _sync(con, sandbox)
+    now = sandbox.clock.now
+    tasks = [t for t in data.project_tasks(P1) if not t.parent and len(t.projects) == 1]
+
+    done = next(t for t in tasks if t.completed and t.subtype == "default_task")
+    data.uncomplete(done.gid, now)
+    valued = next(t for t in tasks if t.values and t is not done)
+    data.edit(valued.gid, now, values=dict.fromkeys(valued.values))  # every custom field cleared
+    backlog = next(t for t in tasks if not t.completed and t not in (done, valued))
+    data.move_to_section(backlog.gid, "In progress", now)
+    rest = [t for t in tasks if t not in (done, valued, backlog)]
+    data.move_to_project(rest[0].gid, P2, now)
+    data.delete(rest[1].gid, now)
+    _sync(con, sandbox)
+
+    data.complete(rest[2].gid, sandbox.clock.now)
+    data.delete(rest[3].gid, sandbox.clock.now)
+    _sync(con, sandbox, hours=25)  # the event streams' tokens expired meanwhile
+
+    full = fresh_full_sync(tmp_path, lambda: [asana_connector(sandbox, BOTH)], "asana")
+    assert differences(live_items(con, "asana"), full) == {}
