@@ -266,9 +266,33 @@ class AsanaConnector(ConnectorBase):
                     # listing of this project: read them as for a task the listing returned.
                     if gid in changes.added and field(payload, "num_subtasks"):
                         self._take_subtasks(builder, [gid], context, seen, what)
+            self._take_removed(builder, changes.removed - changes.deleted, ref, seen, what)
         last = builder.next_page(None)
         last.cursor = StreamCursor(builder.newest, changes.token).text()
         yield last
+
+    def _take_removed(
+        self, builder: PageBuilder, gids: set[str], ref: ProjectRef, seen: set[str], what: str
+    ) -> None:
+        """Tasks removed from a project (removeProject, which keeps modified_at) that are still in
+        another synced project: a task in two synced projects is filed under one of them, and left
+        there after leaving it, the project's sweep would mark deleted a task that is live in the
+        other, whose stream has no reason to read it again. Filed here under the project a full
+        sync files it under (the last synced one holding it: each stream overwrites the last), with
+        its subtasks. A task in no other synced project is left to the sweep."""
+        for gid in sorted(gids - seen):
+            payload = self._task(gid, what)
+            if payload is None:
+                continue
+            if _in_project(payload, ref.gid):
+                self._take(builder, payload, self._context(ref), seen)
+                continue
+            homes = [r for r in self.projects().values() if not r.problem and _in_project(payload, r.gid)]
+            if homes:
+                context = self._context(homes[-1])
+                self._take(builder, payload, context, seen)
+                if field(payload, "num_subtasks"):
+                    self._take_subtasks(builder, [gid], context, seen, what)
 
     def _task(self, gid: str, what: str) -> dict[str, Any] | None:
         try:

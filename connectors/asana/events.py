@@ -22,6 +22,9 @@ class Changes:
     tasks: set[str] = field(default_factory=set)  # changed (and not deleted since)
     added: set[str] = field(default_factory=set)  # added to the project: new, or moved in with their subtasks
     deleted: set[str] = field(default_factory=set)
+    # removed from a project (this one, or another the task is also in): it may still be in
+    # another synced project, under which its row must then be filed (see the client)
+    removed: set[str] = field(default_factory=set)
 
     def note(self, event: dict[str, Any]) -> None:
         resource = event.get("resource") or {}
@@ -33,8 +36,10 @@ class Changes:
                 self.deleted.add(gid)
                 self.tasks.discard(gid)
                 self.added.discard(gid)
+                self.removed.discard(gid)
             elif action == "removed" and parent.get("resource_type") == "project":
-                self.added.discard(gid)  # left the project: the sweep marks it gone
+                self.added.discard(gid)  # left the project: the sweep marks it gone, unless
+                self.removed.add(gid)  # it is still in another synced project
             else:
                 self.deleted.discard(gid)
                 self.tasks.add(gid)

@@ -334,6 +334,13 @@ class AsanaData:
         self._complete(task, at)
         self._emit(task, at, "changed", change="completed")
 
+    def uncomplete(self, gid: str, at: datetime) -> None:
+        """Mark a completed task incomplete (completed: false): completed_at is cleared, modified_at
+        moves; the task stays in its section (Asana moves nothing back)."""
+        task = self.tasks[gid]
+        task.completed_at, task.modified_at = None, at
+        self._emit(task, at, "changed", change="completed")
+
     def move_to_section(self, gid: str, section_name: str, at: datetime) -> None:
         """Move a task to another section of its (first) project, as a board drag does: the
         project's stream tells that it was added to the section; modified_at stays."""
@@ -351,6 +358,24 @@ class AsanaData:
         project = self.projects[project_gid]
         task.projects, task.sections = [project_gid], {project_gid: project.section_named("Backlog")}
         self._emit(task, at, "added", parent={"gid": project_gid, "resource_type": "project"})
+
+    def add_to_project(self, gid: str, project_gid: str, at: datetime) -> None:
+        """Multi-home a task (POST /tasks/{gid}/addProject): it stays in its projects and joins
+        another, in its Backlog section; the new project's stream tells that it was added.
+        modified_at stays (associations do not change it)."""
+        task = self.tasks[gid]
+        project = self.projects[project_gid]
+        task.projects = [*task.projects, project_gid]
+        task.sections = {**task.sections, project_gid: project.section_named("Backlog")}
+        self._emit(task, at, "added", parent={"gid": project_gid, "resource_type": "project"})
+
+    def remove_from_project(self, gid: str, project_gid: str, at: datetime) -> None:
+        """POST /tasks/{gid}/removeProject: the task leaves one project and stays in the others;
+        the streams that saw it tell that it was removed from that project. modified_at stays."""
+        task = self.tasks[gid]
+        self._emit(task, at, "removed", parent={"gid": project_gid, "resource_type": "project"})
+        task.projects = [p for p in task.projects if p != project_gid]
+        task.sections = {p: s for p, s in task.sections.items() if p != project_gid}
 
     def delete(self, gid: str, at: datetime) -> list[str]:
         """Delete a task; its subtasks go with it, as in Asana. Returns every gid deleted."""
