@@ -8,7 +8,8 @@ evaluate them, all RUNNING by default (a fresh `dagster dev` syncs without any t
   missing: one repository that never synced would stop the mapping for good;
 - leadership_report: after each mapping (`eager()`);
 - freshness checks: every hour, on their own, so a source whose every sync fails still alerts;
-- config_changed: re-maps when goals.yaml, rules.yaml or overrides.yaml change.
+- config_changed: re-maps and re-reports when goals.yaml, rules.yaml, overrides.yaml or the
+  settings of threadline.yaml they count with (effort, report, map) change.
 
 To stop all of it: turn off `threadline_automation` in the UI (Automation tab), or set
 THREADLINE_AUTOMATION=off before starting Dagster (sensors then start stopped).
@@ -90,10 +91,16 @@ def sync_job(source_name: str, source_asset, owners: list[str]):
 
 
 def config_fingerprint(config: ThreadlineConfig) -> str:
+    """What a re-map and re-report are computed from, besides the items: the goals, rules and
+    overrides files, and the settings of threadline.yaml they count with (effort, health
+    thresholds, the report's period, the unalign limit) as loaded, so a comment changes nothing."""
     digest = hashlib.sha256()
     for path in (config.goals_path, config.rules_path, config.overrides_path):
         if path is not None and Path(path).exists():
             digest.update(Path(path).read_bytes())
+    for settings in (config.effort, config.report, config.map):
+        digest.update(settings.model_dump_json().encode())
+    digest.update(config.organisation.encode())  # the report's title
     return digest.hexdigest()
 
 
@@ -102,12 +109,13 @@ def config_changed_sensor(config_path: str, job):
         job=job,
         minimum_interval_seconds=30,
         default_status=default_status(),
-        description="Re-maps and re-reports when goals.yaml, rules.yaml or overrides.yaml change.",
+        description="Re-maps and re-reports when goals.yaml, rules.yaml, overrides.yaml or the effort, "
+        "report or map settings of threadline.yaml change.",
     )
     def config_changed(context: SensorEvaluationContext):
         fingerprint = config_fingerprint(load_config(config_path))
         if context.cursor == fingerprint:
-            return SkipReason("goals, rules and overrides unchanged")
+            return SkipReason("goals, rules, overrides and the effort, report and map settings unchanged")
         first_look = context.cursor is None
         context.update_cursor(fingerprint)
         if first_look:

@@ -193,6 +193,15 @@ def test_config_change_sensor_requests_a_remap(tmp_path: Path):
         rules.write_text(rules.read_text() + "\n# a comment counts as a change\n")
         changed = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=first.cursor))
         assert len(changed.run_requests) == 1 and isinstance(changed.run_requests[0], RunRequest)
+        # What the mapping and the report count with lives in threadline.yaml: effort too
+        settings = tmp_path / "threadline.yaml"
+        settings.write_text(settings.read_text().replace("    github: 1\n", "    github: 2\n", 1))
+        effort = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=changed.cursor))
+        assert len(effort.run_requests) == 1
+        # ...but not an edit that leaves what they count with as it was (a comment)
+        settings.write_text(settings.read_text() + "\n# a comment outside goals, rules and overrides\n")
+        quiet = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=effort.cursor))
+        assert not quiet.run_requests
 
 
 def test_alerts_name_stale_containers_and_warn_on_an_alignment_drop(tmp_path: Path):
