@@ -22,7 +22,7 @@ from dagster import (
 from connectors.config import SourceConfig
 from pipelines.console import progress_every
 from pipelines.defs.automation import GOALS_CONDITION, MAPPING_CONDITION, REPORT_CONDITION, SYNC_CONDITION
-from pipelines.defs.failures import said_plainly, streams_failed
+from pipelines.defs.failures import plain, said_plainly, streams_failed
 from pipelines.defs.logs import in_run_log
 from pipelines.defs.partitions import containers_partitions
 from pipelines.defs.resources import client_key
@@ -53,7 +53,11 @@ def accessible_connector(context: AssetExecutionContext, source: SourceConfig):
     current = context.resources.threadline.load().source(source.name)
     connector = getattr(context.resources, client_key(source)).connector(current)
     for skipped in check_access([connector], scope=False).skipped:  # in_scope() below lists nothing
-        raise Failure(description=skipped.line())
+        # One source's run: not the CLI's "the other sources were synced" (SkippedSource.line).
+        raise plain(
+            f"{skipped.reason}; nothing of it was synced this run; the next run tries again "
+            "(hourly, or Materialize it now)."
+        )
     return connector
 
 

@@ -85,3 +85,32 @@ def test_a_retry_shows_in_the_runs_own_log(sandbox, tmp_path: Path):
         level == logging.WARNING and message.startswith("github acme/api issues: 502, retry 1/5 in ")
         for level, message in logged
     ), logged
+
+
+def test_a_source_that_does_not_answer_fails_its_partition_saying_so(sandbox, tmp_path: Path):
+    """A partition run syncs one source's container: the CLI's 'the other sources were synced'
+    is not true of it. It says nothing was synced and that the next run tries again."""
+    from dagster import DagsterInstance, materialize
+
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(
+        github_only(tmp_path, ["acme/api"]), sandbox_url=sandbox.url, warehouse=tmp_path / "w.duckdb"
+    )
+    asset = next(a for a in defs.assets if a.key.to_user_string() == "github_work_items")
+    sandbox.add_fault(service="github", path_contains="/rate_limit", status=503, times=100)
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("github_containers", ["acme/api"])
+        run = materialize(
+            [asset],
+            partition_key="acme/api",
+            instance=instance,
+            resources=defs.resources,
+            raise_on_error=False,
+        )
+    text = step_failure(run).user_failure_data.description
+    assert text.startswith("source 'github': ") and "answered 503" in text
+    assert "other sources" not in text
+    assert text.endswith(
+        "nothing of it was synced this run; the next run tries again (hourly, or Materialize it now)."
+    )
