@@ -7,6 +7,7 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetsDefinition, asse
 
 from connectors.config import SourceConfig
 from pipelines.defs.automation import FRESHNESS_CHECK_CONDITION
+from pipelines.defs.failures import said_plainly
 from pipelines.defs.partitions import containers_partitions
 from warehouse import checks
 from warehouse.db import prepare
@@ -39,7 +40,8 @@ def source_checks(source: SourceConfig, asset_def: AssetsDefinition) -> list:
         automation_condition=FRESHNESS_CHECK_CONDITION,
     )
     def fresh(context) -> AssetCheckResult:
-        limit = context.resources.threadline.load().alerts.stale_after_hours
+        with said_plainly():  # the config is read at each evaluation: broken since start, say so plainly
+            limit = context.resources.threadline.load().alerts.stale_after_hours
         containers = sorted(context.instance.get_dynamic_partitions(containers_partitions(source).name))
         with context.resources.duckdb.get_connection() as con:
             prepare(con)  # it runs on its own clock, possibly before the first sync created the schema
@@ -67,7 +69,8 @@ def mapping_checks(goal_mapping: AssetsDefinition) -> list:
         "last snapshot (often a rule change, or a source that stopped syncing).",
     )
     def alignment_drop(context) -> AssetCheckResult:
-        allowed = context.resources.threadline.load().alerts.alignment_drop
+        with said_plainly():
+            allowed = context.resources.threadline.load().alerts.alignment_drop
         with context.resources.duckdb.get_connection() as con:
             return asset_result(checks.alignment_drop(con, allowed))
 

@@ -114,3 +114,25 @@ def test_a_source_that_does_not_answer_fails_its_partition_saying_so(sandbox, tm
     assert text.endswith(
         "nothing of it was synced this run; the next run tries again (hourly, or Materialize it now)."
     )
+
+
+def test_a_broken_config_fails_a_check_with_one_line(tmp_path: Path):
+    """The checks read threadline.yaml on each evaluation (the hourly freshness check runs on its
+    own): a file broken since Dagster started is said as the CLI says it, not as a YAML stack."""
+    from dagster import DagsterInstance, Failure, build_asset_check_context
+
+    from pipelines.definitions import build_definitions
+
+    path = github_only(tmp_path, ["acme/api"])
+    defs = build_definitions(path, warehouse=tmp_path / "w.duckdb")
+    checks = {spec.name: check for check in defs.asset_checks for spec in check.check_specs}
+    resources = {key: defs.resources[key] for key in ("duckdb", "threadline")}
+    path.write_text(path.read_text() + "alerts: {stale_after_hours: [3}\n")
+    with DagsterInstance.ephemeral() as instance:
+        for name in ("fresh", "alignment_drop"):
+            with pytest.raises(Failure) as caught:
+                checks[name](build_asset_check_context(resources=resources, instance=instance))
+            assert (
+                "threadline.yaml:" in caught.value.description and "invalid YAML" in caught.value.description
+            )
+            assert caught.value.__cause__ is None and caught.value.__suppress_context__
