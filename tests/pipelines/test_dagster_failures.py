@@ -20,6 +20,29 @@ def step_failure(run):
     return next(e for e in run.all_events if e.event_type == DagsterEventType.STEP_FAILURE).step_failure_data
 
 
+def sync_acme_api(sandbox, tmp_path: Path):
+    """Materialize the acme/api partition of the sandbox's GitHub: the run and its own log lines."""
+    from dagster import DagsterInstance, materialize
+
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(
+        github_only(tmp_path, ["acme/api"]), sandbox_url=sandbox.url, warehouse=tmp_path / "w.duckdb"
+    )
+    asset = next(a for a in defs.assets if a.key.to_user_string() == "github_work_items")
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("github_containers", ["acme/api"])
+        run = materialize(
+            [asset],
+            partition_key="acme/api",
+            instance=instance,
+            resources=defs.resources,
+            raise_on_error=False,
+        )
+        logged = [(e.level, e.user_message) for e in instance.all_logs(run.run_id) if not e.is_dagster_event]
+    return run, logged
+
+
 def test_bad_credentials_and_a_broken_rules_file_fail_with_one_line_and_the_next_step(
     sandbox, tmp_path: Path, monkeypatch
 ):
@@ -67,19 +90,8 @@ def test_a_retry_shows_in_the_runs_own_log(sandbox, tmp_path: Path):
     doing: it belongs in the run's event log, beside the progress lines, not only on stderr."""
     import logging
 
-    from dagster import DagsterInstance, materialize
-
-    from pipelines.definitions import build_definitions
-
-    defs = build_definitions(
-        github_only(tmp_path, ["acme/api"]), sandbox_url=sandbox.url, warehouse=tmp_path / "w.duckdb"
-    )
-    asset = next(a for a in defs.assets if a.key.to_user_string() == "github_work_items")
     sandbox.add_fault(service="github", path_contains="/issues", status=502, times=1)
-    with DagsterInstance.ephemeral() as instance:
-        instance.add_dynamic_partitions("github_containers", ["acme/api"])
-        run = materialize([asset], partition_key="acme/api", instance=instance, resources=defs.resources)
-        logged = [(e.level, e.user_message) for e in instance.all_logs(run.run_id) if not e.is_dagster_event]
+    run, logged = sync_acme_api(sandbox, tmp_path)
     assert run.success
     assert any(
         level == logging.WARNING and message.startswith("github acme/api issues: 502, retry 1/5 in ")
@@ -90,24 +102,8 @@ def test_a_retry_shows_in_the_runs_own_log(sandbox, tmp_path: Path):
 def test_a_source_that_does_not_answer_fails_its_partition_saying_so(sandbox, tmp_path: Path):
     """A partition run syncs one source's container: the CLI's 'the other sources were synced'
     is not true of it. It says nothing was synced and that the next run tries again."""
-    from dagster import DagsterInstance, materialize
-
-    from pipelines.definitions import build_definitions
-
-    defs = build_definitions(
-        github_only(tmp_path, ["acme/api"]), sandbox_url=sandbox.url, warehouse=tmp_path / "w.duckdb"
-    )
-    asset = next(a for a in defs.assets if a.key.to_user_string() == "github_work_items")
     sandbox.add_fault(service="github", path_contains="/rate_limit", status=503, times=100)
-    with DagsterInstance.ephemeral() as instance:
-        instance.add_dynamic_partitions("github_containers", ["acme/api"])
-        run = materialize(
-            [asset],
-            partition_key="acme/api",
-            instance=instance,
-            resources=defs.resources,
-            raise_on_error=False,
-        )
+    run, _ = sync_acme_api(sandbox, tmp_path)
     text = step_failure(run).user_failure_data.description
     assert text.startswith("source 'github': ") and "answered 503" in text
     assert "other sources" not in text
