@@ -262,12 +262,32 @@ def validate(model: type[M], data: Any, locator: Locator) -> M:
         first = min(exc.errors(), key=lambda e: 0 if e["type"] == "extra_forbidden" else 1)
         loc = [part for part in first["loc"]]
         where = ".".join(str(p) for p in loc if not str(p).startswith(("function-", "tagged-union")))
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'; check the spelling (see docs/)"
-        elif first["type"] == "missing":
-            message = f"missing required field '{loc[-1]}'"
+        message = _said_plainly(first)
         raise locator.error(loc, f"{where}: {message}" if where else message) from None
+
+
+def _said_plainly(error: Any) -> str:
+    """One pydantic error in the file's terms (pydantic names its classes and 'tags')."""
+    loc, kind, ctx = error["loc"], error["type"], error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return f"unknown field '{loc[-1]}'; check the spelling (see docs/)"
+    if kind == "missing":
+        return f"missing required field '{loc[-1]}'"
+    if kind == "model_type":  # a list or a scalar where keys and values belong
+        value = error["input"]
+        found = "a list" if isinstance(value, list) else f"the value {value!r}"
+        example = (
+            "organisation: ..., sources: ..." if ctx.get("class_name") == "ThreadlineConfig" else "key: value"
+        )
+        return f"expected keys and values ({example}), found {found}"
+    if kind in ("union_tag_not_found", "union_tag_invalid") and ctx.get("discriminator") == "'kind'":
+        from connectors.registry import SOURCES  # the only tagged union: a source's kind
+
+        tools = ", ".join(repr(name) for name in SOURCES)
+        if kind == "union_tag_not_found":
+            return f"missing 'kind': say which tool this is (one of: {tools})"
+        return f"kind {ctx['tag']!r} is not a tool Threadline reads; use one of: {tools}"
+    return error["msg"].removeprefix("Value error, ")
 
 
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

@@ -229,6 +229,25 @@ KINDS = {
         5,
         "sources.0.asana.token_env: " + NOT_A_VARIABLE,
     ),
+    # pydantic's own wordings, said in the file's terms
+    "a list where the file needs keys": BadConfig(
+        "threadline.yaml",
+        b"- organisation: Bad\n- sources: []\n",
+        1,
+        "expected keys and values (organisation: ..., sources: ...), found a list",
+    ),
+    "a source without a kind": BadConfig(
+        "threadline.yaml",
+        b"organisation: Bad\nsources:\n  - name: gh\n    repos: [acme/api]\n",
+        3,
+        "sources.0: missing 'kind': say which tool this is (one of: 'github', 'jira', 'asana')",
+    ),
+    "a source of an unknown kind": BadConfig(
+        "threadline.yaml",
+        b"organisation: Bad\nsources:\n  - kind: gitlab\n    name: gh\n",
+        3,
+        "sources.0: kind 'gitlab' is not a tool Threadline reads; use one of: 'github', 'jira', 'asana'",
+    ),
     "jql that would widen the scope": BadConfig(
         "threadline.yaml",
         jira_config("issuetype != Epic) OR (project = SUP"),
