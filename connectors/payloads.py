@@ -394,8 +394,8 @@ def _in_range(parsed: datetime, value: str, where: str) -> datetime:
     hold it: `9999-12-31T20:00:00.000-0800` (Jira renders times in the user's zone) is well formed
     but year 10000 in UTC. Converting it raised OverflowError, which failed the whole stream (the
     cursor, the checks of a kept row), or it was stored as a time DuckDB reads back as text."""
-    if parsed.tzinfo is None:
-        return parsed
+    if parsed.tzinfo is None or 1 < parsed.year < 9999:  # only the end years can overflow: no
+        return parsed  # conversion on the per-item path for every other timestamp
     try:
         parsed.astimezone(UTC)
     except OverflowError:

@@ -262,11 +262,11 @@ def validate(model: type[M], data: Any, locator: Locator) -> M:
         first = min(exc.errors(), key=lambda e: 0 if e["type"] == "extra_forbidden" else 1)
         loc = [part for part in first["loc"]]
         where = ".".join(str(p) for p in loc if not str(p).startswith(("function-", "tagged-union")))
-        message = _said_plainly(first)
+        message = _in_file_terms(first)
         raise locator.error(loc, f"{where}: {message}" if where else message) from None
 
 
-def _said_plainly(error: Any) -> str:
+def _in_file_terms(error: Any) -> str:
     """One pydantic error in the file's terms (pydantic names its classes and 'tags')."""
     loc, kind, ctx = error["loc"], error["type"], error.get("ctx") or {}
     if kind == "extra_forbidden":

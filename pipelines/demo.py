@@ -12,13 +12,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from pipelines.config import ThreadlineConfig
-from pipelines.steps import build_connectors, goal_importers, load_mapping_config, run_mapping, run_report
+from pipelines.steps import build_connectors, load_mapping_as_map_sees, run_mapping, run_report
 from pipelines.sync import Progress, SyncReport, check_access, run_sync
 from reports.build import ReportFiles
 from sandbox import OrgSpec, Sandbox
 from sandbox.org import today_anchor
 from warehouse.db import open_warehouse
-from warehouse.imported_goals import read_imported_goals
 from warehouse.mapping import MappingSummary
 from warehouse.publish import publish, published_path
 
@@ -52,9 +51,7 @@ def run_demo(
             sandbox.advance(hours=24)
             second = run_sync(con, connectors, sweep=True, progress=progress)
             # Validated after the sync: rules may name goals the sync imported (Asana Goals).
-            mapping_config = load_mapping_config(
-                config, imported=read_imported_goals(con, goal_importers(config))
-            )
+            mapping_config = load_mapping_as_map_sees(config, con=con)
             mapping = run_mapping(con, config, mapping_config)
             publish(con, warehouse)
             # The report's period ends where the sandbox's data ends (today, unless a test fixes the anchor).

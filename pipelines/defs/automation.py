@@ -9,7 +9,7 @@ evaluate them, all RUNNING by default (a fresh `dagster dev` syncs without any t
 - leadership_report: after each mapping (`eager()`);
 - freshness checks: every hour, on their own, so a source whose every sync fails still alerts;
 - config_changed: re-maps and re-reports when goals.yaml, rules.yaml, overrides.yaml or the
-  settings of threadline.yaml they count with (effort, report, map) change.
+  settings of threadline.yaml they count with (effort, report, map, organisation) change.
 
 To stop all of it: turn off `threadline_automation` in the UI (Automation tab), or set
 THREADLINE_AUTOMATION=off before starting Dagster (sensors then start stopped).
@@ -75,7 +75,8 @@ def remap_job(mapping_assets, owners: list[str]):
         "remap_and_report",
         selection=AssetSelection.assets(*mapping_assets),
         executor_def=in_process_executor,
-        description="Map every item to goals again and rewrite the report (after goals, rules or overrides change).",
+        description="Map every item to goals again and rewrite the report (after goals, rules, overrides "
+        "or the effort, report or map settings change).",
         owners=owners,
     )
 
