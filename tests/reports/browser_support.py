@@ -41,6 +41,10 @@ class PageEvents:
     dialogs: list[str] = field(default_factory=list)
 
 
+class StartFailed(RuntimeError):
+    """Chromium did not come up (exited, or opened no DevTools port in time)."""
+
+
 class Browser:
     """One headless Chromium with one page. Use as a context manager."""
 
@@ -50,7 +54,16 @@ class Browser:
         self.events = PageEvents()
 
     def __enter__(self) -> Browser:
+        # Chromium started on a loaded machine (the suite on every core) has, rarely, not come up
+        # at all: one more start before failing, and the failure shows what Chromium said.
+        try:
+            return self._start()
+        except StartFailed:
+            return self._start()
+
+    def _start(self) -> Browser:
         self._profile = tempfile.mkdtemp(prefix="threadline-chromium-")
+        self._log = Path(self._profile).with_suffix(".log")
         self._process = subprocess.Popen(
             [
                 chromium_path(),
@@ -71,12 +84,16 @@ class Browser:
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log.open("wb"),  # a file, not a pipe: nothing blocks on a full pipe
         )
         try:
             self._socket = websocket.create_connection(self._page_socket_url(), timeout=self.timeout)
             for domain in ("Page", "Network", "Runtime", "Log"):
                 self.send(f"{domain}.enable")
+        except StartFailed as exc:
+            said = self._log.read_bytes()[-600:].decode(errors="replace")
+            self.__exit__(None, None, None)
+            raise StartFailed(f"{exc}; chromium said: {said!r}") from None
         except Exception:
             self.__exit__(None, None, None)
             raise
@@ -92,6 +109,7 @@ class Browser:
             self._process.kill()
             self._process.wait()
         shutil.rmtree(self._profile, ignore_errors=True)
+        self._log.unlink(missing_ok=True)
 
     def _page_socket_url(self) -> str:
         """The page's DevTools websocket: the port is in DevToolsActivePort once Chromium is up."""
@@ -99,7 +117,7 @@ class Browser:
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"chromium exited with code {self._process.returncode}")
+                raise StartFailed(f"chromium exited with code {self._process.returncode}")
             if port_file.exists() and port_file.read_text().strip():
                 port = port_file.read_text().split()[0]
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as answer:  # noqa: S310
@@ -107,7 +125,7 @@ class Browser:
                 if pages:
                     return pages[0]["webSocketDebuggerUrl"]
             time.sleep(0.05)
-        raise RuntimeError("chromium did not open its DevTools port")
+        raise StartFailed("chromium did not open its DevTools port")
 
     def send(self, method: str, **params: Any) -> dict[str, Any]:
         message_id = next(self._ids)
