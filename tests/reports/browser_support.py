@@ -87,7 +87,12 @@ class Browser:
             stderr=self._log.open("wb"),  # a file, not a pipe: nothing blocks on a full pipe
         )
         try:
-            self._socket = websocket.create_connection(self._page_socket_url(), timeout=self.timeout)
+            # No Origin header: Chromium refuses a DevTools websocket whose Origin it was not told
+            # to allow (--remote-allow-origins; Debian's chromium 150 does, older ones did not),
+            # and a client that sends none is not a web page it needs to guard against.
+            self._socket = websocket.create_connection(
+                self._page_socket_url(), timeout=self.timeout, suppress_origin=True
+            )
             for domain in ("Page", "Network", "Runtime", "Log"):
                 self.send(f"{domain}.enable")
         except StartFailed as exc:
