@@ -47,6 +47,7 @@ def _assert_snapshot_is_the_live_one(con, taken_at) -> None:
         "SELECT count(*) FROM core.work_item_goals AS g JOIN core.work_items AS w USING (item_id) "
         "WHERE g.item_source IS DISTINCT FROM w.source OR g.item_estimate IS DISTINCT FROM w.estimate "
         "OR g.item_completed_at IS DISTINCT FROM w.completed_at "
+        "OR g.item_team IS DISTINCT FROM w.team OR g.item_created_at IS DISTINCT FROM w.created_at "
         "OR g.item_dropped IS DISTINCT FROM (w.status_category = 'done' AND w.completed_at IS NULL)"
     ).fetchone()[0]
     assert stale == 0  # every row carries its item's facts as of this mapping, kept rows too
@@ -259,17 +260,22 @@ def test_a_kept_row_takes_its_items_new_facts(con, tmp_path, monkeypatch):
                 status_category="done",
                 completed_at=done,
                 estimate=3.0,
+                team="platform",  # moved to another team (the report's team balances read it)
                 updated_at=LATER,
             )
         ],
     )
     assert run(con, tmp_path, RULES, now=LATER).recomputed == 1
-    facts = "SELECT goal_id, mapped_at, item_completed_at, item_estimate, item_dropped FROM core.work_item_goals WHERE item_id = ?"
-    assert con.execute(facts, [iid("a#1")]).fetchall() == [("speed", NOW, done, 3.0, False)]
+    facts = (
+        "SELECT goal_id, mapped_at, item_completed_at, item_estimate, item_dropped, item_team, item_created_at "
+        "FROM core.work_item_goals WHERE item_id = ?"
+    )
+    now_facts = [("speed", NOW, done, 3.0, False, "platform", NOW)]
+    assert con.execute(facts, [iid("a#1")]).fetchall() == now_facts
     assert (
         apply_mapping(con, goals(tmp_path), rules(tmp_path, RULES), LATER, full=True).recomputed is None
     )  # rows kept, facts as they are
-    assert con.execute(facts, [iid("a#1")]).fetchall() == [("speed", NOW, done, 3.0, False)]
+    assert con.execute(facts, [iid("a#1")]).fetchall() == now_facts
 
 
 def test_a_rules_change_or_full_maps_everything(con, tmp_path):

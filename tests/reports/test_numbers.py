@@ -4,19 +4,22 @@ balance, period comparison, unit labels, takeaway sentences, and the Markdown su
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
+from connectors.models import Page
 from mapping.goals import load_goals
 from mapping.rules import load_rules
 from pipelines.config import ReportConfig, ThreadlineConfig
 from pipelines.steps import write_effort_defaults
 from reports import build, metrics
 from reports.build import build_report, change
-from tests.mapping.support import item, load, write
+from tests.mapping.support import NOW, TEST_STREAM, item, load, write
 from tests.reports.support import EFFORT, END, GOALS, _github_source, day, done, load_org
+from warehouse.load import load_page
 from warehouse.mapping import apply_mapping
 
 
@@ -306,3 +309,51 @@ def test_an_item_split_between_an_active_and_an_ended_goal_counts_once(con, tmp_
     assert data.headline["completed_items"] == 2
     web_now, _ = data.team_balances["web"]
     assert web_now.completed_items == 2
+
+
+def _collected(con) -> metrics.ReportData:
+    return metrics.collect(
+        con, organisation="Acme", period=metrics.Period.last_weeks(END, 2), generated_at=END, trend_weeks=4
+    )
+
+
+def test_a_current_mapping_is_read_from_its_goal_rows_alone_with_the_same_figures(con, tmp_path, monkeypatch):
+    """Right after a mapping the report reads its goal rows with the item facts they keep
+    (marts.snapshot_effort), not the items joined with them; every figure is the same as the
+    join gives (hand-made organisation: every kind of work, two teams, two units, open work)."""
+    load_org(con, tmp_path)
+    assert metrics.efforts_relation(con) == metrics.MAPPED
+    from_facts = _collected(con)
+    monkeypatch.setattr(metrics, "efforts_relation", lambda _con: metrics.JOINED)
+    assert _collected(con) == from_facts
+    assert from_facts.balance.effort == {
+        "goal": 6.0,
+        "planned": 3.0,
+        "inactive_goal": 1.0,
+        "unexplained": 4.0,
+    }
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["same-stamp-as-the-mapping", "stamped-after-it"])
+def test_work_synced_after_the_mapping_is_counted_as_it_is_now(con, tmp_path, later):
+    """g8 (mobile, open when mapped) is synced again as done on 21 Nov, and nothing is re-mapped:
+    the report reads the items as they are (its goal row's facts still say open), so the
+    period's goal work is 6 + 1 = 7 points over 4 items. A sync stamped at the very instant of
+    the mapping's watermark is told apart by its rows, as the incremental map tells it."""
+    load_org(con, tmp_path)
+    g8 = item(
+        "g8",
+        labels=["mobile"],
+        team="web",
+        title="work on g8",
+        created_at=day(9, 1),
+        updated_at=day(11, 21),
+        **done(completed_at=day(11, 21)),
+    )
+    load_page(
+        con, TEST_STREAM, Page(items=[g8]), run_id="again", now=NOW + timedelta(hours=1) if later else NOW
+    )
+    assert metrics.efforts_relation(con) == metrics.JOINED
+    balance = _collected(con).balance
+    assert balance.effort == {"goal": 7.0, "planned": 3.0, "inactive_goal": 1.0, "unexplained": 4.0}
+    assert balance.items == {"goal": 4, "planned": 2, "inactive_goal": 1, "unexplained": 2}

@@ -27,7 +27,8 @@ def _compressed(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 def test_a_warehouse_made_before_keeps_its_raw_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     every = db.migrations()
     monkeypatch.setattr(db, "migrations", lambda: [m for m in every if m.version < 17])
-    con = prepare(duckdb.connect(str(tmp_path / "old.duckdb")))
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    db.migrate(con)  # the schema as it was; today's marts read columns later migrations add
     tables = sorted(name.removeprefix("raw.") for name in RAW_TABLES.values())
     for index, table in enumerate(tables):
         assert not _compressed(con, table)

@@ -6,7 +6,7 @@
 CREATE OR REPLACE TEMP VIEW mapping_all_items AS
 SELECT rowid AS n, item_id, source, instance, key, container, team, item_type, status_category, milestone,
        assignee, title, description, custom, goal_refs, labels, components, parent_id, epic_id,
-       estimate, completed_at, synced_at
+       estimate, created_at, completed_at, synced_at
 FROM core.work_items
 WHERE NOT is_deleted;
 

@@ -5,5 +5,5 @@ INSERT INTO core.work_item_goals BY NAME
 SELECT item_id, goal_id, method, rule_id, rule_origin, via_item_id, weight, confidence, evidence, reason,
        CAST(NULL AS UHUGEINT) AS fingerprint,
        CAST($mapped_at AS TIMESTAMPTZ) AS mapped_at,
-       item_source, item_estimate, item_completed_at, item_dropped
+       item_source, item_estimate, item_completed_at, item_dropped, item_team, item_created_at
 FROM mapping_result;

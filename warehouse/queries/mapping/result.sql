@@ -11,7 +11,8 @@ SELECT g.rowid AS r,
                      ELSE concat_ws(' and ', e.driver_text, g.looked_up, e.fixed_text) || e.matched_rule END) AS evidence,
        g.reason,
        i.source AS item_source, i.estimate AS item_estimate, i.completed_at AS item_completed_at,
-       marts.is_dropped(i.status_category, i.completed_at) AS item_dropped
+       marts.is_dropped(i.status_category, i.completed_at) AS item_dropped,
+       i.team AS item_team, i.created_at AS item_created_at
 FROM goal_rows AS g
 LEFT JOIN mapping_items AS i ON i.n = g.n
 LEFT JOIN rule_evidence AS e ON e.clause_id = g.clause_id AND e.atom_id = g.atom_id;
