@@ -19,6 +19,7 @@ from reports import build, metrics
 from reports.build import build_report, change
 from tests.mapping.support import NOW, TEST_STREAM, item, load, write
 from tests.reports.support import EFFORT, END, GOALS, _github_source, day, done, load_org
+from warehouse.db import prepare
 from warehouse.load import load_page
 from warehouse.mapping import apply_mapping
 
@@ -357,3 +358,25 @@ def test_work_synced_after_the_mapping_is_counted_as_it_is_now(con, tmp_path, la
     balance = _collected(con).balance
     assert balance.effort == {"goal": 7.0, "planned": 3.0, "inactive_goal": 1.0, "unexplained": 4.0}
     assert balance.items == {"goal": 4, "planned": 2, "inactive_goal": 1, "unexplained": 2}
+
+
+def test_an_upgraded_warehouse_reports_the_same_before_and_after_its_next_map(con, tmp_path):
+    """A warehouse mapped by a Threadline before migration 0018 holds goal rows without their
+    items' team and creation. Upgraded, it reports by joining the items until the next map
+    (the migration dropped the mapping state), which is a full one and fills them in; from then
+    on the report reads the goal rows alone. Every figure is the same throughout."""
+    load_org(con, tmp_path)
+    before = _collected(con)
+    # The warehouse as an earlier Threadline left it: no such columns, nor the marts reading them.
+    con.execute("DROP VIEW marts.snapshot_effort")
+    con.execute("COMMENT ON VIEW marts.item_effort IS NULL")  # the marts' stamp: recreate them
+    con.execute("ALTER TABLE core.work_item_goals DROP COLUMN item_team")
+    con.execute("ALTER TABLE core.work_item_goals DROP COLUMN item_created_at")
+    con.execute("DELETE FROM meta.schema_version WHERE version = 18")
+    prepare(con)
+    assert metrics.efforts_relation(con) == metrics.JOINED
+    assert _collected(con) == before
+    goals = load_goals(tmp_path / "goals.yaml")
+    assert apply_mapping(con, goals, load_rules(tmp_path / "rules.yaml", goals), END).recomputed is None
+    assert metrics.efforts_relation(con) == metrics.MAPPED
+    assert _collected(con) == before
