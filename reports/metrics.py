@@ -33,17 +33,23 @@ SHARED = {
 JOINED, MAPPED = "marts.item_effort", "marts.snapshot_effort"
 
 
-def efforts_relation(con: duckdb.DuckDBPyConnection) -> str:
-    """marts.snapshot_effort when the stored mapping saw every item as it is now (a mapping's
-    state is kept and nothing was written or marked deleted after its watermark), else
-    marts.item_effort."""
-    state = con.execute("SELECT max(watermark) FROM meta.mapping_state").fetchone()[0]
-    if state is None:  # never mapped, mapped with no item, or facts added since (migration 0018)
-        return JOINED
-    (current,) = sql.run(
-        con, "queries/mapping_current.sql", {"watermark": state}, package="reports"
+def changed_since_mapping(con: duckdb.DuckDBPyConnection) -> int | None:
+    """How many items were written or marked deleted since the last mapping (None: no mapping
+    state to compare with: never mapped, mapped with no item, or facts added since, as by
+    migration 0018)."""
+    watermark = con.execute("SELECT max(watermark) FROM meta.mapping_state").fetchone()[0]
+    if watermark is None:
+        return None
+    (changed,) = sql.run(
+        con, "queries/changed_since_mapping.sql", {"watermark": watermark}, package="reports"
     ).fetchone()
-    return MAPPED if current else JOINED
+    return changed
+
+
+def efforts_relation(con: duckdb.DuckDBPyConnection) -> str:
+    """marts.snapshot_effort when the stored mapping saw every item as it is now, else
+    marts.item_effort."""
+    return MAPPED if changed_since_mapping(con) == 0 else JOINED
 
 
 def allocation_of(health: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from connectors.models import Page
 from mapping.goals import load_goals
 from mapping.rules import load_rules
 from pipelines.config import ReportConfig, ThreadlineConfig
-from pipelines.steps import write_effort_defaults
+from pipelines.steps import run_report, write_effort_defaults
 from reports import build, metrics
 from reports.build import build_report, change
 from tests.mapping.support import NOW, TEST_STREAM, item, load, write
@@ -380,3 +380,28 @@ def test_an_upgraded_warehouse_reports_the_same_before_and_after_its_next_map(co
     assert apply_mapping(con, goals, load_rules(tmp_path / "rules.yaml", goals), END).recomputed is None
     assert metrics.efforts_relation(con) == metrics.MAPPED
     assert _collected(con) == before
+
+
+def test_a_report_after_a_sync_without_a_map_says_how_many_items_it_has_not_linked(con, tmp_path):
+    """Two items synced after the mapping (g8 completed, g10 new) and no map since: the report
+    says so, and what to run. Right after a map it says nothing of the kind."""
+    load_org(con, tmp_path)
+    config = ThreadlineConfig(
+        rules=str(tmp_path / "rules.yaml"),
+        effort=EFFORT,
+        report=ReportConfig(weeks=2),
+        sources=[_github_source()],
+    )
+    said: list[str] = []
+    run_report(con, config, output=tmp_path / "mapped.html", end=END, progress=said.append)
+    assert not [line for line in said if "since the last map" in line]
+    later = NOW + timedelta(hours=1)
+    g8 = item("g8", labels=["mobile"], team="web", updated_at=later, **done(completed_at=day(11, 21)))
+    g10 = item("g10", labels=["mobile"], team="web", updated_at=later, **done(completed_at=day(11, 22)))
+    load_page(con, TEST_STREAM, Page(items=[g8, g10]), run_id="again", now=later)
+    said.clear()
+    run_report(con, config, output=tmp_path / "stale.html", end=END, progress=said.append)
+    assert [line for line in said if "since the last map" in line] == [
+        "2 items were synced since the last map: until `threadline map` links them, changed ones count "
+        "toward the goals that map gave them and new ones are left out"
+    ]
