@@ -206,7 +206,7 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
         with said_plainly(), context.resources.duckdb.get_connection() as con:
             config = context.resources.threadline.load()
             prepare(con)
-            files = run_report(con, config)
+            files = run_report(con, config, progress=context.log.info)
         rate = files.data.alignment_rate
         return MaterializeResult(
             metadata={
