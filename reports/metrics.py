@@ -137,6 +137,12 @@ class Period:
     def days(self) -> int:
         return round((self.end - self.start) / timedelta(days=1))
 
+    @property
+    def last_day(self) -> date:
+        """The last day the period holds: its end's, or the day before when it ends at midnight
+        (the end is not in the period: one ending on 23 Nov at 00:00 holds nothing of 23 Nov)."""
+        return (self.end - timedelta(microseconds=1)).date()
+
 
 @dataclass
 class ReportData:

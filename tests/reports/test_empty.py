@@ -4,7 +4,7 @@ rules of tests/reports/test_takeaways.py), the figures worked out by hand in the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reports.build import build_report
@@ -79,3 +79,30 @@ def test_a_last_week_cut_short_by_the_report_end_is_said_to_be_short(con, tmp_pa
     )
     whole = build_report(con, tmp_path / "whole.html", organisation="Acme", end=END, weeks=2, trend_weeks=4)
     assert "The last week, from" not in whole.html.read_text()
+
+
+def test_a_period_ending_at_midnight_is_named_by_its_last_day(con, tmp_path: Path):
+    """The two weeks ending on Monday 23 Nov 2026 at 00:00 UTC hold 9 Nov to 22 Nov: 14 days, and
+    nothing of 23 Nov. One ending at 12:00 that Monday holds half of 23 Nov, and names it."""
+    load_company(
+        con,
+        tmp_path,
+        YEAR,
+        RULES,
+        item("a1", labels=["a"], created_at=CREATED, **done(completed_at=day(11, 10))),
+    )
+    files = build_report(
+        con, tmp_path / "midnight.html", organisation="Acme", end=END, weeks=2, trend_weeks=4
+    )
+    for text in (files.html.read_text(), files.markdown.read_text()):
+        assert "Work completed 09 Nov 2026 to 22 Nov 2026 (14 days)" in text
+    assert "09 Nov to 22 Nov 2026</title>" in files.html.read_text()
+    noon = build_report(
+        con,
+        tmp_path / "noon.html",
+        organisation="Acme",
+        end=END + timedelta(hours=12),
+        weeks=2,
+        trend_weeks=4,
+    )
+    assert "Work completed 09 Nov 2026 to 23 Nov 2026 (14 days)" in noon.markdown.read_text()
