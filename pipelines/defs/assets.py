@@ -42,6 +42,13 @@ class SyncConfig(Config):
     force_sweep: bool = False  # let a sweep mark more than half of a container deleted
 
 
+class MapRunConfig(Config):
+    # As `threadline map --force`: apply even if it unaligns more than map.max_unalign_share
+    force: bool = False
+    # As `threadline map --full`: recompute every item, even when an incremental map could
+    full: bool = False
+
+
 def sweep_due(con, source_name: str, container: str) -> bool:
     hours = runs.hours_since_sweep(con, source_name, container)
     return hours is not None and hours >= SWEEP_EVERY_HOURS
@@ -173,13 +180,15 @@ def mapping_assets(upstream: list[AssetKey], owners: list[str]) -> list[AssetsDe
         owners=owners,
         automation_condition=MAPPING_CONDITION,
     )
-    def goal_mapping(context: AssetExecutionContext) -> MaterializeResult:
+    def goal_mapping(context: AssetExecutionContext, config: MapRunConfig) -> MaterializeResult:
         warehouse = Path(context.resources.duckdb.database)
         with said_plainly(), context.resources.duckdb.get_connection() as con:
-            config = context.resources.threadline.load()
+            settings = context.resources.threadline.load()
             prepare(con)
-            mapping = load_mapping_as_map_sees(config, con=con)
-            summary = run_mapping(con, config, mapping, progress=context.log.info)
+            mapping = load_mapping_as_map_sees(settings, con=con)
+            summary = run_mapping(
+                con, settings, mapping, force=config.force, full=config.full, progress=context.log.info
+            )
             published = publish(con, warehouse)
         return MaterializeResult(
             metadata={

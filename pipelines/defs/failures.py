@@ -21,6 +21,7 @@ from pipelines.errors import MappingRefused, NotMapped
 from warehouse.db import WarehouseError
 
 RERUN = "then materialize again (or wait for the automation's next run)"
+FORCE_MAP = "ops: {goal_mapping: {config: {force: true}}}"
 
 
 @contextmanager
@@ -33,9 +34,10 @@ def said_plainly() -> Iterator[None]:
     except SourceAccessError as exc:
         raise plain(f"{exc}. Nothing was written: fix the token or its permissions, {RERUN}.") from None
     except MappingRefused as exc:
-        # Its own text says `--force`, which is the CLI's: a forced map from a shell is what
-        # the next goal_mapping run then builds on.
-        raise plain(f"{exc} (`threadline map --force` with this config, from a shell).") from None
+        # Its own text says `--force`, the CLI's word: in Dagster that is goal_mapping's run config.
+        raise plain(
+            f"{exc} (in Dagster: materialize goal_mapping with the run config {FORCE_MAP})."
+        ) from None
     except (WarehouseError, NotMapped) as exc:
         raise plain(str(exc)) from None
 

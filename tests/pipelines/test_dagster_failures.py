@@ -132,3 +132,52 @@ def test_a_broken_config_fails_a_check_with_one_line(tmp_path: Path):
                 "threadline.yaml:" in caught.value.description and "invalid YAML" in caught.value.description
             )
             assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_a_refused_mapping_says_how_to_force_it_in_dagster_and_that_run_config_forces_it(
+    sandbox, tmp_path: Path
+):
+    """rules.yaml emptied by mistake: goal_mapping refuses to unalign most of the work, and its
+    failure names the run config that applies it anyway (as `threadline map --force` does);
+    launched with that config, it maps."""
+    from dagster import DagsterInstance, materialize
+
+    from pipelines.definitions import build_definitions
+    from pipelines.defs.failures import FORCE_MAP
+
+    defs = build_definitions(
+        github_only(tmp_path, ["acme/api"]), sandbox_url=sandbox.url, warehouse=tmp_path / "w.duckdb"
+    )
+    assets = {a.key.to_user_string(): a for a in defs.assets}
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("github_containers", ["acme/api"])
+        sync = materialize(
+            [assets["github_work_items"]],
+            partition_key="acme/api",
+            instance=instance,
+            resources=defs.resources,
+        )
+        first = materialize([assets["goal_mapping"]], instance=instance, resources=defs.resources)
+        (tmp_path / "rules.yaml").write_text("rules: []\n")
+        refused = materialize(
+            [assets["goal_mapping"]], instance=instance, resources=defs.resources, raise_on_error=False
+        )
+        forced = materialize(
+            [assets["goal_mapping"]],
+            instance=instance,
+            resources=defs.resources,
+            run_config=yaml.safe_load(FORCE_MAP),
+        )
+    assert sync.success and first.success and forced.success
+    text = step_failure(refused).user_failure_data.description
+    assert "map would unalign" in text and "nothing was written" in text
+    assert (
+        "in Dagster: materialize goal_mapping with the run config ops: {goal_mapping: {config: {force: true}}}"
+        in text
+    )
+
+    def aligned(run) -> int:
+        (materialization,) = run.asset_materializations_for_node("goal_mapping")
+        return materialization.metadata["aligned"].value
+
+    assert aligned(forced) < aligned(first)
