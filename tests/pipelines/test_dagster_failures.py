@@ -20,25 +20,28 @@ def step_failure(run):
     return next(e for e in run.all_events if e.event_type == DagsterEventType.STEP_FAILURE).step_failure_data
 
 
+def sync_partition(defs, instance, **options):
+    """Materialize the acme/api partition of github_work_items, with `defs`' resources."""
+    from dagster import materialize
+
+    asset = next(a for a in defs.assets if a.key.to_user_string() == "github_work_items")
+    return materialize(
+        [asset], partition_key="acme/api", instance=instance, resources=defs.resources, **options
+    )
+
+
 def sync_acme_api(sandbox, tmp_path: Path):
     """Materialize the acme/api partition of the sandbox's GitHub: the run and its own log lines."""
-    from dagster import DagsterInstance, materialize
+    from dagster import DagsterInstance
 
     from pipelines.definitions import build_definitions
 
     defs = build_definitions(
         github_only(tmp_path, ["acme/api"]), sandbox_url=sandbox.url, warehouse=tmp_path / "w.duckdb"
     )
-    asset = next(a for a in defs.assets if a.key.to_user_string() == "github_work_items")
     with DagsterInstance.ephemeral() as instance:
         instance.add_dynamic_partitions("github_containers", ["acme/api"])
-        run = materialize(
-            [asset],
-            partition_key="acme/api",
-            instance=instance,
-            resources=defs.resources,
-            raise_on_error=False,
-        )
+        run = sync_partition(defs, instance, raise_on_error=False)
         logged = [(e.level, e.user_message) for e in instance.all_logs(run.run_id) if not e.is_dagster_event]
     return run, logged
 
@@ -60,13 +63,7 @@ def test_bad_credentials_and_a_broken_rules_file_fail_with_one_line_and_the_next
     assets = {a.key.to_user_string(): a for a in defs.assets}
     with DagsterInstance.ephemeral() as instance:
         instance.add_dynamic_partitions("github_containers", ["acme/api"])
-        sync = materialize(
-            [assets["github_work_items"]],
-            partition_key="acme/api",
-            instance=instance,
-            resources=defs.resources,
-            raise_on_error=False,
-        )
+        sync = sync_partition(defs, instance, raise_on_error=False)
         (tmp_path / "rules.yaml").write_text("rules:\n  - id: [unclosed\n")
         remap = materialize(
             [assets["goal_mapping"]], instance=instance, resources=defs.resources, raise_on_error=False
@@ -151,12 +148,7 @@ def test_a_refused_mapping_says_how_to_force_it_in_dagster_and_that_run_config_f
     assets = {a.key.to_user_string(): a for a in defs.assets}
     with DagsterInstance.ephemeral() as instance:
         instance.add_dynamic_partitions("github_containers", ["acme/api"])
-        sync = materialize(
-            [assets["github_work_items"]],
-            partition_key="acme/api",
-            instance=instance,
-            resources=defs.resources,
-        )
+        sync = sync_partition(defs, instance)
         first = materialize([assets["goal_mapping"]], instance=instance, resources=defs.resources)
         (tmp_path / "rules.yaml").write_text("rules: []\n")
         refused = materialize(

@@ -57,11 +57,8 @@ def test_work_completed_with_no_effort_is_not_called_no_work(con, tmp_path: Path
     assert "No completed effort in these weeks." in html  # the weekly chart's
 
 
-def test_a_last_week_cut_short_by_the_report_end_is_said_to_be_short(con, tmp_path: Path):
-    """A report ending on Wednesday 18 Nov 2026 at 12:00 UTC: its last week starts on Monday 16
-    Nov and holds 2.5 of its 7 days (Monday and Tuesday, half of Wednesday), so its bar and its alignment
-    point in the weekly charts are short of a full week's work; the page says so. One ending on a Monday at
-    midnight (END, 23 Nov) has whole weeks only, and no such note."""
+def _goal_a_done_on_10_nov(con, tmp_path: Path) -> None:
+    """The YEAR company with one item: Goal A's, done on 10 Nov."""
     load_company(
         con,
         tmp_path,
@@ -69,6 +66,14 @@ def test_a_last_week_cut_short_by_the_report_end_is_said_to_be_short(con, tmp_pa
         RULES,
         item("a1", labels=["a"], created_at=CREATED, **done(completed_at=day(11, 10))),
     )
+
+
+def test_a_last_week_cut_short_by_the_report_end_is_said_to_be_short(con, tmp_path: Path):
+    """A report ending on Wednesday 18 Nov 2026 at 12:00 UTC: its last week starts on Monday 16
+    Nov and holds 2.5 of its 7 days (Monday and Tuesday, half of Wednesday), so its bar and its alignment
+    point in the weekly charts are short of a full week's work; the page says so. One ending on a Monday at
+    midnight (END, 23 Nov) has whole weeks only, and no such note."""
+    _goal_a_done_on_10_nov(con, tmp_path)
     wednesday = datetime(2026, 11, 18, 12, tzinfo=UTC)
     short = build_report(
         con, tmp_path / "short.html", organisation="Acme", end=wednesday, weeks=2, trend_weeks=4
@@ -84,13 +89,7 @@ def test_a_last_week_cut_short_by_the_report_end_is_said_to_be_short(con, tmp_pa
 def test_a_period_ending_at_midnight_is_named_by_its_last_day(con, tmp_path: Path):
     """The two weeks ending on Monday 23 Nov 2026 at 00:00 UTC hold 9 Nov to 22 Nov: 14 days, and
     nothing of 23 Nov. One ending at 12:00 that Monday holds half of 23 Nov, and names it."""
-    load_company(
-        con,
-        tmp_path,
-        YEAR,
-        RULES,
-        item("a1", labels=["a"], created_at=CREATED, **done(completed_at=day(11, 10))),
-    )
+    _goal_a_done_on_10_nov(con, tmp_path)
     files = build_report(
         con, tmp_path / "midnight.html", organisation="Acme", end=END, weeks=2, trend_weeks=4
     )
