@@ -113,13 +113,32 @@ def _starved(data: ReportData, named: set[str]) -> list[Takeaway]:
         return []
     names = ", ".join(g["title"] for g in starved[:3]) + (" and others" if len(starved) > 3 else "")
     noun = "goal has" if len(starved) == 1 else "goals have"
+    # The starved goals below them are starved with them: counted, so the sentence and the
+    # list of every starved goal (the Markdown summary's) agree on how many there are.
+    below = _starved_below({g["goal_id"] for g in starved}, data.starved)
+    under = (
+        f", with {below} {'goal' if below == 1 else 'goals'} under {'it' if len(starved) == 1 else 'them'}"
+    )
     return [
         Takeaway(
-            f"{len(starved)} {noun} had nothing completed in {data.starved_days} days: {names}.",
+            f"{len(starved)} {noun} had nothing completed in {data.starved_days} days: {names}"
+            f"{under if below else ''}.",
             "goals",
             "watch",
         )
     ]
+
+
+def _starved_below(tops: set[str], starved: list[dict]) -> int:
+    """How many starved goals have one of `tops` above them, through starved goals only."""
+    parent = {g["goal_id"]: g.get("parent_id") for g in starved}
+    count = 0
+    for goal_id in parent:
+        up = parent[goal_id]
+        while up in parent and up not in tops:
+            up = parent[up]
+        count += up in tops
+    return count
 
 
 def _unexplained(data: ReportData) -> list[Takeaway]:

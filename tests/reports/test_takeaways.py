@@ -165,3 +165,44 @@ def test_a_change_in_alignment_is_the_difference_of_the_percentages_shown(
     current, previous, change = shown
     kpi = f'<b>{current}</b>alignment (goal work / all completed)<span class="was {tone}">{change} from {previous}</span>'
     assert kpi in html
+
+
+PARTNERS = """\
+goals:
+  - id: growth
+    level: pillar
+    title: Grow
+    start: 2026-01-01
+    end: 2026-12-31
+    children:
+      - {id: a, title: Goal A}
+      - id: partners
+        title: Partner programme
+        children:
+          - id: resellers
+            title: Resellers
+            children:
+              - {id: emea, title: Resellers EMEA}
+          - {id: marketplace, title: Marketplace}
+"""
+
+
+def test_a_starved_goal_is_named_with_the_starved_goals_under_it_counted(con, tmp_path: Path):
+    """Goal A had a1 done on 20 Nov (3 days before END): it and Grow are fed. Nothing at all is
+    linked to the Partner programme or any goal under it: four goals starved, and the summary
+    lists all four. The sentence names the topmost one and counts the three under it (Resellers,
+    Resellers EMEA under Resellers, Marketplace), so it does not read as one goal of four."""
+    rules = "rules:\n  - {id: a, goal: a, when: {labels_any: [a]}}\n"
+    load_company(
+        con,
+        tmp_path,
+        PARTNERS,
+        rules,
+        item("a1", labels=["a"], created_at=CREATED, **done(completed_at=day(11, 20))),
+    )
+    data = read(con)
+    assert sorted(g["goal_id"] for g in data.starved) == ["emea", "marketplace", "partners", "resellers"]
+    starved = [t for t in data.takeaways if "nothing completed" in t.text]
+    assert [t.text for t in starved] == [
+        "1 goal has had nothing completed in 21 days: Partner programme, with 3 goals under it."
+    ]
