@@ -167,15 +167,10 @@ def test_a_change_in_alignment_is_the_difference_of_the_percentages_shown(
     assert kpi in html
 
 
-PARTNERS = """\
-goals:
-  - id: growth
-    level: pillar
-    title: Grow
-    start: 2026-01-01
-    end: 2026-12-31
-    children:
-      - {id: a, title: Goal A}
+# YEAR with the Partner programme, three goals deep, in place of Goals B and C.
+PARTNERS = YEAR.replace(
+    "      - {id: b, title: Goal B}\n      - {id: c, title: Goal C}\n",
+    """\
       - id: partners
         title: Partner programme
         children:
@@ -184,7 +179,8 @@ goals:
             children:
               - {id: emea, title: Resellers EMEA}
           - {id: marketplace, title: Marketplace}
-"""
+""",
+)
 
 
 def test_a_starved_goal_is_named_with_the_starved_goals_under_it_counted(con, tmp_path: Path):
