@@ -211,17 +211,9 @@ def run_report(
     """Write the report (reports.build.build_report, which tells `progress` each stage)."""
     # Imported here: the report's code (Jinja2 and its templates) is for `report`/`demo`, not every CLI start.
     from reports.build import build_report
-    from reports.metrics import changed_since_mapping
 
     if not settings.has_mapping(con):
         raise NotMapped("the warehouse has no mapping yet (synced, never mapped); run `threadline map` first")
-    changed = changed_since_mapping(con)
-    if changed and progress:
-        progress(
-            f"{changed:,} {'item was' if changed == 1 else 'items were'} synced since the last map: until "
-            "`threadline map` links them, changed ones count toward the goals that map gave them and new "
-            "ones are left out"
-        )
     with transaction(con):
         write_metric_settings(con, config)  # the health thresholds of this config, not the last map's
     return build_report(

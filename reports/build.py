@@ -202,6 +202,12 @@ def build_report(
         trend_weeks=trend_weeks,
         ready=charts.figures_ready,
     )
+    if changed := data.changed_since_mapping:
+        say(
+            f"{changed:,} {'item was' if changed == 1 else 'items were'} synced since the last map: until "
+            "`threadline map` links them, changed ones count toward the goals that map gave them and new "
+            "ones are left out"
+        )
     say(f"{len(data.goals)} goals read in {time.monotonic() - started:.1f} s; drawing and writing")
     started = time.monotonic()
     data.planned_notes = (planned_notes() if callable(planned_notes) else planned_notes) or {}

@@ -32,7 +32,16 @@ from warehouse import sql
 # The code a mapping's result depends on: a change to any of it (an upgrade) maps everything.
 MAPPING_CODE = (
     ("mapping", ("compiler.py", "conditions.py", "normalize.py", "patterns.py", "overrides.py")),
-    ("warehouse", ("mapping.py", "rule_engine.py", "inheritance.py", "incremental.py")),
+    (
+        "warehouse",
+        (
+            "mapping.py",
+            "rule_engine.py",
+            "inheritance.py",
+            "incremental.py",
+            "marts/marts.items_changed_since.sql",  # the scope's start (scope_changed.sql)
+        ),
+    ),
 )
 # Past this share of the live items changed, recomputing everything is as cheap and simpler.
 FULL_ABOVE = 0.25

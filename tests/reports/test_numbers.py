@@ -323,9 +323,9 @@ def test_a_current_mapping_is_read_from_its_goal_rows_alone_with_the_same_figure
     (marts.snapshot_effort), not the items joined with them; every figure is the same as the
     join gives (hand-made organisation: every kind of work, two teams, two units, open work)."""
     load_org(con, tmp_path)
-    assert metrics.efforts_relation(con) == metrics.MAPPED
+    assert metrics.efforts_relation(metrics.changed_since_mapping(con)) == metrics.MAPPED
     from_facts = _collected(con)
-    monkeypatch.setattr(metrics, "efforts_relation", lambda _con: metrics.JOINED)
+    monkeypatch.setattr(metrics, "efforts_relation", lambda _changed: metrics.JOINED)
     assert _collected(con) == from_facts
     assert from_facts.balance.effort == {
         "goal": 6.0,
@@ -354,7 +354,7 @@ def test_work_synced_after_the_mapping_is_counted_as_it_is_now(con, tmp_path, la
     load_page(
         con, TEST_STREAM, Page(items=[g8]), run_id="again", now=NOW + timedelta(hours=1) if later else NOW
     )
-    assert metrics.efforts_relation(con) == metrics.JOINED
+    assert metrics.efforts_relation(metrics.changed_since_mapping(con)) == metrics.JOINED
     balance = _collected(con).balance
     assert balance.effort == {"goal": 7.0, "planned": 3.0, "inactive_goal": 1.0, "unexplained": 4.0}
     assert balance.items == {"goal": 4, "planned": 2, "inactive_goal": 1, "unexplained": 2}
@@ -374,11 +374,11 @@ def test_an_upgraded_warehouse_reports_the_same_before_and_after_its_next_map(co
     con.execute("ALTER TABLE core.work_item_goals DROP COLUMN item_created_at")
     con.execute("DELETE FROM meta.schema_version WHERE version = 18")
     prepare(con)
-    assert metrics.efforts_relation(con) == metrics.JOINED
+    assert metrics.efforts_relation(metrics.changed_since_mapping(con)) == metrics.JOINED
     assert _collected(con) == before
     goals = load_goals(tmp_path / "goals.yaml")
     assert apply_mapping(con, goals, load_rules(tmp_path / "rules.yaml", goals), END).recomputed is None
-    assert metrics.efforts_relation(con) == metrics.MAPPED
+    assert metrics.efforts_relation(metrics.changed_since_mapping(con)) == metrics.MAPPED
     assert _collected(con) == before
 
 
