@@ -20,7 +20,6 @@ def serve() -> None:
         "balance": charts.balance,
         "allocation": charts.allocation,
         "methods": charts.methods,
-        "goal_trend": charts.goal_trend,
     }
     # The results get stdout's pipe to themselves: anything else printed (by Python or native
     # code) goes to stderr instead of into the pickle stream.

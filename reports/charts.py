@@ -15,7 +15,6 @@ worker ~0.3 CPU-s, about a tenth of all the charts of a report at 1M items, to b
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import date
 from typing import Any
@@ -25,7 +24,7 @@ import vl_convert
 from reports.balance import KIND_LABELS, KINDS
 from reports.drawing import Drawn, Rendered
 from reports.rounding import half_up, percent
-from reports.trends import GoalTrend, as_date
+from reports.trends import as_date
 
 KIND_COLOURS = {"goal": "#2f6fdb", "planned": "#8fa3b8", "inactive_goal": "#d9a21b", "unexplained": "#c2410c"}
 SHARE, TARGET, PREVIOUS = "#2f6fdb", "#c2410c", "#b8c4d6"
@@ -418,100 +417,4 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
         build,
         f"How completed work got its goals ({unit} per method)",
         "Effort completed in the period per mapping method, with its share and item count.",
-    )
-
-
-TREND_SERIES = ["progress, reconstructed", "progress, snapshot"]
-
-
-@functools.cache
-def _trend_vega(unit: str) -> str:
-    """The goal trend chart compiled to Vega once per unit (in each chart worker), as JSON with
-    named, empty data sets: every goal's chart is this spec with its own values (compiling 30
-    Vega-Lite specs would cost more than drawing them)."""
-    x = _field(
-        "date",
-        "temporal",
-        title=None,
-        scale={"type": "utc"},
-        axis={"labelExpr": "utcFormat(datum.value, '%d %b')", "tickCount": 3, "labelFontSize": 9},
-    )
-    bars = {
-        "data": {"name": "effort"},
-        "mark": {"type": "bar", "color": "#9db8e8", "width": 8},
-        "encoding": {
-            "x": x,
-            "y": _field(
-                "effort",
-                "quantitative",
-                title=unit,
-                scale={"zero": True, "nice": True},
-                axis={"tickCount": 2, "labelFontSize": 9, "titleFontSize": 9},
-            ),
-        },
-    }
-    line = {
-        "data": {"name": "progress"},
-        "mark": {"type": "line", "point": {"size": 12}, "strokeWidth": 2},
-        "encoding": {
-            "x": x,
-            "y": _field(
-                "progress",
-                "quantitative",
-                title="progress",
-                scale={"domain": [0, 1]},
-                axis={
-                    "format": "%",
-                    "tickCount": 2,
-                    "labelFontSize": 9,
-                    "titleFontSize": 9,
-                    "orient": "right",
-                },
-            ),
-            "color": _field(
-                "series", "nominal", legend=None, scale={"domain": TREND_SERIES, "range": ["#1f2933", TARGET]}
-            ),
-            # the snapshots are dots only: no line joins them
-            "strokeOpacity": {"condition": {"test": _is("series", TREND_SERIES[1]), "value": 0}, "value": 1},
-        },
-    }
-    spec = {
-        "layer": [bars, line],
-        "resolve": {"scale": {"y": "independent"}},
-        "width": 200,
-        "height": 56,
-        "config": _config(9),
-    }
-    return json.dumps(vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE))
-
-
-def goal_trend(title: str, trend: GoalTrend, unit: str) -> Drawn:
-    """Small multiple for one goal: effort completed per week (bars) and progress at each week's
-    end (line, reconstructed; dots: dated snapshots)."""
-    values = {
-        "effort": [
-            {"date": w.isoformat(), "effort": c} for w, c in zip(trend.weeks, trend.completed, strict=True)
-        ],
-        "progress": [
-            {"date": w.isoformat(), "progress": p, "series": TREND_SERIES[0]}
-            for w, p in zip(trend.weeks, trend.progress, strict=True)
-            if p is not None
-        ]
-        + [
-            {"date": d.isoformat(), "progress": p, "series": TREND_SERIES[1]}
-            for d, p in trend.snapshots
-            if p is not None
-        ],
-    }
-    spec = json.loads(_trend_vega(unit))
-    for dataset in spec["data"]:
-        if dataset["name"] in values:
-            dataset["values"] = values[dataset["name"]]
-    last = next((p for p in reversed(trend.progress) if p is not None), None)
-    done = f"progress now {percent(last)}" if last is not None else "nothing linked yet"
-    return Drawn(
-        vl_convert.vega_to_svg(json.dumps(spec)),  # text, as in to_svg
-        f"{title}: trend over {len(trend.weeks)} weeks",
-        f"Bars: {unit} completed per week, {sum(trend.completed):,.0f} in all; line: progress at each "
-        f"week's end, reconstructed from item dates, {done}; dots: dated snapshots.",
     )

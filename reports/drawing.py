@@ -2,11 +2,11 @@
 
 vl-convert draws on one engine per process, holds the GIL while it draws, and takes ~0.35 CPU-s
 to start; the charts of a report at 1M items cost more CPU than its queries. So the charts go to
-worker processes (reports/chart_worker.py: vl-convert lives only there), two where
-there are two cores, started with the command: their engines start while the config is read
-and the warehouse opened, and each chart is drawn as soon as its figures are known
-(metrics.collect says when), by whichever worker has room, while the queries that follow run in
-this process. The workers stay for later reports of the same process (tests, the in-process
+a worker process (reports/chart_worker.py: vl-convert lives only there; WORKERS says why one),
+started with the command: its engine starts while the config is read and the warehouse opened,
+and each chart is drawn as soon as its figures are known (metrics.collect says when), by
+whichever worker has room, while the queries that follow run in this process. The goals' trend
+charts are the exception: small and many, they are written here (reports/trend_chart.py). The workers stay for later reports of the same process (tests, the in-process
 benchmark) and end with it.
 
 Charts come back unlabelled (Drawn) and are labelled here in page order, so their ids are the
@@ -166,11 +166,11 @@ class ChartWorker:
         self._reader.join()
 
 
-# Two workers where there are two cores: the charts of a report at 1M items cost about twice its
-# queries' CPU, so one worker drawing them all is what the report waits for; two draw them in
-# about half the time. Each costs an engine start (~0.35 CPU-s) more.
-CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-WORKERS = 2 if CORES > 1 else 1
+# One worker. The goals' trends (35 charts at 1M items, most of the drawing once) are drawn in
+# this process (reports/trend_chart.py); what is left is five charts, ~2.5 CPU-s here. A second
+# worker drew them sooner, but on this 2-core machine it slowed the queries they ran beside more
+# than that: `threadline report` at 1M took 6.0-6.3 s with two workers, 5.0-5.5 s with one.
+WORKERS = 1
 IN_FLIGHT = 2  # jobs sent ahead to each worker: the next is in its pipe while it draws one
 
 _workers: list[ChartWorker] = []
@@ -196,26 +196,22 @@ def _close_workers() -> None:
 
 class ReportCharts:
     """The charts of one report, drawn as their figures become known. Charts wait in a queue here
-    and go to whichever worker has room (IN_FLIGHT), so the workers finish together however the
-    charts' costs differ."""
+    and go to whichever worker has room (IN_FLIGHT), so where there are several workers they
+    finish together however the charts' costs differ."""
 
     def __init__(self, drawers: list[ChartWorker] | None = None) -> None:
         self._drawers = drawers or workers()
         self._futures: dict[str, Any] = {}
+        self._trends: dict[str, Drawn] = {}  # goal id -> its trend chart (drawn in this process)
         self._queue: collections.deque[tuple[Future, str, tuple[Any, ...]]] = collections.deque()
         self._sent = dict.fromkeys(range(len(self._drawers)), 0)  # jobs in flight per worker
         self._lock = threading.Lock()  # queue and counts (workers' reader threads call back)
 
-    def draw(self, name: str, *args: Any, ahead: bool = False) -> Future:
-        """Future of charts.NAME(*args), drawn by the first worker with room; `ahead`: before the
-        charts already waiting (the large ones: the small goal trends then fill the workers' last
-        moments evenly, instead of one worker drawing a large chart while the other waits)."""
+    def draw(self, name: str, *args: Any) -> Future:
+        """Future of charts.NAME(*args), drawn by the first worker with room."""
         future: Future = Future()
         with self._lock:
-            if ahead:
-                self._queue.appendleft((future, name, args))
-            else:
-                self._queue.append((future, name, args))
+            self._queue.append((future, name, args))
         self._send()
         return future
 
@@ -246,10 +242,13 @@ class ReportCharts:
 
     def figures_ready(self, name: str, figures: dict[str, Any]) -> None:
         """metrics.collect's `ready`: draw what these figures allow."""
-        draw, unit = functools.partial(self.draw, ahead=name != "trends"), figures["unit"]
+        draw, unit = self.draw, figures["unit"]
         if name == "trends":
-            self._futures["goals"] = {
-                goal: draw("goal_trend", title, trend, unit)
+            from reports.trend_chart import goal_trend  # (it needs Drawn, from this module)
+
+            # Drawn here, not by a worker: writing one takes under a millisecond (trend_chart.py)
+            self._trends = {
+                goal: goal_trend(title, trend, unit)
                 for goal, title, trend in figures["trends"]
                 if trend and (any(trend.completed) or any(p is not None for p in trend.progress))
             }
@@ -272,11 +271,11 @@ class ReportCharts:
             drawn = future.result()
             return drawn.labelled() if drawn is not None else None
 
-        futures, trends = self._futures, self._futures["goals"]
+        futures, trends = self._futures, self._trends
         return {
             **{
                 name: label(futures[name])
                 for name in ("weekly", "alignment", "balance", "allocation", "methods")
             },
-            "goals": {goal: label(trends[goal]) for goal in goal_order if goal in trends},
+            "goals": {goal: trends[goal].labelled() for goal in goal_order if goal in trends},
         }

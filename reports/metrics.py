@@ -340,23 +340,10 @@ def _collect(
     def shared(name: str) -> None:
         sql.run(con, f"queries/{name}.sql", params, {"efforts": efforts}, package="reports")
 
-    # Trends first: their charts are most of the drawing.
+    # The period's figures first: their four charts are most of the drawing left to the workers
+    # (the goals' trends are drawn here, at once: reports/trend_chart.py).
     settings = query(con, "settings", params)[0]
     unit = settings["unit"]
-    tree = query(con, "goal_tree", params)
-    shared("goal_rows")
-    trends = reconstruct(tree, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
-    ready(
-        "trends", {"trends": [(g["goal_id"], g["title"], trends[g["goal_id"]]) for g in tree], "unit": unit}
-    )
-    health = query(con, "goal_health", params)
-    con.execute(f"DROP TABLE temp.{SHARED['goal_rows']}")  # read by nothing else: its memory goes back
-    allocation = allocation_of(health)
-    goals = _goal_rows(health, allocation, trends)
-    # A copy of each row: `ready` may hand them to another thread (the chart workers' writer
-    # pickles them later), and _add_top_items below fills in these rows' top items meanwhile.
-    ready("goals", {"goals": [dict(goal) for goal in goals], "unit": unit})
-
     shared("completed")
     current, previous, teams = _balances(query(con, "balance", params))
     weekly = query(con, "weekly", params)
@@ -374,6 +361,20 @@ def _collect(
             "unit": unit,
         },
     )
+
+    tree = query(con, "goal_tree", params)
+    shared("goal_rows")
+    trends = reconstruct(tree, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
+    ready(
+        "trends", {"trends": [(g["goal_id"], g["title"], trends[g["goal_id"]]) for g in tree], "unit": unit}
+    )
+    health = query(con, "goal_health", params)
+    con.execute(f"DROP TABLE temp.{SHARED['goal_rows']}")  # read by nothing else: its memory goes back
+    allocation = allocation_of(health)
+    goals = _goal_rows(health, allocation, trends)
+    # A copy of each row: `ready` may hand them to another thread (the chart worker's writer
+    # pickles them later), and _add_top_items below fills in these rows' top items meanwhile.
+    ready("goals", {"goals": [dict(goal) for goal in goals], "unit": unit})
 
     _add_top_items(goals, query(con, "goal_top_items", params))
     shared("unexplained")

@@ -56,8 +56,9 @@ def test_charts_are_labelled_in_page_order_whatever_order_they_were_drawn_in():
     idle = GoalTrend("idle", weeks, [0.0, 0.0], [None, None])  # nothing to draw: no chart
     trust = [{"method": "rule", "effort": 3.0, "items": 2}]
     charts = ReportCharts()
-    # Trends are drawn first (b before a), before the period's figures are known; the page shows
-    # the report's charts first, then the goals in their order (a, then b).
+    # Trends are drawn first (b before a, in this process: reports/trend_chart.py), before the
+    # period's figures are known; the page shows the report's charts first, then the goals in
+    # their order (a, then b).
     trends = [("b", "Goal B", trend_b), ("idle", "Idle", idle), ("a", "Goal A", trend_a)]
     charts.figures_ready("trends", {"trends": trends, "unit": "points"})
     charts.figures_ready("goals", {"goals": [], "unit": "points"})
@@ -103,23 +104,20 @@ class Counted:
 
 
 def test_the_charts_are_shared_between_the_workers_and_a_dead_one_fails_its_charts():
-    weeks = [date(2026, 11, 2), date(2026, 11, 9)]
-    trends = [
-        (f"g{n}", f"Goal {n}", GoalTrend(f"g{n}", weeks, [1.0, float(n)], [0.5, 1.0])) for n in range(6)
-    ]
+    trust = [[{"method": "rule", "effort": float(n + 1), "items": n + 1}] for n in range(6)]
     first, second = Counted(), Counted()
     try:
         charts = ReportCharts([first, second])
-        charts.figures_ready("trends", {"trends": trends, "unit": "points"})
-        drawn = [charts._futures["goals"][f"g{n}"].result(timeout=60) for n in range(6)]  # noqa: SLF001
-        assert [d.title for d in drawn] == [f"Goal {n}: trend over 2 weeks" for n in range(6)]
+        futures = [charts.draw("methods", rows, "points") for rows in trust]
+        drawn = [future.result(timeout=60) for future in futures]
+        assert [f"100% · {n + 1} items" in d.wide.svg for n, d in enumerate(drawn)] == [True] * 6
         assert first.jobs + second.jobs == 6 and first.jobs >= 2 and second.jobs >= 2
 
         second.worker._process.kill()  # noqa: SLF001 - started by this test
         second.worker._process.wait()  # noqa: SLF001
         again = ReportCharts([first, second])
-        again.figures_ready("trends", {"trends": trends, "unit": "points"})
-        outcomes = [again._futures["goals"][f"g{n}"].exception(timeout=60) for n in range(6)]  # noqa: SLF001
+        waiting = [again.draw("methods", rows, "points") for rows in trust]  # all queued, then awaited
+        outcomes = [future.exception(timeout=60) for future in waiting]
         failed = [o for o in outcomes if o is not None]
         assert failed and all(isinstance(o, ChartError) for o in failed)  # the report raises
     finally:
