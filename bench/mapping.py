@@ -33,7 +33,6 @@ from connectors.models import WorkItem
 from mapping.goals import load_goals
 from mapping.reference import ItemView, condition_matches, first_rule
 from mapping.rules import RuleSet, load_rules
-from reports import drawing
 from reports.build import build_report
 from warehouse.db import open_warehouse
 from warehouse.mapping import apply_mapping
@@ -200,24 +199,15 @@ def run_size(items: int, rule_count: int, sample: int, repeat: int, workdir: Pat
     )
 
 
-def _worker_cpu() -> float:
-    """CPU seconds the report's chart workers have used so far (they outlive each report)."""
-    total = 0
-    for worker in drawing.workers():
-        fields = Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def _time_report(con: duckdb.DuckDBPyConnection, workdir: Path, repeat: int) -> tuple[float, float, float]:
     """Seconds to build the report (HTML and Markdown): the first run, and the median wall and
-    CPU seconds (this process's and its chart workers') of the others."""
+    CPU seconds of the others."""
     times, cpus = [], []
     for _ in range(max(3, repeat + 1)):
-        started, cpu, worker_cpu = time.perf_counter(), time.process_time(), _worker_cpu()
+        started, cpu = time.perf_counter(), time.process_time()
         build_report(con, workdir / "report.html", organisation="Bench", end=NOW, weeks=4, trend_weeks=12)
         times.append(time.perf_counter() - started)
-        cpus.append(time.process_time() - cpu + _worker_cpu() - worker_cpu)
+        cpus.append(time.process_time() - cpu)
     return times[0], statistics.median(times[1:]), statistics.median(cpus[1:])
 
 
@@ -280,10 +270,9 @@ def print_table(results: list[Result]) -> None:
         "all threads (wall time grows when other work shares the machine; see load avg). per-item Python:",
         "mapping/reference.first_rule per item, timed on a sample, times the items.",
         "report: build_report over the last 4 weeks with 12 weeks of trends (queries, charts, HTML and Markdown);",
-        "the first run in the process (it starts the chart workers), then the median of the next runs and their CPU",
-        "seconds, the chart workers' included. Commands include start-up, imports, config, migrations check, the",
-        "snapshot and publishing the read-only copy (bench/mapping_commands.py); a report's CPU includes its chart",
-        "workers' (reaped with it), its peak RSS is the main process's.",
+        "the first run in the process, then the median of the next runs and their CPU seconds. Commands include",
+        "start-up, imports, config, migrations check, the snapshot and publishing the read-only copy",
+        "(bench/mapping_commands.py).",
     ):
         print(line)
 

@@ -262,9 +262,6 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write")] = None,
 ) -> None:
     """Write the leadership report (HTML, plus a Markdown summary beside it)."""
-    from reports.drawing import workers
-
-    workers()  # the chart engines start (~0.35 CPU-s each) while the config is read and the warehouse opened
     from pipelines.steps import run_report
     from warehouse.db import open_warehouse
 

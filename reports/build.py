@@ -20,7 +20,7 @@ import duckdb
 from markupsafe import Markup
 
 from reports.balance import KIND_LABELS, KINDS, Comparison
-from reports.drawing import ReportCharts
+from reports.charts import draw_all
 from reports.metrics import Period, ReportData, collect
 from reports.publish import write_together
 from reports.rounding import half_up, percent
@@ -185,22 +185,18 @@ def build_report(
     progress: Callable[[str], None] | None = None,
 ) -> ReportFiles:
     """`planned_notes`: what each `unaligned:` rule calls its work, or how to read it: a function
-    is called once the queries are done, while the last charts are drawn (reading 1,000 rules
-    takes ~0.15 s, which the first figures, and the charts waiting for them, need not wait for).
+    is called once the queries are done.
     `progress` is told, a line each: what is read, how long reading took, how long drawing and
     writing took."""
     say = progress or (lambda _line: None)
     started = time.monotonic()
     say(f"reading the {weeks} weeks to {end:%Y-%m-%d} and {trend_weeks} weeks of trends")
-    # The charts are drawn in their own processes while the queries run (reports/drawing.py).
-    charts = ReportCharts()
     data = collect(
         con,
         organisation=organisation,
         period=Period.last_weeks(end, weeks),
         generated_at=generated_at or end,
         trend_weeks=trend_weeks,
-        ready=charts.figures_ready,
     )
     if changed := data.changed_since_mapping:
         say(
@@ -213,12 +209,9 @@ def build_report(
     data.planned_notes = (planned_notes() if callable(planned_notes) else planned_notes) or {}
     data.takeaways = takeaways(data)
     markdown = output.with_suffix(".md")
-    summary = render_markdown(data)  # while the last charts are drawn
-    _environment(autoescape=True).get_template("report.html.j2")  # compiled meanwhile too (kept)
+    summary = render_markdown(data)
     # Both rendered before either is touched, then replaced as one pair (reports/publish.py):
     # a crash leaves the old pair or the new one, never a 0-byte file or new beside old.
-    write_together(
-        {output: render_html(data, charts.charts([g["goal_id"] for g in data.goals])), markdown: summary}
-    )
+    write_together({output: render_html(data, draw_all(data)), markdown: summary})
     say(f"drawn and written in {time.monotonic() - started:.1f} s")
     return ReportFiles(output, markdown, data)

@@ -1,30 +1,34 @@
-"""The report's charts: Vega-Lite specs, rendered to static SVG by vl-convert.
+"""The report's charts, written as SVG text (reports/svg.py) in the report's own process.
 
-Both run offline (vl-convert carries Vega inside its wheel), and the SVG is inlined, so the
-report opens with no network and no script. Every chart gets a <title> and a <desc> for screen
-readers, axes start at zero and name their unit, and compared bars carry their values. Text
-from sources (goal titles) only ever reaches a chart as data, which Vega writes as escaped text;
-nothing from a source becomes a field name, an expression or a link.
+The SVG is inlined, so the report opens with no network and no script. Every chart gets a
+<title> and a <desc> for screen readers (Drawn.labelled), axes start at zero and name their
+unit, and compared bars carry their values. Text from sources (goal titles) is escaped where it
+is written (svg.text); nothing from a source becomes markup, an attribute or a link.
 
-The large charts are rendered twice, wide and narrow, and the stylesheet shows the one that
-fits: scaling a 600-pixel chart down to a phone's 360 pixels shrinks its text below reading size.
+The large charts are drawn twice, wide and narrow, and the stylesheet shows the one that fits:
+scaling a 600-pixel chart down to a phone's 360 pixels shrinks its text below reading size.
 
-The specs are plain dicts, written as altair 6 wrote them: importing altair costs each chart
-worker ~0.3 CPU-s, about a tenth of all the charts of a report at 1M items, to build a few dicts.
+They were Vega-Lite specs drawn by vl-convert until its cost was most of a report's at 1M items
+(~0.1 to 0.3 CPU-s a chart, and a worker process to keep them off the queries' way): these are
+a handful of fixed layouts (bars across, stacked bars, lines over weeks), each a few ms here.
 """
 
 from __future__ import annotations
 
-import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import vl_convert
-
+from reports import svg
 from reports.balance import KIND_LABELS, KINDS
 from reports.drawing import Drawn, Rendered
 from reports.rounding import half_up, percent
 from reports.trends import as_date
+
+if TYPE_CHECKING:
+    from reports.metrics import ReportData
 
 KIND_COLOURS = {"goal": "#2f6fdb", "planned": "#8fa3b8", "inactive_goal": "#d9a21b", "unexplained": "#c2410c"}
 SHARE, TARGET, PREVIOUS = "#2f6fdb", "#c2410c", "#b8c4d6"
@@ -35,121 +39,226 @@ METHOD_COLOURS = {
     "inherited": "#0891b2",
     "unaligned": "#8fa3b8",
 }
-INK = "#3e4c59"  # axis text and the values written on bars
-WIDE, NARROW = 560, 300
-VEGA_LITE = "6.4"  # the Vega-Lite vl-convert compiles with (altair 6.3 named it in each spec's $schema)
-Spec = dict[str, Any]
+INK = svg.INK  # axis text and the values written on bars
+EDGE = 2  # text at the chart's left edge starts this far in (no glyph touches the border)
+WIDE, NARROW = 640, 330  # the whole chart's width, in the pixels its text sizes are given in
 
 
-def _field(name: str, kind: str, **options: Any) -> Spec:
-    """An encoding channel: `kind` is Vega-Lite's type (nominal, ordinal, quantitative, temporal)."""
-    return {"field": name, "type": kind, **options}
-
-
-def _is(field: str, value: str) -> str:
-    """The test that a row's `field` is `value` (a constant of this module), as altair wrote it."""
-    return f"(datum.{field} === '{value}')"
-
-
-def _config(font_size: int) -> dict[str, Any]:
-    """The house style, as a Vega-Lite config."""
-    text = {"labelFontSize": font_size, "titleFontSize": font_size}
-    return {
-        "font": "DejaVu Sans, Helvetica, Arial, sans-serif",
-        "background": "white",
-        "axis": {**text, "labelColor": INK, "titleColor": INK},
-        "legend": {**text, "orient": "bottom", "direction": "vertical", "labelLimit": 400},
-        "view": {"stroke": None},
-    }
-
-
-def start_engine() -> None:
-    """Start vl-convert's engine (about 0.35 CPU-s, once per process) by drawing a tiny chart."""
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
-
-
-def to_svg(chart: Spec, title: str, description: str, font_size: int = 12) -> Drawn:
-    """Static SVG, to get a <title> and <desc> (Drawn.labelled) and scale to its container."""
-    spec = {**chart, "config": _config(font_size)}
-    # As JSON text: vl-convert reads text faster than it converts a Python dict (~3 ms a chart).
-    return Drawn(vl_convert.vegalite_to_svg(json.dumps(spec), vl_version=VEGA_LITE), title, description)
-
-
-def _both(build: Any, title: str, description: str) -> Rendered:
-    return Rendered(
-        to_svg(build(WIDE), title, description), to_svg(build(NARROW), title, description, font_size=13)
-    )
-
-
-def _value_labels(encoding: Spec) -> Spec:
-    """A layer writing each bar's `label` just past its end (`encoding`: the bars' x and y)."""
-    return {
-        "mark": {"type": "text", "align": "left", "color": INK, "dx": 4, "fontSize": 11},
-        "encoding": {"text": _field("label", "nominal"), **encoding},
-    }
+def _both(build: Callable[[int, int], str], title: str, description: str) -> Rendered:
+    """The chart wide (12-pixel text) and narrow (13-pixel text: shown at about its own size)."""
+    return Rendered(Drawn(build(WIDE, 12), title, description), Drawn(build(NARROW, 13), title, description))
 
 
 def _short(value: float) -> str:
     return f"{half_up(value):,.0f}" if value >= 10 or value == round(value) else f"{half_up(value, 1):,.1f}"
 
 
+def _percent_tick(value: float) -> str:
+    return f"{half_up(value * 100):.0f}%"
+
+
+@dataclass
+class Band:
+    """One row of a chart of bars across: its label, its bars (value, colour) from top to
+    bottom, the text after each bar, and a marker (value, colour) such as a target."""
+
+    label: str
+    bars: list[tuple[float, str]]
+    values: list[str]
+    bold: bool = False
+    indent: int = 0  # levels (allocation's goal tree)
+    marker: tuple[float, str] | None = None
+
+
+@dataclass
+class Across:
+    """A chart of bars across, one band per row, an axis of values below, a legend under it."""
+
+    bands: list[Band]
+    axis_title: str
+    band_height: float
+    bar_height: float
+    label_limit: float
+    labels_left: bool = False  # aligned at the chart's edge (a tree reads better) or at the axis
+    as_percent: bool = False
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    round_legend: bool = False
+
+    def draw(self, width: int, size: int) -> str:
+        """Wide: labels beside the bars (cut to label_limit); narrow (a phone): each label on a
+        line of its own above its bars, the whole width for both."""
+        small = size - 1  # the values written after the bars
+        above = width < 400
+        tick_text = _percent_tick if self.as_percent else svg.number
+        if above:  # the axis's first label, centred on it, stays inside the chart
+            label_room, left = 0.0, max(svg.TICK + 2, svg.text_width(tick_text(0), size) / 2 + EDGE)
+        else:
+            widest = max(svg.text_width(b.label, size, b.bold) + b.indent * size for b in self.bands)
+            label_room = min(self.label_limit, widest)
+            left = EDGE + label_room + svg.TICK + 6
+        plot = width - left - 8
+        # Pixels per unit: every bar's value text fits after it, and every marker inside; a
+        # percent axis reads at least 0 to 10% (tiny shares do not get ticks of 0.1%).
+        scale = plot / 0.1 if self.as_percent else math.inf
+        for band in self.bands:
+            for (value, _), shown in zip(band.bars, band.values, strict=True):
+                if value > 0:
+                    room = plot - 4 - svg.text_width(shown, small)
+                    scale = min(scale, max(room, plot / 4) / value)
+            if band.marker and band.marker[0] > 0:
+                scale = min(scale, (plot - 3) / band.marker[0])
+        if scale == math.inf:  # nothing above zero: an axis of 0 to 1
+            scale = plot
+        values = [
+            v
+            for v in self._ticks(plot / scale, scale, 5 if width >= 400 else 3, tick_text, size)
+            if left + v * scale + svg.text_width(tick_text(v), size) / 2 <= width  # its label inside
+        ]
+        band_height = self.band_height + (size + 2 if above else 0)
+        top = 4
+        bottom = top + band_height * len(self.bands)
+        out = [svg.line(left + v * scale, top, left + v * scale, bottom, svg.GRID) for v in values]
+        for index, band in enumerate(self.bands):
+            band_top = top + index * band_height
+            if above:
+                room = width - left - 4 - band.indent * size
+                label = svg.fit(band.label, room, size, band.bold)
+                out.append(svg.text(left + 4 + band.indent * size, band_top + size, label, bold=band.bold))
+                band_top += size + 2
+            middle = band_top + self.band_height / 2
+            if not above:
+                label = svg.fit(band.label, label_room - band.indent * size, size, band.bold)
+                if self.labels_left:
+                    out.append(
+                        svg.text(EDGE + band.indent * size, middle + size * 0.35, label, bold=band.bold)
+                    )
+                else:
+                    out.append(
+                        svg.text(left - svg.TICK - 3, middle + size * 0.35, label, "end", bold=band.bold)
+                    )
+                out.append(svg.line(left - svg.TICK, middle, left, middle, svg.AXIS))
+            stack = len(band.bars) * self.bar_height + (len(band.bars) - 1) * 2
+            y = middle - stack / 2
+            for (value, colour), shown in zip(band.bars, band.values, strict=True):
+                end = left + max(value, 0) * scale
+                out.append(svg.rect(left, y, end - left, self.bar_height, colour))
+                out.append(svg.text(end + 4, y + self.bar_height / 2 + small * 0.35, shown, size=small))
+                y += self.bar_height + 2
+            if band.marker:
+                x = left + band.marker[0] * scale
+                out.append(svg.line(x, middle - 9, x, middle + 9, band.marker[1], width=3))
+        out += [
+            svg.line(left, top, left, bottom, svg.AXIS),
+            svg.line(left, bottom, left + plot, bottom, svg.AXIS),
+        ]
+        for value in values:
+            x = left + value * scale
+            out.append(svg.line(x, bottom, x, bottom + svg.TICK, svg.AXIS))
+            out.append(svg.text(x, bottom + svg.TICK + size, tick_text(value), "middle"))
+        title_y = bottom + svg.TICK + 2 * size + 6
+        out.append(
+            svg.text(
+                left + plot / 2, title_y, svg.fit(self.axis_title, width, size, True), "middle", bold=True
+            )
+        )
+        height = title_y + 8
+        if self.legend:
+            parts, used = svg.legend(
+                left, height, self.legend, size, width=width, round_marks=self.round_legend
+            )
+            out += parts
+            height += used + 6
+        return svg.document(width, height, size, out)
+
+    @staticmethod
+    def _ticks(
+        axis_top: float, scale: float, count: int, label: Callable[[float], str], size: int
+    ) -> list[float]:
+        """Round values up to `axis_top`, as many as `count` whose labels do not touch."""
+        values = svg.ticks(axis_top, count)
+        while count > 1 and len(values) > 2:
+            gap = (values[1] - values[0]) * scale
+            if all(svg.text_width(label(v), size) + 8 <= gap for v in values):
+                break
+            count -= 1
+            values = svg.ticks(axis_top, count)
+        return values
+
+
 def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -> Rendered | None:
     """Stacked bars: completed effort per week, split by kind of work, total on top."""
-    labels = [w.strftime("%d %b") for w in weeks]
-    by_week = {w: 0.0 for w in weeks}
-    rows = []
+    by_week: dict[date, dict[str, float]] = {w: dict.fromkeys(KINDS, 0.0) for w in weeks}
     for row in weekly:
         week = as_date(row["week"])
-        if week not in by_week or not row["effort"]:
-            continue
-        by_week[week] += row["effort"]
-        rows.append(
-            {
-                "week": week.strftime("%d %b"),
-                "kind": KIND_LABELS[row["kind"]],
-                "effort": row["effort"],
-                "order": KINDS.index(row["kind"]),
-            }
-        )
-    if not rows:
+        if week in by_week and row["effort"]:
+            by_week[week][row["kind"]] += row["effort"]
+    if not any(any(kinds.values()) for kinds in by_week.values()):
         return None
-    totals = [{"week": w.strftime("%d %b"), "total": t, "label": _short(t)} for w, t in by_week.items() if t]
     y_title = f"Completed effort ({unit})"
 
-    def build(width: int) -> Spec:
-        x = _field(
-            "week",
-            "ordinal",
-            sort=labels,
-            title="Week starting",
-            axis={"labelAngle": -45 if width < 400 else 0},
-        )
-        colour = _field(
-            "kind",
-            "nominal",
-            title="Kind of work",
-            scale={"domain": [KIND_LABELS[k] for k in KINDS], "range": [KIND_COLOURS[k] for k in KINDS]},
-        )
-        bars = {
-            "data": {"values": rows},
-            "mark": {"type": "bar"},
-            "encoding": {
-                "x": x,
-                "y": _field("effort", "quantitative", aggregate="sum", title=y_title, scale={"zero": True}),
-                "color": colour,
-                "order": _field("order", "quantitative"),
-            },
-        }
-        labels_on_top = {
-            "data": {"values": totals},
-            "mark": {"type": "text", "color": INK, "dy": -6, "fontSize": 10},
-            "encoding": {
-                "x": _field("week", "ordinal", sort=labels),
-                "y": _field("total", "quantitative"),
-                "text": _field("label", "nominal"),
-            },
-        }
-        return {"layer": [bars, labels_on_top], "width": width, "height": 200 if width >= 400 else 180}
+    def build(width: int, size: int) -> str:
+        totals = [sum(kinds.values()) for kinds in by_week.values()]
+        steps = svg.ticks(max(totals), 5)
+        if steps[-1] < max(totals):  # a round value above the tallest bar closes the axis
+            steps.append(steps[-1] + (steps[1] - steps[0] if len(steps) > 1 else max(totals)))
+        axis_top = steps[-1]
+        left = max(svg.text_width(svg.number(v), size) for v in steps) + svg.TICK + 6
+        plot, height = width - left - 8, (200 if width >= 400 else 180)
+        band = plot / len(weeks)
+        # Each week's total over its bar: across where it fits, else reading upwards.
+        small = size - 2
+        written = [_short(t) if t else "" for t in totals]
+        upright = any(svg.text_width(t, small) > band * 0.95 for t in written)
+        over = max(svg.text_width(t, small) for t in written) if upright else small
+        top = size + 6 + over + 4  # the axis title, then room for the totals
+        bottom = top + height
+
+        def y(value: float) -> float:
+            return bottom - value / axis_top * height
+
+        out = [
+            svg.text(EDGE, size, svg.fit(y_title, width - EDGE, size, bold=True), bold=True),
+            *(svg.line(left, y(v), left + plot, y(v), svg.GRID) for v in steps),
+        ]
+        for index, (kinds, total) in enumerate(zip(by_week.values(), written, strict=True)):
+            x = left + index * band + band * 0.1
+            base = 0.0
+            for kind in KINDS:
+                if kinds[kind] > 0:
+                    bar_top = y(base + kinds[kind])
+                    out.append(svg.rect(x, bar_top, band * 0.8, y(base) - bar_top, KIND_COLOURS[kind]))
+                    base += kinds[kind]
+            if upright:
+                out.append(
+                    svg.text(x + band * 0.4 + small * 0.35, y(base) - 3, total, size=small, rotate=-90)
+                )
+            elif total:
+                out.append(svg.text(x + band * 0.4, y(base) - 4, total, "middle", size=small))
+        out += [
+            svg.line(left, top, left, bottom, svg.AXIS),
+            svg.line(left, bottom, left + plot, bottom, svg.AXIS),
+        ]
+        for value in steps:
+            out.append(svg.line(left - svg.TICK, y(value), left, y(value), svg.AXIS))
+            out.append(svg.text(left - svg.TICK - 3, y(value) + size * 0.35, svg.number(value), "end"))
+        label_width = max(svg.text_width(svg.day(w), size) for w in weeks)
+        slanted = label_width + 2 > band
+        every = int(size * 1.2 // band) + 1 if slanted else 1
+        for index, week in enumerate(weeks):
+            if index % every:
+                continue
+            x = left + (index + 0.5) * band
+            out.append(svg.line(x, bottom, x, bottom + svg.TICK, svg.AXIS))
+            if slanted:
+                out.append(svg.text(x + size * 0.3, bottom + svg.TICK + 4, svg.day(week), "end", rotate=-45))
+            else:
+                out.append(svg.text(x, bottom + svg.TICK + size, svg.day(week), "middle"))
+        labels_end = bottom + svg.TICK + (4 + label_width * 0.71 if slanted else size)
+        title_y = labels_end + size + 4
+        out.append(svg.text(left + plot / 2, title_y, "Week starting", "middle", bold=True))
+        entries = [(KIND_LABELS[k], KIND_COLOURS[k]) for k in KINDS]
+        parts, used = svg.legend(left, title_y + 10, entries, size, width=width, title="Kind of work")
+        return svg.document(width, title_y + 10 + used + 6, size, out + parts)
 
     return _both(
         build,
@@ -170,61 +279,72 @@ def alignment_trend(
             totals[week][1] += row["effort"] or 0.0
             if row["kind"] == "goal":
                 totals[week][0] += row["effort"] or 0.0
-    reconstructed = "weekly, reconstructed (today's mapping)"
-    snapshot = "28 days to snapshot (mapping of that day)"
-    rows = [
-        {
-            "date": w.isoformat(),
-            "alignment": goal / total,
-            "series": reconstructed,
-            "label": percent(goal / total),
-        }
-        for w, (goal, total) in totals.items()
-        if total
-    ]
-    rows += [
-        {
-            "date": s["snapshot_date"].isoformat(),
-            "alignment": s["alignment_28d"],
-            "series": snapshot,
-            "label": "",
-        }
-        for s in snapshots
-        if s["alignment_28d"] is not None
-    ]
-    if not rows:
+    reconstructed = [(w, goal / total) for w, (goal, total) in totals.items() if total]
+    dated = [(s["snapshot_date"], s["alignment_28d"]) for s in snapshots if s["alignment_28d"] is not None]
+    if not reconstructed and not dated:
         return None
+    series = [
+        ("weekly, reconstructed (today's mapping)", SHARE, reconstructed),
+        ("28 days to snapshot (mapping of that day)", TARGET, dated),
+    ]
 
-    def build(width: int) -> Spec:
-        encoding = {
-            "x": _field(
-                "date",
-                "temporal",
-                title="Week starting",
-                scale={"type": "utc"},
-                axis={"labelExpr": "utcFormat(datum.value, '%d %b')", "labelOverlap": True, "tickCount": 6},
+    def build(width: int, size: int) -> str:
+        left = svg.text_width("100%", size) + svg.TICK + 6
+        plot, height = width - left - 16, 170
+        top = 2 * size + 14  # the axis title, then room for the values over the points
+        bottom = top + height
+        days = [d for _, _, points in series for d, _ in points] + list(weeks)
+        first, last = min(days), max(days)
+        span = (last - first).days or 1
+
+        def x(day: date) -> float:
+            return left + 10 + (day - first).days / span * (plot - 20)
+
+        def y(share: float) -> float:
+            return bottom - min(max(share, 0.0), 1.0) * height
+
+        steps = [i / 5 for i in range(6)]
+        out = [
+            svg.text(
+                EDGE,
+                size,
+                svg.fit("Alignment (% of completed effort)", width - EDGE, size, bold=True),
+                bold=True,
             ),
-            "y": _field(
-                "alignment",
-                "quantitative",
-                title="Alignment (% of completed effort)",
-                scale={"domain": [0, 1]},
-                axis={"format": "%"},
-            ),
-            "color": _field(
-                "series",
-                "nominal",
-                title="Series",
-                scale={"domain": [reconstructed, snapshot], "range": [SHARE, TARGET]},
-            ),
-        }
-        lines = {"mark": {"type": "line", "point": True}, "encoding": encoding}
-        text = {
-            "mark": {"type": "text", "dy": -9, "fontSize": 10},
-            "encoding": {**encoding, "text": _field("label", "nominal")},
-            "transform": [{"filter": "(datum.label !== '')"}],
-        }
-        return {"layer": [lines, text], "data": {"values": rows}, "width": width, "height": 170}
+            *(svg.line(left, y(v), left + plot, y(v), svg.GRID) for v in steps),
+        ]
+        label_width = max(svg.text_width(svg.day(w), size) for w in weeks) + 8
+        shown_at = -1e9
+        for week in weeks:
+            if x(week) - shown_at >= label_width:
+                shown_at = x(week)
+                out.append(svg.line(x(week), top, x(week), bottom, svg.GRID))
+                out.append(svg.line(x(week), bottom, x(week), bottom + svg.TICK, svg.AXIS))
+                out.append(svg.text(x(week), bottom + svg.TICK + size, svg.day(week), "middle"))
+        for _, colour, points in series:
+            if len(points) > 1:
+                out.append(svg.polyline([(x(d), y(v)) for d, v in points], colour))
+            out += [svg.circle(x(d), y(v), 2.5, colour) for d, v in points]
+        written_at = -1e9
+        for day, share in reconstructed:  # each week's value over its point, where there is room
+            text = percent(share)
+            if x(day) - written_at >= svg.text_width(text, size - 2) + 4:
+                written_at = x(day)
+                out.append(svg.text(x(day), y(share) - 6, text, "middle", size=size - 2, colour=SHARE))
+        out += [
+            svg.line(left, top, left, bottom, svg.AXIS),
+            svg.line(left, bottom, left + plot, bottom, svg.AXIS),
+        ]
+        for value in steps:
+            out.append(svg.line(left - svg.TICK, y(value), left, y(value), svg.AXIS))
+            out.append(svg.text(left - svg.TICK - 3, y(value) + size * 0.35, _percent_tick(value), "end"))
+        title_y = bottom + svg.TICK + 2 * size + 6
+        out.append(svg.text(left + plot / 2, title_y, "Week starting", "middle", bold=True))
+        entries = [(name, colour) for name, colour, points in series if points]
+        parts, used = svg.legend(
+            left, title_y + 10, entries, size, width=width, title="Series", round_marks=True
+        )
+        return svg.document(width, title_y + 10 + used + 6, size, out + parts)
 
     return _both(
         build,
@@ -235,14 +355,14 @@ def alignment_trend(
 
 
 def _goal_labels(goals: list[dict[str, Any]]) -> list[str]:
-    """Unique y-axis labels in tree order, indented by depth (a dot per level: Vega trims leading spaces)."""
+    """Unique labels in tree order (a title shown twice gets its goal id)."""
     seen: set[str] = set()
     labels = []
     for goal in goals:
-        label = "\u00b7 " * goal["depth"] + goal["title"]
-        if label in seen:
+        label = goal["title"]
+        if (goal["depth"], label) in seen:
             label = f"{label} ({goal['goal_id']})"
-        seen.add(label)
+        seen.add((goal["depth"], label))
         labels.append(label)
     return labels
 
@@ -252,68 +372,35 @@ def allocation(goals: list[dict[str, Any]], unit: str) -> Rendered | None:
     shown = [g for g in goals if (g.get("effort") or 0) > 0 or g.get("target_share")]
     if not shown:
         return None
-    labels = _goal_labels(shown)
-    share_series, target_series = "share of aligned effort", "target share"
-    rows = []
-    for goal, label in zip(shown, labels, strict=True):
-        share = goal.get("share") or 0.0
-        text = percent(share) + (
-            f" (target {percent(goal['target_share'])})" if goal.get("target_share") else ""
+    bands = []
+    for goal, label in zip(shown, _goal_labels(shown), strict=True):
+        share, target = goal.get("share") or 0.0, goal.get("target_share")
+        text = percent(share) + (f" (target {percent(target)})" if target else "")
+        bands.append(
+            Band(
+                label,
+                [(share, SHARE)],
+                [text],
+                bold=goal["depth"] == 0,
+                indent=goal["depth"],
+                marker=(target, TARGET) if target else None,
+            )
         )
-        rows.append({"goal": label, "value": share, "series": share_series, "label": text})
-        if goal.get("target_share"):
-            rows.append({"goal": label, "value": goal["target_share"], "series": target_series, "label": ""})
-    top = max(r["value"] for r in rows)
-    colour = _field(
-        "series",
-        "nominal",
-        title=None,
-        scale={"domain": [share_series, target_series], "range": [SHARE, TARGET]},
-    )
+    legend = [("share of aligned effort", SHARE)]
+    if any(b.marker for b in bands):
+        legend.append(("target share", TARGET))
 
-    def build(width: int) -> Spec:
-        limit = 250 if width >= 400 else 150
-        y = _field(
-            "goal",
-            "nominal",
-            sort=labels,
-            title=None,
-            axis={
-                "labelLimit": limit,
-                "labelAlign": "left",
-                "labelPadding": limit + 6,
-                # children start with a dot (see _goal_labels); pillars are bold
-                "labelFontWeight": {"expr": "indexof(datum.value, '\u00b7 ') == 0 ? 'normal' : 'bold'"},
-            },
-        )
-        x = _field(
-            "value",
-            "quantitative",
-            title=f"Share of aligned effort ({unit})",
-            axis={"format": "%"},
-            scale={"domain": [0, min(1.0, top * 1.45 + 0.02)], "zero": True},
-        )
-        bars = {
-            "mark": {"type": "bar", "height": 12},
-            "encoding": {"y": y, "x": x, "color": colour},
-            "transform": [{"filter": _is("series", share_series)}],
-        }
-        ticks = {
-            "mark": {"type": "tick", "size": 18, "thickness": 3},
-            "encoding": {"y": y, "x": x, "color": colour},
-            "transform": [{"filter": _is("series", target_series)}],
-        }
-        text = {
-            "data": {"values": rows},
-            **_value_labels({"y": y, "x": x}),
-            "transform": [{"filter": _is("series", share_series)}],
-        }
-        return {
-            "layer": [bars, ticks, text],
-            "data": {"values": rows},
-            "width": width - limit - 10,
-            "height": 22 * len(shown),
-        }
+    def build(width: int, size: int) -> str:
+        return Across(
+            bands,
+            f"Share of aligned effort ({unit})",
+            band_height=22,
+            bar_height=12,
+            label_limit=250 if width >= 400 else 120,
+            labels_left=True,
+            as_percent=True,
+            legend=legend,
+        ).draw(width, size)
 
     return _both(
         build,
@@ -324,46 +411,27 @@ def allocation(goals: list[dict[str, Any]], unit: str) -> Rendered | None:
 
 def balance(current: dict[str, float], previous: dict[str, float], unit: str) -> Rendered | None:
     """Completed effort by kind of work, this period beside the previous one."""
-    this, before = "this period", "previous period"
     total_now, total_before = sum(current.values()), sum(previous.values())
     if not total_now and not total_before:
         return None
-    rows = []
+    bands = []
     for kind in KINDS:
-        for period, values, total in ((this, current, total_now), (before, previous, total_before)):
-            value = values.get(kind, 0.0)
-            share = f" ({percent(value / total)})" if total else ""
-            rows.append(
-                {"kind": KIND_LABELS[kind], "period": period, "effort": value, "label": _short(value) + share}
-            )
-    order = [KIND_LABELS[k] for k in KINDS]
+        values, texts = [], []
+        for period_values, total, colour in ((current, total_now, SHARE), (previous, total_before, PREVIOUS)):
+            value = period_values.get(kind, 0.0)
+            values.append((value, colour))
+            texts.append(_short(value) + (f" ({percent(value / total)})" if total else ""))
+        bands.append(Band(KIND_LABELS[kind], values, texts))
 
-    top = max(r["effort"] for r in rows) or 1
-
-    def build(width: int) -> Spec:
-        encoding = {
-            "y": _field(
-                "kind", "nominal", sort=order, title=None, axis={"labelLimit": 230 if width >= 400 else 150}
-            ),
-            "x": _field(
-                "effort",
-                "quantitative",
-                title=f"Completed effort ({unit})",
-                scale={"domain": [0, top * 1.5], "zero": True},
-                axis={"tickCount": 5},
-            ),
-            "yOffset": _field("period", "nominal", sort=[this, before]),
-        }
-        colour = _field(
-            "period", "nominal", title=None, scale={"domain": [this, before], "range": [SHARE, PREVIOUS]}
-        )
-        bars = {"mark": {"type": "bar"}, "encoding": {**encoding, "color": colour}}
-        return {
-            "layer": [bars, _value_labels(encoding)],
-            "data": {"values": rows},
-            "width": width - (190 if width >= 400 else 150),
-            "height": 4 * 44,
-        }
+    def build(width: int, size: int) -> str:
+        return Across(
+            bands,
+            f"Completed effort ({unit})",
+            band_height=44,
+            bar_height=14,
+            label_limit=230 if width >= 400 else 110,
+            legend=[("this period", SHARE), ("previous period", PREVIOUS)],
+        ).draw(width, size)
 
     return _both(
         build,
@@ -378,43 +446,43 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
     total = sum(t["effort"] or 0 for t in trust)
     if not total:
         return None
-    rows = [
-        {
-            "method": t["method"],
-            "effort": t["effort"] or 0.0,
-            "label": f"{percent((t['effort'] or 0) / total)} · {t['items']:,} items",
-        }
+    bands = [
+        Band(
+            t["method"],
+            [(t["effort"] or 0.0, METHOD_COLOURS.get(t["method"], SHARE))],
+            [f"{percent((t['effort'] or 0) / total)} · {t['items']:,} items"],
+        )
         for t in trust
     ]
-    order = [r["method"] for r in rows]
-    top = max(r["effort"] for r in rows)
 
-    def build(width: int) -> Spec:
-        encoding = {
-            "y": _field("method", "nominal", sort=order, title=None),
-            "x": _field(
-                "effort",
-                "quantitative",
-                title=f"Completed effort ({unit})",
-                scale={"domain": [0, top * 1.6], "zero": True},
-            ),
-        }
-        colour = _field(
-            "method",
-            "nominal",
-            legend=None,
-            scale={"domain": list(METHOD_COLOURS), "range": list(METHOD_COLOURS.values())},
-        )
-        bars = {"mark": {"type": "bar", "height": 14}, "encoding": {**encoding, "color": colour}}
-        return {
-            "layer": [bars, _value_labels(encoding)],
-            "data": {"values": rows},
-            "width": width - (90 if width >= 400 else 40),
-            "height": 26 * len(rows),
-        }
+    def build(width: int, size: int) -> str:
+        return Across(
+            bands, f"Completed effort ({unit})", band_height=26, bar_height=14, label_limit=120
+        ).draw(width, size)
 
     return _both(
         build,
         f"How completed work got its goals ({unit} per method)",
         "Effort completed in the period per mapping method, with its share and item count.",
     )
+
+
+def draw_all(data: ReportData) -> dict[str, Any]:
+    """Every chart of the report, labelled in page order (the report's charts, then the goals'
+    trends in the order the goals are shown); None where there is nothing to draw."""
+    from reports.trend_chart import goal_trend  # (it needs Drawn, as this module does)
+
+    drawn = {
+        "weekly": weekly_balance(data.weekly, data.weeks, data.unit),
+        "alignment": alignment_trend(data.weekly, data.weeks, data.alignment_snapshots),
+        "balance": balance(data.balance.effort, data.previous_balance.effort, data.unit),
+        "allocation": allocation(data.goals, data.unit),
+        "methods": methods(data.trust, data.unit),
+    }
+    charts: dict[str, Any] = {name: chart.labelled() if chart else None for name, chart in drawn.items()}
+    charts["goals"] = {
+        goal["goal_id"]: goal_trend(goal["title"], trend, data.unit).labelled()
+        for goal in data.goals
+        if (trend := goal["trend"]) and (any(trend.completed) or any(p is not None for p in trend.progress))
+    }
+    return charts

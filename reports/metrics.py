@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -289,9 +288,6 @@ def _add_top_items(goals: list[dict[str, Any]], top_items: list[dict[str, Any]])
         goal["top_items"] = tops.get(goal["goal_id"], [])
 
 
-Ready = Callable[[str, dict[str, Any]], None]
-
-
 def collect(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -301,13 +297,8 @@ def collect(
     trend_weeks: int = 12,
     top: int = 15,
     top_per_goal: int = 3,
-    ready: Ready | None = None,
 ) -> ReportData:
-    """The report's figures. `ready(name, figures)` is called as soon as a group of them is known,
-    before the queries that follow run: "trends" ((goal id, title, trend) of every goal shown),
-    "goals" (the goal rows, in tree order with their trends) and "period" (weekly, weeks,
-    alignment_snapshots, current and previous effort by kind, trust), each with the unit. The
-    report draws their charts meanwhile (reports/drawing.py)."""
+    """The report's figures (its charts are drawn from them: reports/charts.py draw_all)."""
     weeks = week_starts(period.end, trend_weeks)
     trend_start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=period.end.tzinfo)
     params = {
@@ -319,7 +310,7 @@ def collect(
         "per_goal": top_per_goal,
     }
     try:
-        return _collect(con, organisation, period, generated_at, weeks, params, ready or (lambda *_: None))
+        return _collect(con, organisation, period, generated_at, weeks, params)
     finally:
         for table in SHARED.values():
             con.execute(f"DROP TABLE IF EXISTS temp.{table}")
@@ -332,7 +323,6 @@ def _collect(
     generated_at: datetime,
     weeks: list[date],
     params: dict[str, Any],
-    ready: Ready,
 ) -> ReportData:
     changed = changed_since_mapping(con)
     efforts = efforts_relation(changed)
@@ -340,41 +330,21 @@ def _collect(
     def shared(name: str) -> None:
         sql.run(con, f"queries/{name}.sql", params, {"efforts": efforts}, package="reports")
 
-    # The period's figures first: their four charts are most of the drawing left to the workers
-    # (the goals' trends are drawn here, at once: reports/trend_chart.py).
     settings = query(con, "settings", params)[0]
     unit = settings["unit"]
+    tree = query(con, "goal_tree", params)
+    shared("goal_rows")
+    trends = reconstruct(tree, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
+    health = query(con, "goal_health", params)
+    con.execute(f"DROP TABLE temp.{SHARED['goal_rows']}")  # read by nothing else: its memory goes back
+    allocation = allocation_of(health)
+    goals = _goal_rows(health, allocation, trends)
+
     shared("completed")
     current, previous, teams = _balances(query(con, "balance", params))
     weekly = query(con, "weekly", params)
     trust = query(con, "trust", params)
     snapshots = query(con, "alignment_history", params)
-    ready(
-        "period",
-        {
-            "weekly": weekly,
-            "weeks": weeks,
-            "alignment_snapshots": snapshots,
-            "current": current.effort,
-            "previous": previous.effort,
-            "trust": trust,
-            "unit": unit,
-        },
-    )
-
-    tree = query(con, "goal_tree", params)
-    shared("goal_rows")
-    trends = reconstruct(tree, query(con, "goal_weekly", params), weeks, query(con, "goal_history", params))
-    ready(
-        "trends", {"trends": [(g["goal_id"], g["title"], trends[g["goal_id"]]) for g in tree], "unit": unit}
-    )
-    health = query(con, "goal_health", params)
-    con.execute(f"DROP TABLE temp.{SHARED['goal_rows']}")  # read by nothing else: its memory goes back
-    allocation = allocation_of(health)
-    goals = _goal_rows(health, allocation, trends)
-    # A copy of each row: `ready` may hand them to another thread (the chart worker's writer
-    # pickles them later), and _add_top_items below fills in these rows' top items meanwhile.
-    ready("goals", {"goals": [dict(goal) for goal in goals], "unit": unit})
 
     _add_top_items(goals, query(con, "goal_top_items", params))
     shared("unexplained")

@@ -63,31 +63,6 @@ def test_planned_notes_are_read_once_after_the_queries(con, tmp_path: Path, monk
     assert "mostly maintenance work" in files.markdown.read_text()
 
 
-def test_goal_figures_handed_to_the_chart_workers_are_not_changed_afterwards(con, tmp_path: Path):
-    """`ready("goals", ...)` hands the goal rows to the chart workers' writer thread, which
-    pickles them later: the rows it was given must not change after the call (collect goes on
-    to fill in each goal's top items in its own rows; the chart does not read them)."""
-    load_org(con, tmp_path)
-    handed: dict[str, list] = {}
-
-    def ready(name, figures):
-        if name == "goals":
-            handed["goals"] = figures["goals"]
-            handed["as_handed"] = [dict(goal) for goal in figures["goals"]]
-
-    data = metrics.collect(
-        con,
-        organisation="Acme",
-        period=metrics.Period.last_weeks(END, 2),
-        generated_at=END,
-        trend_weeks=4,
-        ready=ready,
-    )
-    assert handed["goals"], "the organisation has goals"
-    assert handed["goals"] == handed["as_handed"]
-    assert any(goal["top_items"] for goal in data.goals), "collect added top items to its own rows"
-
-
 def test_investment_balance_splits_completed_effort_by_kind(report):
     now = report.data.balance
     assert now.effort == {"goal": 6.0, "planned": 3.0, "inactive_goal": 1.0, "unexplained": 4.0}

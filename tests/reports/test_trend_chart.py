@@ -77,13 +77,16 @@ def test_axes_name_round_values_and_dates():
 
 def test_title_description_and_unit_are_text_not_markup():
     trend = GoalTrend("g", WEEKS, [0, 2, 0, 4], [None, 0.5, 0.5, 1.0])
-    drawn = goal_trend("Checkout <script>", trend, "story <b>points</b>")
+    drawn = goal_trend("Checkout <script>", trend, "<b>pts</b>")
     assert drawn.title == "Checkout <script>: trend over 4 weeks"
     assert drawn.description == (
-        "Bars: story <b>points</b> completed per week, 6 in all; line: progress at each week's end, "
+        "Bars: <b>pts</b> completed per week, 6 in all; line: progress at each week's end, "
         "reconstructed from item dates, progress now 100%; dots: dated snapshots."
     )
-    assert "<b>" not in drawn.svg and "story &lt;b&gt;points&lt;/b&gt;" in drawn.svg
+    assert "<b>" not in drawn.svg and "&lt;b&gt;pts&lt;/b&gt;" in drawn.svg
+    # a unit longer than the chart is tall is cut to fit, still as text
+    long_unit = goal_trend("Checkout", trend, "story <b>points</b> " * 3).svg
+    assert "<b>" not in long_unit and "story &lt;b&gt;" in long_unit and "\u2026" in long_unit
     labelled = parsed(drawn.labelled())  # the title and description go in escaped too
     assert labelled.find(f"{SVG}title").text == "Checkout <script>: trend over 4 weeks"
     assert labelled.get("width") is None and labelled.get("viewBox")  # scales to its box
