@@ -101,12 +101,12 @@ class Across:
         # percent axis reads at least 0 to 10% (tiny shares do not get ticks of 0.1%).
         scale = plot / 0.1 if self.as_percent else math.inf
         for band in self.bands:
+            marker = band.marker[0] if band.marker else 0.0
             for (value, _), shown in zip(band.bars, band.values, strict=True):
-                if value > 0:
-                    room = plot - 4 - svg.text_width(shown, small)
-                    scale = min(scale, max(room, plot / 4) / value)
-            if band.marker and band.marker[0] > 0:
-                scale = min(scale, (plot - 3) / band.marker[0])
+                # the text starts after the bar, or after the marker where that reaches further
+                if (reach := max(value, marker)) > 0:
+                    room = plot - 6 - svg.text_width(shown, small)
+                    scale = min(scale, max(room, plot / 4) / reach)
         if scale == math.inf:  # nothing above zero: an axis of 0 to 1
             scale = plot
         values = [
@@ -139,14 +139,15 @@ class Across:
                 out.append(svg.line(left - svg.TICK, middle, left, middle, svg.AXIS))
             stack = len(band.bars) * self.bar_height + (len(band.bars) - 1) * 2
             y = middle - stack / 2
+            marker_x = left + band.marker[0] * scale if band.marker else left
             for (value, colour), shown in zip(band.bars, band.values, strict=True):
                 end = left + max(value, 0) * scale
                 out.append(svg.rect(left, y, end - left, self.bar_height, colour))
-                out.append(svg.text(end + 4, y + self.bar_height / 2 + small * 0.35, shown, size=small))
+                at = max(end + 4, marker_x + 6)  # clear of the marker's stroke (3 wide)
+                out.append(svg.text(at, y + self.bar_height / 2 + small * 0.35, shown, size=small))
                 y += self.bar_height + 2
             if band.marker:
-                x = left + band.marker[0] * scale
-                out.append(svg.line(x, middle - 9, x, middle + 9, band.marker[1], width=3))
+                out.append(svg.line(marker_x, middle - 9, marker_x, middle + 9, band.marker[1], width=3))
         out += [
             svg.line(left, top, left, bottom, svg.AXIS),
             svg.line(left, bottom, left + plot, bottom, svg.AXIS),

@@ -104,6 +104,8 @@ def test_allocation_indents_children_marks_targets_and_escapes_titles():
             "target_share": None,
         },
         {"goal_id": "idle", "depth": 1, "title": "Idle", "effort": 0.0, "share": 0.0, "target_share": None},
+        # behind its target: the value is written after the tick, not under it
+        {"goal_id": "m", "depth": 1, "title": "Mobile", "effort": 0.0, "share": 0.0, "target_share": 0.4},
     ]
     rendered = charts.allocation(goals, "points")
     wide = rendered.wide
@@ -119,9 +121,11 @@ def test_allocation_indents_children_marks_targets_and_escapes_titles():
     share_bars = [b for b in bars(wide) if b.get("fill") == "#2f6fdb"]
     assert width(share_bars[0]) == pytest.approx(4 * width(share_bars[1]), abs=0.15)
     # the target tick of 50% stands at 5/8 of the pillar's 80% bar
-    (tick,) = [line for line in root.iter(f"{NS}line") if line.get("stroke") == "#c2410c"]
+    tick, behind = [line for line in root.iter(f"{NS}line") if line.get("stroke") == "#c2410c"]
     start = float(share_bars[0].get("x"))
     assert float(tick.get("x1")) - start == pytest.approx(width(share_bars[0]) * 5 / 8, abs=0.15)
+    assert float(behind.get("x1")) - start == pytest.approx(width(share_bars[0]) * 4 / 8, abs=0.15)
+    assert float(labels["0% (target 40%)"].get("x")) > float(behind.get("x1")) + 1.5  # clear of the tick
     assert "80% (target 50%)" in texts(wide) and "20%" in texts(wide)
     assert {"share of aligned effort", "target share"} <= set(texts(wide))
 
