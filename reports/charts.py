@@ -78,7 +78,7 @@ class Across:
     axis_title: str
     band_height: float
     bar_height: float
-    label_limit: float
+    label_limit: float  # wide charts' label column, at most (narrow ones put labels above the bars)
     labels_left: bool = False  # aligned at the chart's edge (a tree reads better) or at the axis
     as_percent: bool = False
     legend: list[tuple[str, str]] = field(default_factory=list)
@@ -391,20 +391,18 @@ def allocation(goals: list[dict[str, Any]], unit: str) -> Rendered | None:
     if any(b.marker for b in bands):
         legend.append(("target share", TARGET))
 
-    def build(width: int, size: int) -> str:
-        return Across(
-            bands,
-            f"Share of aligned effort ({unit})",
-            band_height=22,
-            bar_height=12,
-            label_limit=250 if width >= 400 else 120,
-            labels_left=True,
-            as_percent=True,
-            legend=legend,
-        ).draw(width, size)
-
+    chart = Across(
+        bands,
+        f"Share of aligned effort ({unit})",
+        band_height=22,
+        bar_height=12,
+        label_limit=250,
+        labels_left=True,
+        as_percent=True,
+        legend=legend,
+    )
     return _both(
-        build,
+        chart.draw,
         f"Share of aligned effort per goal against its target ({unit})",
         "One bar per goal, children indented under their parent; the tick is the goal's target share.",
     )
@@ -424,18 +422,16 @@ def balance(current: dict[str, float], previous: dict[str, float], unit: str) ->
             texts.append(_short(value) + (f" ({percent(value / total)})" if total else ""))
         bands.append(Band(KIND_LABELS[kind], values, texts))
 
-    def build(width: int, size: int) -> str:
-        return Across(
-            bands,
-            f"Completed effort ({unit})",
-            band_height=44,
-            bar_height=14,
-            label_limit=230 if width >= 400 else 110,
-            legend=[("this period", SHARE), ("previous period", PREVIOUS)],
-        ).draw(width, size)
-
+    chart = Across(
+        bands,
+        f"Completed effort ({unit})",
+        band_height=44,
+        bar_height=14,
+        label_limit=230,
+        legend=[("this period", SHARE), ("previous period", PREVIOUS)],
+    )
     return _both(
-        build,
+        chart.draw,
         f"Investment balance: completed effort by kind of work ({unit})",
         "Goal work, planned non-goal work, work on goals outside their period and unexplained work, "
         "this period beside the previous period of equal length, with each kind's share.",
@@ -456,13 +452,9 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
         for t in trust
     ]
 
-    def build(width: int, size: int) -> str:
-        return Across(
-            bands, f"Completed effort ({unit})", band_height=26, bar_height=14, label_limit=120
-        ).draw(width, size)
-
+    chart = Across(bands, f"Completed effort ({unit})", band_height=26, bar_height=14, label_limit=120)
     return _both(
-        build,
+        chart.draw,
         f"How completed work got its goals ({unit} per method)",
         "Effort completed in the period per mapping method, with its share and item count.",
     )
