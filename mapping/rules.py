@@ -20,7 +20,7 @@ from mapping.conditions import COMBINATORS, EXPOSED, Condition
 from mapping.goals import GoalTree
 from mapping.normalize import MAX_CLAUSES, Clause, RuleTooComplex, clauses_of
 from mapping.patterns import prove_compile, re2_error
-from mapping.rules_cache import cached_rules
+from mapping.rules_cache import cached_only, cached_rules
 from mapping.yamlconf import CONFIG_MODEL, Locator, display_path, load_yaml, validate
 
 if TYPE_CHECKING:
@@ -218,6 +218,14 @@ def parse_rules(path: str | Path, goals: GoalTree) -> RuleSet:
     """rules.yaml parsed and validated, always from the file."""
     data, locator = load_yaml(path)
     return build_rules(validate(RulesFile, data, locator), locator, goals)
+
+
+def cached_notes(path: str | Path) -> dict[str, str] | None:
+    """What each `unaligned:` rule says its work is, from the rules cache when rules.yaml is the
+    file `map` last cached (no parsing: ~0.2 s at 1,000 rules); None otherwise."""
+    path = Path(path)
+    rules = cached_only(path, display_path(path), RuleSet)
+    return None if rules is None else {r.id: r.unaligned for r in rules.rules if r.unaligned is not None}
 
 
 def load_rules(path: str | Path, goals: GoalTree) -> RuleSet:

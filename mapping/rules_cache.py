@@ -77,15 +77,31 @@ def cached_rules(
     except OSError:
         return load()  # raises the usual "file not found" line
     entry = cache_dir() / f"rules-{cache_key(raw, shown_as)}.pickle"
-    try:
-        rules = pickle.loads(entry.read_bytes())
-    except Exception:  # missing, truncated or from an incompatible library: parse the file
-        rules = None
-    if isinstance(rules, kind) and _goals_exist(rules, goals):
+    rules = _read(entry, kind)
+    if rules is not None and _goals_exist(rules, goals):
         return rules
     rules = load()
     _store(entry, rules)
     return rules
+
+
+def cached_only(path: Path, shown_as: str, kind: type[RuleSet]) -> RuleSet | None:
+    """The cached rule set of `path` as it is now, or None (no entry: the file was edited since
+    the last `map`, or never mapped). Never parses; the goals are not checked (for readers that
+    need no goals, such as the report's notes of `unaligned:` rules)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return _read(cache_dir() / f"rules-{cache_key(raw, shown_as)}.pickle", kind)
+
+
+def _read(entry: Path, kind: type[RuleSet]) -> RuleSet | None:
+    try:
+        rules = pickle.loads(entry.read_bytes())  # noqa: S301 - written by this module, in the user's cache
+    except Exception:  # missing, truncated or from an incompatible library: parse the file
+        return None
+    return rules if isinstance(rules, kind) else None
 
 
 def _store(entry: Path, rules: RuleSet) -> None:

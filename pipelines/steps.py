@@ -19,7 +19,7 @@ from connectors.models import utcnow
 from connectors.registry import SOURCES
 from mapping.goals import GoalTree, load_goals
 from mapping.overrides import OverrideSet, load_overrides
-from mapping.rules import RuleSet, load_rules
+from mapping.rules import RuleSet, cached_notes, load_rules
 from mapping.yamlconf import ConfigError, load_yaml
 from pipelines.config import ThreadlineConfig
 from pipelines.errors import MappingRefused, NotMapped
@@ -184,7 +184,10 @@ def run_mapping(
 def planned_notes(config: ThreadlineConfig) -> dict[str, str]:
     """What each `unaligned:` rule says its work is ("maintenance work"), for the report's
     investment balance. Read from rules.yaml as written: labels need no goals, no validation of
-    every condition (that is `map`'s job). A file that does not parse leaves the rule ids as labels."""
+    every condition (that is `map`'s job). A file that does not parse leaves the rule ids as labels.
+    When the file is the one the last `map` read, its notes come from the rules cache instead."""
+    if (notes := cached_notes(config.rules_path)) is not None:
+        return notes
     try:
         data, _ = load_yaml(config.rules_path)
     except ConfigError as exc:

@@ -103,3 +103,30 @@ def test_the_key_holds_the_name_the_origins_show_and_the_code():
     assert rules_cache.cache_key(b"rules: []", "rules.yaml") == rules_cache.cache_key(
         b"rules: []", "rules.yaml"
     )
+
+
+def test_the_reports_notes_come_from_the_cache_of_the_file_map_read_and_from_the_file_otherwise(folder):
+    """`report` names planned work by its `unaligned:` note. When rules.yaml is the file the last
+    `map` cached, the notes come from that entry (no parsing); edited since, from the file."""
+    from mapping.rules import cached_notes
+    from pipelines.steps import planned_notes
+
+    noted = RULES + (
+        "  - id: chores\n    unaligned: maintenance work\n    when: {labels_any: [chore]}\n"
+        "  - id: oncall\n    unaligned: keeping the lights on\n    when: {labels_any: [pager]}\n"
+    )
+    (folder / "rules.yaml").write_text(noted)
+    config = type("Config", (), {"rules_path": folder / "rules.yaml"})()
+    notes = {"chores": "maintenance work", "oncall": "keeping the lights on"}
+    assert cached_notes("rules.yaml") is None  # no map yet
+    assert planned_notes(config) == notes
+
+    load_rules("rules.yaml", load_goals("goals.yaml"))  # as `map` does
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("pipelines.steps.load_yaml", lambda *a: pytest.fail("parsed despite the cache"))
+        assert cached_notes("rules.yaml") == notes
+        assert planned_notes(config) == notes
+
+    (folder / "rules.yaml").write_text(noted.replace("keeping the lights on", "on-call duty"))
+    assert cached_notes("rules.yaml") is None  # edited since the map: not that entry
+    assert planned_notes(config)["oncall"] == "on-call duty"
