@@ -39,7 +39,6 @@ METHOD_COLOURS = {
     "inherited": "#0891b2",
     "unaligned": "#8fa3b8",
 }
-INK = svg.INK  # axis text and the values written on bars
 EDGE = 2  # text at the chart's left edge starts this far in (no glyph touches the border)
 WIDE, NARROW = 640, 330  # the whole chart's width, in the pixels its text sizes are given in
 
@@ -82,7 +81,6 @@ class Across:
     labels_left: bool = False  # aligned at the chart's edge (a tree reads better) or at the axis
     as_percent: bool = False
     legend: list[tuple[str, str]] = field(default_factory=list)
-    round_legend: bool = False
 
     def draw(self, width: int, size: int) -> str:
         """Wide: labels beside the bars (cut to label_limit); narrow (a phone): each label on a
@@ -164,9 +162,7 @@ class Across:
         )
         height = title_y + 8
         if self.legend:
-            parts, used = svg.legend(
-                left, height, self.legend, size, width=width, round_marks=self.round_legend
-            )
+            parts, used = svg.legend(left, height, self.legend, size, width=width)
             out += parts
             height += used + 6
         return svg.document(width, height, size, out)
@@ -463,7 +459,7 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
 def draw_all(data: ReportData) -> dict[str, Any]:
     """Every chart of the report, labelled in page order (the report's charts, then the goals'
     trends in the order the goals are shown); None where there is nothing to draw."""
-    from reports.trend_chart import goal_trend  # (it needs Drawn, as this module does)
+    from reports.trend_chart import goal_trend  # (it imports this module's colours)
 
     drawn = {
         "weekly": weekly_balance(data.weekly, data.weeks, data.unit),
