@@ -202,11 +202,12 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
         left = max(svg.text_width(svg.number(v), size) for v in steps) + svg.TICK + 6
         plot, height = width - left - 8, (200 if width >= 400 else 180)
         band = plot / len(weeks)
-        # Each week's total over its bar: across where it fits, else reading upwards.
+        # Each week's total over its bar: across where it fits, else reading upwards; none where
+        # the bars are thinner than a line of text (a year of weeks on a phone).
         small = size - 2
-        written = [_short(t) if t else "" for t in totals]
+        written = [_short(t) if t and band >= small * 1.1 else "" for t in totals]
         upright = any(svg.text_width(t, small) > band * 0.95 for t in written)
-        over = max(svg.text_width(t, small) for t in written) if upright else small
+        over = max(svg.text_width(t, small) for t in written) if upright else small * any(written)
         top = size + 6 + over + 4  # the axis title, then room for the totals
         bottom = top + height
 
@@ -225,7 +226,7 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
                     bar_top = y(base + kinds[kind])
                     out.append(svg.rect(x, bar_top, band * 0.8, y(base) - bar_top, KIND_COLOURS[kind]))
                     base += kinds[kind]
-            if upright:
+            if upright and total:
                 out.append(
                     svg.text(x + band * 0.4 + small * 0.35, y(base) - 3, total, size=small, rotate=-90)
                 )

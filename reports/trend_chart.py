@@ -64,13 +64,15 @@ def trend_svg(trend: GoalTrend, unit: str) -> str:
     def y_progress(value: float) -> float:
         return PLOT_HEIGHT - min(max(value, 0.0), 1.0) * PLOT_HEIGHT
 
+    # 8 pixels wide, narrower where the weeks are closer than that (two years of weeks)
+    bar = min(BAR_WIDTH, (PLOT_WIDTH - 2 * INSET) / max(len(trend.weeks) - 1, 1) * 0.8)
     date_ticks = _date_ticks(first, last, trend.weeks)
     out = [
         f'<g transform="translate({left},{TOP})">',
         *(svg.line(x(d), 0, x(d), PLOT_HEIGHT, svg.GRID) for d in date_ticks),
         *(svg.line(0, y_effort(t), PLOT_WIDTH, y_effort(t), svg.GRID) for t in effort_ticks),
         *(
-            svg.rect(x(w) - BAR_WIDTH / 2, y_effort(c), BAR_WIDTH, PLOT_HEIGHT - y_effort(c), BAR)
+            svg.rect(x(w) - bar / 2, y_effort(c), bar, PLOT_HEIGHT - y_effort(c), BAR)
             for w, c in zip(trend.weeks, trend.completed, strict=True)
             if c > 0
         ),

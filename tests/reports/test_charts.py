@@ -170,6 +170,13 @@ def test_weekly_totals_turn_upright_where_they_do_not_fit_across_their_bar():
     assert len(upright(rendered.narrow)) == 12
     assert upright(rendered.wide) == []
 
+    # two years of weeks on a phone: bars thinner than a line of text carry no totals
+    year = [date(2025, 1, 6) + timedelta(weeks=n) for n in range(104)]
+    dense = charts.weekly_balance(
+        [{"week": w, "kind": "goal", "effort": 123456.0} for w in year], year, "points"
+    )
+    assert "123,456" not in texts(dense.narrow) and len(bars(dense.narrow)) == 104
+
 
 def test_alignment_points_sit_at_their_share_with_snapshots_in_their_own_colour():
     weekly = [

@@ -90,3 +90,13 @@ def test_title_description_and_unit_are_text_not_markup():
     labelled = parsed(drawn.labelled())  # the title and description go in escaped too
     assert labelled.find(f"{SVG}title").text == "Checkout <script>: trend over 4 weeks"
     assert labelled.get("width") is None and labelled.get("viewBox")  # scales to its box
+
+
+def test_bars_of_many_weeks_do_not_overlap():
+    weeks = [date(2025, 1, 6) + timedelta(weeks=n) for n in range(104)]
+    trend = GoalTrend("g", weeks, [1.0] * 104, [0.5] * 104)
+    bars = [r for r in parsed(trend_svg(trend, "points")).iter(f"{SVG}rect") if r.get("fill") == "#9db8e8"]
+    assert len(bars) == 104
+    # weeks 184/103 pixels apart: each bar 80% of that, to a tenth of a pixel
+    for left, right in zip(bars, bars[1:], strict=False):
+        assert float(left.get("x")) + float(left.get("width")) < float(right.get("x"))
