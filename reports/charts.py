@@ -200,6 +200,10 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
             steps.append(steps[-1] + (steps[1] - steps[0] if len(steps) > 1 else max(totals)))
         axis_top = steps[-1]
         left = max(svg.text_width(svg.number(v), size) for v in steps) + svg.TICK + 6
+        label_width = max(svg.text_width(svg.day(w), size) for w in weeks)
+        slanted = label_width + 2 > (width - left - 8) / len(weeks)  # the dates too wide to stand
+        if slanted:  # the first date, slanted down to the left from its tick, stays inside
+            left = max(left, label_width * 0.72 + EDGE)
         plot, height = width - left - 8, (200 if width >= 400 else 180)
         band = plot / len(weeks)
         # Each week's total over its bar: across where it fits, else reading upwards; none where
@@ -239,8 +243,6 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
         for value in steps:
             out.append(svg.line(left - svg.TICK, y(value), left, y(value), svg.AXIS))
             out.append(svg.text(left - svg.TICK - 3, y(value) + size * 0.35, svg.number(value), "end"))
-        label_width = max(svg.text_width(svg.day(w), size) for w in weeks)
-        slanted = label_width + 2 > band
         every = int(size * 1.2 // band) + 1 if slanted else 1
         for index, week in enumerate(weeks):
             if index % every:
