@@ -4,6 +4,7 @@ its room with an ellipsis, and every chart well-formed SVG in both widths."""
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
@@ -212,11 +213,13 @@ def test_every_chart_fits_its_width_in_both_sizes():
         {"goal_id": "g", "depth": 0, "title": "W" * 80, "effort": 5.0, "share": 1.0, "target_share": 0.9}
     ]
     weekly = [{"week": w, "kind": k, "effort": 12345.0} for w in WEEKS for k in ("goal", "planned")]
+    year = [date(2025, 1, 6) + timedelta(weeks=n) for n in range(104)]  # slanted dates
     rendered = [
         charts.allocation(goals, "story points"),
         charts.balance({"goal": 987654.0}, {"goal": 123456.0}, "story points"),
         charts.methods([{"method": "override", "effort": 5.5, "items": 123456}], "story points"),
         charts.weekly_balance(weekly, WEEKS, "story points"),
+        charts.weekly_balance([{"week": w, "kind": "goal", "effort": 9.0} for w in year], year, "points"),
         charts.alignment_trend(weekly, WEEKS, []),
     ]
     for chart in rendered:
@@ -224,10 +227,20 @@ def test_every_chart_fits_its_width_in_both_sizes():
             root = tree(drawn)
             chart_width = float(root.get("width"))
             for text in root.iter(f"{NS}text"):
-                if text.get("transform") or not text.text:
+                if not text.text:
                     continue
                 size = float((text.get("font-size") or root[1].get("font-size")).removesuffix("px"))
                 extent = svg.text_width(text.text, size, text.get("font-weight") == "bold")
-                x = float(text.get("x"))
+                turned = re.fullmatch(
+                    r"translate\(([-\d.]+),[-\d.]+\) rotate\(([-\d.]+)\)", text.get("transform", "")
+                )
+                if turned:  # across the page: its width times the cosine of its angle, and the
+                    # letters' height (~0.75 of the size, above the baseline) times the sine
+                    x, angle = float(turned.group(1)), math.radians(float(turned.group(2)))
+                    extent *= abs(math.cos(angle))
+                    if text.get("text-anchor") == "end" and -90 < math.degrees(angle) < 0:
+                        x -= 0.75 * size * abs(math.sin(angle))
+                else:
+                    x = float(text.get("x"))
                 left = {"end": x - extent, "middle": x - extent / 2}.get(text.get("text-anchor"), x)
                 assert -1 <= left and left + extent <= chart_width + 1, (drawn.title, text.text)
