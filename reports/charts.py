@@ -25,13 +25,14 @@ from reports import svg
 from reports.balance import KIND_LABELS, KINDS
 from reports.drawing import Drawn, Rendered
 from reports.rounding import half_up, percent
+from reports.trend_chart import goal_trend
 from reports.trends import as_date
 
 if TYPE_CHECKING:
     from reports.metrics import ReportData
 
 KIND_COLOURS = {"goal": "#2f6fdb", "planned": "#8fa3b8", "inactive_goal": "#d9a21b", "unexplained": "#c2410c"}
-SHARE, TARGET, PREVIOUS = "#2f6fdb", "#c2410c", "#b8c4d6"
+SHARE, TARGET, PREVIOUS = "#2f6fdb", svg.TARGET, "#b8c4d6"
 METHOD_COLOURS = {
     "override": "#7c3aed",
     "explicit": "#15803d",
@@ -462,8 +463,6 @@ def methods(trust: list[dict[str, Any]], unit: str) -> Rendered | None:
 def draw_all(data: ReportData) -> dict[str, Any]:
     """Every chart of the report, labelled in page order (the report's charts, then the goals'
     trends in the order the goals are shown); None where there is nothing to draw."""
-    from reports.trend_chart import goal_trend  # (it imports this module's colours)
-
     drawn = {
         "weekly": weekly_balance(data.weekly, data.weeks, data.unit),
         "alignment": alignment_trend(data.weekly, data.weeks, data.alignment_snapshots),

@@ -17,6 +17,7 @@ from html import escape
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 INK, GRID, AXIS = "#3e4c59", "#ddd", "#888"
+TARGET = "#c2410c"  # targets and dated snapshots, in every chart
 TICK = 5
 ELLIPSIS = "\u2026"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -12,12 +12,11 @@ import math
 from datetime import date
 
 from reports import svg
-from reports.charts import TARGET
 from reports.drawing import Drawn
 from reports.rounding import percent
 from reports.trends import GoalTrend
 
-BAR, LINE, SNAPSHOT = "#9db8e8", "#1f2933", TARGET  # snapshots in the colour of targets and dated figures
+BAR, LINE, SNAPSHOT = "#9db8e8", "#1f2933", svg.TARGET
 PLOT_WIDTH, PLOT_HEIGHT = 200, 56
 FONT_SIZE = 9
 BAR_WIDTH = 8
