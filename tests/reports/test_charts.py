@@ -54,6 +54,15 @@ def test_text_widths_come_from_the_font_table_and_long_text_is_cut_with_an_ellip
     assert svg.text_width("\u6f22\u5b57", 10) == 20  # wide scripts: a full em each
 
 
+def test_axis_ticks_are_round_steps_from_zero_up_to_the_top():
+    assert svg.ticks(8, 5) == [0, 2, 4, 6, 8]  # 8 / 5 = 1.6: the next round step is 2
+    assert svg.ticks(12345, 5) == [0, 5000, 10000]  # 2,469 a step: 5,000
+    assert svg.ticks(0.3, 5) == pytest.approx([0, 0.1, 0.2, 0.3])  # 0.06: 0.1
+    assert svg.ticks(0, 5) == [0]
+    assert [svg.number(v) for v in svg.ticks(0.3, 5)] == ["0", "0.1", "0.2", "0.3"]
+    assert svg.number(12500) == "12,500"
+
+
 def test_methods_bars_are_in_proportion_with_share_and_items_beside_them():
     trust = [
         {"method": "rule", "effort": 3.0, "items": 2},
