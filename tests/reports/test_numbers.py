@@ -63,6 +63,30 @@ def test_planned_notes_are_read_once_after_the_queries(con, tmp_path: Path, monk
     assert "mostly maintenance work" in files.markdown.read_text()
 
 
+def test_the_report_lifts_the_checkpoint_threshold_only_while_it_reads(con, tmp_path: Path, monkeypatch):
+    """Reading, the report keeps DuckDB from checkpointing its temp tables midway; after it, even
+    after a failure, the warehouse's own threshold is back."""
+    load_org(con, tmp_path)
+    con.execute("SET checkpoint_threshold = '20MB'")
+    seen = []
+    real = metrics._collect  # noqa: SLF001
+
+    def collect(con, *args):
+        seen.append(con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0])
+        return real(con, *args)
+
+    monkeypatch.setattr(metrics, "_collect", collect)
+    period = metrics.Period.last_weeks(END, 2)
+    metrics.collect(con, organisation="Acme", period=period, generated_at=END, trend_weeks=4)
+    assert seen == ["3.7 GiB"]  # 4 GB
+    assert con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0] == "19.0 MiB"  # 20 MB
+
+    monkeypatch.setattr(metrics, "_collect", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        metrics.collect(con, organisation="Acme", period=period, generated_at=END, trend_weeks=4)
+    assert con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0] == "19.0 MiB"
+
+
 def test_investment_balance_splits_completed_effort_by_kind(report):
     now = report.data.balance
     assert now.effort == {"goal": 6.0, "planned": 3.0, "inactive_goal": 1.0, "unexplained": 4.0}
