@@ -53,8 +53,24 @@ def _short(value: float) -> str:
     return f"{half_up(value):,.0f}" if value >= 10 or value == round(value) else f"{half_up(value, 1):,.1f}"
 
 
-def _percent_tick(value: float) -> str:
-    return f"{half_up(value * 100):.0f}%"
+def _finish(
+    out: list[str],
+    width: int,
+    size: int,
+    title_at: tuple[float, float],
+    axis_title: str,
+    legend_x: float,
+    entries: list[tuple[str, str]],
+    **legend: Any,
+) -> str:
+    """The axis title centred at `title_at` under the plot, the legend (if any) under it, and the
+    SVG around everything."""
+    x, y = title_at
+    out.append(svg.text(x, y, svg.fit(axis_title, width, size, bold=True), "middle", bold=True))
+    if not entries:
+        return svg.document(width, y + 8, size, out)
+    parts, used = svg.legend(legend_x, y + 10, entries, size, width=width, **legend)
+    return svg.document(width, y + 10 + used + 6, size, out + parts)
 
 
 @dataclass
@@ -88,7 +104,7 @@ class Across:
         line of its own above its bars, the whole width for both."""
         small = size - 1  # the values written after the bars
         above = width < 400
-        tick_text = _percent_tick if self.as_percent else svg.number
+        tick_text = percent if self.as_percent else svg.number
         if above:  # the axis's first label, centred on it, stays inside the chart
             label_room, left = 0.0, max(svg.TICK + 2, svg.text_width(tick_text(0), size) / 2 + EDGE)
         else:
@@ -155,18 +171,8 @@ class Across:
             x = left + value * scale
             out.append(svg.line(x, bottom, x, bottom + svg.TICK, svg.AXIS))
             out.append(svg.text(x, bottom + svg.TICK + size, tick_text(value), "middle"))
-        title_y = bottom + svg.TICK + 2 * size + 6
-        out.append(
-            svg.text(
-                left + plot / 2, title_y, svg.fit(self.axis_title, width, size, True), "middle", bold=True
-            )
-        )
-        height = title_y + 8
-        if self.legend:
-            parts, used = svg.legend(left, height, self.legend, size, width=width)
-            out += parts
-            height += used + 6
-        return svg.document(width, height, size, out)
+        title_at = (left + plot / 2, bottom + svg.TICK + 2 * size + 6)
+        return _finish(out, width, size, title_at, self.axis_title, left, self.legend)
 
     @staticmethod
     def _ticks(
@@ -237,13 +243,8 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
                 )
             elif total:
                 out.append(svg.text(x + band * 0.4, y(base) - 4, total, "middle", size=small))
-        out += [
-            svg.line(left, top, left, bottom, svg.AXIS),
-            svg.line(left, bottom, left + plot, bottom, svg.AXIS),
-        ]
-        for value in steps:
-            out.append(svg.line(left - svg.TICK, y(value), left, y(value), svg.AXIS))
-            out.append(svg.text(left - svg.TICK - 3, y(value) + size * 0.35, svg.number(value), "end"))
+        out += svg.value_axis(left, top, bottom, [(y(v), svg.number(v)) for v in steps], size)
+        out.append(svg.line(left, bottom, left + plot, bottom, svg.AXIS))
         every = int(size * 1.2 // band) + 1 if slanted else 1
         for index, week in enumerate(weeks):
             if index % every:
@@ -255,11 +256,9 @@ def weekly_balance(weekly: list[dict[str, Any]], weeks: list[date], unit: str) -
             else:
                 out.append(svg.text(x, bottom + svg.TICK + size, svg.day(week), "middle"))
         labels_end = bottom + svg.TICK + (4 + label_width * 0.71 if slanted else size)
-        title_y = labels_end + size + 4
-        out.append(svg.text(left + plot / 2, title_y, "Week starting", "middle", bold=True))
         entries = [(KIND_LABELS[k], KIND_COLOURS[k]) for k in KINDS]
-        parts, used = svg.legend(left, title_y + 10, entries, size, width=width, title="Kind of work")
-        return svg.document(width, title_y + 10 + used + 6, size, out + parts)
+        title_at = (left + plot / 2, labels_end + size + 4)
+        return _finish(out, width, size, title_at, "Week starting", left, entries, title="Kind of work")
 
     return _both(
         build,
@@ -332,20 +331,13 @@ def alignment_trend(
             if x(day) - written_at >= svg.text_width(text, size - 2) + 4:
                 written_at = x(day)
                 out.append(svg.text(x(day), y(share) - 6, text, "middle", size=size - 2, colour=SHARE))
-        out += [
-            svg.line(left, top, left, bottom, svg.AXIS),
-            svg.line(left, bottom, left + plot, bottom, svg.AXIS),
-        ]
-        for value in steps:
-            out.append(svg.line(left - svg.TICK, y(value), left, y(value), svg.AXIS))
-            out.append(svg.text(left - svg.TICK - 3, y(value) + size * 0.35, _percent_tick(value), "end"))
-        title_y = bottom + svg.TICK + 2 * size + 6
-        out.append(svg.text(left + plot / 2, title_y, "Week starting", "middle", bold=True))
+        out += svg.value_axis(left, top, bottom, [(y(v), percent(v)) for v in steps], size)
+        out.append(svg.line(left, bottom, left + plot, bottom, svg.AXIS))
         entries = [(name, colour) for name, colour, points in series if points]
-        parts, used = svg.legend(
-            left, title_y + 10, entries, size, width=width, title="Series", round_marks=True
+        title_at = (left + plot / 2, bottom + svg.TICK + 2 * size + 6)
+        return _finish(
+            out, width, size, title_at, "Week starting", left, entries, title="Series", round_marks=True
         )
-        return svg.document(width, title_y + 10 + used + 6, size, out + parts)
 
     return _both(
         build,

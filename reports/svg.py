@@ -155,6 +155,17 @@ def text(
     return f"<text {place}{options}>{escape(content)}</text>"
 
 
+def value_axis(
+    x: float, top: float, bottom: float, marks: Iterable[tuple[float, str]], size: float
+) -> list[str]:
+    """A vertical axis at `x` from `top` to `bottom`, with a tick and a label (right-aligned, to
+    its left) at each (y, label) of `marks`."""
+    parts = [line(x, top, x, bottom, AXIS)]
+    for y, label in marks:
+        parts += [line(x - TICK, y, x, y, AXIS), text(x - TICK - 3, y + size * 0.35, label, "end")]
+    return parts
+
+
 def vertical_title(x: float, middle: float, content: str, room: float, size: float) -> str:
     """An axis title reading upwards, centred on `middle`, cut to `room` pixels."""
     return text(x, middle, fit(content, room, size, bold=True), "middle", bold=True, rotate=-90)

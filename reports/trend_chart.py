@@ -86,16 +86,15 @@ def trend_svg(trend: GoalTrend, unit: str) -> str:
         out.append(svg.line(x(d), PLOT_HEIGHT, x(d), PLOT_HEIGHT + tick, svg.AXIS))
         out.append(svg.text(x(d), PLOT_HEIGHT + tick + size, svg.day(d), "middle"))
     # left axis: effort; its title centred on the chart's height (a long unit still fits)
-    out.append(svg.line(0, 0, 0, PLOT_HEIGHT, svg.AXIS))
-    for value, label in zip(effort_ticks, left_labels, strict=True):
-        out.append(svg.line(-tick, y_effort(value), 0, y_effort(value), svg.AXIS))
-        out.append(svg.text(-tick - 2, y_effort(value) + 3, label, "end"))
+    out += svg.value_axis(
+        0, 0, PLOT_HEIGHT, [(y_effort(v), t) for v, t in zip(effort_ticks, left_labels, strict=True)], size
+    )
     out.append(svg.vertical_title(-(left - size - 1), height / 2 - TOP, unit, height, size))
     # right axis: progress
     out.append(svg.line(PLOT_WIDTH, 0, PLOT_WIDTH, PLOT_HEIGHT, svg.AXIS))
     for share in (0.0, 0.5, 1.0):
         out.append(svg.line(PLOT_WIDTH, y_progress(share), PLOT_WIDTH + tick, y_progress(share), svg.AXIS))
-        out.append(svg.text(PLOT_WIDTH + tick + 2, y_progress(share) + 3, f"{share:.0%}"))
+        out.append(svg.text(PLOT_WIDTH + tick + 2, y_progress(share) + 3, percent(share)))
     out.append(svg.vertical_title(PLOT_WIDTH + right - 3, height / 2 - TOP, "progress", height, size))
     out.append("</g>")
     return svg.document(width, height, size, out)
