@@ -220,11 +220,13 @@ def build_report(
     writing took."""
     say = progress or (lambda _line: None)
     started = time.monotonic()
-    say(f"reading the {weeks} weeks to {end:%Y-%m-%d} and {trend_weeks} weeks of trends")
+    period = Period.last_weeks(end, weeks)
+    # named by its last day, as the page names it (a period ending at midnight holds none of that day)
+    say(f"reading the {weeks} weeks to {period.last_day:%Y-%m-%d} and {trend_weeks} weeks of trends")
     data = collect(
         con,
         organisation=organisation,
-        period=Period.last_weeks(end, weeks),
+        period=period,
         generated_at=generated_at or end,
         trend_weeks=trend_weeks,
     )

@@ -90,9 +90,17 @@ def test_a_period_ending_at_midnight_is_named_by_its_last_day(con, tmp_path: Pat
     """The two weeks ending on Monday 23 Nov 2026 at 00:00 UTC hold 9 Nov to 22 Nov: 14 days, and
     nothing of 23 Nov. One ending at 12:00 that Monday holds half of 23 Nov, and names it."""
     _goal_a_done_on_10_nov(con, tmp_path)
+    said: list[str] = []
     files = build_report(
-        con, tmp_path / "midnight.html", organisation="Acme", end=END, weeks=2, trend_weeks=4
+        con,
+        tmp_path / "midnight.html",
+        organisation="Acme",
+        end=END,
+        weeks=2,
+        trend_weeks=4,
+        progress=said.append,
     )
+    assert said[0] == "reading the 2 weeks to 2026-11-22 and 4 weeks of trends"  # as the page says
     for text in (files.html.read_text(), files.markdown.read_text()):
         assert "Work completed 09 Nov 2026 to 22 Nov 2026 (14 days)" in text
     assert "09 Nov to 22 Nov 2026</title>" in files.html.read_text()
