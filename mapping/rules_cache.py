@@ -11,6 +11,11 @@ gone, the rules are loaded from the file, which raises the usual error naming fi
 Entries live in the user's cache folder ($THREADLINE_CACHE_DIR, else $XDG_CACHE_HOME/threadline,
 else ~/.cache/threadline), never beside the config (which may be read-only or in git). The
 cache is only ever a shortcut: an unreadable, unwritable or stale entry means parsing the file.
+
+The folder stays small: an entry is ~0.7 MB at 1,000 rules and every edit of rules.yaml makes a
+new one, so each store keeps only the newest KEEP_RULE_SETS entries (a hit marks its entry as
+used, so an old file still mapped every hour keeps its entry) and removes what a killed run left
+half-written.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +45,10 @@ _SHAPING_MODULES = (
     "mapping.rules_cache",
     "mapping.compiler",  # the compiled tables travel in the entry too
 )
+# Rule sets kept: a few configurations (organisations, a test copy) with their recent edits.
+KEEP_RULE_SETS = 16
+_DAY = 86_400  # a hit refreshes its entry's time at most once a day (one utime, not one per run)
+_LEFTOVER_AGE = 3_600  # a half-written file this old belongs to no run still writing it
 
 
 def cache_dir() -> Path:
@@ -79,9 +89,11 @@ def cached_rules(
     entry = cache_dir() / f"rules-{cache_key(raw, shown_as)}.pickle"
     rules = _read(entry, kind)
     if rules is not None and _goals_exist(rules, goals):
+        _mark_used(entry)
         return rules
     rules = load()
     _store(entry, rules)
+    prune(cache_dir(), "rules-*.pickle", KEEP_RULE_SETS, leftovers=".rules-*")
     return rules
 
 
@@ -93,7 +105,11 @@ def cached_only(path: Path, shown_as: str, kind: type[RuleSet]) -> RuleSet | Non
         raw = path.read_bytes()
     except OSError:
         return None
-    return _read(cache_dir() / f"rules-{cache_key(raw, shown_as)}.pickle", kind)
+    entry = cache_dir() / f"rules-{cache_key(raw, shown_as)}.pickle"
+    rules = _read(entry, kind)
+    if rules is not None:
+        _mark_used(entry)
+    return rules
 
 
 def _read(entry: Path, kind: type[RuleSet]) -> RuleSet | None:
@@ -116,3 +132,35 @@ def _store(entry: Path, rules: RuleSet) -> None:
         os.replace(tmp.name, entry)
     except (OSError, pickle.PicklingError):
         pass  # e.g. a read-only home: every run parses the file, as without a cache
+
+
+def _mark_used(entry: Path) -> None:
+    """Give a hit entry the time of its use, so pruning (by time) keeps the entries in use."""
+    try:
+        if time.time() - entry.stat().st_mtime > _DAY:
+            os.utime(entry)
+    except OSError:
+        pass  # a read-only cache: it is never pruned either
+
+
+def prune(folder: Path, pattern: str, keep: int, *, leftovers: str | None = None) -> None:
+    """Remove all but the `keep` newest files of `folder` matching `pattern`, and files matching
+    `leftovers` (half-written by a killed run) older than an hour. Only ever frees space: a file
+    another process removed first, or one that cannot be removed, is left as it is."""
+    entries = sorted(((_mtime(path), path) for path in folder.glob(pattern)), reverse=True)
+    stale = [path for _, path in entries[keep:]]
+    if leftovers:
+        cutoff = time.time() - _LEFTOVER_AGE
+        stale += [path for path in folder.glob(leftovers) if _mtime(path) < cutoff]
+    for path in stale:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile: sorts as the oldest, and removing it again is harmless
+        return 0.0

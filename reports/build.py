@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 CLUSTERS_SHOWN = 6
+# Compiled templates kept: two per Threadline version, so three versions side by side (two
+# virtualenvs sharing one home, say) never compile each other's away.
+KEEP_TEMPLATES = 6
 REASONS = {
     "no_rule_matched": "no rule matched",
     "orphan_no_parent": "no rule matched; its parent is not synced",
@@ -156,7 +159,7 @@ def _template_cache(autoescape: bool) -> Any:
     shortcut: an entry that cannot be read or written means compiling, as without a cache."""
     from jinja2 import FileSystemBytecodeCache
 
-    from mapping.rules_cache import cache_dir
+    from mapping.rules_cache import cache_dir, prune
 
     class TemplateCache(FileSystemBytecodeCache):
         def load_bytecode(self, bucket: Any) -> None:
@@ -170,7 +173,9 @@ def _template_cache(autoescape: bool) -> Any:
                 Path(self.directory).mkdir(parents=True, exist_ok=True)
                 super().dump_bytecode(bucket)
             except OSError:  # e.g. a read-only home: compile on every run
-                pass
+                return
+            # Written after an upgrade (or a first run): the entries of older versions go.
+            prune(Path(self.directory), "template-*.jinja", KEEP_TEMPLATES, leftovers="template-*.tmp")
 
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
     return TemplateCache(str(cache_dir()), f"template-{code}-{'html' if autoescape else 'text'}-%s.jinja")

@@ -3,6 +3,9 @@ cached rule needs going away, means the file is parsed again (with its usual err
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from mapping import rules_cache
@@ -130,3 +133,43 @@ def test_the_reports_notes_come_from_the_cache_of_the_file_map_read_and_from_the
     (folder / "rules.yaml").write_text(noted.replace("keeping the lights on", "on-call duty"))
     assert cached_notes("rules.yaml") is None  # edited since the map: not that entry
     assert planned_notes(config)["oncall"] == "on-call duty"
+
+
+def _aged(path, days):
+    path.write_bytes(b"an entry of an earlier rules.yaml")
+    moment = time.time() - days * 86_400
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_each_store_keeps_the_newest_rule_sets_and_removes_half_written_leftovers(folder):
+    cache = folder / "cache"
+    cache.mkdir()
+    older = [_aged(cache / f"rules-{day:02d}.pickle", day) for day in range(1, 21)]  # 1 to 20 days old
+    leftover = _aged(cache / ".rules-killed", 1 / 12)  # two hours old: its run is long gone
+    writing = _aged(cache / ".rules-writing", 0)  # being written by a run right now
+
+    load_rules("rules.yaml", load_goals("goals.yaml"))  # a miss: stored, then the folder pruned
+
+    kept = set(entries(folder))
+    assert len(kept) == rules_cache.KEEP_RULE_SETS == 16
+    # the new entry and the 15 youngest earlier ones (1 to 15 days old); 16 to 20 days old go
+    assert {p.name for p in older[:15]} < kept
+    assert not any(p.exists() for p in older[15:])
+    assert not leftover.exists() and writing.exists()
+
+
+def test_an_entry_still_in_use_outlives_newer_ones_that_are_not(folder):
+    goals = load_goals("goals.yaml")
+    load_rules("rules.yaml", goals)
+    (in_use,) = (folder / "cache").glob("rules-*.pickle")
+    month_ago = time.time() - 30 * 86_400
+    os.utime(in_use, (month_ago, month_ago))  # stored a month ago, mapped every hour since
+    others = [_aged(folder / "cache" / f"rules-other-{day:02d}.pickle", day) for day in range(1, 17)]
+    load_rules("rules.yaml", goals)  # a hit: the entry is marked as used now
+    (folder / "rules.yaml").write_text(RULES.replace("outage", "incident"))
+    load_rules("rules.yaml", goals)  # an edit: a new entry, and pruning
+
+    # 18 entries, 16 kept: the two oldest of the others (15 and 16 days) go, not the one in use
+    assert in_use.exists()
+    assert [p.exists() for p in others] == [True] * 14 + [False] * 2

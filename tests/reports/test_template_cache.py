@@ -3,6 +3,9 @@ instead of compiling, and a cache that cannot be written only means compiling.""
 
 from __future__ import annotations
 
+import os
+import time
+
 import jinja2
 import pytest
 
@@ -36,3 +39,29 @@ def test_a_cache_that_cannot_be_written_means_compiling(fresh):
     fresh.write_text("a file where the folder should be")
     template = build._environment(autoescape=True).get_template("report.html.j2")  # noqa: SLF001
     assert template.render is not None and fresh.is_file()
+
+
+def test_writing_the_templates_keeps_the_newest_entries_and_removes_leftovers(fresh):
+    """After an upgrade the entries of older versions are never read again: each write keeps the
+    newest KEEP_TEMPLATES, and a temporary file a killed run left goes."""
+    fresh.mkdir(parents=True)
+    older = []
+    for version in range(1, 9):  # eight entries of earlier versions, 1 to 8 days old
+        path = fresh / f"template-old{version}-html-x.jinja"
+        path.write_bytes(b"compiled by an earlier version")
+        moment = time.time() - version * 86_400
+        os.utime(path, (moment, moment))
+        older.append(path)
+    leftover = fresh / "template-old1-html-x.jinjaab12.tmp"
+    leftover.write_bytes(b"half written")
+    two_hours_ago = time.time() - 7_200
+    os.utime(leftover, (two_hours_ago, two_hours_ago))
+
+    build._environment(autoescape=True).get_template("report.html.j2")  # noqa: SLF001
+    build._environment(autoescape=False).get_template("summary.md.j2")  # noqa: SLF001
+
+    # 10 entries, 6 kept: this version's two and the four youngest earlier ones (1 to 4 days)
+    assert build.KEEP_TEMPLATES == 6
+    assert [p.exists() for p in older] == [True] * 4 + [False] * 4
+    assert len(list(fresh.glob("template-*.jinja"))) == 6
+    assert not leftover.exists()
